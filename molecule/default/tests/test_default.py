@@ -1,0 +1,80 @@
+"""What a deployed host looks like from outside: a running Docker engine that starts containers."""
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+HOST_CONTAINER = "delta-molecule-host"
+NESTED_IMAGE = os.environ.get("DEBIAN_BASE_IMAGE", "delta-strangle/debian:trixie-slim")
+
+
+def test_docker_service_is_enabled_and_running(host):
+    docker = host.service("docker")
+    assert docker.is_enabled
+    assert docker.is_running
+
+
+def test_compose_v2_and_buildx_answer(host):
+    assert host.run("docker compose version --short").stdout.strip().startswith("2.")
+    assert host.run("docker buildx version").rc == 0
+
+
+def test_daemon_limits_container_logs_and_keeps_containers_on_restart(host):
+    config = json.loads(host.file("/etc/docker/daemon.json").content_string)
+    assert config["log-driver"] == "json-file"
+    assert config["log-opts"] == {"max-size": "10m", "max-file": "3"}
+    assert config["live-restore"] is True
+    info = json.loads(host.check_output("docker info --format '{{json .}}'"))
+    assert info["LoggingDriver"] == "json-file"
+    assert info["LiveRestoreEnabled"] is True
+
+
+@pytest.fixture(scope="module")
+def nested_image(host):
+    """Nothing can be pulled: carry a base image from the outer engine into the host's engine."""
+    save = subprocess.Popen(["docker", "save", NESTED_IMAGE], stdout=subprocess.PIPE)
+    load = subprocess.run(
+        ["docker", "exec", "-i", HOST_CONTAINER, "docker", "load"],
+        stdin=save.stdout,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    save.stdout.close()
+    assert save.wait() == 0
+    assert load.returncode == 0, load.stderr
+    return NESTED_IMAGE
+
+
+def test_host_engine_runs_a_container_on_a_bridge_network(host, nested_image):
+    result = host.run(f"docker run --rm {nested_image} sh -c 'cat /etc/debian_version; ls /sys/class/net'")
+    assert result.rc == 0, result.stderr
+    version, *interfaces = result.stdout.split()
+    assert version.startswith("13")
+    assert "eth0" in interfaces
+
+
+def test_host_engine_keeps_a_detached_container_running(host, nested_image):
+    host.run("docker rm -f molecule-nested")
+    started = host.run(f"docker run -d --name molecule-nested {nested_image} sleep 300")
+    assert started.rc == 0, started.stderr
+    try:
+        state = host.check_output("docker inspect -f '{{.State.Status}}' molecule-nested")
+        assert state == "running"
+    finally:
+        host.run("docker rm -f molecule-nested")
+
+
+def test_extra_ca_bundle_is_trusted_when_given(host):
+    bundle = os.environ.get("EXTRA_CA_BUNDLE", "")
+    installed = host.file("/usr/local/share/ca-certificates/delta-strangle-extra-ca.crt")
+    if not bundle:
+        assert not installed.exists
+        return
+    assert installed.exists
+    assert installed.mode == 0o644
+    first_cert = Path(bundle).read_text(encoding="ascii").split("-----END CERTIFICATE-----")[0]
+    assert first_cert.strip() in host.file("/etc/ssl/certs/ca-certificates.crt").content_string

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Static checks of everything in the repository. Runs each linter and fails if any failed.
+set -uo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "$0")/lib.sh"
+cd "$(repo_root)"
+
+failed=()
+run() {
+  log "$*"
+  "$@" || failed+=("$1")
+}
+
+run yamllint --strict .
+run ansible-lint --profile production --offline
+run ruff check tests molecule
+run ruff format --check tests molecule
+mapfile -t shell_scripts < <(git ls-files -- '*.sh' .ci/run)
+run shellcheck -x "${shell_scripts[@]}"
+
+if [ "${#failed[@]}" -gt 0 ]; then
+  die "lint failed: ${failed[*]}"
+fi
+log "lint passed"

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# A throwaway local host: a Debian 13 systemd container with its own Docker engine, deployed
+# to with the same playbook as production (over the community.docker connection plugin).
+#   sandbox.sh up     start (or reuse) the host and run deploy.yml against it
+#   sandbox.sh down   remove the host and its Docker volume
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "$0")/lib.sh"
+ROOT=$(repo_root)
+# shellcheck source=scripts/env.sh
+source "$ROOT/scripts/env.sh"
+cd "$ROOT"
+
+NAME=delta-sandbox
+VOLUME=delta-sandbox-docker
+IMAGE=${HOST_BASE_IMAGE:-delta-strangle/debian-systemd:trixie}
+# Explicit capabilities instead of --privileged (CAP_SYS_RESOURCE cannot be granted here).
+CAPS=(SYS_ADMIN NET_ADMIN NET_RAW MKNOD SYS_PTRACE AUDIT_WRITE SYS_CHROOT SETFCAP
+      DAC_READ_SEARCH SYS_NICE IPC_LOCK LINUX_IMMUTABLE SYS_MODULE)
+
+host_running() { [ "$(docker inspect -f '{{.State.Running}}' "$NAME" 2>/dev/null)" = true ]; }
+
+start_host() {
+  if host_running; then
+    log "reusing the running sandbox host $NAME"
+    return
+  fi
+  docker rm -f "$NAME" >/dev/null 2>&1 || true
+  log "starting the sandbox host $NAME from $IMAGE"
+  local args=(run -d --name "$NAME" --hostname "$NAME" --cgroupns host
+    --security-opt seccomp=unconfined --security-opt apparmor=unconfined
+    -v /sys/fs/cgroup:/sys/fs/cgroup:rw -v "$VOLUME:/var/lib/docker"
+    --tmpfs /run --tmpfs /run/lock)
+  for cap in "${CAPS[@]}"; do args+=(--cap-add "$cap"); done
+  docker "${args[@]}" "$IMAGE" /lib/systemd/systemd >/dev/null
+  local state
+  state=$(docker exec "$NAME" systemctl is-system-running --wait || true)
+  case "$state" in
+    running|degraded) ;;
+    *) die "the sandbox host did not boot (systemd says '$state')" ;;
+  esac
+  # The nested engine sets up container networks through /proc/sys.
+  docker exec "$NAME" mount -o remount,rw /proc/sys
+}
+
+up() {
+  start_host
+  local started
+  started=$(date +%s)
+  ansible-playbook deploy.yml -i inventory/sandbox
+  log "deploy finished in $(( $(date +%s) - started )) s"
+  log "sandbox host $NAME: $(docker exec "$NAME" docker compose version)"
+  log "open a shell on it: docker exec -it $NAME bash; remove it: make sandbox-down"
+}
+
+down() {
+  docker rm -f "$NAME" >/dev/null 2>&1 || true
+  docker volume rm -f "$VOLUME" >/dev/null 2>&1 || true
+  log "sandbox host $NAME removed"
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  *) die "usage: $0 up|down" ;;
+esac

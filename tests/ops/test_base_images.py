@@ -1,0 +1,135 @@
+"""The base image kit's images, seen from outside: slim, labelled with their recipe, usable."""
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+IMAGES = {
+    line.split("=", 1)[0]: line.split("=", 1)[1]
+    for line in (ROOT / ".cache/base-images.env").read_text().split()
+}
+KIT_BUILT = all(image.startswith("delta-strangle/") for image in IMAGES.values())
+
+
+def docker(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run(["docker", *args], capture_output=True, text=True, check=check)
+
+
+def run_in(image: str, script: str, *options: str) -> str:
+    return docker("run", "--rm", *options, image, "sh", "-c", script).stdout
+
+
+def test_every_base_image_is_recorded_and_present():
+    assert set(IMAGES) == {
+        "DEBIAN_BASE_IMAGE",
+        "PYTHON_BASE_IMAGE",
+        "NODE_BASE_IMAGE",
+        "NGINX_BASE_IMAGE",
+        "HOST_BASE_IMAGE",
+    }
+    for image in IMAGES.values():
+        docker("image", "inspect", image)
+
+
+@pytest.mark.skipif(not KIT_BUILT, reason="official images in use")
+def test_kit_images_carry_a_recipe_hash_tag_that_matches_their_label():
+    for image in IMAGES.values():
+        label = docker(
+            "image", "inspect", "-f", '{{ index .Config.Labels "org.delta-strangle.recipe-hash" }}', image
+        ).stdout.strip()
+        assert len(label) == 16
+        repo, tag = image.rsplit(":", 1)
+        assert docker("image", "inspect", f"{repo}:{tag}-{label}").returncode == 0
+
+
+@pytest.mark.skipif(not KIT_BUILT, reason="official images in use")
+@pytest.mark.parametrize("name", ["DEBIAN_BASE_IMAGE", "PYTHON_BASE_IMAGE", "NGINX_BASE_IMAGE"])
+def test_kit_images_are_slimmed_like_the_official_ones(name):
+    leftovers = run_in(
+        IMAGES[name],
+        "find /usr/share/doc -type f ! -name copyright; find /usr/share/man /usr/share/info -type f;"
+        " find /usr/share/locale -mindepth 1 -maxdepth 1 ! -name locale.alias;"
+        " ls /var/lib/apt/lists | grep -v -e '^partial$' -e '^lock$';"
+        " ls /var/cache/apt/archives | grep deb$; true",
+        "--user",
+        "0",
+    )
+    assert leftovers == ""
+
+
+@pytest.mark.skipif(not KIT_BUILT, reason="official images in use")
+def test_extra_ca_bundle_is_not_left_in_any_layer():
+    for image in IMAGES.values():
+        history = docker("history", "--no-trunc", "--format", "{{.CreatedBy}}", image).stdout
+        assert "BEGIN CERTIFICATE" not in history
+        assert run_in(image, "ls /run/secrets 2>/dev/null; true", "--user", "0") == ""
+
+
+def test_python_base_runs_python_3():
+    out = run_in(
+        IMAGES["PYTHON_BASE_IMAGE"], "python3 -c 'import sqlite3, ssl, sys; print(sys.version_info[0])'"
+    )
+    assert out.strip() == "3"
+
+
+def test_node_base_runs_node_and_npm():
+    out = run_in(
+        IMAGES["NODE_BASE_IMAGE"],
+        "node -e 'console.log(process.versions.node.split(\".\")[0])' && npm --version",
+    )
+    major, npm_version = out.split()
+    assert int(major) >= 20
+    assert npm_version
+
+
+def test_nginx_base_serves_as_an_unprivileged_user():
+    name = "delta-test-nginx-base"
+    docker("rm", "-f", name, check=False)
+    docker(
+        "run",
+        "-d",
+        "--name",
+        name,
+        "--read-only",
+        "--tmpfs=/tmp",
+        "--cap-drop",
+        "ALL",
+        IMAGES["NGINX_BASE_IMAGE"],
+    )
+    try:
+        probe = (
+            "for i in $(seq 1 50); do exec 3<>/dev/tcp/127.0.0.1/8080 2>/dev/null && break; sleep 0.1; done;"
+            " printf 'GET / HTTP/1.0\\r\\n\\r\\n' >&3; head -n 1 <&3; id -u"
+        )
+        status, uid = docker("exec", name, "bash", "-c", probe).stdout.splitlines()[:2]
+        assert status.split()[1] in {"200", "403", "404"}, status
+        assert uid != "0"
+    finally:
+        docker("rm", "-f", name, check=False)
+
+
+def test_host_image_boots_systemd_as_pid_1():
+    out = run_in(
+        IMAGES["HOST_BASE_IMAGE"],
+        "readlink -f /sbin/init; for c in python3 sudo update-ca-certificates; do command -v $c; done",
+    )
+    assert out.split() == [
+        "/usr/lib/systemd/systemd",
+        "/usr/bin/python3",
+        "/usr/bin/sudo",
+        "/usr/sbin/update-ca-certificates",
+    ]
+
+
+def test_kit_rejects_an_unknown_image_source():
+    result = subprocess.run(
+        ["bash", str(ROOT / "scripts/build-base-images.sh")],
+        env={**os.environ, "BASE_IMAGES_SOURCE": "dockerhub"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "BASE_IMAGES_SOURCE must be auto, official or kit" in result.stderr
