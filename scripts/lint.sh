@@ -3,7 +3,7 @@
 set -uo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
-cd "$(repo_root)"
+cd "$(repo_root)" || exit 1
 
 failed=()
 run() {
