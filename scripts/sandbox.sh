@@ -14,7 +14,8 @@ cd "$ROOT"
 NAME=delta-sandbox
 VOLUME=delta-sandbox-docker
 IMAGE=${HOST_BASE_IMAGE:-delta-strangle/debian-systemd:trixie}
-# Explicit capabilities instead of --privileged (CAP_SYS_RESOURCE cannot be granted here).
+# Explicit capabilities instead of --privileged (CAP_SYS_RESOURCE cannot be granted here);
+# systempaths=unconfined leaves /proc/sys writable for the nested engine's container networks.
 CAPS=(SYS_ADMIN NET_ADMIN NET_RAW MKNOD SYS_PTRACE AUDIT_WRITE SYS_CHROOT SETFCAP
       DAC_READ_SEARCH SYS_NICE IPC_LOCK LINUX_IMMUTABLE SYS_MODULE)
 
@@ -29,6 +30,7 @@ start_host() {
   log "starting the sandbox host $NAME from $IMAGE"
   local args=(run -d --name "$NAME" --hostname "$NAME" --cgroupns host
     --security-opt seccomp=unconfined --security-opt apparmor=unconfined
+    --security-opt systempaths=unconfined
     -v /sys/fs/cgroup:/sys/fs/cgroup:rw -v "$VOLUME:/var/lib/docker"
     --tmpfs /run --tmpfs /run/lock)
   for cap in "${CAPS[@]}"; do args+=(--cap-add "$cap"); done
@@ -39,8 +41,6 @@ start_host() {
     running|degraded) ;;
     *) die "the sandbox host did not boot (systemd says '$state')" ;;
   esac
-  # The nested engine sets up container networks through /proc/sys.
-  docker exec "$NAME" mount -o remount,rw /proc/sys
 }
 
 up() {
