@@ -21,6 +21,19 @@ CAPS=(SYS_ADMIN NET_ADMIN NET_RAW MKNOD SYS_PTRACE AUDIT_WRITE SYS_CHROOT SETFCA
 
 host_running() { [ "$(docker inspect -f '{{.State.Running}}' "$NAME" 2>/dev/null)" = true ]; }
 
+# systemd is booted when it says running, or degraded by units a container cannot start.
+wait_for_boot() {
+  local state=""
+  for _ in $(seq 1 90); do
+    state=$(docker exec "$NAME" systemctl is-system-running 2>/dev/null || true)
+    case "$state" in
+      running|degraded) return ;;
+    esac
+    sleep 1
+  done
+  die "the sandbox host did not finish booting (systemd says '$state')"
+}
+
 start_host() {
   if host_running; then
     log "reusing the running sandbox host $NAME"
@@ -35,12 +48,7 @@ start_host() {
     --tmpfs /run --tmpfs /run/lock)
   for cap in "${CAPS[@]}"; do args+=(--cap-add "$cap"); done
   docker "${args[@]}" "$IMAGE" /lib/systemd/systemd >/dev/null
-  local state
-  state=$(docker exec "$NAME" systemctl is-system-running --wait || true)
-  case "$state" in
-    running|degraded) ;;
-    *) die "the sandbox host did not boot (systemd says '$state')" ;;
-  esac
+  wait_for_boot
 }
 
 up() {
