@@ -34,6 +34,32 @@ def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
+def _logs_ingest(settings: Settings, args: argparse.Namespace) -> int:
+    from control_plane.logs.one_shot import ingest_once
+    from control_plane.logs.pipeline_lock import PipelineLock
+
+    lock = PipelineLock.for_database(settings.database_path)
+    if not lock.try_acquire():
+        print("another process is running the log pipeline for this database", file=sys.stderr)
+        return 1
+    try:
+        print(ingest_once(settings))
+    finally:
+        lock.release()
+    return 0
+
+
+def _logs_follow(settings: Settings, _args: argparse.Namespace) -> int:
+    from control_plane.logs.follow import follow
+
+    return follow(
+        log_path=settings.BACKEND_LOG_PATH,
+        database_path=settings.database_path,
+        batch_size=settings.BACKEND_LOG_BATCH_SIZE,
+        poll_interval=settings.BACKEND_LOG_POLL_INTERVAL,
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="control-plane")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -48,6 +74,15 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands.add_parser("upgrade", help="apply migrations to head").set_defaults(
         handler=_db_upgrade
     )
+
+    logs = commands.add_parser("logs", help="backend log pipeline")
+    logs_commands = logs.add_subparsers(dest="logs_command", required=True)
+    ingest = logs_commands.add_parser("ingest", help="drain BACKEND_LOG_PATH into the database")
+    ingest.add_argument("--once", action="store_true", required=True, help="drain to end and exit")
+    ingest.set_defaults(handler=_logs_ingest)
+    logs_commands.add_parser(
+        "follow", help="tail BACKEND_LOG_PATH in the foreground until SIGTERM"
+    ).set_defaults(handler=_logs_follow)
     return parser
 
 
