@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
+from pathlib import Path
 
 from control_plane.settings import ConfigurationError, Settings, load_settings
 
@@ -60,6 +62,34 @@ def _logs_follow(settings: Settings, _args: argparse.Namespace) -> int:
     )
 
 
+def _db_backup(settings: Settings, args: argparse.Namespace) -> int:
+    from control_plane.db.backup import backup_database
+
+    if not settings.database_path.exists():
+        print(f"no database at {settings.database_path}", file=sys.stderr)
+        return 1
+    try:
+        verdict = backup_database(settings.database_path, args.to)
+    except sqlite3.DatabaseError as exc:
+        verdict = str(exc)
+    if verdict != "ok":
+        print(f"backup failed integrity_check: {verdict}", file=sys.stderr)
+        return 1
+    print(f"backup written to {args.to} (integrity_check ok)")
+    return 0
+
+
+def _logs_prune(settings: Settings, _args: argparse.Namespace) -> int:
+    from control_plane.logs.retention import LogPruner
+
+    result = LogPruner(settings.database_path).prune(settings.BACKEND_LOG_RETENTION_DAYS)
+    print(
+        f"deleted {result.deleted_rows} rows older than {settings.BACKEND_LOG_RETENTION_DAYS} days"
+        f" in {result.transactions} transactions; freed {result.freed_pages} pages"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="control-plane")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -74,12 +104,16 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands.add_parser("upgrade", help="apply migrations to head").set_defaults(
         handler=_db_upgrade
     )
+    backup = db_commands.add_parser("backup", help="online backup, then integrity_check")
+    backup.add_argument("--to", type=Path, required=True, metavar="FILE")
+    backup.set_defaults(handler=_db_backup)
 
     logs = commands.add_parser("logs", help="backend log pipeline")
     logs_commands = logs.add_subparsers(dest="logs_command", required=True)
     ingest = logs_commands.add_parser("ingest", help="drain BACKEND_LOG_PATH into the database")
     ingest.add_argument("--once", action="store_true", required=True, help="drain to end and exit")
     ingest.set_defaults(handler=_logs_ingest)
+    logs_commands.add_parser("prune", help="one retention pass").set_defaults(handler=_logs_prune)
     logs_commands.add_parser(
         "follow", help="tail BACKEND_LOG_PATH in the foreground until SIGTERM"
     ).set_defaults(handler=_logs_follow)
