@@ -22,6 +22,8 @@ def make_settings(tmp_path: Path, **overrides: object) -> Settings:
         "ADMIN_USERNAME": "admin",
         "ADMIN_PASSWORD": "correct horse battery staple",
         "BACKEND_LOG_INGEST_ENABLED": False,
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST_KIB": 8192,
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
@@ -38,3 +40,13 @@ def settings(tmp_path: Path) -> Settings:
 def client(settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(settings)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def auth_headers(client: TestClient, settings: Settings) -> dict[str, str]:
+    response = client.post(
+        "/api/auth/login",
+        json={"username": settings.ADMIN_USERNAME, "password": settings.ADMIN_PASSWORD},
+    )
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     JWT_EXPIRE_MINUTES: int = 720
     ADMIN_USERNAME: str = "admin"
     ADMIN_PASSWORD: str = ""
+    ARGON2_TIME_COST: int = 3
+    ARGON2_MEMORY_COST_KIB: int = 65536
     LOG_LEVEL: str = "INFO"
     BACKEND_LOG_INGEST_ENABLED: bool = True
     BACKEND_LOG_PATH: Path = Path("./logs/backend.log")
