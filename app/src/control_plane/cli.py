@@ -37,7 +37,7 @@ def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def _logs_ingest(settings: Settings, args: argparse.Namespace) -> int:
-    from control_plane.logs.one_shot import ingest_once
+    from control_plane.logs.one_shot import ingest_once_timed
     from control_plane.logs.pipeline_lock import PipelineLock
 
     lock = PipelineLock.for_database(settings.database_path)
@@ -45,7 +45,14 @@ def _logs_ingest(settings: Settings, args: argparse.Namespace) -> int:
         print("another process is running the log pipeline for this database", file=sys.stderr)
         return 1
     try:
-        print(ingest_once(settings))
+        result = ingest_once_timed(settings)
+        print(result.rows)
+        if args.timings:
+            print(
+                f"ingest_seconds={result.ingest_seconds:.3f}"
+                f" full_text_trail_seconds={result.full_text_trail_seconds:.3f}",
+                file=sys.stderr,
+            )
     finally:
         lock.release()
     return 0
@@ -112,6 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
     logs_commands = logs.add_subparsers(dest="logs_command", required=True)
     ingest = logs_commands.add_parser("ingest", help="drain BACKEND_LOG_PATH into the database")
     ingest.add_argument("--once", action="store_true", required=True, help="drain to end and exit")
+    ingest.add_argument(
+        "--timings", action="store_true", help="print ingest and full-text timings to stderr"
+    )
     ingest.set_defaults(handler=_logs_ingest)
     logs_commands.add_parser("prune", help="one retention pass").set_defaults(handler=_logs_prune)
     logs_commands.add_parser(

@@ -46,7 +46,7 @@ class Settings(BaseSettings):
     BACKEND_LOG_INGEST_ENABLED: bool = True
     BACKEND_LOG_PATH: Path = Path("./logs/backend.log")
     BACKEND_LOG_POLL_INTERVAL: float = 0.5
-    BACKEND_LOG_BATCH_SIZE: int = 5000
+    BACKEND_LOG_BATCH_SIZE: int = 20000
     BACKEND_LOG_RETENTION_DAYS: int = 7
     READY_MAX_LAG_BYTES: int = 50 * 1024 * 1024
     READY_MAX_POSITION_AGE_SECONDS: float = 120.0

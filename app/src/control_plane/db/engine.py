@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
-from control_plane.db.sqlite import BUSY_TIMEOUT_MS
+from control_plane.db.sqlite import BUSY_TIMEOUT_MS, JOURNAL_SIZE_LIMIT_BYTES
 from control_plane.settings import Settings
 
 
@@ -25,6 +25,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
             "PRAGMA synchronous=NORMAL",
             f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
             "PRAGMA foreign_keys=ON",
+            f"PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT_BYTES}",
         ):
             cursor.execute(pragma)
         cursor.close()

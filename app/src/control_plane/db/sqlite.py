@@ -25,17 +25,30 @@ def prepare_database_file(path: Path) -> None:
         conn.close()
 
 
-def connect(path: Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Connection:
+DEFAULT_CACHE_KIB = 32 * 1024
+# The WAL file is cut back to this size after a checkpoint, so it cannot stay large.
+JOURNAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024
+
+
+def connect(
+    path: Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS, cache_kib: int = DEFAULT_CACHE_KIB
+) -> sqlite3.Connection:
     """Open a connection in explicit-transaction mode (BEGIN/COMMIT issued by the caller)."""
     conn = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout_ms / 1000)
-    apply_pragmas(conn, busy_timeout_ms=busy_timeout_ms)
+    apply_pragmas(conn, busy_timeout_ms=busy_timeout_ms, cache_kib=cache_kib)
     return conn
 
 
-def apply_pragmas(conn: sqlite3.Connection, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+def apply_pragmas(
+    conn: sqlite3.Connection,
+    *,
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    cache_kib: int = DEFAULT_CACHE_KIB,
+) -> None:
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
     conn.execute("PRAGMA foreign_keys=ON")
-    conn.execute("PRAGMA cache_size=-32768")
+    conn.execute(f"PRAGMA cache_size=-{int(cache_kib)}")
+    conn.execute(f"PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT_BYTES}")
     conn.execute("PRAGMA temp_store=MEMORY")

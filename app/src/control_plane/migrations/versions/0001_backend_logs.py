@@ -36,7 +36,8 @@ UPGRADE = [
     "CREATE INDEX ix_backend_logs_correlation_id ON backend_logs (correlation_id)",
     """
     CREATE VIRTUAL TABLE backend_logs_fts USING fts5(
-        message, content='backend_logs', content_rowid='id', tokenize='unicode61'
+        message, content='backend_logs', content_rowid='id', tokenize='unicode61',
+        detail='none', columnsize=0
     )
     """,
     """
