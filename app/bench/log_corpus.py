@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -30,49 +29,48 @@ EVENTS = [
     ("pnl_snapshot", "INFO", "strategy {sid} pnl {bid} USD, theta {ask}, vega {iv}"),
 ]
 WEIGHTS = [30, 25, 8, 8, 12, 4, 3, 3, 2, 5]
+STRATEGY = "strangle-btc-weekly"
+WORDS_TO_SEARCH = ["timed", "reconnect", "slippage", "margin", "rolling", "theta", "placed"]
 
 
 def iso(moment: datetime) -> str:
     return moment.isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
-def generate_documents(
-    count: int, *, start: datetime, span: timedelta, seed: int = 7
-) -> Iterator[dict]:
-    rng = random.Random(seed)
-    step = span / max(count, 1)
-    moment = start
-    request_left = 0
-    request_id = ""
-    strategy = "strangle-btc-weekly"
-    for index in range(count):
-        if request_left == 0:
-            request_id = f"{rng.getrandbits(64):016x}{index:08x}"
-            request_left = rng.randint(2, 6)
-        request_left -= 1
+def iso_from_us(epoch_us: int, _days: dict[int, str] = {}) -> str:  # noqa: B006
+    seconds, micros = divmod(epoch_us, 1_000_000)
+    day, second_of_day = divmod(seconds, 86_400)
+    date = _days.get(day)
+    if date is None:
+        date = (datetime(1970, 1, 1, tzinfo=UTC) + timedelta(days=day)).date().isoformat()
+        _days[day] = date
+    hours, rest = divmod(second_of_day, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{date}T{hours:02d}:{minutes:02d}:{secs:02d}.{micros:06d}Z"
+
+
+def _message_pool(rng: random.Random, size: int) -> list[tuple[str, str, str]]:
+    """Pre-rendered (event, level, message) triples; lines draw from them at random."""
+    pool = []
+    for _ in range(size):
         event, level, template = rng.choices(EVENTS, WEIGHTS)[0]
-        message = template.format(
-            ms=rng.randint(1, 900),
-            strike=rng.choice(range(60000, 120000, 1000)),
-            bid=round(rng.uniform(10, 5000), 2),
-            ask=round(rng.uniform(10, 5000), 2),
-            iv=round(rng.uniform(0, 100), 2),
-            oid=f"ord-{rng.getrandbits(40):010x}",
-            qty=rng.randint(1, 50),
-            sid=strategy,
+        pool.append(
+            (
+                event,
+                level,
+                template.format(
+                    ms=rng.randint(1, 900),
+                    strike=rng.choice(range(60000, 120000, 1000)),
+                    bid=round(rng.uniform(10, 5000), 2),
+                    ask=round(rng.uniform(10, 5000), 2),
+                    iv=round(rng.uniform(0, 100), 2),
+                    oid=f"ord-{rng.getrandbits(40):010x}",
+                    qty=rng.randint(1, 50),
+                    sid=STRATEGY,
+                ),
+            )
         )
-        yield {
-            "ts": iso(moment),
-            "level": level,
-            "logger": rng.choice(LOGGERS),
-            "event": event,
-            "message": message,
-            "correlation_id": request_id,
-            "strategy_id": strategy,
-            "host": "control-plane-7d9f",
-            "duration_ms": round(rng.uniform(0.1, 250.0), 3),
-        }
-        moment += step
+    return pool
 
 
 def write_corpus(
@@ -83,15 +81,40 @@ def write_corpus(
     span: timedelta | None = None,
     seed: int = 7,
 ) -> int:
-    """Write `count` lines; returns the file size in bytes."""
+    """Write `count` lines evenly spread over `span` from `start`; returns the file size."""
+    rng = random.Random(seed)
     start = start or datetime.now(UTC) - timedelta(days=6)
     span = span or timedelta(days=6)
+    pool = _message_pool(rng, 50_000)
+    step_us = span / timedelta(microseconds=1) / max(count, 1)
+    start_us = (start - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
     path.parent.mkdir(parents=True, exist_ok=True)
+    request_left = 0
+    request_id = ""
+    buffer: list[bytes] = []
     with open(path, "wb") as handle:
-        buffer: list[bytes] = []
-        for document in generate_documents(count, start=start, span=span, seed=seed):
-            buffer.append(orjson.dumps(document))
-            if len(buffer) >= 10000:
+        for index in range(count):
+            if request_left == 0:
+                request_id = f"{rng.getrandbits(64):016x}{index:08x}"
+                request_left = rng.randint(2, 6)
+            request_left -= 1
+            event, level, message = pool[rng.randrange(len(pool))]
+            buffer.append(
+                orjson.dumps(
+                    {
+                        "ts": iso_from_us(start_us + int(index * step_us)),
+                        "level": level,
+                        "logger": LOGGERS[index % len(LOGGERS)],
+                        "event": event,
+                        "message": message,
+                        "correlation_id": request_id,
+                        "strategy_id": STRATEGY,
+                        "host": "control-plane-7d9f",
+                        "duration_ms": (index % 250_000) / 1000,
+                    }
+                )
+            )
+            if len(buffer) >= 20_000:
                 handle.write(b"\n".join(buffer) + b"\n")
                 buffer.clear()
         if buffer:
