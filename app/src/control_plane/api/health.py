@@ -1,0 +1,115 @@
+"""Liveness (cheap) and readiness (database, migrations, tailer, disk)."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import sqlite3
+import time
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from control_plane import __version__
+from control_plane.db.migrate import current_revision
+from control_plane.settings import Settings
+
+router = APIRouter(prefix="/api/health", tags=["health"])
+
+
+@router.get("")
+async def liveness() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+def process_memory_bytes() -> int:
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def database_writable(settings: Settings) -> str | None:
+    try:
+        conn = sqlite3.connect(settings.database_path, timeout=1.0, isolation_level=None)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("ROLLBACK")
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return f"database not writable: {exc}"
+    return None
+
+
+def tailer_problem(settings: Settings, holds_lock: bool, tail_running: bool) -> str | None:
+    """Judged from the position row the lock holder keeps fresh, so a process that is not
+    the tailer is still ready while some process is."""
+    if not settings.BACKEND_LOG_INGEST_ENABLED:
+        return None
+    if holds_lock and not tail_running:
+        return "log tailer is not running"
+    try:
+        conn = sqlite3.connect(f"file:{settings.database_path}?mode=ro", uri=True, timeout=1.0)
+        try:
+            row = conn.execute(
+                "SELECT lag_bytes, updated_at FROM log_tail_positions WHERE stream = ?",
+                (str(settings.BACKEND_LOG_PATH),),
+            ).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return f"log tailer status unreadable: {exc}"
+    if row is None:
+        return "log tailer has not reported yet"
+    lag_bytes, updated_at_us = row
+    age = time.time() - updated_at_us / 1_000_000
+    if age > settings.READY_MAX_POSITION_AGE_SECONDS:
+        return f"log tailer last reported {age:.0f} s ago"
+    if lag_bytes > settings.READY_MAX_LAG_BYTES:
+        return f"log tailer lags {lag_bytes} bytes"
+    return None
+
+
+def readiness(request: Request) -> tuple[list[str], dict[str, Any]]:
+    app = request.app
+    settings: Settings = app.state.settings
+    reasons: list[str] = []
+    if problem := database_writable(settings):
+        reasons.append(problem)
+    revision = current_revision(settings)
+    if revision != app.state.head_revision:
+        reasons.append(f"migrations not at head ({revision} != {app.state.head_revision})")
+    pipeline = app.state.log_pipeline
+    tail = pipeline.tail_service
+    if problem := tailer_problem(settings, pipeline.holds_lock, tail is not None and tail.running):
+        reasons.append(problem)
+    free = shutil.disk_usage(settings.data_dir).free
+    if free < settings.READY_MIN_FREE_BYTES:
+        reasons.append(f"data volume has {free} bytes free")
+    details = {
+        "version": settings.GIT_SHA,
+        "build_time": settings.BUILD_TIME,
+        "app_version": __version__,
+        "uptime_seconds": round(time.monotonic() - app.state.started_monotonic, 3),
+        "memory_rss_bytes": process_memory_bytes(),
+        "migration": revision,
+        "log_pipeline_owner": pipeline.holds_lock,
+        "data_free_bytes": free,
+    }
+    return reasons, details
+
+
+@router.get("/ready")
+async def ready(request: Request) -> JSONResponse:
+    reasons, details = await asyncio.to_thread(readiness, request)
+    status_code = 503 if reasons else 200
+    body = {"status": "not ready" if reasons else "ready", "reasons": reasons, **details}
+    return JSONResponse(body, status_code=status_code)

@@ -1,0 +1,74 @@
+"""GET /metrics in Prometheus text format, from a registry owned by the app."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+
+from fastapi import APIRouter, Request, Response
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.process_collector import ProcessCollector
+
+from control_plane.settings import Settings
+
+router = APIRouter(tags=["metrics"])
+
+
+class LogPipelineCollector:
+    """Reads the tailer's figures from the position row, so every worker reports them."""
+
+    def __init__(self, settings: Settings, pipeline) -> None:  # type: ignore[no-untyped-def]
+        self.settings = settings
+        self.pipeline = pipeline
+
+    def collect(self) -> Iterator[Metric]:
+        row = None
+        try:
+            conn = sqlite3.connect(
+                f"file:{self.settings.database_path}?mode=ro", uri=True, timeout=1.0
+            )
+            try:
+                row = conn.execute(
+                    "SELECT lines_total, parse_errors_total, lag_bytes, last_ingest_at"
+                    " FROM log_tail_positions WHERE stream = ?",
+                    (str(self.settings.BACKEND_LOG_PATH),),
+                ).fetchone()
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            row = None
+        lines, errors, lag, last = row if row else (0, 0, 0, None)
+        yield CounterMetricFamily(
+            "control_plane_log_lines_ingested", "Log lines ingested by the tailer", value=lines
+        )
+        yield CounterMetricFamily(
+            "control_plane_log_parse_errors", "Ingested lines that were not JSON", value=errors
+        )
+        yield GaugeMetricFamily(
+            "control_plane_log_lag_bytes", "Bytes written but not yet ingested", value=lag
+        )
+        yield GaugeMetricFamily(
+            "control_plane_log_last_ingest_timestamp_seconds",
+            "When the tailer last committed rows",
+            value=(last or 0) / 1_000_000,
+        )
+        yield GaugeMetricFamily(
+            "control_plane_log_pipeline_owner",
+            "1 if this process holds the log pipeline lock",
+            value=1 if self.pipeline.holds_lock else 0,
+        )
+
+
+def build_registry(settings: Settings, pipeline) -> CollectorRegistry:  # type: ignore[no-untyped-def]
+    registry = CollectorRegistry()
+    registry.register(LogPipelineCollector(settings, pipeline))
+    ProcessCollector(registry=registry)
+    return registry
+
+
+@router.get("/metrics")
+async def metrics(request: Request) -> Response:
+    return Response(
+        generate_latest(request.app.state.metrics_registry), media_type=CONTENT_TYPE_LATEST
+    )

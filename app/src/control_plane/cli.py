@@ -1,0 +1,144 @@
+"""The `control-plane` console script."""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+from pathlib import Path
+
+from control_plane.settings import ConfigurationError, Settings, load_settings
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from control_plane.logging_setup import configure_logging
+    from control_plane.main import create_app
+
+    configure_logging(settings.LOG_LEVEL, settings.BACKEND_LOG_PATH)
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        log_config=None,
+        access_log=False,
+        proxy_headers=True,
+    )
+    return 0
+
+
+def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:
+    from control_plane.db.migrate import upgrade_to_head
+
+    upgrade_to_head(settings)
+    print(f"database at head: {settings.database_path}")
+    return 0
+
+
+def _logs_ingest(settings: Settings, args: argparse.Namespace) -> int:
+    from control_plane.logs.one_shot import ingest_once_timed
+    from control_plane.logs.pipeline_lock import PipelineLock
+
+    lock = PipelineLock.for_database(settings.database_path)
+    if not lock.try_acquire():
+        print("another process is running the log pipeline for this database", file=sys.stderr)
+        return 1
+    try:
+        result = ingest_once_timed(settings)
+        print(result.rows)
+        if args.timings:
+            print(
+                f"ingest_seconds={result.ingest_seconds:.3f}"
+                f" full_text_trail_seconds={result.full_text_trail_seconds:.3f}",
+                file=sys.stderr,
+            )
+    finally:
+        lock.release()
+    return 0
+
+
+def _logs_follow(settings: Settings, _args: argparse.Namespace) -> int:
+    from control_plane.logs.follow import follow
+
+    return follow(
+        log_path=settings.BACKEND_LOG_PATH,
+        database_path=settings.database_path,
+        batch_size=settings.BACKEND_LOG_BATCH_SIZE,
+        poll_interval=settings.BACKEND_LOG_POLL_INTERVAL,
+    )
+
+
+def _db_backup(settings: Settings, args: argparse.Namespace) -> int:
+    from control_plane.db.backup import backup_database
+
+    if not settings.database_path.exists():
+        print(f"no database at {settings.database_path}", file=sys.stderr)
+        return 1
+    try:
+        verdict = backup_database(settings.database_path, args.to)
+    except sqlite3.DatabaseError as exc:
+        verdict = str(exc)
+    if verdict != "ok":
+        print(f"backup failed integrity_check: {verdict}", file=sys.stderr)
+        return 1
+    print(f"backup written to {args.to} (integrity_check ok)")
+    return 0
+
+
+def _logs_prune(settings: Settings, _args: argparse.Namespace) -> int:
+    from control_plane.logs.retention import LogPruner
+
+    result = LogPruner(settings.database_path).prune(settings.BACKEND_LOG_RETENTION_DAYS)
+    print(
+        f"deleted {result.deleted_rows} rows older than {settings.BACKEND_LOG_RETENTION_DAYS} days"
+        f" in {result.transactions} transactions; freed {result.freed_pages} pages"
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="control-plane")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the HTTP API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8001)
+    serve.set_defaults(handler=_serve)
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser("upgrade", help="apply migrations to head").set_defaults(
+        handler=_db_upgrade
+    )
+    backup = db_commands.add_parser("backup", help="online backup, then integrity_check")
+    backup.add_argument("--to", type=Path, required=True, metavar="FILE")
+    backup.set_defaults(handler=_db_backup)
+
+    logs = commands.add_parser("logs", help="backend log pipeline")
+    logs_commands = logs.add_subparsers(dest="logs_command", required=True)
+    ingest = logs_commands.add_parser("ingest", help="drain BACKEND_LOG_PATH into the database")
+    ingest.add_argument("--once", action="store_true", required=True, help="drain to end and exit")
+    ingest.add_argument(
+        "--timings", action="store_true", help="print ingest and full-text timings to stderr"
+    )
+    ingest.set_defaults(handler=_logs_ingest)
+    logs_commands.add_parser("prune", help="one retention pass").set_defaults(handler=_logs_prune)
+    logs_commands.add_parser(
+        "follow", help="tail BACKEND_LOG_PATH in the foreground until SIGTERM"
+    ).set_defaults(handler=_logs_follow)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigurationError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    return args.handler(settings, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

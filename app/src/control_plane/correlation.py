@@ -1,0 +1,19 @@
+"""The request's correlation id, carried in a context variable so tasks it starts inherit it."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from contextvars import ContextVar
+
+correlation_id_var: ContextVar[str | None] = ContextVar("correlation_id", default=None)
+
+MAX_REQUEST_ID_LENGTH = 128
+SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:@+=/-]{1,128}$")
+
+
+def accept_request_id(candidate: str | None) -> str:
+    """Keep a client's X-Request-ID if it is short and made of safe characters, else mint one."""
+    if candidate and SAFE_REQUEST_ID.match(candidate):
+        return candidate
+    return uuid.uuid4().hex

@@ -1,0 +1,63 @@
+"""Application factory."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from control_plane import __version__
+from control_plane.api import auth, health, logs, metrics
+from control_plane.db.engine import create_engine, create_session_factory
+from control_plane.db.migrate import head_revision
+from control_plane.db.users import bootstrap_admin
+from control_plane.logs.pipeline import LogPipeline
+from control_plane.middleware.correlation import CorrelationIdMiddleware
+from control_plane.security import password_hasher
+from control_plane.settings import Settings, load_settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or load_settings()
+    pipeline = LogPipeline(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine(settings)
+        app.state.engine = engine
+        app.state.session_factory = create_session_factory(engine)
+        async with app.state.session_factory() as session:
+            await bootstrap_admin(
+                session, app.state.password_hasher, settings.ADMIN_USERNAME, settings.ADMIN_PASSWORD
+            )
+        await pipeline.start()
+        try:
+            yield
+        finally:
+            await pipeline.stop()
+            await engine.dispose()
+
+    app = FastAPI(title="Delta Strangle Control Plane", version=__version__, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.started_monotonic = time.monotonic()
+    app.state.head_revision = head_revision(settings)
+    app.state.password_hasher = password_hasher(
+        settings.ARGON2_TIME_COST, settings.ARGON2_MEMORY_COST_KIB
+    )
+    app.state.log_pipeline = pipeline
+    app.state.metrics_registry = metrics.build_registry(settings, pipeline)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.allowed_origins,
+        allow_credentials=True,
+        allow_methods=["*"],
+        allow_headers=["*"],
+        expose_headers=["X-Request-ID"],
+    )
+    app.add_middleware(CorrelationIdMiddleware)
+    for router in (health.router, auth.router, logs.router, metrics.router):
+        app.include_router(router)
+    return app

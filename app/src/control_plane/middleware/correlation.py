@@ -1,0 +1,60 @@
+"""Accepts or mints X-Request-ID, returns it and binds it to the request's log lines."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from control_plane.correlation import accept_request_id, correlation_id_var
+
+REQUEST_ID_HEADER = b"x-request-id"
+logger = logging.getLogger("control_plane.http")
+
+
+class CorrelationIdMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        offered = None
+        for name, value in scope.get("headers", []):
+            if name == REQUEST_ID_HEADER:
+                offered = value.decode("latin-1")
+                break
+        request_id = accept_request_id(offered)
+        token = correlation_id_var.set(request_id)
+        started = time.perf_counter()
+        status_holder = {"status": 500}
+
+        async def send_with_request_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status_holder["status"] = message["status"]
+                headers = [
+                    (k, v) for k, v in message.get("headers", []) if k.lower() != REQUEST_ID_HEADER
+                ]
+                headers.append((REQUEST_ID_HEADER, request_id.encode("latin-1")))
+                message["headers"] = headers
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_request_id)
+        finally:
+            logger.info(
+                "%s %s %s",
+                scope.get("method"),
+                scope.get("path"),
+                status_holder["status"],
+                extra={
+                    "event": "http_request",
+                    "method": scope.get("method"),
+                    "path": scope.get("path"),
+                    "status": status_holder["status"],
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 3),
+                },
+            )
+            correlation_id_var.reset(token)

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import sqlite3
+
+from fastapi.testclient import TestClient
+
+from control_plane.security import issue_token
+from control_plane.settings import Settings
+
+
+def test_login_issues_a_token_that_opens_log_endpoints(
+    client: TestClient, auth_headers: dict[str, str]
+) -> None:
+    assert client.get("/api/auth/me", headers=auth_headers).json() == {"username": "admin"}
+    assert client.get("/api/logs", headers=auth_headers).status_code == 200
+
+
+def test_admin_password_is_stored_as_argon2_hash(client: TestClient, settings: Settings) -> None:
+    conn = sqlite3.connect(settings.database_path)
+    (stored,) = conn.execute("SELECT password_hash FROM users WHERE username = 'admin'").fetchone()
+    assert stored.startswith("$argon2")
+    assert settings.ADMIN_PASSWORD not in stored
+
+
+def test_wrong_password_and_unknown_user_are_refused(client: TestClient) -> None:
+    for body in ({"username": "admin", "password": "nope"}, {"username": "x", "password": "y"}):
+        assert client.post("/api/auth/login", json=body).status_code == 401
+
+
+def test_log_endpoints_require_sign_in_but_health_and_metrics_do_not(client: TestClient) -> None:
+    for path in ("/api/logs", "/api/logs/facets", "/api/logs/1/context"):
+        assert client.get(path).status_code == 401
+    assert client.get("/api/health").status_code == 200
+    assert client.get("/metrics").status_code == 200
+
+
+def test_expired_forged_and_unknown_subject_tokens_are_refused(
+    client: TestClient, settings: Settings
+) -> None:
+    expired = issue_token("admin", settings.JWT_SECRET, 60, now=1_000_000).token
+    forged = issue_token("admin", "another-secret-entirely-0123456789", 600).token
+    stranger = issue_token("mallory", settings.JWT_SECRET, 600).token
+    for token in (expired, forged, stranger, "not-a-jwt"):
+        response = client.get("/api/logs", headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 401

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import pytest
+
+from control_plane.settings import ConfigurationError, is_placeholder, load_settings
+
+PRODUCTION_SECRETS = {
+    "JWT_SECRET": "a-real-secret-value-with-enough-entropy-42",
+    "LOG_INGEST_API_KEY": "k-7f3a9c1e",
+    "ADMIN_PASSWORD": "s3cure-admin-pass",
+}
+
+
+@pytest.fixture
+def production_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("APP_ENV", "production")
+    for name, value in PRODUCTION_SECRETS.items():
+        monkeypatch.setenv(name, value)
+
+
+@pytest.mark.parametrize("value", ["", "changeme", "CHANGE_ME_PLEASE", "replace-me", " Changeme "])
+def test_placeholders_are_recognised(value: str) -> None:
+    assert is_placeholder(value)
+
+
+def test_real_value_is_not_placeholder() -> None:
+    assert not is_placeholder("k-7f3a9c1e")
+
+
+def test_production_accepts_real_secrets_without_trading_keys(production_env: None) -> None:
+    settings = load_settings()
+    assert settings.APP_ENV == "production"
+    assert settings.DELTA_API_KEY == ""
+
+
+@pytest.mark.parametrize("name", sorted(PRODUCTION_SECRETS))
+@pytest.mark.parametrize("bad", ["", "changeme", "CHANGE_ME"])
+def test_production_refuses_placeholder_naming_the_variable(
+    production_env: None, monkeypatch: pytest.MonkeyPatch, name: str, bad: str
+) -> None:
+    monkeypatch.setenv(name, bad)
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings()
+    assert name in str(raised.value)
+    assert "\n" not in str(raised.value)
+
+
+def test_production_refuses_missing_secret(
+    production_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("LOG_INGEST_API_KEY")
+    with pytest.raises(ConfigurationError, match="LOG_INGEST_API_KEY"):
+        load_settings()
+
+
+def test_development_allows_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("APP_ENV", "development")
+    assert load_settings().BACKEND_LOG_RETENTION_DAYS == 7
+
+
+def test_non_sqlite_url_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://x/y")
+    with pytest.raises(ConfigurationError, match="DATABASE_URL"):
+        load_settings()
