@@ -29,7 +29,7 @@ IMAGES=(
   "debian          delta-strangle/debian:trixie-slim           debian:trixie-slim          debian-slim"
   "python          delta-strangle/python:3.13-slim-trixie      python:3.13-slim-trixie     python"
   "node            delta-strangle/node:20-trixie-slim          node:20-trixie-slim         node"
-  "nginx           delta-strangle/nginx-unprivileged:trixie    nginxinc/nginx-unprivileged:1.28-trixie  nginx"
+  "nginx           delta-strangle/nginx-unprivileged:trixie    nginxinc/nginx-unprivileged:1.28          nginx"
   "host            delta-strangle/debian-systemd:trixie        -                           systemd-host"
 )
 

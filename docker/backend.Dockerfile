@@ -1,0 +1,50 @@
+# The control plane's backend: uv builds a locked virtualenv in a builder stage, a slim runtime
+# runs it as whatever uid Compose gives, writing only to /app/data, /app/logs and /tmp.
+# Base images are build arguments: the official image where a registry answers, the base
+# image kit's equivalent (built from Debian packages) where none does.
+ARG PYTHON_BASE_IMAGE=python:3.13-slim-trixie
+
+FROM ${PYTHON_BASE_IMAGE} AS builder
+ARG UV_VERSION=0.13.9
+ENV UV_PYTHON_DOWNLOADS=never UV_PYTHON=python3 UV_LINK_MODE=copy UV_COMPILE_BYTECODE=1 \
+    UV_PROJECT_ENVIRONMENT=/app/.venv PIP_DISABLE_PIP_VERSION_CHECK=1
+# The optional extra CA bundle (an intercepting proxy) is a BuildKit secret: used here, never stored.
+RUN --mount=type=secret,id=ca,required=false \
+    if [ -s /run/secrets/ca ]; then export PIP_CERT=/run/secrets/ca APT_CA="-o Acquire::https::CAInfo=/run/secrets/ca"; fi; \
+    if ! python3 -c 'import ensurepip' 2>/dev/null; then \
+      apt-get update ${APT_CA:-} && apt-get install -y ${APT_CA:-} python3-venv && rm -rf /var/lib/apt/lists/*; \
+    fi \
+    && python3 -m venv /opt/uv && /opt/uv/bin/pip install --no-cache-dir "uv==${UV_VERSION}"
+WORKDIR /src
+COPY pyproject.toml uv.lock ./
+RUN --mount=type=secret,id=ca,required=false --mount=type=cache,target=/root/.cache/uv \
+    if [ -s /run/secrets/ca ]; then export SSL_CERT_FILE=/run/secrets/ca; fi; \
+    /opt/uv/bin/uv sync --locked --no-dev --no-install-project
+COPY src ./src
+RUN --mount=type=secret,id=ca,required=false --mount=type=cache,target=/root/.cache/uv \
+    if [ -s /run/secrets/ca ]; then export SSL_CERT_FILE=/run/secrets/ca; fi; \
+    /opt/uv/bin/uv sync --locked --no-dev --no-editable
+
+FROM ${PYTHON_BASE_IMAGE} AS runtime
+WORKDIR /app
+COPY --from=builder /app/.venv /app/.venv
+# Any uid may run the image: the writable places are world-writable here and are replaced by
+# the host's data/ and logs/ (owned by APP_UID:APP_GID) in the Compose stack.
+RUN mkdir -p /app/data /app/logs && chmod 1777 /app/data /app/logs
+ENV PATH=/app/.venv/bin:$PATH PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 \
+    APP_ENV=production \
+    DATABASE_URL=sqlite+aiosqlite:////app/data/delta_trader.db \
+    BACKEND_LOG_PATH=/app/logs/backend.log \
+    HOME=/tmp
+USER 10001:10001
+EXPOSE 8001
+# No curl in the image: the interpreter that runs the app also probes it.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["python3", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8001/api/health', timeout=4).status != 200)"]
+CMD ["sh", "-c", "control-plane db upgrade && exec control-plane serve --host 0.0.0.0 --port 8001"]
+# Last, so a new commit does not invalidate the layers above.
+ARG GIT_SHA=unknown
+ARG BUILD_TIME=unknown
+ENV GIT_SHA=${GIT_SHA} BUILD_TIME=${BUILD_TIME}
+LABEL org.opencontainers.image.revision=${GIT_SHA} org.opencontainers.image.created=${BUILD_TIME} \
+      org.opencontainers.image.title=delta-strangle-backend

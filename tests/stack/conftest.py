@@ -1,0 +1,156 @@
+"""A real Compose stack built from this checkout and run on the machine's engine."""
+
+import os
+import secrets
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+PROJECT = "delta-stack-test"
+APP_UID = APP_GID = 4242
+# Build contexts where a careless .env.prod could end up in an image.
+BUILD_CONTEXTS = [ROOT, ROOT / "app", ROOT / "frontend"]
+
+
+@dataclass
+class Stack:
+    url: str
+    env_file: Path
+    env: dict[str, str]
+    secrets: dict[str, str]
+    data_dir: Path
+    git_sha: str
+
+    def compose(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [
+                *("docker", "compose", "-p", PROJECT, "-f", str(ROOT / "docker-compose.prod.yml")),
+                # Interpolation values come from the same file the containers read.
+                *("--env-file", str(self.env_file), *args),
+            ],
+            env=self.env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=check,
+        )
+
+    def container(self, service: str) -> str:
+        return self.compose("ps", "-q", service).stdout.strip()
+
+    def login(self) -> dict[str, str]:
+        response = requests.post(
+            f"{self.url}/api/auth/login",
+            json={"username": "admin", "password": self.secrets["ADMIN_PASSWORD"]},
+            timeout=30,
+        )
+        response.raise_for_status()
+        return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+    def wait_until_ready(self, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{self.url}/api/health/ready", timeout=5).status_code == 200:
+                    return
+            except requests.ConnectionError:
+                pass
+            time.sleep(1)
+        raise AssertionError(f"the stack did not become ready within {timeout} s")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def write_env_file(path: Path, values: dict[str, str]) -> None:
+    path.write_text("".join(f"{key}={value}\n" for key, value in values.items()))
+    path.chmod(0o600)
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory) -> Stack:
+    work = tmp_path_factory.mktemp("stack")
+    data_dir, logs_dir = work / "data", work / "logs"
+    for directory in (data_dir, logs_dir):
+        directory.mkdir()
+        os.chown(directory, APP_UID, APP_GID)
+        directory.chmod(0o750)
+
+    secret_values = {
+        "JWT_SECRET": secrets.token_hex(32),
+        "LOG_INGEST_API_KEY": secrets.token_hex(24),
+        "ADMIN_PASSWORD": secrets.token_urlsafe(18),
+        "DELTA_API_KEY": secrets.token_hex(16),
+        "DELTA_API_SECRET": secrets.token_hex(32),
+    }
+    port = free_port()
+    env_file = work / ".env.prod"
+    write_env_file(
+        env_file,
+        {
+            "APP_ENV": "production",
+            "APP_UID": str(APP_UID),
+            "APP_GID": str(APP_GID),
+            "HTTP_BIND": "127.0.0.1",
+            "HTTP_PORT": str(port),
+            "ADMIN_USERNAME": "admin",
+            "LOG_LEVEL": "INFO",
+            "ALLOWED_ORIGINS": f"http://127.0.0.1:{port}",
+            "BACKEND_LOG_INGEST_ENABLED": "true",
+            "BACKEND_LOG_POLL_INTERVAL": "0.5",
+            "BACKEND_LOG_BATCH_SIZE": "500",
+            "BACKEND_LOG_RETENTION_DAYS": "7",
+            **secret_values,
+        },
+    )
+    git_sha = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    env = {
+        **os.environ,
+        "ENV_FILE": str(env_file),
+        "DATA_DIR": str(data_dir),
+        "LOGS_DIR": str(logs_dir),
+        "IMAGE_TAG": "stack-test",
+        "GIT_SHA": git_sha,
+        "BUILD_TIME": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    the_stack = Stack(
+        url=f"http://127.0.0.1:{port}",
+        env_file=env_file,
+        env=env,
+        secrets=secret_values,
+        data_dir=data_dir,
+        git_sha=git_sha,
+    )
+
+    planted = []
+    for context in BUILD_CONTEXTS:
+        target = context / ".env.prod"
+        if not target.exists():
+            target.write_text(env_file.read_text())
+            planted.append(target)
+    try:
+        the_stack.compose("down", "--volumes", "--remove-orphans", check=False)
+        build = the_stack.compose("build", check=False)
+        assert build.returncode == 0, build.stderr[-4000:]
+    finally:
+        for target in planted:
+            target.unlink()
+
+    up = the_stack.compose("up", "-d", "--wait", "--wait-timeout", "180", check=False)
+    if up.returncode != 0:
+        logs = the_stack.compose("logs", "--no-color", "--tail", "80", check=False).stdout
+        the_stack.compose("down", "--volumes", check=False)
+        raise AssertionError(f"compose up failed: {up.stderr[-3000:]}\n{logs[-6000:]}")
+    yield the_stack
+    the_stack.compose("down", "--volumes", "--remove-orphans", check=False)

@@ -1,0 +1,166 @@
+"""The production Compose stack, built from this checkout and seen from outside through nginx."""
+
+import io
+import json
+import subprocess
+import tarfile
+import time
+import uuid
+from pathlib import Path
+
+import requests
+
+from .conftest import APP_UID, Stack
+
+# Certificates this machine adds to Debian's set (an intercepting proxy's CA): builds receive them
+# as a secret, so their bodies must not be found in any image.
+LOCAL_CA_CERTIFICATES = [
+    path.read_text().split("-----")[2].split()[3].encode()
+    for path in Path("/usr/local/share/ca-certificates").glob("*.crt")
+]
+
+
+def docker(*args: str) -> str:
+    return subprocess.run(["docker", *args], capture_output=True, text=True, check=True).stdout
+
+
+def test_ready_through_nginx_reports_the_built_sha(stack: Stack):
+    response = requests.get(f"{stack.url}/api/health/ready", timeout=10)
+    assert response.status_code == 200, response.text
+    assert response.json()["version"] == stack.git_sha
+
+
+def test_a_request_is_found_by_its_correlation_id(stack: Stack):
+    headers = stack.login()
+    request_id = f"stack-test-{uuid.uuid4().hex}"
+    made = requests.get(f"{stack.url}/api/health", headers={"X-Request-ID": request_id}, timeout=10)
+    assert made.headers["X-Request-ID"] == request_id
+    started = time.monotonic()
+    rows: list = []
+    # A liveness bound, not a timing assertion: the latency is printed, and benchmarked elsewhere.
+    while not rows and time.monotonic() - started < 30:
+        found = requests.get(
+            f"{stack.url}/api/logs", params={"correlation_id": request_id}, headers=headers, timeout=10
+        )
+        assert found.status_code == 200, found.text
+        rows = found.json()["items"]
+        if not rows:
+            time.sleep(0.2)
+    print(f"correlation id queryable after {time.monotonic() - started:.2f} s")
+    assert rows
+    assert {row["correlation_id"] for row in rows} == {request_id}
+
+
+def test_log_endpoints_require_sign_in(stack: Stack):
+    assert requests.get(f"{stack.url}/api/logs", timeout=10).status_code == 401
+
+
+def test_containers_run_as_the_configured_uid_without_root(stack: Stack):
+    for service in ("backend", "frontend"):
+        container = stack.container(service)
+        assert docker("exec", container, "id", "-u").strip() == str(APP_UID)
+        config = json.loads(docker("inspect", container))[0]["HostConfig"]
+        assert config["ReadonlyRootfs"] is True
+        assert config["CapDrop"] == ["ALL"]
+        assert "no-new-privileges:true" in config["SecurityOpt"]
+    database = stack.data_dir / "delta_trader.db"
+    assert database.stat().st_uid == APP_UID
+
+
+def test_root_filesystem_is_read_only(stack: Stack):
+    result = subprocess.run(
+        ["docker", "exec", stack.container("backend"), "touch", "/app/new-file"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "Read-only file system" in result.stderr
+
+
+def test_only_the_frontend_port_is_published(stack: Stack):
+    published = {
+        service: json.loads(docker("inspect", stack.container(service)))[0]["NetworkSettings"]["Ports"]
+        for service in ("backend", "frontend")
+    }
+    assert all(not bindings for bindings in published["backend"].values())
+    frontend_bindings = [b for bindings in published["frontend"].values() if bindings for b in bindings]
+    assert [(b["HostIp"], b["HostPort"]) for b in frontend_bindings] == [
+        ("127.0.0.1", stack.url.rsplit(":", 1)[1])
+    ]
+
+
+def test_nginx_serves_the_spa_with_security_headers_and_caching(stack: Stack):
+    index = requests.get(f"{stack.url}/logs?level=ERROR", timeout=10)
+    assert index.status_code == 200
+    assert "text/html" in index.headers["Content-Type"]
+    assert index.headers["Cache-Control"] == "no-cache"
+    csp = index.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp
+    assert "default-src 'self'" in csp
+    assert index.headers["X-Content-Type-Options"] == "nosniff"
+    assert index.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    asset = next(part.split('"')[0] for part in index.text.split('src="')[1:] if part.startswith("/assets/"))
+    script = requests.get(f"{stack.url}{asset}", headers={"Accept-Encoding": "gzip"}, timeout=10)
+    assert script.status_code == 200
+    assert "immutable" in script.headers["Cache-Control"]
+    assert script.headers["Content-Encoding"] == "gzip"
+    assert script.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_nginx_refuses_bodies_over_its_limit(stack: Stack):
+    response = requests.post(f"{stack.url}/api/logs/batch", data=b"x" * (3 * 1024 * 1024), timeout=30)
+    assert response.status_code == 413
+
+
+def test_no_build_time_secret_lands_in_an_image(stack: Stack, tmp_path):
+    for service in ("backend", "frontend"):
+        image = json.loads(docker("inspect", stack.container(service)))[0]["Config"]["Image"]
+        history = docker("history", "--no-trunc", "--format", "{{.CreatedBy}}", image)
+        config = docker("image", "inspect", image)
+        archive = tmp_path / f"{service}.tar"
+        subprocess.run(["docker", "save", "-o", str(archive), image], check=True)
+        contents = b"".join(layer_bytes(archive))
+        for name, value in stack.secrets.items():
+            assert value not in history, f"{name} in the history of {image}"
+            assert value not in config, f"{name} in the configuration of {image}"
+            assert value.encode() not in contents, f"{name} in a layer of {image}"
+        for certificate in LOCAL_CA_CERTIFICATES:
+            assert certificate not in contents, f"the build's extra CA bundle is in a layer of {image}"
+
+
+def layer_bytes(archive):
+    """Every file of every layer of a saved image, nested layer tars opened."""
+    with tarfile.open(archive) as saved:
+        for member in saved.getmembers():
+            if not member.isfile():
+                continue
+            data = saved.extractfile(member).read()
+            if member.name.endswith((".tar", "layer.tar")) or data[257:262] == b"ustar":
+                with tarfile.open(fileobj=io.BytesIO(data)) as layer:
+                    for entry in layer.getmembers():
+                        if entry.isfile():
+                            yield entry.name.encode() + layer.extractfile(entry).read()
+            else:
+                yield data
+
+
+def test_rows_survive_down_and_up(stack: Stack):
+    headers = stack.login()
+    request_id = f"persist-{uuid.uuid4().hex}"
+    requests.get(f"{stack.url}/api/health", headers={"X-Request-ID": request_id}, timeout=10)
+    deadline = time.monotonic() + 30
+    before: list = []
+    while not before and time.monotonic() < deadline:
+        before = requests.get(
+            f"{stack.url}/api/logs", params={"correlation_id": request_id}, headers=headers, timeout=10
+        ).json()["items"]
+        time.sleep(0.2)
+    assert before
+    stack.compose("down")
+    stack.compose("up", "-d", "--wait", "--wait-timeout", "180")
+    stack.wait_until_ready()
+    after = requests.get(
+        f"{stack.url}/api/logs", params={"correlation_id": request_id}, headers=stack.login(), timeout=10
+    ).json()["items"]
+    assert [row["id"] for row in after] == [row["id"] for row in before]
