@@ -85,6 +85,13 @@ build_from_recipe() {  # image hash recipe parent-image
   DOCKER_BUILDKIT=1 docker build "${args[@]}" "$KIT/$3" >/dev/null
 }
 
+# Tags of earlier recipes would keep their images on disk for ever.
+remove_stale_recipe_tags() {  # image current-hash
+  local repo=${1%%:*} tag=${1##*:}
+  docker image ls --format '{{.Repository}}:{{.Tag}}' "$repo" \
+    | grep -E "^$repo:$tag-[0-9a-f]{16}$" | grep -v -- "-$2$" | xargs -r docker rmi >/dev/null || true
+}
+
 use_kit() {
   local parent_hash="" debian_image="" name image official recipe hash
   : >"$OUT.tmp"
@@ -107,6 +114,7 @@ use_kit() {
       fi
     fi
     docker tag "$image" "${image%%:*}:${image##*:}-$hash"
+    remove_stale_recipe_tags "$image" "$hash"
     printf '%s  %s\n' "$(image_size_mb "$image")" "$image" >&2
     echo "${name^^}_BASE_IMAGE=$image" >>"$OUT.tmp"
   done

@@ -29,4 +29,4 @@ UV_PYTHON_DOWNLOADS=never "$VENV/bin/uv" pip sync -q --python "$VENV/bin/python"
 # uv pip sync removes what the lock does not list, uv itself included: put it back.
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check "uv==$UV_VERSION"
 echo "$want" > "$STAMP"
-log "ops tools: $("$VENV/bin/ansible" --version | head -1), $("$VENV/bin/molecule" --version 2>/dev/null | head -1)"
+log "ops tools: $("$VENV/bin/ansible" --version | head -1), $(PATH="$VENV/bin:$PATH" molecule --version 2>/dev/null | head -1)"

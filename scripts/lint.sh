@@ -15,6 +15,8 @@ run yamllint --strict .
 run ansible-lint --profile production --offline
 run ruff check tests molecule
 run ruff format --check tests molecule
+run uv run --quiet --locked --project app ruff check app
+run uv run --quiet --locked --project app ruff format --check app
 mapfile -t shell_scripts < <(git ls-files -- '*.sh' .ci/run)
 run shellcheck -x "${shell_scripts[@]}"
 

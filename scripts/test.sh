@@ -20,8 +20,11 @@ step() {
 
 # pytest exits 5 when it collects nothing; a suite that exists must run tests, so that is a failure.
 run_pytest() { pytest -p no:cacheprovider -q "$@"; }
+app_tests() { (cd app && uv run --quiet --locked pytest -p no:cacheprovider -q); }
 
 step lint bash scripts/lint.sh
 step ops-tests run_pytest tests/ops
+step app-tests app_tests
+step stack-tests run_pytest -s tests/stack
 step molecule bash scripts/molecule.sh default
 log "all checks passed in $(( $(date +%s) - started )) s"
