@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Image figures (not a test): sizes, cold build time, and rebuild time after a one-line change
+# to the backend's code with layer caching. Builds from a copy of the contexts, so the working
+# tree is never touched.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "$0")/lib.sh"
+ROOT=$(repo_root)
+# shellcheck source=scripts/env.sh
+source "$ROOT/scripts/env.sh"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cp -r "$ROOT/app" "$ROOT/frontend" "$ROOT/docker" "$work/"
+rm -rf "$work/app/.venv" "$work/frontend/node_modules"
+secret=(--secret "id=ca,src=${EXTRA_CA_BUNDLE:-/dev/null}")
+
+build_backend() {
+  docker build -q "${secret[@]}" -f "$work/docker/backend.Dockerfile" \
+    --build-arg "PYTHON_BASE_IMAGE=${PYTHON_BASE_IMAGE:-python:3.13-slim-trixie}" \
+    -t delta-strangle-backend:bench "$@" "$work/app" >/dev/null
+}
+build_frontend() {
+  docker build -q "${secret[@]}" -f "$work/docker/frontend.Dockerfile" \
+    --build-context "nginx-config=$work/docker/nginx" \
+    --build-arg "NODE_BASE_IMAGE=${NODE_BASE_IMAGE:-node:20-trixie-slim}" \
+    --build-arg "NGINX_BASE_IMAGE=${NGINX_BASE_IMAGE:-nginxinc/nginx-unprivileged:1.28}" \
+    -t delta-strangle-frontend:bench "$@" "$work/frontend" >/dev/null
+}
+seconds() { local t0; t0=$(date +%s.%N); "$@"; awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { print b - a }'; }
+size_mb() { docker image inspect -f '{{.Size}}' "$1" | awk '{printf "%.1f", $1 / 1000000}'; }
+
+log "cold builds (--no-cache; base images already present)"
+backend_cold=$(seconds build_backend --no-cache)
+frontend_cold=$(seconds build_frontend --no-cache)
+echo "# one-line change" >>"$work/app/src/control_plane/__init__.py"
+backend_rebuild=$(seconds build_backend)
+
+printf '\n%-44s %10s %10s\n' "figure" "measured" "target"
+printf '%-44s %10s %10s\n' "backend image size (MB)" "$(size_mb delta-strangle-backend:bench)" "<= 250"
+printf '%-44s %10s %10s\n' "frontend image size (MB)" "$(size_mb delta-strangle-frontend:bench)" "<= 50"
+printf '%-44s %10.1f %10s\n' "backend cold build (s)" "$backend_cold" "-"
+printf '%-44s %10.1f %10s\n' "frontend cold build (s)" "$frontend_cold" "-"
+printf '%-44s %10.1f %10s\n' "backend rebuild after a one-line change (s)" "$backend_rebuild" "<= 60"
+printf '%-44s %10s %10s\n' "python base image (MB)" "$(size_mb "${PYTHON_BASE_IMAGE:-python:3.13-slim-trixie}")" "-"
+printf '%-44s %10s %10s\n' "nginx base image (MB)" "$(size_mb "${NGINX_BASE_IMAGE:-nginxinc/nginx-unprivileged:1.28}")" "-"
+docker rmi delta-strangle-backend:bench delta-strangle-frontend:bench >/dev/null
