@@ -11,7 +11,7 @@ source "$ROOT/scripts/env.sh"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cp -r "$ROOT/app" "$ROOT/frontend" "$ROOT/docker" "$work/"
+cp -r "$ROOT/app" "$ROOT/frontend" "$ROOT/docker" "$ROOT/.dockerignore" "$work/"
 rm -rf "$work/app/.venv" "$work/frontend/node_modules"
 secret=(--secret "id=ca,src=${EXTRA_CA_BUNDLE:-/dev/null}")
 
@@ -22,10 +22,9 @@ build_backend() {
 }
 build_frontend() {
   docker build -q "${secret[@]}" -f "$work/docker/frontend.Dockerfile" \
-    --build-context "nginx-config=$work/docker/nginx" \
     --build-arg "NODE_BASE_IMAGE=${NODE_BASE_IMAGE:-node:20-trixie-slim}" \
     --build-arg "NGINX_BASE_IMAGE=${NGINX_BASE_IMAGE:-nginxinc/nginx-unprivileged:1.28}" \
-    -t delta-strangle-frontend:bench "$@" "$work/frontend" >/dev/null
+    -t delta-strangle-frontend:bench "$@" "$work" >/dev/null
 }
 seconds() { local t0; t0=$(date +%s.%N); "$@"; awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { print b - a }'; }
 size_mb() { docker image inspect -f '{{.Size}}' "$1" | awk '{printf "%.1f", $1 / 1000000}'; }

@@ -9,8 +9,7 @@ import uuid
 from pathlib import Path
 
 import requests
-
-from .conftest import APP_UID, Stack
+from stack_harness import APP_UID, Stack
 
 # Certificates this machine adds to Debian's set (an intercepting proxy's CA): builds receive them
 # as a secret, so their bodies must not be found in any image.

@@ -1,0 +1,73 @@
+"""Drives the production Compose stack under test: compose calls, sign-in, readiness."""
+
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+PROJECT = "delta-stack-test"
+APP_UID = APP_GID = 4242
+# Build contexts where a careless .env.prod could end up in an image.
+BUILD_CONTEXTS = [ROOT, ROOT / "app", ROOT / "frontend"]
+
+
+@dataclass
+class Stack:
+    url: str
+    env_file: Path
+    env: dict[str, str]
+    secrets: dict[str, str]
+    data_dir: Path
+    git_sha: str
+
+    def compose(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [
+                *("docker", "compose", "-p", PROJECT, "-f", str(ROOT / "docker-compose.prod.yml")),
+                # Interpolation values come from the same file the containers read.
+                *("--env-file", str(self.env_file), *args),
+            ],
+            env=self.env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=check,
+        )
+
+    def container(self, service: str) -> str:
+        return self.compose("ps", "-q", service).stdout.strip()
+
+    def login(self) -> dict[str, str]:
+        response = requests.post(
+            f"{self.url}/api/auth/login",
+            json={"username": "admin", "password": self.secrets["ADMIN_PASSWORD"]},
+            timeout=30,
+        )
+        response.raise_for_status()
+        return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+    def wait_until_ready(self, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{self.url}/api/health/ready", timeout=5).status_code == 200:
+                    return
+            except requests.ConnectionError:
+                pass
+            time.sleep(1)
+        raise AssertionError(f"the stack did not become ready within {timeout} s")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def write_env_file(path: Path, values: dict[str, str]) -> None:
+    path.write_text("".join(f"{key}={value}\n" for key, value in values.items()))
+    path.chmod(0o600)
