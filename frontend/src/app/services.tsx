@@ -1,0 +1,30 @@
+import { createContext, useContext, useSyncExternalStore, type ReactNode } from 'react';
+import type { ApiClient } from '../lib/apiClient';
+import type { ApiCallRecorder } from '../lib/apiInspector';
+import type { ClientLogShipper } from '../lib/clientLogShipper';
+import type { SessionState, SessionStore } from '../features/auth/sessionStore';
+
+/** What the screens need from outside React; tests hand in their own (e.g. with a fake fetch). */
+export interface AppServices {
+  api: ApiClient;
+  session: SessionStore;
+  recorder: ApiCallRecorder | null;
+  shipper: ClientLogShipper | null;
+}
+
+const ServicesContext = createContext<AppServices | null>(null);
+
+export function ServicesProvider({ services, children }: { services: AppServices; children: ReactNode }) {
+  return <ServicesContext.Provider value={services}>{children}</ServicesContext.Provider>;
+}
+
+export function useServices(): AppServices {
+  const services = useContext(ServicesContext);
+  if (!services) throw new Error('useServices needs a ServicesProvider above it');
+  return services;
+}
+
+export function useSessionState(): SessionState {
+  const { session } = useServices();
+  return useSyncExternalStore(session.subscribe, session.getState);
+}

@@ -1,0 +1,128 @@
+import { useState, type FormEvent } from 'react';
+import {
+  EMPTY_FILTERS,
+  isoFromUtcInput,
+  utcInputFromIso,
+  type LogFilters,
+} from './filters';
+import { LOG_LEVELS, type LogFacets } from './types';
+import styles from './LogFilterForm.module.css';
+
+interface Props {
+  filters: LogFilters;
+  facets: LogFacets | undefined;
+  onApply: (filters: LogFilters) => void;
+}
+
+/** A draft of the filters; nothing is fetched until Apply, so typing does not spam the API. */
+export function LogFilterForm({ filters, facets, onApply }: Props) {
+  const [draft, setDraft] = useState<LogFilters>(filters);
+  const set = <K extends keyof LogFilters>(key: K, value: LogFilters[K]) =>
+    setDraft((current) => ({ ...current, [key]: value }));
+
+  const levelCounts = new Map<string, number>();
+  for (const facet of facets?.levels ?? []) {
+    if (facet.value) levelCounts.set(facet.value.toUpperCase(), facet.count);
+  }
+  const levelChoices = [...new Set([...LOG_LEVELS, ...levelCounts.keys(), ...draft.levels])];
+  const eventChoices = (facets?.events ?? []).filter((facet) => facet.value);
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    onApply(draft);
+  }
+
+  function toggleLevel(level: string, checked: boolean) {
+    set('levels', checked ? [...draft.levels, level] : draft.levels.filter((item) => item !== level));
+  }
+
+  return (
+    <form className={styles.form} onSubmit={submit} aria-label="Log filters">
+      <fieldset className={styles.levels}>
+        <legend>Levels</legend>
+        {levelChoices.map((level) => (
+          <label key={level} className={styles.level}>
+            <input
+              type="checkbox"
+              name="level"
+              value={level}
+              checked={draft.levels.includes(level)}
+              onChange={(event) => toggleLevel(level, event.target.checked)}
+            />
+            <span className={`level level-${level.toLowerCase()}`}>{level}</span>
+            <span className={styles.count}>{levelCounts.get(level) ?? 0}</span>
+          </label>
+        ))}
+      </fieldset>
+      <div className={styles.fields}>
+        <label className={styles.field}>
+          <span>Event</span>
+          <input
+            name="event"
+            list="log-event-choices"
+            value={draft.event}
+            onChange={(event) => set('event', event.target.value)}
+          />
+        </label>
+        <datalist id="log-event-choices">
+          {eventChoices.map((facet) => (
+            <option key={facet.value} value={facet.value ?? ''}>
+              {`${facet.value} (${facet.count})`}
+            </option>
+          ))}
+        </datalist>
+        <label className={styles.field}>
+          <span>Logger</span>
+          <input name="logger" value={draft.logger} onChange={(event) => set('logger', event.target.value)} />
+        </label>
+        <label className={styles.field}>
+          <span>Correlation id</span>
+          <input
+            name="correlation_id"
+            value={draft.correlationId}
+            onChange={(event) => set('correlationId', event.target.value)}
+          />
+        </label>
+        <label className={styles.field}>
+          <span>From (UTC)</span>
+          <input
+            name="start"
+            type="datetime-local"
+            step={1}
+            value={utcInputFromIso(draft.start)}
+            onChange={(event) => set('start', isoFromUtcInput(event.target.value))}
+          />
+        </label>
+        <label className={styles.field}>
+          <span>To (UTC)</span>
+          <input
+            name="end"
+            type="datetime-local"
+            step={1}
+            value={utcInputFromIso(draft.end)}
+            onChange={(event) => set('end', isoFromUtcInput(event.target.value))}
+          />
+        </label>
+        <label className={`${styles.field} ${styles.wide}`}>
+          <span>Text search</span>
+          <input
+            name="q"
+            type="search"
+            maxLength={500}
+            placeholder="words in the message or payload"
+            value={draft.text}
+            onChange={(event) => set('text', event.target.value)}
+          />
+        </label>
+        <div className={styles.actions}>
+          <button type="submit" className="button button-primary">
+            Apply filters
+          </button>
+          <button type="button" className="button" onClick={() => onApply(EMPTY_FILTERS)}>
+            Clear
+          </button>
+        </div>
+      </div>
+    </form>
+  );
+}

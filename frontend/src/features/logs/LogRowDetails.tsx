@@ -1,0 +1,100 @@
+import { useQuery } from '@tanstack/react-query';
+import { useServices } from '../../app/services';
+import { ApiError } from '../../lib/apiClient';
+import { fetchLogContext } from './api';
+import { formatTimestamp, levelClassName } from './format';
+import type { LogEntry } from './types';
+import styles from './LogRowDetails.module.css';
+
+export const CONTEXT_LINES = 5;
+
+function ContextLine({ entry, anchor }: { entry: LogEntry; anchor: boolean }) {
+  return (
+    <li className={anchor ? styles.anchor : undefined} aria-current={anchor ? 'true' : undefined}>
+      <span className={styles.mono}>{formatTimestamp(entry.ts)}</span>{' '}
+      <span className={levelClassName(entry.level)}>{entry.level}</span>{' '}
+      <span className={styles.muted}>{entry.event}</span> {entry.message}
+    </li>
+  );
+}
+
+export function LogRowDetails({ row }: { row: LogEntry }) {
+  const { api } = useServices();
+  const context = useQuery({
+    queryKey: ['logs', 'context', row.id, CONTEXT_LINES],
+    queryFn: ({ signal }) => fetchLogContext(api, row.id, CONTEXT_LINES, signal),
+    staleTime: 60_000,
+  });
+
+  return (
+    <div className={styles.details}>
+      <dl className={styles.meta}>
+        <div>
+          <dt>Entry</dt>
+          <dd>#{row.id}</dd>
+        </div>
+        <div>
+          <dt>Source</dt>
+          <dd>{row.source}</dd>
+        </div>
+        {row.strategy_id && (
+          <div>
+            <dt>Strategy</dt>
+            <dd>{row.strategy_id}</dd>
+          </div>
+        )}
+        <div>
+          <dt>Ingested</dt>
+          <dd>{formatTimestamp(row.ingested_at)}</dd>
+        </div>
+        {row.parse_error && (
+          <div>
+            <dt>Note</dt>
+            <dd>line was not JSON; stored as text</dd>
+          </div>
+        )}
+        {row.truncated && (
+          <div>
+            <dt>Note</dt>
+            <dd>line was truncated</dd>
+          </div>
+        )}
+      </dl>
+      <section aria-label="Message">
+        <h3 className={styles.heading}>Message</h3>
+        <pre className={styles.block}>{row.message}</pre>
+      </section>
+      <section aria-label="Payload">
+        <h3 className={styles.heading}>Payload</h3>
+        <pre className={styles.block}>
+          {row.payload === null || row.payload === undefined ? 'none' : JSON.stringify(row.payload, null, 2)}
+        </pre>
+      </section>
+      <section aria-label="Context">
+        <h3 className={styles.heading}>
+          Context ({CONTEXT_LINES} lines before and after, all sources)
+        </h3>
+        {context.isPending && <p className={styles.muted}>Loading context…</p>}
+        {context.isError && (
+          <p role="alert" className={styles.error}>
+            Could not load the context: {context.error.message}
+            {context.error instanceof ApiError && context.error.requestId
+              ? ` (request ${context.error.requestId})`
+              : ''}
+          </p>
+        )}
+        {context.data && (
+          <ol className={styles.context}>
+            {context.data.before.map((entry) => (
+              <ContextLine key={entry.id} entry={entry} anchor={false} />
+            ))}
+            <ContextLine entry={context.data.entry} anchor />
+            {context.data.after.map((entry) => (
+              <ContextLine key={entry.id} entry={entry} anchor={false} />
+            ))}
+          </ol>
+        )}
+      </section>
+    </div>
+  );
+}

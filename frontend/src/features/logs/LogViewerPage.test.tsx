@@ -1,0 +1,193 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { createFakeBackend } from '../../test/fakeBackend';
+import { logRow } from '../../test/logRows';
+import { renderApp } from '../../test/renderApp';
+import type { LogEntry } from './types';
+
+/** A fake /api/logs over an in-memory table, filtering and paging like the real one. */
+function logsBackend(initial: LogEntry[]) {
+  const backend = createFakeBackend();
+  const table = [...initial];
+  backend.on('GET', '/api/logs', ({ url }) => {
+    const params = url.searchParams;
+    const levels = params.getAll('level');
+    const limit = Number(params.get('limit') ?? 100);
+    const cursor = params.get('cursor');
+    const start = params.get('start');
+    let rows = [...table].sort((a, b) => (a.ts === b.ts ? b.id - a.id : (b.ts ?? '') < (a.ts ?? '') ? -1 : 1));
+    if (levels.length) rows = rows.filter((row) => levels.includes(row.level ?? ''));
+    if (params.get('correlation_id')) rows = rows.filter((row) => row.correlation_id === params.get('correlation_id'));
+    if (params.get('event')) rows = rows.filter((row) => row.event === params.get('event'));
+    if (start) rows = rows.filter((row) => Date.parse(row.ts ?? '') >= Date.parse(start));
+    if (cursor) rows = rows.filter((row) => row.id < Number(cursor));
+    const page = rows.slice(0, limit);
+    const more = rows.length > limit;
+    return { body: { items: page, next_cursor: more ? String(page[page.length - 1]?.id) : null } };
+  });
+  backend.on('GET', '/api/logs/facets', () => ({
+    body: {
+      levels: [
+        { value: 'ERROR', count: 3 },
+        { value: 'INFO', count: 597 },
+      ],
+      events: [
+        { value: 'http_request', count: 597 },
+        { value: 'order_rejected', count: 3 },
+      ],
+    },
+  }));
+  backend.on('GET', '/api/logs/:id/context', ({ url }) => {
+    const id = Number(url.pathname.split('/')[3]);
+    const entry = table.find((row) => row.id === id);
+    return {
+      body: {
+        before: table.filter((row) => row.id < id && row.id >= id - 2),
+        entry,
+        after: table.filter((row) => row.id > id && row.id <= id + 2),
+      },
+    };
+  });
+  return { backend, table };
+}
+
+function sampleRows(count: number): LogEntry[] {
+  return Array.from({ length: count }, (_, index) => {
+    const id = index + 1;
+    return id % 200 === 0
+      ? logRow(id, { level: 'ERROR', event: 'order_rejected', message: `order ${id} rejected`, correlation_id: `order-${id}` })
+      : logRow(id);
+  });
+}
+
+const rowMessages = () =>
+  screen
+    .getAllByRole('row')
+    .slice(1)
+    .map((row) => within(row).getAllByRole('cell')[5]?.textContent);
+
+describe('Log Viewer', () => {
+  it('lists entries newest first with level badges, and offers the facets as filter choices', async () => {
+    const { backend } = logsBackend(sampleRows(600));
+    renderApp(backend);
+
+    expect(await screen.findByText('500 entries loaded')).toBeTruthy();
+    expect(rowMessages().slice(0, 2)).toEqual(['order 600 rejected', 'GET /api/thing/599 200']);
+    const firstRow = screen.getAllByRole('row')[1];
+    expect(firstRow?.querySelector('.level')?.className).toBe('level level-error');
+    expect(firstRow?.querySelector('.level')?.textContent).toBe('ERROR');
+    const errorChoice = screen.getByRole('checkbox', { name: /ERROR/ });
+    expect(errorChoice.closest('label')?.textContent).toBe('ERROR3');
+    const events = [...document.querySelectorAll('#log-event-choices option')].map((option) => option.getAttribute('value'));
+    expect(events).toEqual(['http_request', 'order_rejected']);
+  });
+
+  it('keeps applied filters in the URL and sends them to the API', async () => {
+    const user = userEvent.setup();
+    const { backend } = logsBackend(sampleRows(600));
+    renderApp(backend);
+    await screen.findByText('500 entries loaded');
+
+    await user.click(screen.getByRole('checkbox', { name: /ERROR/ }));
+    await user.type(screen.getByLabelText('Event'), 'order_rejected');
+    await user.type(screen.getByLabelText('Text search'), 'rejected');
+    await user.type(screen.getByLabelText('From (UTC)'), '2026-11-22T09:00:00');
+    await user.click(screen.getByRole('button', { name: 'Apply filters' }));
+
+    await waitFor(() =>
+      expect(screen.getByTestId('location').textContent).toBe(
+        '/logs?level=ERROR&event=order_rejected&start=2026-11-22T09%3A00%3A00Z&q=rejected',
+      ),
+    );
+    expect(await screen.findByText('3 entries loaded (all)')).toBeTruthy();
+    const last = backend.callsTo('GET', '/api/logs').at(-1);
+    expect(last?.url.searchParams.getAll('level')).toEqual(['ERROR']);
+    expect(last?.url.searchParams.get('event')).toBe('order_rejected');
+    expect(last?.url.searchParams.get('q')).toBe('rejected');
+    expect(last?.url.searchParams.get('start')).toBe('2026-11-22T09:00:00Z');
+  });
+
+  it('opens a shared link with its filters applied', async () => {
+    const { backend } = logsBackend(sampleRows(600));
+    renderApp(backend, { route: '/logs?level=ERROR&correlation_id=order-400' });
+
+    expect(await screen.findByText('1 entry loaded (all)')).toBeTruthy();
+    expect((screen.getByLabelText('Correlation id') as HTMLInputElement).value).toBe('order-400');
+    expect((screen.getByRole('checkbox', { name: /ERROR/ }) as HTMLInputElement).checked).toBe(true);
+  });
+
+  it('filters by a correlation id when it is clicked', async () => {
+    const user = userEvent.setup();
+    const { backend } = logsBackend(sampleRows(600));
+    renderApp(backend, { route: '/logs?level=ERROR' });
+    await screen.findByText('3 entries loaded (all)');
+
+    await user.click(screen.getByRole('button', { name: 'order-400' }));
+
+    await waitFor(() =>
+      expect(screen.getByTestId('location').textContent).toBe('/logs?level=ERROR&correlation_id=order-400'),
+    );
+    expect(await screen.findByText('1 entry loaded (all)')).toBeTruthy();
+    expect((screen.getByLabelText('Correlation id') as HTMLInputElement).value).toBe('order-400');
+  });
+
+  it('expands a row to its payload and the lines around it', async () => {
+    const user = userEvent.setup();
+    const { backend } = logsBackend(sampleRows(20));
+    renderApp(backend);
+    await screen.findByText('20 entries loaded (all)');
+
+    await user.click(screen.getByRole('button', { name: 'Show details of entry 10' }));
+
+    const payload = screen.getByRole('region', { name: 'Payload' });
+    expect(JSON.parse(payload.querySelector('pre')?.textContent ?? '')).toEqual({ path: '/api/thing/10', status: 200 });
+    const context = await screen.findByRole('list');
+    const lines = within(context).getAllByRole('listitem');
+    expect(lines.map((line) => line.textContent?.split(' http_request ')[1])).toEqual([
+      'GET /api/thing/8 200',
+      'GET /api/thing/9 200',
+      'GET /api/thing/10 200',
+      'GET /api/thing/11 200',
+      'GET /api/thing/12 200',
+    ]);
+    expect(lines[2]?.getAttribute('aria-current')).toBe('true');
+    expect(backend.callsTo('GET', '/api/logs/10/context')[0]?.url.search).toBe('?before=5&after=5');
+
+    await user.click(screen.getByRole('button', { name: 'Hide details of entry 10' }));
+    expect(screen.queryByRole('region', { name: 'Payload' })).toBeNull();
+  });
+
+  it('loads older entries with the keyset cursor', async () => {
+    const user = userEvent.setup();
+    const { backend } = logsBackend(sampleRows(600));
+    renderApp(backend);
+    await screen.findByText('500 entries loaded');
+
+    await user.click(screen.getByRole('button', { name: 'Load older entries' }));
+
+    expect(await screen.findByText('600 entries loaded (all)')).toBeTruthy();
+    expect(backend.callsTo('GET', '/api/logs').at(-1)?.url.searchParams.get('cursor')).toBe('101');
+    expect(screen.getByText('No older entries.')).toBeTruthy();
+  });
+
+  it('prepends newer entries while live tail is on, and stops when it is off', async () => {
+    const user = userEvent.setup();
+    const { backend, table } = logsBackend(sampleRows(30));
+    renderApp(backend);
+    await screen.findByText('30 entries loaded (all)');
+
+    await user.click(screen.getByRole('checkbox', { name: /Live tail/ }));
+    table.push(logRow(31, { message: 'fresh one' }), logRow(32, { message: 'fresh two' }));
+
+    expect(await screen.findByText('32 entries loaded (all) · 2 new', {}, { timeout: 4000 })).toBeTruthy();
+    expect(rowMessages().slice(0, 3)).toEqual(['fresh two', 'fresh one', 'GET /api/thing/30 200']);
+
+    await user.click(screen.getByRole('checkbox', { name: /Live tail/ }));
+    const callsWhenOff = backend.callsTo('GET', '/api/logs').length;
+    table.push(logRow(33, { message: 'not tailed' }));
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(backend.callsTo('GET', '/api/logs')).toHaveLength(callsWhenOff);
+    expect(screen.queryByText('not tailed')).toBeNull();
+  }, 10_000);
+});

@@ -1,0 +1,129 @@
+import { useQuery } from '@tanstack/react-query';
+import { useCallback, useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router';
+import { useServices } from '../../app/services';
+import { ApiError } from '../../lib/apiClient';
+import { fetchFacets } from './api';
+import { filtersFromSearch, hasAnyFilter, searchFromFilters, type LogFilters } from './filters';
+import { LogFilterForm } from './LogFilterForm';
+import { LogRowDetails } from './LogRowDetails';
+import { LogTable } from './LogTable';
+import { LIVE_TAIL_INTERVAL_MS, useLogStream } from './useLogStream';
+import styles from './LogViewerPage.module.css';
+
+function describeError(error: Error): string {
+  if (error instanceof ApiError && error.requestId) return `${error.message} (request ${error.requestId})`;
+  return error.message;
+}
+
+export function LogViewerPage({ tailIntervalMs = LIVE_TAIL_INTERVAL_MS }: { tailIntervalMs?: number }) {
+  const { api } = useServices();
+  const [searchParams, setSearchParams] = useSearchParams();
+  const searchKey = searchParams.toString();
+  const filters = useMemo(() => filtersFromSearch(new URLSearchParams(searchKey)), [searchKey]);
+  const [live, setLive] = useState(false);
+
+  const facets = useQuery({
+    queryKey: ['logs', 'facets'],
+    queryFn: ({ signal }) => fetchFacets(api, signal),
+    staleTime: 30_000,
+  });
+
+  const applyFilters = useCallback(
+    (next: LogFilters) => setSearchParams(searchFromFilters(next)),
+    [setSearchParams],
+  );
+
+  return (
+    <div className={styles.page}>
+      <h1 className="visually-hidden">Log Viewer</h1>
+      {/* Keyed on the URL so the form shows what a link or a correlation-id click applied. */}
+      <LogFilterForm key={`form?${searchKey}`} filters={filters} facets={facets.data} onApply={applyFilters} />
+      <LogResults
+        key={`results?${searchKey}`}
+        filters={filters}
+        live={live}
+        onLiveChange={setLive}
+        tailIntervalMs={tailIntervalMs}
+        onCorrelationId={(correlationId) => applyFilters({ ...filters, correlationId })}
+      />
+    </div>
+  );
+}
+
+interface ResultsProps {
+  filters: LogFilters;
+  live: boolean;
+  onLiveChange: (live: boolean) => void;
+  tailIntervalMs: number;
+  onCorrelationId: (correlationId: string) => void;
+}
+
+function LogResults({ filters, live, onLiveChange, tailIntervalMs, onCorrelationId }: ResultsProps) {
+  const { rows, list, tail, refresh } = useLogStream(filters, live, tailIntervalMs);
+  const [expanded, setExpanded] = useState<ReadonlySet<number>>(() => new Set());
+
+  const toggle = useCallback((id: number) => {
+    setExpanded((current) => {
+      const next = new Set(current);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  }, []);
+
+  const count = rows.length.toLocaleString('en-US');
+  let status: string;
+  if (list.isPending) status = 'Loading entries…';
+  else if (rows.length === 0) status = hasAnyFilter(filters) ? 'No entries match these filters.' : 'No entries yet.';
+  else status = `${count} ${rows.length === 1 ? 'entry' : 'entries'} loaded${list.hasNextPage ? '' : ' (all)'}`;
+
+  return (
+    <>
+      <div className={styles.toolbar}>
+        <label className={styles.live}>
+          <input type="checkbox" checked={live} onChange={(event) => onLiveChange(event.target.checked)} />
+          Live tail (every {Math.round(tailIntervalMs / 100) / 10} s)
+        </label>
+        <button type="button" className="button" onClick={() => void refresh()}>
+          Refresh
+        </button>
+        <p className={styles.status} role="status" aria-live="polite">
+          {status}
+          {live && tail.data && tail.data.added > 0 ? ` · ${tail.data.added} new` : ''}
+        </p>
+      </div>
+      {list.isError && (
+        <p role="alert" className={styles.error}>
+          Could not load log entries: {describeError(list.error)}
+        </p>
+      )}
+      {tail.isError && (
+        <p role="alert" className={styles.error}>
+          Live tail failed: {describeError(tail.error)}
+        </p>
+      )}
+      <LogTable
+        rows={rows}
+        expandedIds={expanded}
+        onToggle={toggle}
+        onCorrelationId={onCorrelationId}
+        renderDetails={(row) => <LogRowDetails row={row} />}
+      />
+      <div className={styles.footer}>
+        {list.hasNextPage ? (
+          <button
+            type="button"
+            className="button"
+            disabled={list.isFetchingNextPage}
+            onClick={() => void list.fetchNextPage()}
+          >
+            {list.isFetchingNextPage ? 'Loading…' : 'Load older entries'}
+          </button>
+        ) : (
+          list.isSuccess && rows.length > 0 && <span className={styles.muted}>No older entries.</span>
+        )}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,96 @@
+/** The Log Viewer's filters and their form in the URL query, so a view can be shared. */
+export interface LogFilters {
+  levels: string[];
+  event: string;
+  logger: string;
+  correlationId: string;
+  /** ISO 8601 in UTC, e.g. 2026-11-22T08:30:00Z; empty when unset. */
+  start: string;
+  end: string;
+  text: string;
+}
+
+export const EMPTY_FILTERS: LogFilters = {
+  levels: [],
+  event: '',
+  logger: '',
+  correlationId: '',
+  start: '',
+  end: '',
+  text: '',
+};
+
+// URL parameter names match the API's, so a shared link reads like the request it makes.
+const PARAM = {
+  level: 'level',
+  event: 'event',
+  logger: 'logger',
+  correlationId: 'correlation_id',
+  start: 'start',
+  end: 'end',
+  text: 'q',
+} as const;
+
+function validInstant(value: string): string {
+  return value && !Number.isNaN(Date.parse(value)) ? value : '';
+}
+
+export function filtersFromSearch(search: URLSearchParams): LogFilters {
+  const levels = [...new Set(search.getAll(PARAM.level).map((level) => level.toUpperCase()).filter(Boolean))];
+  return {
+    levels,
+    event: search.get(PARAM.event) ?? '',
+    logger: search.get(PARAM.logger) ?? '',
+    correlationId: search.get(PARAM.correlationId) ?? '',
+    start: validInstant(search.get(PARAM.start) ?? ''),
+    end: validInstant(search.get(PARAM.end) ?? ''),
+    text: search.get(PARAM.text) ?? '',
+  };
+}
+
+export function searchFromFilters(filters: LogFilters): URLSearchParams {
+  const search = new URLSearchParams();
+  for (const level of filters.levels) search.append(PARAM.level, level);
+  const single: [keyof typeof PARAM, string][] = [
+    ['event', filters.event],
+    ['logger', filters.logger],
+    ['correlationId', filters.correlationId],
+    ['start', filters.start],
+    ['end', filters.end],
+    ['text', filters.text],
+  ];
+  for (const [key, value] of single) {
+    const trimmed = value.trim();
+    if (trimmed) search.set(PARAM[key], trimmed);
+  }
+  return search;
+}
+
+/** The query the API takes for these filters (same names as the URL). */
+export function apiQueryFromFilters(filters: LogFilters): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  const search = searchFromFilters(filters);
+  for (const key of new Set(search.keys())) {
+    query[key] = key === PARAM.level ? search.getAll(key) : (search.get(key) ?? '');
+  }
+  return query;
+}
+
+export function hasAnyFilter(filters: LogFilters): boolean {
+  return searchFromFilters(filters).toString() !== '';
+}
+
+/** `datetime-local` input value (read as UTC) to the URL's ISO form, and back. */
+export function isoFromUtcInput(value: string): string {
+  if (!value) return '';
+  const withSeconds = value.length === 16 ? `${value}:00` : value;
+  const iso = `${withSeconds}Z`;
+  return Number.isNaN(Date.parse(iso)) ? '' : iso;
+}
+
+export function utcInputFromIso(iso: string): string {
+  if (!iso) return '';
+  const parsed = new Date(iso);
+  if (Number.isNaN(parsed.getTime())) return '';
+  return parsed.toISOString().slice(0, 19);
+}

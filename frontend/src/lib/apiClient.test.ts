@@ -1,0 +1,93 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createFakeBackend } from '../test/fakeBackend';
+import { ApiError, buildQueryString, createApiClient } from './apiClient';
+import { createApiCallRecorder } from './apiInspector';
+import { SAFE_REQUEST_ID } from './requestId';
+
+describe('createApiClient', () => {
+  it('sends the bearer token and a request id the backend will accept', async () => {
+    const backend = createFakeBackend();
+    backend.on('GET', '/api/auth/me', () => ({ body: { username: 'admin' } }));
+    const api = createApiClient({ baseUrl: '/api', getToken: () => 'tok', fetchImpl: backend.fetch });
+
+    const answer = await api.request<{ username: string }>('/auth/me');
+
+    expect(answer).toEqual({ username: 'admin' });
+    const [call] = backend.calls;
+    expect(call?.headers.get('Authorization')).toBe('Bearer tok');
+    expect(call?.headers.get('X-Request-ID')).toMatch(SAFE_REQUEST_ID);
+  });
+
+  it('repeats array values and drops empty ones in the query string', () => {
+    expect(buildQueryString({ level: ['ERROR', 'WARNING'], q: '', cursor: null, limit: 5 })).toBe(
+      '?level=ERROR&level=WARNING&limit=5',
+    );
+  });
+
+  it('turns an error answer into an ApiError with the detail and request id', async () => {
+    const backend = createFakeBackend();
+    backend.on('GET', '/api/logs', () => ({ status: 400, body: { detail: 'cursor is not one this API issued' } }));
+    const api = createApiClient({ baseUrl: '/api', getToken: () => null, fetchImpl: backend.fetch });
+
+    const failure = await api.request('/logs', { requestId: 'known-id-1' }).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(ApiError);
+    expect((failure as ApiError).status).toBe(400);
+    expect((failure as ApiError).message).toBe('cursor is not one this API issued');
+    expect((failure as ApiError).requestId).toBe('known-id-1');
+  });
+
+  it('reports a 401 so the session can end, except where the caller handles it', async () => {
+    const backend = createFakeBackend();
+    backend.on('GET', '/api/logs', () => ({ status: 401, body: { detail: 'sign-in required' } }));
+    backend.on('POST', '/api/auth/login', () => ({ status: 401, body: { detail: 'invalid username or password' } }));
+    const onUnauthorized = vi.fn();
+    const api = createApiClient({ baseUrl: '/api', getToken: () => 'old', onUnauthorized, fetchImpl: backend.fetch });
+
+    await expect(api.request('/auth/login', { method: 'POST', body: {}, skipUnauthorizedHandler: true })).rejects.toThrow(
+      'invalid username or password',
+    );
+    expect(onUnauthorized).not.toHaveBeenCalled();
+    await expect(api.request('/logs')).rejects.toThrow('sign-in required');
+    expect(onUnauthorized).toHaveBeenCalledTimes(1);
+  });
+
+  it('records each call with status, duration and request id for the inspector', async () => {
+    const backend = createFakeBackend();
+    backend.on('GET', '/api/health', () => ({ body: { status: 'ok' } }));
+    const recorder = createApiCallRecorder(2);
+    let clock = 100;
+    const api = createApiClient({
+      baseUrl: '/api',
+      getToken: () => null,
+      fetchImpl: backend.fetch,
+      recorder,
+      now: () => (clock += 7),
+    });
+
+    await api.request('/health', { requestId: 'first' });
+    await api.request('/health', { requestId: 'second' });
+    await api.request('/missing', { requestId: 'third' }).catch(() => undefined);
+
+    const calls = recorder.snapshot();
+    expect(calls.map((call) => [call.requestId, call.status])).toEqual([
+      ['third', 404],
+      ['second', 200],
+    ]);
+    expect(calls[0]?.durationMs).toBe(7);
+    expect(calls[0]?.path).toBe('/missing');
+  });
+
+  it('records a network failure without a status', async () => {
+    const recorder = createApiCallRecorder();
+    const api = createApiClient({
+      baseUrl: '/api',
+      getToken: () => null,
+      recorder,
+      fetchImpl: () => Promise.reject(new TypeError('Failed to fetch')),
+    });
+
+    await expect(api.request('/health')).rejects.toThrow('Failed to fetch');
+    expect(recorder.snapshot()[0]).toMatchObject({ status: null, error: 'Failed to fetch' });
+  });
+});

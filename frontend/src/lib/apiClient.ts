@@ -1,0 +1,143 @@
+import type { ApiCallRecorder } from './apiInspector';
+import { newRequestId } from './requestId';
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly requestId: string | null;
+  readonly detail: unknown;
+
+  constructor(status: number, message: string, requestId: string | null, detail: unknown) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.requestId = requestId;
+    this.detail = detail;
+  }
+}
+
+export type QueryValue = string | number | readonly string[] | null | undefined;
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST';
+  query?: Record<string, QueryValue>;
+  body?: unknown;
+  requestId?: string;
+  signal?: AbortSignal;
+  /** Sign-in itself answers 401 for a wrong password; that must not end a session. */
+  skipUnauthorizedHandler?: boolean;
+  /** Lets the client-error shipper post while the page unloads. */
+  keepalive?: boolean;
+}
+
+export interface ApiClientOptions {
+  baseUrl: string;
+  getToken: () => string | null;
+  onUnauthorized?: () => void;
+  recorder?: ApiCallRecorder;
+  fetchImpl?: typeof fetch;
+  now?: () => number;
+}
+
+export interface ApiClient {
+  request<T>(path: string, options?: RequestOptions): Promise<T>;
+}
+
+export function buildQueryString(query: Record<string, QueryValue> | undefined): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === null || value === undefined || value === '') continue;
+    if (Array.isArray(value)) {
+      for (const item of value as readonly string[]) params.append(key, item);
+    } else {
+      params.append(key, String(value));
+    }
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+function messageFromBody(status: number, body: unknown): string {
+  if (body && typeof body === 'object' && 'detail' in body) {
+    const detail = (body as { detail: unknown }).detail;
+    if (typeof detail === 'string') return detail;
+    if (detail && typeof detail === 'object' && 'message' in detail) {
+      return String((detail as { message: unknown }).message);
+    }
+    if (Array.isArray(detail) && detail.length > 0) {
+      const first = detail[0] as { msg?: unknown; loc?: unknown };
+      const where = Array.isArray(first.loc) ? first.loc.join('.') : '';
+      return `${where ? `${where}: ` : ''}${String(first.msg ?? 'invalid request')}`;
+    }
+  }
+  return `request failed with status ${status}`;
+}
+
+export function createApiClient(options: ApiClientOptions): ApiClient {
+  const fetchImpl = options.fetchImpl ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
+  const now = options.now ?? (() => performance.now());
+
+  return {
+    async request<T>(path: string, requestOptions: RequestOptions = {}): Promise<T> {
+      const method = requestOptions.method ?? 'GET';
+      const requestId = requestOptions.requestId ?? newRequestId();
+      const headers: Record<string, string> = {
+        Accept: 'application/json',
+        'X-Request-ID': requestId,
+      };
+      const token = options.getToken();
+      if (token) headers.Authorization = `Bearer ${token}`;
+      let body: string | undefined;
+      if (requestOptions.body !== undefined) {
+        headers['Content-Type'] = 'application/json';
+        body = JSON.stringify(requestOptions.body);
+      }
+      const url = `${options.baseUrl}${path}${buildQueryString(requestOptions.query)}`;
+      const started = now();
+      const startedAt = Date.now();
+      const record = (status: number | null, answeredId: string, error?: string) =>
+        options.recorder?.record({
+          method,
+          path: `${path}${buildQueryString(requestOptions.query)}`,
+          status,
+          durationMs: Math.round(now() - started),
+          requestId: answeredId,
+          startedAt,
+          ...(error ? { error } : {}),
+        });
+
+      let response: Response;
+      try {
+        response = await fetchImpl(url, {
+          method,
+          headers,
+          body,
+          signal: requestOptions.signal,
+          keepalive: requestOptions.keepalive,
+        });
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        record(null, requestId, reason);
+        throw error;
+      }
+      const answeredId = response.headers.get('X-Request-ID') ?? requestId;
+      const text = await response.text();
+      let parsed: unknown = null;
+      if (text) {
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          parsed = text;
+        }
+      }
+      record(response.status, answeredId);
+      if (!response.ok) {
+        if (response.status === 401 && !requestOptions.skipUnauthorizedHandler) {
+          options.onUnauthorized?.();
+        }
+        throw new ApiError(response.status, messageFromBody(response.status, parsed), answeredId, parsed);
+      }
+      return parsed as T;
+    },
+  };
+}

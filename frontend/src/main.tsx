@@ -1,0 +1,45 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter } from 'react-router';
+import { App } from './app/App';
+import type { AppServices } from './app/services';
+import { createSessionStore } from './features/auth/sessionStore';
+import { createApiClient } from './lib/apiClient';
+import { createApiCallRecorder } from './lib/apiInspector';
+import { createClientLogShipper, installGlobalErrorReporting } from './lib/clientLogShipper';
+import { apiBaseUrl, apiDebugEnabled } from './lib/config';
+import { applyTheme, initialTheme } from './lib/theme';
+import './styles.css';
+
+applyTheme(
+  document.documentElement,
+  initialTheme(window.localStorage, window.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false),
+);
+
+const session = createSessionStore(window.sessionStorage);
+const recorder = apiDebugEnabled ? createApiCallRecorder() : null;
+const api = createApiClient({
+  baseUrl: apiBaseUrl,
+  getToken: () => session.token(),
+  onUnauthorized: () => session.expire(),
+  recorder: recorder ?? undefined,
+});
+const shipper = createClientLogShipper({
+  canSend: () => session.token() !== null,
+  send: async (entries, { keepalive }) => {
+    await api.request('/logs/batch', { method: 'POST', body: { entries }, keepalive });
+  },
+});
+installGlobalErrorReporting(window, shipper);
+
+const services: AppServices = { api, session, recorder, shipper };
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+createRoot(root).render(
+  <StrictMode>
+    <BrowserRouter>
+      <App services={services} />
+    </BrowserRouter>
+  </StrictMode>,
+);
