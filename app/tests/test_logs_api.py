@@ -61,11 +61,14 @@ def test_newest_first_and_fields(client: TestClient, auth_headers, seeded) -> No
     assert timestamps == sorted(timestamps, reverse=True)
 
 
-def test_keyset_pagination_visits_every_row_once(client: TestClient, auth_headers, seeded) -> None:
+@pytest.mark.parametrize(("query", "expected"), [({}, 121), ({"q": "tick"}, 90)])
+def test_keyset_pagination_visits_every_row_once(
+    client: TestClient, auth_headers, seeded, query, expected
+) -> None:
     seen: list[int] = []
     cursor = None
     while True:
-        params: dict[str, object] = {"limit": 7}
+        params: dict[str, object] = {"limit": 7, **query}
         if cursor:
             params["cursor"] = cursor
         page = get(client, auth_headers, **params)
@@ -73,7 +76,7 @@ def test_keyset_pagination_visits_every_row_once(client: TestClient, auth_header
         cursor = page["next_cursor"]
         if cursor is None:
             break
-    assert len(seen) == len(set(seen)) == 121
+    assert len(seen) == len(set(seen)) == expected
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 import orjson
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 from sqlalchemy import text
 
@@ -37,6 +37,11 @@ FACET_EVENTS_LIMIT = 200
 FTS_ROWS_PER_BATCH_REQUEST = 20_000
 
 
+def json_response(body: dict[str, Any]) -> Response:
+    """Pages of log rows are plain JSON already; orjson skips FastAPI's generic encoder."""
+    return Response(orjson.dumps(body), media_type="application/json")
+
+
 def to_us(moment: datetime | None) -> int | None:
     if moment is None:
         return None
@@ -59,7 +64,7 @@ async def list_logs(
     source: Literal["backend", "frontend"] | None = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 100,
     cursor: str | None = None,
-) -> dict[str, Any]:
+) -> Response:
     try:
         position = decode_cursor(cursor) if cursor else None
     except InvalidCursor as exc:
@@ -79,7 +84,7 @@ async def list_logs(
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = encode_cursor(rows[-1][1], rows[-1][0]) if more and rows else None
-    return {"items": [row_to_entry(r) for r in rows], "next_cursor": next_cursor}
+    return json_response({"items": [row_to_entry(r) for r in rows], "next_cursor": next_cursor})
 
 
 @router.get("/facets")
@@ -115,7 +120,7 @@ async def context(
     _user: CurrentUser,
     before: Annotated[int, Query(ge=0, le=MAX_CONTEXT_ROWS)] = 20,
     after: Annotated[int, Query(ge=0, le=MAX_CONTEXT_ROWS)] = 20,
-) -> dict[str, Any]:
+) -> Response:
     entry = (
         await session.execute(
             text(f"SELECT {COLUMNS} FROM backend_logs WHERE id = :id"), {"id": log_id}
@@ -142,11 +147,13 @@ async def context(
             {**anchor, "n": after},
         )
     ).all()
-    return {
-        "before": [row_to_entry(r) for r in reversed(older)],
-        "entry": row_to_entry(entry),
-        "after": [row_to_entry(r) for r in newer],
-    }
+    return json_response(
+        {
+            "before": [row_to_entry(r) for r in reversed(older)],
+            "entry": row_to_entry(entry),
+            "after": [row_to_entry(r) for r in newer],
+        }
+    )
 
 
 class ClientLogEntry(BaseModel):
