@@ -11,6 +11,7 @@ import orjson
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_plane.api.deps import CurrentUser, OptionalUser, SessionDep, SettingsDep
 from control_plane.correlation import SAFE_REQUEST_ID
@@ -19,6 +20,7 @@ from control_plane.logs.line_parser import EPOCH, MAX_LINE_BYTES, ONE_MICROSECON
 from control_plane.logs.query import (
     COLUMNS,
     MAX_PAGE_SIZE,
+    MICROS_PER_HOUR,
     InvalidCursor,
     LogFilter,
     decode_cursor,
@@ -50,6 +52,13 @@ def to_us(moment: datetime | None) -> int | None:
     return (moment - EPOCH) // ONE_MICROSECOND
 
 
+async def stored_hour_span(session: AsyncSession) -> tuple[int, int] | None:
+    low, high = (await session.execute(text("SELECT min(ts), max(ts) FROM backend_logs"))).one()
+    if low is None:
+        return None
+    return low // MICROS_PER_HOUR, high // MICROS_PER_HOUR
+
+
 @router.get("")
 async def list_logs(
     session: SessionDep,
@@ -78,6 +87,7 @@ async def list_logs(
         end_us=to_us(end),
         text=q,
         source=source,
+        hour_span=await stored_hour_span(session) if correlation_id is not None else None,
     )
     sql, params = page_query(log_filter, limit=limit, cursor=position)
     rows = (await session.execute(text(sql), params)).all()
