@@ -173,11 +173,12 @@ def test_batch_names_the_invalid_entries_and_stores_nothing(
         {"level": "LOUD", "message": "bad level"},
         {"message": "fine too"},
         {"no_message": True},
+        {"message": "from 1990", "ts": "1990-01-01T00:00:00Z"},
     ]
     response = client.post("/api/logs/batch", json=batch(entries), headers=auth_headers)
     assert response.status_code == 422
     invalid = response.json()["detail"]["invalid_entries"]
-    assert [item["index"] for item in invalid] == [1, 3]
+    assert [item["index"] for item in invalid] == [1, 3, 4]
     assert get(client, auth_headers)["items"] == []
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hmac
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 import orjson
@@ -37,6 +37,8 @@ MAX_BATCH_BODY_BYTES = 1024 * 1024
 MAX_CONTEXT_ROWS = 200
 FACET_EVENTS_LIMIT = 200
 FTS_ROWS_PER_BATCH_REQUEST = 20_000
+CLIENT_TS_MAX_AGE = timedelta(days=30)
+CLIENT_TS_MAX_AHEAD = timedelta(days=1)
 
 
 def json_response(body: dict[str, Any]) -> Response:
@@ -181,6 +183,19 @@ class ClientLogEntry(BaseModel):
     @classmethod
     def _upper_level(cls, value: Any) -> Any:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("ts")
+    @classmethod
+    def _plausible_time(cls, value: datetime | None) -> datetime | None:
+        # Client clocks can be wrong; a wild timestamp would also stretch the hours that
+        # correlation id lookups probe.
+        if value is None:
+            return None
+        moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+        now = datetime.now(UTC)
+        if not now - CLIENT_TS_MAX_AGE <= moment <= now + CLIENT_TS_MAX_AHEAD:
+            raise ValueError("ts must be within the last 30 days and at most 1 day ahead")
+        return moment
 
     @field_validator("correlation_id")
     @classmethod
