@@ -142,8 +142,8 @@ def test_batch_with_api_key_is_stored_as_frontend_and_searchable(
     client: TestClient, auth_headers, settings: Settings
 ) -> None:
     entries = [
-        {"level": "error", "message": f"chart crashed {i}", "correlation_id": "ui-1", "page": "x"}
-        for i in range(3)
+        {"level": level, "message": f"chart crashed {i}", "correlation_id": "ui-1", "page": "x"}
+        for i, level in enumerate(["error", "warn", "Error"])
     ]
     response = client.post(
         "/api/logs/batch", json=batch(entries), headers={"X-API-Key": settings.LOG_INGEST_API_KEY}
@@ -152,7 +152,7 @@ def test_batch_with_api_key_is_stored_as_frontend_and_searchable(
     assert response.json() == {"stored": 3}
     page = get(client, auth_headers, source="frontend", q="chart crashed")
     assert len(page["items"]) == 3
-    assert page["items"][0]["level"] == "ERROR"
+    assert [item["level"] for item in page["items"]] == ["ERROR", "WARNING", "ERROR"]
     assert page["items"][0]["payload"] == {"page": "x"}
 
 

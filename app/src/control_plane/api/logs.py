@@ -38,6 +38,8 @@ MAX_CONTEXT_ROWS = 200
 FACET_EVENTS_LIMIT = 200
 FTS_ROWS_PER_BATCH_REQUEST = 20_000
 CLIENT_TS_MAX_AGE = timedelta(days=30)
+# Browser consoles say warn, trace and fatal.
+LEVEL_ALIASES = {"WARN": "WARNING", "TRACE": "DEBUG", "FATAL": "CRITICAL", "LOG": "INFO"}
 CLIENT_TS_MAX_AHEAD = timedelta(days=1)
 
 
@@ -182,7 +184,10 @@ class ClientLogEntry(BaseModel):
     @field_validator("level", mode="before")
     @classmethod
     def _upper_level(cls, value: Any) -> Any:
-        return value.upper() if isinstance(value, str) else value
+        if not isinstance(value, str):
+            return value
+        upper = value.upper()
+        return LEVEL_ALIASES.get(upper, upper)
 
     @field_validator("ts")
     @classmethod
