@@ -77,7 +77,13 @@ def peer_schema(production_db: Path) -> list[str]:
 def section_throughput(root: Path, lines: int) -> dict[str, Any]:
     workspace = Workspace(root / "throughput")
     say(f"[throughput] writing {lines:,} lines")
-    raw_bytes = write_corpus(workspace.log_path, lines)
+    # About 90 lines a second over three hours: a busy trading session.
+    raw_bytes = write_corpus(
+        workspace.log_path,
+        lines,
+        start=datetime.now(UTC) - timedelta(hours=4),
+        span=timedelta(hours=3),
+    )
     workspace.upgrade()
     say("[throughput] control-plane logs ingest --once")
     ours = ingest_with_timings(workspace)

@@ -61,11 +61,14 @@ def test_newest_first_and_fields(client: TestClient, auth_headers, seeded) -> No
     assert timestamps == sorted(timestamps, reverse=True)
 
 
-def test_keyset_pagination_visits_every_row_once(client: TestClient, auth_headers, seeded) -> None:
+@pytest.mark.parametrize(("query", "expected"), [({}, 121), ({"q": "tick"}, 90)])
+def test_keyset_pagination_visits_every_row_once(
+    client: TestClient, auth_headers, seeded, query, expected
+) -> None:
     seen: list[int] = []
     cursor = None
     while True:
-        params: dict[str, object] = {"limit": 7}
+        params: dict[str, object] = {"limit": 7, **query}
         if cursor:
             params["cursor"] = cursor
         page = get(client, auth_headers, **params)
@@ -73,7 +76,7 @@ def test_keyset_pagination_visits_every_row_once(client: TestClient, auth_header
         cursor = page["next_cursor"]
         if cursor is None:
             break
-    assert len(seen) == len(set(seen)) == 121
+    assert len(seen) == len(set(seen)) == expected
 
 
 @pytest.mark.parametrize(
@@ -139,8 +142,8 @@ def test_batch_with_api_key_is_stored_as_frontend_and_searchable(
     client: TestClient, auth_headers, settings: Settings
 ) -> None:
     entries = [
-        {"level": "error", "message": f"chart crashed {i}", "correlation_id": "ui-1", "page": "x"}
-        for i in range(3)
+        {"level": level, "message": f"chart crashed {i}", "correlation_id": "ui-1", "page": "x"}
+        for i, level in enumerate(["error", "warn", "Error"])
     ]
     response = client.post(
         "/api/logs/batch", json=batch(entries), headers={"X-API-Key": settings.LOG_INGEST_API_KEY}
@@ -149,7 +152,7 @@ def test_batch_with_api_key_is_stored_as_frontend_and_searchable(
     assert response.json() == {"stored": 3}
     page = get(client, auth_headers, source="frontend", q="chart crashed")
     assert len(page["items"]) == 3
-    assert page["items"][0]["level"] == "ERROR"
+    assert [item["level"] for item in page["items"]] == ["ERROR", "WARNING", "ERROR"]
     assert page["items"][0]["payload"] == {"page": "x"}
 
 
@@ -170,11 +173,12 @@ def test_batch_names_the_invalid_entries_and_stores_nothing(
         {"level": "LOUD", "message": "bad level"},
         {"message": "fine too"},
         {"no_message": True},
+        {"message": "from 1990", "ts": "1990-01-01T00:00:00Z"},
     ]
     response = client.post("/api/logs/batch", json=batch(entries), headers=auth_headers)
     assert response.status_code == 422
     invalid = response.json()["detail"]["invalid_entries"]
-    assert [item["index"] for item in invalid] == [1, 3]
+    assert [item["index"] for item in invalid] == [1, 3, 4]
     assert get(client, auth_headers)["items"] == []
 
 

@@ -15,8 +15,10 @@ from control_plane.correlation import correlation_id_var
 
 # Attributes every LogRecord has; anything else passed in `extra` becomes a field of the line.
 _RECORD_ATTRIBUTES = frozenset(
-    vars(logging.LogRecord("", 0, "", 0, "", None, None)).keys() | {"message", "asctime", "event"}
+    vars(logging.LogRecord("", 0, "", 0, "", None, None)).keys()
+    | {"message", "asctime", "event", "color_message"}
 )
+DEFAULT_EVENT = "log"
 
 
 def format_timestamp(epoch_seconds: float) -> str:
@@ -33,7 +35,7 @@ class JsonFormatter(logging.Formatter):
             "ts": format_timestamp(record.created),
             "level": record.levelname,
             "logger": record.name,
-            "event": getattr(record, "event", None) or record.name.rsplit(".", 1)[-1],
+            "event": getattr(record, "event", None) or DEFAULT_EVENT,
             "message": record.getMessage(),
             "correlation_id": correlation_id_var.get(),
         }

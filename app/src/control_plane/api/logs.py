@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hmac
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 import orjson
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_plane.api.deps import CurrentUser, OptionalUser, SessionDep, SettingsDep
 from control_plane.correlation import SAFE_REQUEST_ID
@@ -19,6 +20,7 @@ from control_plane.logs.line_parser import EPOCH, MAX_LINE_BYTES, ONE_MICROSECON
 from control_plane.logs.query import (
     COLUMNS,
     MAX_PAGE_SIZE,
+    MICROS_PER_HOUR,
     InvalidCursor,
     LogFilter,
     decode_cursor,
@@ -35,6 +37,15 @@ MAX_BATCH_BODY_BYTES = 1024 * 1024
 MAX_CONTEXT_ROWS = 200
 FACET_EVENTS_LIMIT = 200
 FTS_ROWS_PER_BATCH_REQUEST = 20_000
+CLIENT_TS_MAX_AGE = timedelta(days=30)
+# Browser consoles say warn, trace and fatal.
+LEVEL_ALIASES = {"WARN": "WARNING", "TRACE": "DEBUG", "FATAL": "CRITICAL", "LOG": "INFO"}
+CLIENT_TS_MAX_AHEAD = timedelta(days=1)
+
+
+def json_response(body: dict[str, Any]) -> Response:
+    """Pages of log rows are plain JSON already; orjson skips FastAPI's generic encoder."""
+    return Response(orjson.dumps(body), media_type="application/json")
 
 
 def to_us(moment: datetime | None) -> int | None:
@@ -43,6 +54,13 @@ def to_us(moment: datetime | None) -> int | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return (moment - EPOCH) // ONE_MICROSECOND
+
+
+async def stored_hour_span(session: AsyncSession) -> tuple[int, int] | None:
+    low, high = (await session.execute(text("SELECT min(ts), max(ts) FROM backend_logs"))).one()
+    if low is None:
+        return None
+    return low // MICROS_PER_HOUR, high // MICROS_PER_HOUR
 
 
 @router.get("")
@@ -59,7 +77,7 @@ async def list_logs(
     source: Literal["backend", "frontend"] | None = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 100,
     cursor: str | None = None,
-) -> dict[str, Any]:
+) -> Response:
     try:
         position = decode_cursor(cursor) if cursor else None
     except InvalidCursor as exc:
@@ -73,13 +91,14 @@ async def list_logs(
         end_us=to_us(end),
         text=q,
         source=source,
+        hour_span=await stored_hour_span(session) if correlation_id is not None else None,
     )
     sql, params = page_query(log_filter, limit=limit, cursor=position)
     rows = (await session.execute(text(sql), params)).all()
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = encode_cursor(rows[-1][1], rows[-1][0]) if more and rows else None
-    return {"items": [row_to_entry(r) for r in rows], "next_cursor": next_cursor}
+    return json_response({"items": [row_to_entry(r) for r in rows], "next_cursor": next_cursor})
 
 
 @router.get("/facets")
@@ -115,7 +134,7 @@ async def context(
     _user: CurrentUser,
     before: Annotated[int, Query(ge=0, le=MAX_CONTEXT_ROWS)] = 20,
     after: Annotated[int, Query(ge=0, le=MAX_CONTEXT_ROWS)] = 20,
-) -> dict[str, Any]:
+) -> Response:
     entry = (
         await session.execute(
             text(f"SELECT {COLUMNS} FROM backend_logs WHERE id = :id"), {"id": log_id}
@@ -142,11 +161,13 @@ async def context(
             {**anchor, "n": after},
         )
     ).all()
-    return {
-        "before": [row_to_entry(r) for r in reversed(older)],
-        "entry": row_to_entry(entry),
-        "after": [row_to_entry(r) for r in newer],
-    }
+    return json_response(
+        {
+            "before": [row_to_entry(r) for r in reversed(older)],
+            "entry": row_to_entry(entry),
+            "after": [row_to_entry(r) for r in newer],
+        }
+    )
 
 
 class ClientLogEntry(BaseModel):
@@ -163,7 +184,23 @@ class ClientLogEntry(BaseModel):
     @field_validator("level", mode="before")
     @classmethod
     def _upper_level(cls, value: Any) -> Any:
-        return value.upper() if isinstance(value, str) else value
+        if not isinstance(value, str):
+            return value
+        upper = value.upper()
+        return LEVEL_ALIASES.get(upper, upper)
+
+    @field_validator("ts")
+    @classmethod
+    def _plausible_time(cls, value: datetime | None) -> datetime | None:
+        # Client clocks can be wrong; a wild timestamp would also stretch the hours that
+        # correlation id lookups probe.
+        if value is None:
+            return None
+        moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+        now = datetime.now(UTC)
+        if not now - CLIENT_TS_MAX_AGE <= moment <= now + CLIENT_TS_MAX_AHEAD:
+            raise ValueError("ts must be within the last 30 days and at most 1 day ahead")
+        return moment
 
     @field_validator("correlation_id")
     @classmethod
