@@ -19,6 +19,11 @@ ONE_SECOND = timedelta(seconds=1)
 Row = tuple[int, str, str | None, str | None, str, str | None, str | None, int, int, str | None, int]
 
 
+def minute_epoch_seconds(minute_text: str) -> int:
+    """'2026-11-21T10:00' (UTC) to epoch seconds."""
+    return (datetime.fromisoformat(minute_text + ":00+00:00") - EPOCH) // ONE_SECOND
+
+
 @lru_cache(maxsize=1024)
 def _epoch_seconds_of_day(date_text: str) -> int:
     return (datetime.fromisoformat(date_text + "T00:00:00+00:00") - EPOCH) // ONE_SECOND
@@ -115,6 +120,8 @@ def parse_lines(lines: list[bytes], *, ingested_at_us: int) -> tuple[list[Row], 
     dumps = orjson.dumps
     decode_error = orjson.JSONDecodeError
     timestamp = parse_timestamp_us
+    # Lines of one batch share few minutes: each is converted once for the whole batch.
+    minutes: dict[str, int] = {}
     rows: list[Row] = []
     append = rows.append
     errors = 0
@@ -135,7 +142,28 @@ def parse_lines(lines: list[bytes], *, ingested_at_us: int) -> tuple[list[Row], 
         event = pop("event", None)
         correlation_id = pop("correlation_id", None)
         strategy_id = pop("strategy_id", None)
-        ts = timestamp(pop("ts", None), ingested_at_us)
+        ts_text = pop("ts", None)
+        ts = -1
+        if (
+            type(ts_text) is str
+            and len(ts_text) == 27
+            and ts_text[26] == "Z"
+            and ts_text[19] == "."
+            and ts_text[16] == ":"
+            and ts_text[17:19].isdigit()
+            and ts_text[20:26].isdigit()
+        ):
+            minute = ts_text[:16]
+            base = minutes.get(minute)
+            if base is None:
+                try:
+                    base = minutes[minute] = minute_epoch_seconds(minute)
+                except ValueError:
+                    base = None
+            if base is not None:
+                ts = (base + int(ts_text[17:19])) * 1_000_000 + int(ts_text[20:26])
+        if ts < 0:
+            ts = timestamp(ts_text, ingested_at_us)
         if type(message) is not str:
             message = "" if message is None else dumps(message, default=str).decode()
         if logger is not None and type(logger) is not str:

@@ -19,6 +19,10 @@ TARGET_TRANSACTION_SECONDS = 0.05
 MIN_BATCH_ROWS = 50
 MAX_BATCH_ROWS = 5000
 VACUUM_PAGES_PER_STEP = 2000
+# Past this many WAL frames not yet checkpointed (a reader holds an old snapshot), retention
+# waits for the checkpoint to catch up, so the WAL stays bounded while a viewer query runs.
+MAX_UNCHECKPOINTED_FRAMES = 8000
+MAX_WAL_WAIT_SECONDS = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +70,7 @@ class LogPruner:
                 batch = next_batch_size(batch, elapsed)
                 # Leave the write lock free for about as long as we held it.
                 self._stop_event.wait(max(0.005, elapsed))
+                self._wait_for_wal_room(conn)
             freed = self._vacuum(conn) if deleted else 0
         finally:
             conn.close()
@@ -96,6 +101,14 @@ class LogPruner:
             raise
         return len(rows)
 
+    def _wait_for_wal_room(self, conn: sqlite3.Connection) -> None:
+        deadline = time.monotonic() + MAX_WAL_WAIT_SECONDS
+        while not self._stop_event.is_set():
+            _busy, frames, checkpointed = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            if frames - checkpointed <= MAX_UNCHECKPOINTED_FRAMES or time.monotonic() > deadline:
+                return
+            self._stop_event.wait(0.05)
+
     def _vacuum(self, conn: sqlite3.Connection) -> int:
         freed = 0
         while not self._stop_event.is_set():
@@ -107,6 +120,7 @@ class LogPruner:
             (left,) = conn.execute("PRAGMA freelist_count").fetchone()
             freed += free_pages - left
             self._stop_event.wait(0.005)
+            self._wait_for_wal_room(conn)
         conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
         return freed
 
