@@ -2,6 +2,7 @@
 # images chosen by the kit, and the extra CA bundle for builds and hosts.
 # shellcheck shell=bash
 ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+export DELTA_REPO_ROOT="$ROOT"
 export PATH="$ROOT/.venv-ops/bin:$PATH"
 export ANSIBLE_CONFIG="$ROOT/ansible.cfg"
 # The machine's trust store carries the intercepting proxy's CA where there is one.

@@ -1,0 +1,159 @@
+"""The deployed stack on the host, seen from outside: files, users, containers, HTTP through nginx."""
+
+import json
+import shlex
+import time
+import uuid
+
+APP_ROOT = "/opt/delta-strangle"
+APP_UID = APP_GID = 10001
+REQUIRED_ENV_KEYS = {
+    "APP_UID",
+    "APP_GID",
+    "HTTP_PORT",
+    "APP_ENV",
+    "DATABASE_URL",
+    "JWT_SECRET",
+    "ADMIN_USERNAME",
+    "ADMIN_PASSWORD",
+    "LOG_INGEST_API_KEY",
+    "ALLOWED_ORIGINS",
+    "LOG_LEVEL",
+    "BACKEND_LOG_INGEST_ENABLED",
+    "BACKEND_LOG_PATH",
+    "BACKEND_LOG_POLL_INTERVAL",
+    "BACKEND_LOG_BATCH_SIZE",
+    "BACKEND_LOG_RETENTION_DAYS",
+    "VITE_API_BASE_URL",
+    "VITE_ENABLE_API_DEBUG",
+}
+SECRET_KEYS = {"JWT_SECRET", "ADMIN_PASSWORD", "LOG_INGEST_API_KEY"}
+PLACEHOLDERS = {"", "changeme", "change-me", "replace-me", "placeholder", "secret", "password", "admin"}
+
+HTTP_CLIENT = """
+import json, sys, urllib.request, urllib.error
+method, url, headers, body = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), sys.argv[4]
+request = urllib.request.Request(url, method=method, headers=headers, data=body.encode() or None)
+try:
+    response = urllib.request.urlopen(request, timeout=20)
+except urllib.error.HTTPError as error:
+    response = error
+print(json.dumps({"status": response.status, "headers": dict(response.headers),
+                  "body": response.read().decode()}))
+"""
+
+
+def http(host, method, path, headers=None, body=""):
+    """An HTTP request made on the host to the published port, as a user on the host would."""
+    args = [method, f"http://127.0.0.1{path}", json.dumps(headers or {}), body]
+    command = "python3 -c " + shlex.quote(HTTP_CLIENT) + " " + " ".join(shlex.quote(a) for a in args)
+    return json.loads(host.check_output(command))
+
+
+def env_file(host):
+    content = host.file(f"{APP_ROOT}/.env.prod").content_string
+    pairs = (line.split("=", 1) for line in content.splitlines() if line and not line.startswith("#"))
+    return dict(pairs)
+
+
+def sign_in(host):
+    password = env_file(host)["ADMIN_PASSWORD"]
+    response = http(
+        host,
+        "POST",
+        "/api/auth/login",
+        {"Content-Type": "application/json"},
+        json.dumps({"username": "admin", "password": password}),
+    )
+    assert response["status"] == 200, response
+    return {"Authorization": f"Bearer {json.loads(response['body'])['access_token']}"}
+
+
+def deployed_sha(host):
+    return host.check_output(f"git -C {APP_ROOT} rev-parse HEAD")
+
+
+def test_app_user_and_group_have_the_configured_ids(host):
+    user = host.user("delta")
+    assert user.uid == APP_UID
+    assert user.gid == APP_GID
+    assert host.group("delta").gid == APP_GID
+
+
+def test_state_directories_belong_to_the_app(host):
+    for name in ("data", "logs"):
+        directory = host.file(f"{APP_ROOT}/{name}")
+        assert directory.is_directory
+        assert (directory.uid, directory.gid) == (APP_UID, APP_GID)
+        assert directory.mode == 0o750
+
+
+def test_env_file_is_private_and_complete(host):
+    rendered = host.file(f"{APP_ROOT}/.env.prod")
+    assert (rendered.user, rendered.mode) == ("root", 0o600)
+    values = env_file(host)
+    assert REQUIRED_ENV_KEYS <= set(values)
+    for key in SECRET_KEYS:
+        assert values[key].lower() not in PLACEHOLDERS, f"{key} is a placeholder"
+        assert not values[key].startswith("<"), f"{key} is a placeholder"
+
+
+def test_checkout_is_at_the_remote_branch(host):
+    assert deployed_sha(host) == host.check_output(f"git -C {APP_ROOT} rev-parse origin/main")
+    assert host.check_output(f"git -C {APP_ROOT} status --porcelain") == ""
+
+
+def test_containers_are_healthy_and_run_as_the_app_uid(host):
+    for service in ("backend", "frontend"):
+        container = host.check_output(
+            f"docker compose --project-directory {APP_ROOT} -f {APP_ROOT}/docker-compose.prod.yml "
+            f"--env-file {APP_ROOT}/.env.prod ps -q {service}"
+        )
+        state = json.loads(host.check_output(f"docker inspect {container}"))[0]["State"]
+        assert state["Health"]["Status"] == "healthy"
+        assert host.check_output(f"docker exec {container} id -u") == str(APP_UID)
+        image = host.check_output(f"docker inspect -f '{{{{.Config.Image}}}}' {container}")
+        assert image == f"delta-strangle-{service}:{deployed_sha(host)}"
+
+
+def test_only_the_frontend_port_listens_on_the_host(host):
+    ports = {int(socket.rsplit(":", 1)[1]) for socket in host.socket.get_listening_sockets()}
+    assert 80 in ports
+    assert 8001 not in ports
+    assert 8080 not in ports
+
+
+def test_ready_through_nginx_reports_the_deployed_sha(host):
+    response = http(host, "GET", "/api/health/ready")
+    assert response["status"] == 200, response
+    assert json.loads(response["body"])["version"] == deployed_sha(host)
+
+
+def test_a_request_is_found_by_its_correlation_id(host):
+    request_id = f"molecule-{uuid.uuid4().hex}"
+    made = http(host, "GET", "/api/health", {"X-Request-ID": request_id})
+    assert made["headers"]["X-Request-ID"] == request_id
+    headers = sign_in(host)
+    items: list = []
+    deadline = time.monotonic() + 30
+    while not items and time.monotonic() < deadline:
+        found = http(host, "GET", f"/api/logs?correlation_id={request_id}", headers)
+        assert found["status"] == 200, found
+        items = json.loads(found["body"])["items"]
+        time.sleep(0.5)
+    assert items
+    assert {item["correlation_id"] for item in items} == {request_id}
+
+
+def test_backend_logs_rows_are_readable_with_sqlite3_on_the_host(host):
+    count = host.check_output(f"sqlite3 {APP_ROOT}/data/delta_trader.db 'SELECT count(*) FROM backend_logs'")
+    assert int(count) > 0
+
+
+def test_the_deployment_is_recorded(host):
+    records = [
+        json.loads(line)
+        for line in host.file(f"{APP_ROOT}/data/deployments.jsonl").content_string.splitlines()
+    ]
+    assert records[-1]["to_sha"] == deployed_sha(host)
+    assert records[-1]["result"] == "deployed"
