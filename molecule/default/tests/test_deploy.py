@@ -146,7 +146,8 @@ def test_a_request_is_found_by_its_correlation_id(host):
 
 
 def test_backend_logs_rows_are_readable_with_sqlite3_on_the_host(host):
-    count = host.check_output(f"sqlite3 {APP_ROOT}/data/delta_trader.db 'SELECT count(*) FROM backend_logs'")
+    database = f"{APP_ROOT}/data/delta_trader.db"
+    count = host.check_output("sqlite3 %s %s", database, "SELECT count(*) FROM backend_logs")
     assert int(count) > 0
 
 
