@@ -14,6 +14,8 @@ cd "$ROOT"
 NAME=delta-sandbox
 VOLUME=delta-sandbox-docker
 IMAGE=${HOST_BASE_IMAGE:-delta-strangle/debian-systemd:trixie}
+# Port on this machine's loopback where the sandbox host's nginx (port 80) is published.
+SANDBOX_PORT=${SANDBOX_PORT:-8080}
 # Explicit capabilities instead of --privileged (CAP_SYS_RESOURCE cannot be granted here);
 # systempaths=unconfined leaves /proc/sys writable for the nested engine's container networks.
 CAPS=(SYS_ADMIN NET_ADMIN NET_RAW MKNOD SYS_PTRACE AUDIT_WRITE SYS_CHROOT SETFCAP
@@ -45,6 +47,7 @@ start_host() {
     --security-opt seccomp=unconfined --security-opt apparmor=unconfined
     --security-opt systempaths=unconfined
     -v /sys/fs/cgroup:/sys/fs/cgroup:rw -v "$VOLUME:/var/lib/docker"
+    -p "127.0.0.1:$SANDBOX_PORT:80"
     --tmpfs /run --tmpfs /run/lock)
   for cap in "${CAPS[@]}"; do args+=(--cap-add "$cap"); done
   docker "${args[@]}" "$IMAGE" /lib/systemd/systemd >/dev/null
@@ -55,10 +58,16 @@ up() {
   start_host
   local started
   started=$(date +%s)
+  # What a real host would reach over the network: the git remote (this checkout's HEAD) and
+  # the base images.
+  ansible-playbook molecule/shared/prepare.yml -i inventory/sandbox
   ansible-playbook deploy.yml -i inventory/sandbox
   log "deploy finished in $(( $(date +%s) - started )) s"
-  log "sandbox host $NAME: $(docker exec "$NAME" docker compose version)"
-  log "open a shell on it: docker exec -it $NAME bash; remove it: make sandbox-down"
+  local password
+  password=$(docker exec "$NAME" sed -n 's/^ADMIN_PASSWORD=//p' /opt/delta-strangle/.env.prod)
+  log "the stack answers at http://127.0.0.1:$SANDBOX_PORT/ (sign in as admin / $password, TEST ONLY)"
+  log "deployed commit: $(docker exec "$NAME" git -C /opt/delta-strangle rev-parse --short HEAD); $(docker exec "$NAME" docker compose version)"
+  log "a shell on the host: docker exec -it $NAME bash; remove it: make sandbox-down"
 }
 
 down() {

@@ -74,5 +74,8 @@ class LogPipeline:
         return True
 
     async def _retry_lock(self) -> None:
-        while not self._try_take_over():
+        # The lock belongs to another process: nothing here can signal its release, so poll.
+        while True:
             await asyncio.sleep(self.lock_retry_seconds)
+            if self._try_take_over():
+                return
