@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { useLayoutEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import { firstLine, formatTimestamp, levelClassName } from './format';
 import type { LogEntry } from './types';
 import styles from './LogTable.module.css';
@@ -28,6 +28,18 @@ export function LogTable({ rows, expandedIds, onToggle, onCorrelationId, renderD
     getItemKey: (index) => rows[index]?.id ?? index,
     overscan: 12,
   });
+
+  // Live tail prepends rows; a reader scrolled down keeps their place instead of being
+  // pushed along by each batch. At the top, new rows simply appear.
+  const firstIdRef = useRef<number | undefined>(rows[0]?.id);
+  useLayoutEffect(() => {
+    const previousFirst = firstIdRef.current;
+    firstIdRef.current = rows[0]?.id;
+    const scroller = scrollRef.current;
+    if (previousFirst === undefined || !scroller || scroller.scrollTop === 0) return;
+    const prepended = rows.findIndex((row) => row.id === previousFirst);
+    if (prepended > 0) scroller.scrollTop += prepended * ROW_HEIGHT;
+  }, [rows]);
 
   function focusRow(index: number) {
     if (index < 0 || index >= rows.length) return;
