@@ -146,7 +146,9 @@ describe('Log Viewer in a real browser', { timeout: 120_000 }, () => {
     }, marker);
     await page.getByRole('button', { name: 'Clear' }).click();
     await page.getByLabel('Text search').fill(marker);
+    await page.getByLabel('Source').selectOption('frontend');
     await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.waitForURL((url) => url.searchParams.get('source') === 'frontend');
     const row = await refreshUntilRowWith(`boom ${marker}`);
     assert.match((await row.textContent()) ?? '', /client_error/);
     assert.match((await row.textContent()) ?? '', /UI/);
