@@ -75,6 +75,39 @@ describe('Log Viewer in a real browser', { timeout: 120_000 }, () => {
     await shot('02-log-viewer.png');
   });
 
+  test('the API inspector is there only in a build with VITE_ENABLE_API_DEBUG=true', async () => {
+    const expectInspector = process.env.E2E_EXPECT_API_INSPECTOR === 'true';
+    /** @type {string[]} */
+    const answeredIds = [];
+    const onResponse = (/** @type {import('playwright-core').Response} */ response) => {
+      if (new URL(response.url()).pathname.startsWith('/api/')) {
+        answeredIds.push(response.headers()['x-request-id'] ?? '');
+      }
+    };
+    page.on('response', onResponse);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.getByText(/entr(y|ies) loaded/).waitFor();
+    page.off('response', onResponse);
+
+    const toggle = page.getByRole('button', { name: /^API inspector/ });
+    if (!expectInspector) {
+      assert.equal(await toggle.count(), 0, 'no inspector in a normal build');
+      return;
+    }
+    await toggle.click();
+    const calls = page.getByRole('complementary', { name: 'API inspector' }).getByRole('row');
+    await calls.nth(1).waitFor();
+    const shown = await calls.allTextContents();
+    assert.ok(answeredIds.length > 0);
+    assert.ok(
+      answeredIds.some((id) => shown.some((text) => text.includes(id))),
+      'the inspector shows the request ids the server answered with',
+    );
+    assert.ok(shown.some((text) => /GET\/logs\?limit=500200\d+ ms/.test(text)), 'with status and duration');
+    await shot('08-api-inspector.png');
+    await toggle.click();
+  });
+
   const requestId = uniqueId('e2e-health');
 
   test('finds an API request by the X-Request-ID it was sent with', async () => {
@@ -109,6 +142,8 @@ describe('Log Viewer in a real browser', { timeout: 120_000 }, () => {
   test('clicking a correlation id in the table filters by it', async () => {
     await page.getByRole('button', { name: 'Clear' }).click();
     await page.waitForURL((url) => url.search === '');
+    // React renders the new URL a moment after the history entry changes.
+    await eventually(async () => assert.equal(await page.getByLabel('Correlation id').inputValue(), ''));
     await page.getByText(/entr(y|ies) loaded/).waitFor();
     // The newest rows are the viewer's own API calls; any of them has a correlation id.
     const target = page.getByRole('row').nth(1).getByRole('button', { name: /./ }).last();
@@ -117,7 +152,7 @@ describe('Log Viewer in a real browser', { timeout: 120_000 }, () => {
     await target.click();
     await page.waitForURL((url) => url.searchParams.get('correlation_id') === clickedId);
     assert.equal(currentSearch().get('correlation_id'), clickedId);
-    assert.equal(await page.getByLabel('Correlation id').inputValue(), clickedId);
+    await eventually(async () => assert.equal(await page.getByLabel('Correlation id').inputValue(), clickedId));
     await page.getByText(/entr(y|ies) loaded/).waitFor();
     const shownIds = await page.getByRole('row').locator('button[title^="Show only correlation id"]').allTextContents();
     assert.ok(shownIds.length > 0);
