@@ -212,6 +212,28 @@ describe('Log Viewer in a real browser', { timeout: 120_000 }, () => {
     await shot('07-session-expired.png');
   });
 
+  test('a token whose time has passed returns to sign-in without asking the API', async () => {
+    await page.getByLabel('Username').fill(config.username);
+    await page.getByLabel('Password').fill(config.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => url.pathname === '/logs');
+    await page.evaluate(() => {
+      const stored = JSON.parse(window.sessionStorage.getItem('dscp.session') ?? '{}');
+      window.sessionStorage.setItem('dscp.session', JSON.stringify({ ...stored, expiresAt: Math.floor(Date.now() / 1000) - 1 }));
+    });
+    /** @type {string[]} */
+    const logCalls = [];
+    const onRequest = (/** @type {import('playwright-core').Request} */ request) => {
+      if (new URL(request.url()).pathname.startsWith('/api/logs')) logCalls.push(request.url());
+    };
+    page.on('request', onRequest);
+    await page.reload();
+    await page.waitForURL('**/login');
+    await page.getByText('Your session has expired. Please sign in again.').waitFor();
+    page.off('request', onRequest);
+    assert.deepEqual(logCalls, []);
+  });
+
   test('signs out', async () => {
     await page.getByLabel('Username').fill(config.username);
     await page.getByLabel('Password').fill(config.password);
