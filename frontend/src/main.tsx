@@ -4,7 +4,7 @@ import { BrowserRouter } from 'react-router';
 import { App } from './app/App';
 import type { AppServices } from './app/services';
 import { createSessionStore } from './features/auth/sessionStore';
-import { createApiClient } from './lib/apiClient';
+import { ApiError, createApiClient } from './lib/apiClient';
 import { createApiCallRecorder } from './lib/apiInspector';
 import { createClientLogShipper, installGlobalErrorReporting } from './lib/clientLogShipper';
 import { apiBaseUrl, apiDebugEnabled } from './lib/config';
@@ -26,6 +26,8 @@ const api = createApiClient({
 });
 const shipper = createClientLogShipper({
   canSend: () => session.token() !== null,
+  // 401 means signed out (held until sign-in); other 4xx answers will not change on retry.
+  isPermanentFailure: (error) => error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 401,
   send: async (entries, { keepalive }) => {
     await api.request('/logs/batch', { method: 'POST', body: { entries }, keepalive });
   },

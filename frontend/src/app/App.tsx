@@ -1,6 +1,6 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { Navigate, Route, Routes } from 'react-router';
+import { Link, Navigate, Route, Routes } from 'react-router';
 import { AppShell } from '../components/AppShell';
 import { ErrorBoundary } from '../components/ErrorBoundary';
 import { RequireAuth } from '../features/auth/RequireAuth';
@@ -25,7 +25,7 @@ function NotFound() {
     <div className="page-error">
       <h1>Page not found</h1>
       <p>
-        <a href="/logs">Go to the Log Viewer</a>
+        <Link to="/logs">Go to the Log Viewer</Link>
       </p>
     </div>
   );

@@ -59,6 +59,30 @@ describe('createClientLogShipper', () => {
   });
 });
 
+describe('createClientLogShipper permanent failures', () => {
+  it('drops a batch the server will never accept and goes on with the next', async () => {
+    const rejected = new Error('422');
+    const sent: string[][] = [];
+    const send = vi.fn(async (entries: ClientLogEntry[]) => {
+      if (entries.some((e) => e.message === 'bad')) throw rejected;
+      sent.push(entries.map((e) => e.message));
+    });
+    const shipper = createClientLogShipper({
+      canSend: () => true,
+      send,
+      maxBatch: 1,
+      isPermanentFailure: (error) => error === rejected,
+    });
+
+    shipper.report({ level: 'ERROR', logger: 't', event: 'e', message: 'bad' });
+    shipper.report({ level: 'ERROR', logger: 't', event: 'e', message: 'good' });
+
+    await vi.waitFor(() => expect(sent).toEqual([['good']]));
+    expect(send).toHaveBeenCalledTimes(2);
+    expect(shipper.queued()).toBe(0);
+  });
+});
+
 describe('installGlobalErrorReporting', () => {
   it('reports window errors and unhandled rejections', () => {
     const reported: unknown[] = [];

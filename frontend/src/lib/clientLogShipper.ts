@@ -17,6 +17,8 @@ export interface ClientLogShipperOptions {
   send: (entries: ClientLogEntry[], options: { keepalive: boolean }) => Promise<void>;
   /** Entries are held, not dropped, while nobody is signed in (the endpoint needs a user). */
   canSend: () => boolean;
+  /** A failure that retrying cannot fix (e.g. the server rejected the entries): drop the batch. */
+  isPermanentFailure?: (error: unknown) => boolean;
   maxBatch?: number;
   flushDelayMs?: number;
   maxQueued?: number;
@@ -60,7 +62,11 @@ export function createClientLogShipper(options: ClientLogShipperOptions): Client
         const batch = queue.slice(0, maxBatch);
         try {
           await options.send(batch, { keepalive });
-        } catch {
+        } catch (error) {
+          if (options.isPermanentFailure?.(error)) {
+            queue = queue.slice(batch.length);
+            continue;
+          }
           // Keep the batch for a later try; reporting this failure would feed the same queue.
           schedule();
           return;

@@ -72,6 +72,18 @@ describe('sign-in', () => {
     expect(backend.callsTo('GET', '/api/logs')).toHaveLength(0);
   });
 
+  it('returns to sign-in with a message when the token runs out while the page is open', async () => {
+    const backend = backendWithLogs();
+    renderApp(backend, { route: '/logs?level=INFO', session: { ...SIGNED_IN, expiresAt: Math.floor(Date.now() / 1000) + 1 } });
+    expect(await screen.findByRole('button', { name: 'Sign out' })).toBeTruthy();
+
+    expect(
+      await screen.findByText('Your session has expired. Please sign in again.', {}, { timeout: 3000 }),
+    ).toBeTruthy();
+    expect(screen.getByTestId('location').textContent).toBe('/login');
+    expect(window.sessionStorage.getItem(SESSION_STORAGE_KEY)).toBeNull();
+  });
+
   it('signs out from the app shell and forgets the token', async () => {
     const user = userEvent.setup();
     renderApp(backendWithLogs());

@@ -114,6 +114,18 @@ export function LogFilterForm({ filters, facets, onApply }: Props) {
             onChange={(event) => set('text', event.target.value)}
           />
         </label>
+        <label className={styles.field}>
+          <span>Source</span>
+          <select
+            name="source"
+            value={draft.source}
+            onChange={(event) => set('source', event.target.value as LogFilters['source'])}
+          >
+            <option value="">Any</option>
+            <option value="backend">Backend</option>
+            <option value="frontend">Browser (UI)</option>
+          </select>
+        </label>
         <div className={styles.actions}>
           <button type="submit" className="button button-primary">
             Apply filters

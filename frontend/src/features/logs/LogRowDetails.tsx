@@ -62,11 +62,13 @@ export function LogRowDetails({ row }: { row: LogEntry }) {
       </dl>
       <section aria-label="Message">
         <h3 className={styles.heading}>Message</h3>
-        <pre className={styles.block}>{row.message}</pre>
+        <pre className={styles.block} tabIndex={0}>
+          {row.message}
+        </pre>
       </section>
       <section aria-label="Payload">
         <h3 className={styles.heading}>Payload</h3>
-        <pre className={styles.block}>
+        <pre className={styles.block} tabIndex={0}>
           {row.payload === null || row.payload === undefined ? 'none' : JSON.stringify(row.payload, null, 2)}
         </pre>
       </section>
@@ -84,7 +86,7 @@ export function LogRowDetails({ row }: { row: LogEntry }) {
           </p>
         )}
         {context.data && (
-          <ol className={styles.context}>
+          <ol className={styles.context} tabIndex={0}>
             {context.data.before.map((entry) => (
               <ContextLine key={entry.id} entry={entry} anchor={false} />
             ))}

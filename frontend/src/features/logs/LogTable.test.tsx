@@ -2,7 +2,7 @@ import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { logRow } from '../../test/logRows';
-import { LogTable } from './LogTable';
+import { LogTable, ROW_HEIGHT } from './LogTable';
 
 describe('LogTable', () => {
   it('renders only a window of 100,000 rows', () => {
@@ -67,5 +67,19 @@ describe('LogTable', () => {
     await waitFor(() => expect(document.activeElement?.getAttribute('aria-label')).toBe('Show details of entry 1'));
     await user.keyboard('{ArrowUp}');
     await waitFor(() => expect(document.activeElement?.getAttribute('aria-label')).toBe('Show details of entry 2'));
+  });
+
+  it('keeps a scrolled-down reader in place when newer rows are prepended', () => {
+    const props = { expandedIds: new Set<number>(), onToggle: vi.fn(), onCorrelationId: vi.fn(), renderDetails: () => null };
+    const older = Array.from({ length: 50 }, (_, index) => logRow(50 - index));
+    const view = render(<LogTable rows={older} {...props} />);
+    const scroller = screen.getByTestId('log-scroller');
+
+    view.rerender(<LogTable rows={[logRow(51), ...older]} {...props} />);
+    expect(scroller.scrollTop).toBe(0);
+
+    scroller.scrollTop = 340;
+    view.rerender(<LogTable rows={[logRow(53), logRow(52), logRow(51), ...older]} {...props} />);
+    expect(scroller.scrollTop).toBe(340 + 2 * ROW_HEIGHT);
   });
 });

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { memo, useCallback, useLayoutEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import { firstLine, formatTimestamp, levelClassName } from './format';
 import type { LogEntry } from './types';
 import styles from './LogTable.module.css';
@@ -18,16 +18,36 @@ interface LogTableProps {
 /** Only the rows in view are in the DOM, so 100,000 loaded rows scroll like 50. */
 export function LogTable({ rows, expandedIds, onToggle, onCorrelationId, renderDetails }: LogTableProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: (index) => {
+  // Stable callbacks: the virtualiser re-lays out every row when these change identity,
+  // which with 100,000 rows would cost each scroll frame.
+  const estimateSize = useCallback(
+    (index: number) => {
       const row = rows[index];
       return row && expandedIds.has(row.id) ? EXPANDED_ESTIMATE : ROW_HEIGHT;
     },
-    getItemKey: (index) => rows[index]?.id ?? index,
+    [rows, expandedIds],
+  );
+  const getItemKey = useCallback((index: number) => rows[index]?.id ?? index, [rows]);
+  const getScrollElement = useCallback(() => scrollRef.current, []);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement,
+    estimateSize,
+    getItemKey,
     overscan: 12,
   });
+
+  // Live tail prepends rows; a reader scrolled down keeps their place instead of being
+  // pushed along by each batch. At the top, new rows simply appear.
+  const firstIdRef = useRef<number | undefined>(rows[0]?.id);
+  useLayoutEffect(() => {
+    const previousFirst = firstIdRef.current;
+    firstIdRef.current = rows[0]?.id;
+    const scroller = scrollRef.current;
+    if (previousFirst === undefined || !scroller || scroller.scrollTop === 0) return;
+    const prepended = rows.findIndex((row) => row.id === previousFirst);
+    if (prepended > 0) scroller.scrollTop += prepended * ROW_HEIGHT;
+  }, [rows]);
 
   function focusRow(index: number) {
     if (index < 0 || index >= rows.length) return;
@@ -38,17 +58,22 @@ export function LogTable({ rows, expandedIds, onToggle, onCorrelationId, renderD
     });
   }
 
-  function onRowKeyDown(event: KeyboardEvent<HTMLDivElement>, index: number) {
+  // One handler for all rows, so a row's props stay equal between scroll frames.
+  function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
+    const target = event.target as HTMLElement;
+    const rowElement = target.closest<HTMLElement>('[data-index]');
+    if (target.tagName !== 'BUTTON' || !rowElement) return;
+    const index = Number(rowElement.dataset.index);
     const moves: Record<string, number> = {
       ArrowDown: index + 1,
       ArrowUp: index - 1,
       Home: 0,
       End: rows.length - 1,
     };
-    const target = moves[event.key];
-    if (target === undefined || (event.target as HTMLElement).tagName !== 'BUTTON') return;
+    const destination = moves[event.key];
+    if (destination === undefined) return;
     event.preventDefault();
-    focusRow(target);
+    focusRow(destination);
   }
 
   return (
@@ -64,73 +89,24 @@ export function LogTable({ rows, expandedIds, onToggle, onCorrelationId, renderD
         <span role="columnheader">Message</span>
         <span role="columnheader">Correlation id</span>
       </div>
-      <div ref={scrollRef} className={styles.scroller} data-testid="log-scroller">
+      <div ref={scrollRef} className={styles.scroller} data-testid="log-scroller" onKeyDown={onKeyDown}>
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative', width: '100%' }}>
           {virtualizer.getVirtualItems().map((item) => {
             const row = rows[item.index];
             if (!row) return null;
             const expanded = expandedIds.has(row.id);
-            const detailsId = `log-details-${row.id}`;
             return (
-              <div
+              <LogRow
                 key={item.key}
-                data-index={item.index}
-                ref={virtualizer.measureElement}
-                role="row"
-                aria-rowindex={item.index + 2}
-                className={`${styles.item} ${expanded ? styles.expanded : ''}`}
-                style={{ transform: `translateY(${item.start}px)` }}
-                onKeyDown={(event) => onRowKeyDown(event, item.index)}
-              >
-                <div className={styles.row} data-level={row.level ?? ''}>
-                  <span role="cell" className={styles.toggleCell}>
-                    <button
-                      type="button"
-                      className={styles.toggle}
-                      data-row-toggle={item.index}
-                      aria-expanded={expanded}
-                      aria-controls={expanded ? detailsId : undefined}
-                      aria-label={`${expanded ? 'Hide' : 'Show'} details of entry ${row.id}`}
-                      onClick={() => onToggle(row.id)}
-                    >
-                      {expanded ? '▾' : '▸'}
-                    </button>
-                  </span>
-                  <span role="cell" className={styles.mono}>
-                    {formatTimestamp(row.ts)}
-                  </span>
-                  <span role="cell">
-                    <span className={levelClassName(row.level)}>{row.level ?? '—'}</span>
-                  </span>
-                  <span role="cell" className={styles.clip} title={row.logger ?? undefined}>
-                    {row.logger}
-                  </span>
-                  <span role="cell" className={styles.clip} title={row.event ?? undefined}>
-                    {row.event}
-                  </span>
-                  <span role="cell" className={styles.clip} title={row.message ?? undefined}>
-                    {row.source === 'frontend' && <span className={styles.sourceTag}>UI</span>}
-                    {firstLine(row.message)}
-                  </span>
-                  <span role="cell" className={styles.clip}>
-                    {row.correlation_id && (
-                      <button
-                        type="button"
-                        className={styles.correlation}
-                        title={`Show only correlation id ${row.correlation_id}`}
-                        onClick={() => onCorrelationId(row.correlation_id ?? '')}
-                      >
-                        {row.correlation_id}
-                      </button>
-                    )}
-                  </span>
-                </div>
-                {expanded && (
-                  <div role="cell" id={detailsId} className={styles.details}>
-                    {renderDetails(row)}
-                  </div>
-                )}
-              </div>
+                row={row}
+                index={item.index}
+                start={item.start}
+                expanded={expanded}
+                measureRef={virtualizer.measureElement}
+                onToggle={onToggle}
+                onCorrelationId={onCorrelationId}
+                details={expanded ? renderDetails(row) : null}
+              />
             );
           })}
         </div>
@@ -138,3 +114,87 @@ export function LogTable({ rows, expandedIds, onToggle, onCorrelationId, renderD
     </div>
   );
 }
+
+interface LogRowProps {
+  row: LogEntry;
+  index: number;
+  start: number;
+  expanded: boolean;
+  measureRef: (element: HTMLElement | null) => void;
+  onToggle: (id: number) => void;
+  onCorrelationId: (correlationId: string) => void;
+  details: ReactNode;
+}
+
+// Memoised so a scroll frame renders only the rows that came into view.
+const LogRow = memo(function LogRow({
+  row,
+  index,
+  start,
+  expanded,
+  measureRef,
+  onToggle,
+  onCorrelationId,
+  details,
+}: LogRowProps) {
+  const detailsId = `log-details-${row.id}`;
+  return (
+    <div
+      data-index={index}
+      ref={measureRef}
+      role="row"
+      aria-rowindex={index + 2}
+      className={`${styles.item} ${expanded ? styles.expanded : ''}`}
+      style={{ transform: `translateY(${start}px)` }}
+    >
+      <div className={styles.row} data-level={row.level ?? ''}>
+        <span role="cell" className={styles.toggleCell}>
+          <button
+            type="button"
+            className={styles.toggle}
+            data-row-toggle={index}
+            aria-expanded={expanded}
+            aria-controls={expanded ? detailsId : undefined}
+            aria-label={`${expanded ? 'Hide' : 'Show'} details of entry ${row.id}`}
+            onClick={() => onToggle(row.id)}
+          >
+            {expanded ? '▾' : '▸'}
+          </button>
+        </span>
+        <span role="cell" className={styles.mono}>
+          {formatTimestamp(row.ts)}
+        </span>
+        <span role="cell">
+          <span className={levelClassName(row.level)}>{row.level ?? '—'}</span>
+        </span>
+        <span role="cell" className={styles.clip} title={row.logger ?? undefined}>
+          {row.logger}
+        </span>
+        <span role="cell" className={styles.clip} title={row.event ?? undefined}>
+          {row.event}
+        </span>
+        <span role="cell" className={styles.clip} title={row.message ?? undefined}>
+          {row.source === 'frontend' && <span className={styles.sourceTag}>UI</span>}
+          {firstLine(row.message)}
+        </span>
+        <span role="cell" className={styles.clip}>
+          {row.correlation_id && (
+            <button
+              type="button"
+              className={styles.correlation}
+              title={`Show only correlation id ${row.correlation_id}`}
+              onClick={() => onCorrelationId(row.correlation_id ?? '')}
+            >
+              {row.correlation_id}
+            </button>
+          )}
+        </span>
+      </div>
+      {expanded && (
+        <div role="cell" id={detailsId} className={styles.details}>
+          {details}
+        </div>
+      )}
+    </div>
+  );
+});

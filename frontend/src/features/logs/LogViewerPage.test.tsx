@@ -93,11 +93,12 @@ describe('Log Viewer', () => {
     await user.type(screen.getByLabelText('Event'), 'order_rejected');
     await user.type(screen.getByLabelText('Text search'), 'rejected');
     await user.type(screen.getByLabelText('From (UTC)'), '2026-11-22T09:00:00');
+    await user.selectOptions(screen.getByLabelText('Source'), 'backend');
     await user.click(screen.getByRole('button', { name: 'Apply filters' }));
 
     await waitFor(() =>
       expect(screen.getByTestId('location').textContent).toBe(
-        '/logs?level=ERROR&event=order_rejected&start=2026-11-22T09%3A00%3A00Z&q=rejected',
+        '/logs?level=ERROR&event=order_rejected&start=2026-11-22T09%3A00%3A00Z&q=rejected&source=backend',
       ),
     );
     expect(await screen.findByText('3 entries loaded (all)')).toBeTruthy();
@@ -106,6 +107,7 @@ describe('Log Viewer', () => {
     expect(last?.url.searchParams.get('event')).toBe('order_rejected');
     expect(last?.url.searchParams.get('q')).toBe('rejected');
     expect(last?.url.searchParams.get('start')).toBe('2026-11-22T09:00:00Z');
+    expect(last?.url.searchParams.get('source')).toBe('backend');
   });
 
   it('opens a shared link with its filters applied', async () => {

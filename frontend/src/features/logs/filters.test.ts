@@ -18,17 +18,18 @@ describe('log filters in the URL', () => {
       start: '2026-11-22T08:00:00Z',
       end: '2026-11-22T09:00:00Z',
       text: 'strangle delta',
+      source: 'frontend' as const,
     };
     const search = searchFromFilters(filters);
     expect(search.toString()).toBe(
       'level=ERROR&level=WARNING&event=order_placed&logger=bot.orders&correlation_id=req-42' +
-        '&start=2026-11-22T08%3A00%3A00Z&end=2026-11-22T09%3A00%3A00Z&q=strangle+delta',
+        '&start=2026-11-22T08%3A00%3A00Z&end=2026-11-22T09%3A00%3A00Z&q=strangle+delta&source=frontend',
     );
     expect(filtersFromSearch(new URLSearchParams(search.toString()))).toEqual(filters);
   });
 
   it('ignores unknown parameters, bad dates and repeated levels', () => {
-    const filters = filtersFromSearch(new URLSearchParams('level=error&level=ERROR&start=yesterday&x=1'));
+    const filters = filtersFromSearch(new URLSearchParams('level=error&level=ERROR&start=yesterday&source=disk&x=1'));
     expect(filters).toEqual({ ...EMPTY_FILTERS, levels: ['ERROR'] });
   });
 

@@ -8,6 +8,8 @@ export interface LogFilters {
   start: string;
   end: string;
   text: string;
+  /** Where the row came from: the backend's log file or the browser's error reports. */
+  source: '' | 'backend' | 'frontend';
 }
 
 export const EMPTY_FILTERS: LogFilters = {
@@ -18,6 +20,7 @@ export const EMPTY_FILTERS: LogFilters = {
   start: '',
   end: '',
   text: '',
+  source: '',
 };
 
 // URL parameter names match the API's, so a shared link reads like the request it makes.
@@ -29,10 +32,15 @@ const PARAM = {
   start: 'start',
   end: 'end',
   text: 'q',
+  source: 'source',
 } as const;
 
 function validInstant(value: string): string {
   return value && !Number.isNaN(Date.parse(value)) ? value : '';
+}
+
+function sourceFrom(value: string | null): LogFilters['source'] {
+  return value === 'backend' || value === 'frontend' ? value : '';
 }
 
 export function filtersFromSearch(search: URLSearchParams): LogFilters {
@@ -45,6 +53,7 @@ export function filtersFromSearch(search: URLSearchParams): LogFilters {
     start: validInstant(search.get(PARAM.start) ?? ''),
     end: validInstant(search.get(PARAM.end) ?? ''),
     text: search.get(PARAM.text) ?? '',
+    source: sourceFrom(search.get(PARAM.source)),
   };
 }
 
@@ -58,6 +67,7 @@ export function searchFromFilters(filters: LogFilters): URLSearchParams {
     ['start', filters.start],
     ['end', filters.end],
     ['text', filters.text],
+    ['source', filters.source],
   ];
   for (const [key, value] of single) {
     const trimmed = value.trim();

@@ -60,6 +60,10 @@ export function useLogStream(filters: LogFilters, live: boolean, tailIntervalMs 
     rows,
     list,
     tail,
-    refresh: () => queryClient.resetQueries({ queryKey: listKey, exact: true }),
+    refresh: () =>
+      Promise.all([
+        queryClient.resetQueries({ queryKey: listKey, exact: true }),
+        queryClient.invalidateQueries({ queryKey: ['logs', 'facets'] }),
+      ]),
   };
 }

@@ -1,0 +1,248 @@
+// Browser tests against the real stack (SPA + backend); run by e2e/run.mjs.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { eventually, openBrowser, settings, uniqueId } from './browser.mjs';
+
+const config = settings();
+/** @type {Awaited<ReturnType<typeof openBrowser>>} */
+let session;
+/** @type {import('playwright-core').Page} */
+let page;
+
+/** @param {string} name */
+const shot = (name) => page.screenshot({ path: path.join(config.screenshotDir, name) });
+
+/** The URL's query as the app put it there. */
+const currentSearch = () => new URL(page.url()).searchParams;
+
+/** @param {string} correlationId */
+async function filterByCorrelationId(correlationId) {
+  await page.getByLabel('Correlation id').fill(correlationId);
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+}
+
+/**
+ * Refreshes until a table row contains `text`; the tailer ingests asynchronously.
+ * @param {string} text
+ */
+async function refreshUntilRowWith(text) {
+  const row = page.getByRole('row').filter({ hasText: text });
+  await eventually(async () => {
+    if ((await row.count()) === 0) {
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      await page.waitForTimeout(300);
+    }
+    assert.ok((await row.count()) > 0, `no row with ${text} yet`);
+  });
+  return row;
+}
+
+describe('Log Viewer in a real browser', { timeout: 120_000 }, () => {
+  before(async () => {
+    session = await openBrowser(config);
+    page = session.page;
+  });
+
+  after(async () => {
+    await session?.browser.close();
+  });
+
+  test('a signed-out visitor is sent to sign-in, and a wrong password is refused', async () => {
+    await page.goto('/logs');
+    await page.waitForURL('**/login');
+    await page.getByRole('heading', { name: 'Delta Strangle Control Plane' }).waitFor();
+    await shot('01-sign-in.png');
+
+    await page.getByLabel('Username').fill(config.username);
+    await page.getByLabel('Password').fill(`${config.password}-wrong`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.equal(await alert.textContent(), 'Wrong username or password.');
+  });
+
+  test('signs in and opens the Log Viewer with entries from the backend', async () => {
+    await page.getByLabel('Password').fill(config.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL('**/logs');
+    await page.getByText(`Signed in as ${config.username}`).waitFor();
+    await page.getByText(/entr(y|ies) loaded/).waitFor();
+    assert.ok((await page.getByRole('row').count()) > 1, 'the table shows at least one entry');
+    const token = await page.evaluate(() => window.sessionStorage.getItem('dscp.session'));
+    assert.ok(token && JSON.parse(token).token, 'the token is kept in sessionStorage');
+    assert.deepEqual(await page.context().cookies(), [], 'no cookie holds the session');
+    await shot('02-log-viewer.png');
+  });
+
+  test('the API inspector is there only in a build with VITE_ENABLE_API_DEBUG=true', async () => {
+    const expectInspector = process.env.E2E_EXPECT_API_INSPECTOR === 'true';
+    /** @type {string[]} */
+    const answeredIds = [];
+    const onResponse = (/** @type {import('playwright-core').Response} */ response) => {
+      if (new URL(response.url()).pathname.startsWith('/api/')) {
+        answeredIds.push(response.headers()['x-request-id'] ?? '');
+      }
+    };
+    page.on('response', onResponse);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.getByText(/entr(y|ies) loaded/).waitFor();
+    page.off('response', onResponse);
+
+    const toggle = page.getByRole('button', { name: /^API inspector/ });
+    if (!expectInspector) {
+      assert.equal(await toggle.count(), 0, 'no inspector in a normal build');
+      return;
+    }
+    await toggle.click();
+    const calls = page.getByRole('complementary', { name: 'API inspector' }).getByRole('row');
+    await calls.nth(1).waitFor();
+    const shown = await calls.allTextContents();
+    assert.ok(answeredIds.length > 0);
+    assert.ok(
+      answeredIds.some((id) => shown.some((text) => text.includes(id))),
+      'the inspector shows the request ids the server answered with',
+    );
+    assert.ok(shown.some((text) => /GET\/logs\?limit=500200\d+ ms/.test(text)), 'with status and duration');
+    await shot('08-api-inspector.png');
+    await toggle.click();
+  });
+
+  const requestId = uniqueId('e2e-health');
+
+  test('finds an API request by the X-Request-ID it was sent with', async () => {
+    const echoed = await page.evaluate(async (id) => {
+      const response = await fetch('/api/health', { headers: { 'X-Request-ID': id } });
+      return response.headers.get('X-Request-ID');
+    }, requestId);
+    assert.equal(echoed, requestId);
+
+    await filterByCorrelationId(requestId);
+    await page.waitForURL((url) => url.searchParams.get('correlation_id') === requestId);
+    const row = await refreshUntilRowWith('GET /api/health 200');
+    assert.equal(await row.count(), 1);
+    assert.equal(await row.getByRole('button', { name: requestId }).count(), 1);
+    await shot('03-filtered-by-correlation-id.png');
+  });
+
+  test('expands the row to its JSON payload and context lines', async () => {
+    const row = page.getByRole('row').filter({ hasText: 'GET /api/health 200' });
+    await row.getByRole('button', { name: /^Show details of entry/ }).click();
+    const payload = page.getByRole('region', { name: 'Payload' });
+    await payload.waitFor();
+    const json = JSON.parse((await payload.locator('pre').textContent()) ?? '');
+    assert.equal(json.path, '/api/health');
+    assert.equal(json.status, 200);
+    const anchor = page.locator('li[aria-current="true"]');
+    await anchor.waitFor();
+    assert.match((await anchor.textContent()) ?? '', /GET \/api\/health 200/);
+    await shot('04-row-expanded.png');
+  });
+
+  test('clicking a correlation id in the table filters by it', async () => {
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.waitForURL((url) => url.search === '');
+    // React renders the new URL a moment after the history entry changes.
+    await eventually(async () => assert.equal(await page.getByLabel('Correlation id').inputValue(), ''));
+    await page.getByText(/entr(y|ies) loaded/).waitFor();
+    // The newest rows are the viewer's own API calls; any of them has a correlation id.
+    const target = page.getByRole('row').nth(1).getByRole('button', { name: /./ }).last();
+    const clickedId = (await target.textContent()) ?? '';
+    assert.ok(clickedId, 'the newest row has a correlation id');
+    await target.click();
+    await page.waitForURL((url) => url.searchParams.get('correlation_id') === clickedId);
+    assert.equal(currentSearch().get('correlation_id'), clickedId);
+    await eventually(async () => assert.equal(await page.getByLabel('Correlation id').inputValue(), clickedId));
+    await page.getByText(/entr(y|ies) loaded/).waitFor();
+    const shownIds = await page.getByRole('row').locator('button[title^="Show only correlation id"]').allTextContents();
+    assert.ok(shownIds.length > 0);
+    assert.deepEqual([...new Set(shownIds)], [clickedId]);
+    await shot('05-correlation-id-clicked.png');
+  });
+
+  test('live tail prepends new matching entries without a refresh', async () => {
+    const liveId = uniqueId('e2e-live');
+    await filterByCorrelationId(liveId);
+    await page.getByText('No entries match these filters.').waitFor();
+    await page.getByRole('checkbox', { name: /Live tail/ }).check();
+    await page.evaluate(async (id) => {
+      await fetch('/api/health/ready', { headers: { 'X-Request-ID': id } });
+    }, liveId);
+    await page.getByRole('row').filter({ hasText: 'GET /api/health/ready' }).waitFor({ timeout: 15_000 });
+    await page.getByRole('checkbox', { name: /Live tail/ }).uncheck();
+  });
+
+  test('client errors are shipped to the log and can be found by text', async () => {
+    const marker = uniqueId('e2eclienterror').replace(/-/g, '');
+    await page.evaluate((word) => {
+      setTimeout(() => {
+        throw new Error(`boom ${word}`);
+      });
+    }, marker);
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.getByLabel('Text search').fill(marker);
+    await page.getByLabel('Source').selectOption('frontend');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.waitForURL((url) => url.searchParams.get('source') === 'frontend');
+    const row = await refreshUntilRowWith(`boom ${marker}`);
+    assert.match((await row.textContent()) ?? '', /client_error/);
+    assert.match((await row.textContent()) ?? '', /UI/);
+  });
+
+  test('the dark theme is remembered across a reload', async () => {
+    await page.goto('/logs');
+    const toggle = page.getByRole('button', { name: 'Dark theme' });
+    if ((await toggle.getAttribute('aria-pressed')) !== 'true') await toggle.click();
+    await page.reload();
+    await page.getByText(/entr(y|ies) loaded/).waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+    await shot('06-log-viewer-dark.png');
+    await page.getByRole('button', { name: 'Dark theme' }).click();
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light');
+  });
+
+  test('a token the API rejects returns to sign-in with a message', async () => {
+    await page.evaluate(() => {
+      const stored = JSON.parse(window.sessionStorage.getItem('dscp.session') ?? '{}');
+      window.sessionStorage.setItem('dscp.session', JSON.stringify({ ...stored, token: 'not-a-valid-token' }));
+    });
+    await page.goto('/logs?level=ERROR');
+    await page.waitForURL('**/login');
+    await page.getByText('Your session has expired. Please sign in again.').waitFor();
+    await shot('07-session-expired.png');
+  });
+
+  test('a token whose time has passed returns to sign-in without asking the API', async () => {
+    await page.getByLabel('Username').fill(config.username);
+    await page.getByLabel('Password').fill(config.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => url.pathname === '/logs');
+    await page.evaluate(() => {
+      const stored = JSON.parse(window.sessionStorage.getItem('dscp.session') ?? '{}');
+      window.sessionStorage.setItem('dscp.session', JSON.stringify({ ...stored, expiresAt: Math.floor(Date.now() / 1000) - 1 }));
+    });
+    /** @type {string[]} */
+    const logCalls = [];
+    const onRequest = (/** @type {import('playwright-core').Request} */ request) => {
+      if (new URL(request.url()).pathname.startsWith('/api/logs')) logCalls.push(request.url());
+    };
+    page.on('request', onRequest);
+    await page.reload();
+    await page.waitForURL('**/login');
+    await page.getByText('Your session has expired. Please sign in again.').waitFor();
+    page.off('request', onRequest);
+    assert.deepEqual(logCalls, []);
+  });
+
+  test('signs out', async () => {
+    await page.getByLabel('Username').fill(config.username);
+    await page.getByLabel('Password').fill(config.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => url.pathname === '/logs' && url.searchParams.get('level') === 'ERROR');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL('**/login');
+    await page.getByText('You have signed out.').waitFor();
+    assert.equal(await page.evaluate(() => window.sessionStorage.getItem('dscp.session')), null);
+    assert.deepEqual(session.pageErrors.filter((message) => !/e2eclienterror/.test(message)), []);
+  });
+});
