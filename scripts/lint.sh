@@ -17,6 +17,8 @@ run ruff check tests molecule
 run ruff format --check tests molecule
 run uv run --quiet --locked --project app ruff check app
 run uv run --quiet --locked --project app ruff format --check app
+run npm --prefix frontend run --silent lint
+run npm --prefix frontend run --silent typecheck
 mapfile -t shell_scripts < <(git ls-files -- '*.sh' .ci/run)
 run shellcheck -x "${shell_scripts[@]}"
 

@@ -16,8 +16,8 @@ VOLUME=delta-sandbox-docker
 IMAGE=${HOST_BASE_IMAGE:-delta-strangle/debian-systemd:trixie}
 # Port on this machine's loopback where the sandbox host's nginx (port 80) is published.
 SANDBOX_PORT=${SANDBOX_PORT:-8080}
-# Explicit capabilities instead of --privileged (CAP_SYS_RESOURCE cannot be granted here);
-# systempaths=unconfined leaves /proc/sys writable for the nested engine's container networks.
+# Explicit capabilities instead of --privileged (CAP_SYS_RESOURCE cannot be granted here), as in
+# molecule; molecule/shared/prepare.yml makes /proc/sys writable for the nested engine.
 CAPS=(SYS_ADMIN NET_ADMIN NET_RAW MKNOD SYS_PTRACE AUDIT_WRITE SYS_CHROOT SETFCAP
       DAC_READ_SEARCH SYS_NICE IPC_LOCK LINUX_IMMUTABLE SYS_MODULE)
 
@@ -45,7 +45,6 @@ start_host() {
   log "starting the sandbox host $NAME from $IMAGE"
   local args=(run -d --name "$NAME" --hostname "$NAME" --cgroupns host
     --security-opt seccomp=unconfined --security-opt apparmor=unconfined
-    --security-opt systempaths=unconfined
     -v /sys/fs/cgroup:/sys/fs/cgroup:rw -v "$VOLUME:/var/lib/docker"
     -p "127.0.0.1:$SANDBOX_PORT:80"
     --tmpfs /run --tmpfs /run/lock)

@@ -10,5 +10,6 @@ started=$(date +%s)
 "$ROOT/scripts/install-docker-engine.sh"
 "$ROOT/scripts/install-ops-tools.sh"
 "$ROOT/scripts/install-app-deps.sh"
+"$ROOT/scripts/install-frontend-deps.sh"
 "$ROOT/scripts/build-base-images.sh"
 log "setup finished in $(( $(date +%s) - started )) s"

@@ -2,6 +2,7 @@
 
 import io
 import json
+import os
 import subprocess
 import tarfile
 import time
@@ -9,7 +10,7 @@ import uuid
 from pathlib import Path
 
 import requests
-from stack_harness import APP_UID, Stack
+from stack_harness import APP_UID, ROOT, Stack
 
 # Certificates this machine adds to Debian's set (an intercepting proxy's CA): builds receive them
 # as a secret, so their bodies must not be found in any image.
@@ -163,3 +164,24 @@ def test_rows_survive_down_and_up(stack: Stack):
         f"{stack.url}/api/logs", params={"correlation_id": request_id}, headers=stack.login(), timeout=10
     ).json()["items"]
     assert [row["id"] for row in after] == [row["id"] for row in before]
+
+
+def test_browser_suite_passes_against_the_stack(stack: Stack, tmp_path):
+    """The frontend's browser tests (Debian's Chromium) drive the SPA served by this stack's nginx."""
+    result = subprocess.run(
+        ["npm", "run", "--silent", "test:browser"],
+        cwd=ROOT / "frontend",
+        env={
+            **os.environ,
+            "E2E_BASE_URL": stack.url,
+            "E2E_ADMIN_USERNAME": "admin",
+            "E2E_ADMIN_PASSWORD": stack.secrets["ADMIN_PASSWORD"],
+            "E2E_SCREENSHOT_DIR": str(tmp_path),
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    print(result.stdout[-3000:])
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    assert " 0 failed" in result.stdout.splitlines()[-1]
