@@ -1,0 +1,204 @@
+"""BackendLogRetentionService: deletes expired rows in short transactions and gives the
+space back with incremental vacuum."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from control_plane.db.sqlite import BUSY_TIMEOUT_MS, connect
+
+logger = logging.getLogger("control_plane.logs.retention")
+
+MICROS_PER_DAY = 86_400 * 1_000_000
+TARGET_TRANSACTION_SECONDS = 0.05
+MIN_LOCK_FREE_SECONDS = 0.12
+MIN_BATCH_ROWS = 50
+MAX_BATCH_ROWS = 5000
+MIN_VACUUM_PAGES = 64
+MAX_VACUUM_PAGES = 2000
+# Retention rewrites many pages. While the WAL file is over this size it stops and asks for a
+# checkpoint that resets the WAL (waiting briefly for readers), so the WAL stays bounded even
+# while viewer queries keep a snapshot open.
+WAL_SOFT_LIMIT_BYTES = 64 * 1024 * 1024
+RESET_CHECKPOINT_BUSY_MS = 100
+MAX_WAL_WAIT_SECONDS = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class PruneResult:
+    deleted_rows: int
+    transactions: int
+    longest_transaction_seconds: float
+    freed_pages: int
+
+
+def retention_cutoff_us(now_us: int, retention_days: int) -> int:
+    return now_us - retention_days * MICROS_PER_DAY
+
+
+def lock_free_pause(held_seconds: float) -> float:
+    """How long to leave the write lock free after holding it. A waiting writer's busy
+    handler sleeps up to 100 ms between tries, so shorter gaps could be missed again and
+    again; twice the hold time keeps retention to at most a third of the lock."""
+    return max(MIN_LOCK_FREE_SECONDS, 2 * held_seconds)
+
+
+def next_batch_size(current: int, elapsed_seconds: float) -> int:
+    """Keep each delete transaction near the target so writers never wait long."""
+    if elapsed_seconds > TARGET_TRANSACTION_SECONDS:
+        return max(MIN_BATCH_ROWS, current // 2)
+    if elapsed_seconds < TARGET_TRANSACTION_SECONDS / 3:
+        return min(MAX_BATCH_ROWS, current * 2)
+    return current
+
+
+class LogPruner:
+    def __init__(self, database_path: Path, *, stop_event: threading.Event | None = None) -> None:
+        self.database_path = database_path
+        self._stop_event = stop_event or threading.Event()
+
+    def prune(self, retention_days: int, *, now_us: int | None = None) -> PruneResult:
+        cutoff = retention_cutoff_us(now_us or time.time_ns() // 1000, retention_days)
+        conn = connect(self.database_path)
+        batch = 500
+        deleted = transactions = 0
+        longest = 0.0
+        try:
+            while not self._stop_event.is_set():
+                started = time.perf_counter()
+                removed = self._delete_batch(conn, cutoff, batch)
+                elapsed = time.perf_counter() - started
+                longest = max(longest, elapsed)
+                if removed == 0:
+                    break
+                deleted += removed
+                transactions += 1
+                batch = next_batch_size(batch, elapsed)
+                self._stop_event.wait(lock_free_pause(elapsed))
+                self._wait_for_wal_room(conn)
+            freed = self._vacuum(conn) if deleted else 0
+        finally:
+            conn.close()
+        return PruneResult(deleted, transactions, longest, freed)
+
+    @staticmethod
+    def _delete_batch(conn: sqlite3.Connection, cutoff_us: int, limit: int) -> int:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            (indexed_through,) = conn.execute(
+                "SELECT indexed_through FROM backend_logs_fts_state WHERE id = 1"
+            ).fetchone()
+            rows = conn.execute(
+                "SELECT id, message FROM backend_logs WHERE ts < ? ORDER BY ts LIMIT ?",
+                (cutoff_us, limit),
+            ).fetchall()
+            if rows:
+                conn.executemany(
+                    "INSERT INTO backend_logs_fts (backend_logs_fts, rowid, message)"
+                    " VALUES ('delete', ?, ?)",
+                    [row for row in rows if row[0] <= indexed_through],
+                )
+                conn.executemany("DELETE FROM backend_logs WHERE id = ?", [(r[0],) for r in rows])
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        return len(rows)
+
+    def _wait_for_wal_room(self, conn: sqlite3.Connection) -> None:
+        wal = Path(f"{self.database_path}-wal")
+        deadline = time.monotonic() + MAX_WAL_WAIT_SECONDS
+        conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        while not self._stop_event.is_set() and time.monotonic() < deadline:
+            try:
+                if wal.stat().st_size <= WAL_SOFT_LIMIT_BYTES:
+                    return
+            except FileNotFoundError:
+                return
+            # TRUNCATE holds the write lock while it waits for readers, so the wait is short
+            # and retried rather than long.
+            conn.execute(f"PRAGMA busy_timeout={RESET_CHECKPOINT_BUSY_MS}")
+            try:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            finally:
+                conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            self._stop_event.wait(0.1)
+
+    def _vacuum(self, conn: sqlite3.Connection) -> int:
+        freed = 0
+        pages = 256
+        while not self._stop_event.is_set():
+            (free_pages,) = conn.execute("PRAGMA freelist_count").fetchone()
+            if free_pages == 0:
+                break
+            started = time.perf_counter()
+            # execute() steps this pragma once (one page); executescript runs it to the end.
+            conn.executescript(f"PRAGMA incremental_vacuum({pages});")
+            elapsed = time.perf_counter() - started
+            (left,) = conn.execute("PRAGMA freelist_count").fetchone()
+            freed += free_pages - left
+            pages = adjust_vacuum_pages(pages, elapsed)
+            self._stop_event.wait(lock_free_pause(elapsed))
+            self._wait_for_wal_room(conn)
+        conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        return freed
+
+
+def adjust_vacuum_pages(current: int, elapsed_seconds: float) -> int:
+    if elapsed_seconds > TARGET_TRANSACTION_SECONDS:
+        return max(MIN_VACUUM_PAGES, current // 2)
+    if elapsed_seconds < TARGET_TRANSACTION_SECONDS / 3:
+        return min(MAX_VACUUM_PAGES, current * 2)
+    return current
+
+
+class BackendLogRetentionService:
+    """Prunes at start and then every `interval_seconds` in its own thread."""
+
+    def __init__(
+        self, *, database_path: Path, retention_days: int, interval_seconds: float = 3600.0
+    ) -> None:
+        self.retention_days = retention_days
+        self.interval_seconds = interval_seconds
+        self._stop_event = threading.Event()
+        self._pruner = LogPruner(database_path, stop_event=self._stop_event)
+        self._thread: threading.Thread | None = None
+        self.last_result: PruneResult | None = None
+        self.last_run_at: float | None = None
+
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        self._stop_event.clear()
+        self._thread = threading.Thread(target=self._run, name="backend-log-retention", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop_event.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def _run(self) -> None:
+        while not self._stop_event.is_set():
+            try:
+                self.last_result = self._pruner.prune(self.retention_days)
+                self.last_run_at = time.time()
+                if self.last_result.deleted_rows:
+                    logger.info(
+                        "deleted %d expired log rows", self.last_result.deleted_rows,
+                        extra={"event": "log_retention_pass"},
+                    )
+            except Exception:
+                logger.exception("log retention pass failed", extra={"event": "log_retention_error"})
+            self._stop_event.wait(self.interval_seconds)
