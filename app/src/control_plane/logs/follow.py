@@ -16,9 +16,7 @@ from control_plane.logs.pipeline_lock import PipelineLock
 from control_plane.logs.tail_service import BackendLogTailService
 
 
-def follow(
-    *, log_path: Path, database_path: Path, batch_size: int, poll_interval: float
-) -> int:
+def follow(*, log_path: Path, database_path: Path, batch_size: int, poll_interval: float) -> int:
     lock = PipelineLock.for_database(database_path)
     if not lock.try_acquire():
         print("another process is running the log pipeline for this database", file=sys.stderr)

@@ -16,7 +16,9 @@ ONE_SECOND = timedelta(seconds=1)
 
 # (ts, level, logger, event, message, correlation_id, strategy_id, parse_error, truncated,
 #  payload, ingested_at)
-Row = tuple[int, str, str | None, str | None, str, str | None, str | None, int, int, str | None, int]
+Row = tuple[
+    int, str, str | None, str | None, str, str | None, str | None, int, int, str | None, int
+]
 
 
 def minute_epoch_seconds(minute_text: str) -> int:
@@ -64,8 +66,19 @@ def _text_or_none(value: Any) -> str | None:
 
 
 def raw_row(text: str, *, truncated: bool, ingested_at_us: int) -> Row:
-    return (ingested_at_us, UNPARSED_LEVEL, None, None, text, None, None, 1, int(truncated), None,
-            ingested_at_us)
+    return (
+        ingested_at_us,
+        UNPARSED_LEVEL,
+        None,
+        None,
+        text,
+        None,
+        None,
+        1,
+        int(truncated),
+        None,
+        ingested_at_us,
+    )
 
 
 def row_from_document(document: dict[str, Any], *, truncated: bool, ingested_at_us: int) -> Row:
@@ -109,8 +122,9 @@ def parse_line(line: bytes, *, truncated: bool, ingested_at_us: int) -> Row:
                     document = None
         if isinstance(document, dict):
             return row_from_document(document, truncated=False, ingested_at_us=ingested_at_us)
-    return raw_row(line.decode("utf-8", "replace"), truncated=truncated,
-                   ingested_at_us=ingested_at_us)
+    return raw_row(
+        line.decode("utf-8", "replace"), truncated=truncated, ingested_at_us=ingested_at_us
+    )
 
 
 def parse_lines(lines: list[bytes], *, ingested_at_us: int) -> tuple[list[Row], int]:

@@ -74,5 +74,9 @@ class LogPipeline:
         return True
 
     async def _retry_lock(self) -> None:
-        while not self._try_take_over():
+        """flock has no wait-with-timeout that suits the event loop, so the lock is retried
+        on a timer."""
+        while True:
             await asyncio.sleep(self.lock_retry_seconds)
+            if self._try_take_over():
+                return

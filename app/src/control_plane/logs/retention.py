@@ -196,9 +196,12 @@ class BackendLogRetentionService:
                 self.last_run_at = time.time()
                 if self.last_result.deleted_rows:
                     logger.info(
-                        "deleted %d expired log rows", self.last_result.deleted_rows,
+                        "deleted %d expired log rows",
+                        self.last_result.deleted_rows,
                         extra={"event": "log_retention_pass"},
                     )
             except Exception:
-                logger.exception("log retention pass failed", extra={"event": "log_retention_error"})
+                logger.exception(
+                    "log retention pass failed", extra={"event": "log_retention_error"}
+                )
             self._stop_event.wait(self.interval_seconds)

@@ -149,8 +149,9 @@ class BackendLogTailService:
                 except Exception:
                     now = time.monotonic()
                     if now - last_error >= ERROR_LOG_SECONDS:
-                        logger.exception("log tailing failed; retrying", extra={
-                            "event": "log_tail_error"})
+                        logger.exception(
+                            "log tailing failed; retrying", extra={"event": "log_tail_error"}
+                        )
                         last_error = now
                     tailer.close()
                     caught_up = True

@@ -9,6 +9,7 @@ its end before the next one is started.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import stat
@@ -126,13 +127,13 @@ class LogTailer:
                 return 0
         lag = max(0, current.size() - current.offset)
         if _identity(self.path) != (current.dev, current.ino):
-            try:
+            with contextlib.suppress(FileNotFoundError):
                 lag += os.stat(self.path).st_size
-            except FileNotFoundError:
-                pass
         return lag
 
-    def ingest_available(self, *, finish_rotated: bool = False, max_batches: int | None = None) -> int:
+    def ingest_available(
+        self, *, finish_rotated: bool = False, max_batches: int | None = None
+    ) -> int:
         """Read and commit complete lines available now; returns the number of rows written.
 
         finish_rotated: treat a file rotated away as complete at once (one-shot ingest)
@@ -170,7 +171,8 @@ class LogTailer:
         if current.rotated_since is None or size != current.size_when_rotation_seen:
             if current.rotated_since is None:
                 logger.info(
-                    "log file %s rotated away; finishing it", current.path,
+                    "log file %s rotated away; finishing it",
+                    current.path,
                     extra={"event": "log_tail_rotation"},
                 )
             current.rotated_since = now
@@ -284,7 +286,8 @@ class LogTailer:
             current.refresh_fingerprint()
             return
         logger.warning(
-            "log file %s was truncated; reading it again from the start", current.path,
+            "log file %s was truncated; reading it again from the start",
+            current.path,
             extra={"event": "log_tail_truncation"},
         )
         copy = self._find_copy(current)
