@@ -267,3 +267,15 @@ def test_kill_minus_nine_at_random_instants_under_sustained_writes(
     time.sleep(0.3)
     tailer.terminate()
     assert ingested_messages(settings.database_path) == written
+
+
+def test_rewrite_of_a_file_shorter_than_the_fingerprint(settings: Settings, log_path: Path) -> None:
+    append(log_path, [json_line("tiny-1"), json_line("tiny-2")])
+    assert log_path.stat().st_size < 1024
+    assert ingest_once(settings) == 2
+    with open(log_path, "wb"):
+        pass
+    append(log_path, [json_line(f"rewritten-{i}") for i in range(40)])
+    assert ingest_once(settings) == 40
+    expected = Counter(["tiny-1", "tiny-2"] + [f"rewritten-{i}" for i in range(40)])
+    assert ingested_messages(settings.database_path) == expected

@@ -57,7 +57,9 @@ def to_us(moment: datetime | None) -> int | None:
 
 
 async def stored_hour_span(session: AsyncSession) -> tuple[int, int] | None:
-    low, high = (await session.execute(text("SELECT min(ts), max(ts) FROM backend_logs"))).one()
+    # Two subqueries: SQLite answers a lone min() or max() from the index, not both at once.
+    span = text("SELECT (SELECT min(ts) FROM backend_logs), (SELECT max(ts) FROM backend_logs)")
+    low, high = (await session.execute(span)).one()
     if low is None:
         return None
     return low // MICROS_PER_HOUR, high // MICROS_PER_HOUR

@@ -74,7 +74,8 @@ class LogPipeline:
         return True
 
     async def _retry_lock(self) -> None:
-        # The lock belongs to another process: nothing here can signal its release, so poll.
+        """flock has no wait-with-timeout that suits the event loop, so the lock is retried
+        on a timer."""
         while True:
             await asyncio.sleep(self.lock_retry_seconds)
             if self._try_take_over():

@@ -10,19 +10,23 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from control_plane.db.sqlite import connect
+from control_plane.db.sqlite import BUSY_TIMEOUT_MS, connect
 
 logger = logging.getLogger("control_plane.logs.retention")
 
 MICROS_PER_DAY = 86_400 * 1_000_000
 TARGET_TRANSACTION_SECONDS = 0.05
+MIN_LOCK_FREE_SECONDS = 0.12
 MIN_BATCH_ROWS = 50
 MAX_BATCH_ROWS = 5000
-VACUUM_PAGES_PER_STEP = 2000
-# Past this many WAL frames not yet checkpointed (a reader holds an old snapshot), retention
-# waits for the checkpoint to catch up, so the WAL stays bounded while a viewer query runs.
-MAX_UNCHECKPOINTED_FRAMES = 8000
-MAX_WAL_WAIT_SECONDS = 30.0
+MIN_VACUUM_PAGES = 64
+MAX_VACUUM_PAGES = 2000
+# Retention rewrites many pages. While the WAL file is over this size it stops and asks for a
+# checkpoint that resets the WAL (waiting briefly for readers), so the WAL stays bounded even
+# while viewer queries keep a snapshot open.
+WAL_SOFT_LIMIT_BYTES = 64 * 1024 * 1024
+RESET_CHECKPOINT_BUSY_MS = 100
+MAX_WAL_WAIT_SECONDS = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +39,13 @@ class PruneResult:
 
 def retention_cutoff_us(now_us: int, retention_days: int) -> int:
     return now_us - retention_days * MICROS_PER_DAY
+
+
+def lock_free_pause(held_seconds: float) -> float:
+    """How long to leave the write lock free after holding it. A waiting writer's busy
+    handler sleeps up to 100 ms between tries, so shorter gaps could be missed again and
+    again; twice the hold time keeps retention to at most a third of the lock."""
+    return max(MIN_LOCK_FREE_SECONDS, 2 * held_seconds)
 
 
 def next_batch_size(current: int, elapsed_seconds: float) -> int:
@@ -68,8 +79,7 @@ class LogPruner:
                 deleted += removed
                 transactions += 1
                 batch = next_batch_size(batch, elapsed)
-                # Leave the write lock free for about as long as we held it.
-                self._stop_event.wait(max(0.005, elapsed))
+                self._stop_event.wait(lock_free_pause(elapsed))
                 self._wait_for_wal_room(conn)
             freed = self._vacuum(conn) if deleted else 0
         finally:
@@ -102,27 +112,50 @@ class LogPruner:
         return len(rows)
 
     def _wait_for_wal_room(self, conn: sqlite3.Connection) -> None:
+        wal = Path(f"{self.database_path}-wal")
         deadline = time.monotonic() + MAX_WAL_WAIT_SECONDS
-        while not self._stop_event.is_set():
-            _busy, frames, checkpointed = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-            if frames - checkpointed <= MAX_UNCHECKPOINTED_FRAMES or time.monotonic() > deadline:
+        conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        while not self._stop_event.is_set() and time.monotonic() < deadline:
+            try:
+                if wal.stat().st_size <= WAL_SOFT_LIMIT_BYTES:
+                    return
+            except FileNotFoundError:
                 return
-            self._stop_event.wait(0.05)
+            # TRUNCATE holds the write lock while it waits for readers, so the wait is short
+            # and retried rather than long.
+            conn.execute(f"PRAGMA busy_timeout={RESET_CHECKPOINT_BUSY_MS}")
+            try:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            finally:
+                conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            self._stop_event.wait(0.1)
 
     def _vacuum(self, conn: sqlite3.Connection) -> int:
         freed = 0
+        pages = 256
         while not self._stop_event.is_set():
             (free_pages,) = conn.execute("PRAGMA freelist_count").fetchone()
             if free_pages == 0:
                 break
+            started = time.perf_counter()
             # execute() steps this pragma once (one page); executescript runs it to the end.
-            conn.executescript(f"PRAGMA incremental_vacuum({VACUUM_PAGES_PER_STEP});")
+            conn.executescript(f"PRAGMA incremental_vacuum({pages});")
+            elapsed = time.perf_counter() - started
             (left,) = conn.execute("PRAGMA freelist_count").fetchone()
             freed += free_pages - left
-            self._stop_event.wait(0.005)
+            pages = adjust_vacuum_pages(pages, elapsed)
+            self._stop_event.wait(lock_free_pause(elapsed))
             self._wait_for_wal_room(conn)
         conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
         return freed
+
+
+def adjust_vacuum_pages(current: int, elapsed_seconds: float) -> int:
+    if elapsed_seconds > TARGET_TRANSACTION_SECONDS:
+        return max(MIN_VACUUM_PAGES, current // 2)
+    if elapsed_seconds < TARGET_TRANSACTION_SECONDS / 3:
+        return min(MAX_VACUUM_PAGES, current * 2)
+    return current
 
 
 class BackendLogRetentionService:

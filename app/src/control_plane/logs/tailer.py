@@ -20,6 +20,7 @@ from pathlib import Path
 from control_plane.logs.file_identity import (
     FINGERPRINT_BYTES,
     FilePosition,
+    fingerprint_of,
     prefix_matches,
     read_fingerprint,
     rotated_siblings,
@@ -50,8 +51,15 @@ class OpenLogFile:
         return os.fstat(self.fd).st_size
 
     def refresh_fingerprint(self) -> None:
-        if self.fingerprint_len < FINGERPRINT_BYTES:
-            self.fingerprint, self.fingerprint_len = read_fingerprint(self.fd, FINGERPRINT_BYTES)
+        """Extend the fingerprint as the file grows, only while it still starts with the
+        bytes fingerprinted so far (never adopt a rewritten file's start)."""
+        if self.fingerprint_len >= FINGERPRINT_BYTES:
+            return
+        data = os.pread(self.fd, FINGERPRINT_BYTES, 0)
+        if len(data) > self.fingerprint_len and (
+            fingerprint_of(data[: self.fingerprint_len]) == self.fingerprint
+        ):
+            self.fingerprint, self.fingerprint_len = fingerprint_of(data), len(data)
 
     def close(self) -> None:
         os.close(self.fd)
