@@ -170,3 +170,14 @@ def test_logrotate_rotates_the_app_logs_by_rename_with_the_app_ownership(host):
     assert f"create 0640 {APP_UID} {APP_GID}" in policy.content_string
     assert "copytruncate" not in policy.content_string
     assert host.run("logrotate --debug /etc/logrotate.d/delta-strangle").rc == 0
+
+
+def test_the_backup_playbook_left_a_verified_backup_of_the_deployed_release(host):
+    backups = host.file(f"{APP_ROOT}/data/backups")
+    assert (backups.uid, backups.mode) == (APP_UID, 0o750)
+    names = sorted(backups.listdir())
+    assert names
+    newest = f"{APP_ROOT}/data/backups/{names[-1]}"
+    assert names[-1].endswith(f"-{deployed_sha(host)[:12]}.db")
+    assert host.check_output("sqlite3 %s %s", newest, "PRAGMA integrity_check") == "ok"
+    assert int(host.check_output("sqlite3 %s %s", newest, "SELECT count(*) FROM backend_logs")) > 0
