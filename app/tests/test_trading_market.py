@@ -4,11 +4,11 @@ import itertools
 import math
 import random
 import statistics
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from control_plane.trading.expiries import next_daily_expiry, next_weekly_expiry
+from control_plane.trading.expiries import expiry_for_rule, next_daily_expiry, next_weekly_expiry
 from control_plane.trading.market import SimulatedMarket, gbm_path, strike_grid
 
 START = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
@@ -74,3 +74,12 @@ def test_expiries_follow_delta_schedule() -> None:
     assert next_daily_expiry(evening) == datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
     assert next_weekly_expiry(morning) == datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
     assert next_weekly_expiry(evening) == datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+
+
+def test_expiry_rules() -> None:
+    thursday = datetime(2026, 11, 19, 15, 0, tzinfo=UTC)
+    assert expiry_for_rule("nearest_daily", thursday) == datetime(2026, 11, 20, 12, tzinfo=UTC)
+    assert expiry_for_rule("nearest_weekly", thursday) == datetime(2026, 11, 20, 12, tzinfo=UTC)
+    assert expiry_for_rule(date(2026, 12, 25), thursday) == datetime(2026, 12, 25, 12, tzinfo=UTC)
+    with pytest.raises(ValueError):
+        expiry_for_rule("monthly", thursday)

@@ -25,3 +25,14 @@ def next_weekly_expiry(now: datetime) -> datetime:
 
 def years_between(start: datetime, end: datetime) -> float:
     return (end - start).total_seconds() / (365.0 * 86400.0)
+
+
+def expiry_for_rule(rule: str | date, now: datetime) -> datetime:
+    """The expiry a strategy's rule names at `now`: the next daily or weekly, or a fixed day's."""
+    if isinstance(rule, date):
+        return expiry_on(rule)
+    if rule == "nearest_daily":
+        return next_daily_expiry(now)
+    if rule == "nearest_weekly":
+        return next_weekly_expiry(now)
+    raise ValueError(f"unknown expiry rule {rule!r}")

@@ -26,12 +26,13 @@ class UnderlyingProfile:
     initial_spot: float
     realised_vol: float
     strike_step: float
+    contract_size: float  # units of the underlying per option contract, as on Delta
     skew: VolatilitySkew
 
 
 PROFILES: dict[Underlying, UnderlyingProfile] = {
-    "BTC": UnderlyingProfile(60_000.0, 0.50, 200.0, VolatilitySkew(base=0.50)),
-    "ETH": UnderlyingProfile(3_000.0, 0.65, 20.0, VolatilitySkew(base=0.65)),
+    "BTC": UnderlyingProfile(60_000.0, 0.50, 200.0, 0.001, VolatilitySkew(base=0.50)),
+    "ETH": UnderlyingProfile(3_000.0, 0.65, 20.0, 0.01, VolatilitySkew(base=0.65)),
 }
 
 
