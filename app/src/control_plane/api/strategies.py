@@ -36,7 +36,7 @@ def _name_taken(name: str) -> HTTPException:
     return HTTPException(status.HTTP_409_CONFLICT, f"a strategy named {name!r} already exists")
 
 
-async def _existing(session: SessionDep, strategy_id: int) -> Strategy:
+async def existing_strategy(session: SessionDep, strategy_id: int) -> Strategy:
     row = await store.get_strategy(session, strategy_id)
     if row is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"strategy {strategy_id} not found")
@@ -60,7 +60,7 @@ async def create_strategy(
 
 @router.get("/{strategy_id}")
 async def get_strategy(strategy_id: int, _user: CurrentUser, session: SessionDep) -> StrategyOut:
-    return _out(await _existing(session, strategy_id))
+    return _out(await existing_strategy(session, strategy_id))
 
 
 async def _replace(session: SessionDep, row: Strategy, config: StrategyConfig) -> StrategyOut:
@@ -74,7 +74,7 @@ async def _replace(session: SessionDep, row: Strategy, config: StrategyConfig) -
 async def replace_strategy(
     strategy_id: int, body: StrategyConfig, _user: CurrentUser, session: SessionDep
 ) -> StrategyOut:
-    return await _replace(session, await _existing(session, strategy_id), body)
+    return await _replace(session, await existing_strategy(session, strategy_id), body)
 
 
 @router.patch("/{strategy_id}")
@@ -85,7 +85,7 @@ async def update_strategy(
     changes: dict[str, Any] = Body(),  # noqa: B008
 ) -> StrategyOut:
     """Change some fields; the merged configuration is validated as a whole."""
-    row = await _existing(session, strategy_id)
+    row = await existing_strategy(session, strategy_id)
     merged = store.config_of(row).model_dump() | changes
     try:
         config = StrategyConfig.model_validate(merged)
@@ -98,5 +98,5 @@ async def update_strategy(
 
 @router.delete("/{strategy_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_strategy(strategy_id: int, _user: CurrentUser, session: SessionDep) -> Response:
-    await store.delete_strategy(session, await _existing(session, strategy_id))
+    await store.delete_strategy(session, await existing_strategy(session, strategy_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
