@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from control_plane.trading.expiries import expiry_for_rule, next_daily_expiry, next_weekly_expiry
-from control_plane.trading.market import SimulatedMarket, gbm_path, strike_grid
+from control_plane.trading.market import SimulatedMarket, gbm_path, strike_grid, strikes_covering
 
 START = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
@@ -83,3 +83,17 @@ def test_expiry_rules() -> None:
     assert expiry_for_rule(date(2026, 12, 25), thursday) == datetime(2026, 12, 25, 12, tzinfo=UTC)
     with pytest.raises(ValueError):
         expiry_for_rule("monthly", thursday)
+
+
+def test_default_chain_spans_four_standard_deviations() -> None:
+    # 4 x 0.5 x sqrt(0.25) x 60000 = 60000 -> 300 strikes of 200; short tenors keep 10
+    assert strikes_covering(60_000.0, 200.0, 0.5, 0.25) == 300
+    assert strikes_covering(60_000.0, 200.0, 0.5, 1 / 365 / 24) == 10
+    assert strikes_covering(60_000.0, 200.0, 0.5, 0.0) == 10
+    market = SimulatedMarket("BTC", START, seed=2)
+    at = START + timedelta(hours=3)
+    chain = market.chain(at + timedelta(days=28), at)
+    spot = market.spot_at(at)
+    strikes = sorted({q.strike for q in chain.quotes})
+    # 4 x 0.5 x sqrt(28/365) = 55.4 % of spot each way
+    assert strikes[0] <= spot * (1 - 0.55) and strikes[-1] >= spot * (1 + 0.55)

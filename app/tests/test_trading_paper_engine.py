@@ -240,3 +240,11 @@ def test_slippage_and_fee_arithmetic() -> None:
 def test_market_of_another_underlying_is_refused() -> None:
     with pytest.raises(ValueError, match="strategy trades BTC"):
         step(config(), SimulatedMarket("ETH", START, seed=0), ENTRY, EngineState())
+
+
+def test_far_fixed_expiry_still_finds_strikes_in_the_band() -> None:
+    _, outcomes = run(config(expiry_rule="2026-12-18"), seed=0, hours=2)
+    (position,) = opened(outcomes)
+    assert position.expiry == datetime(2026, 12, 18, 12, 0, tzinfo=UTC)
+    assert 0.10 <= position.call.entry_delta <= 0.15
+    assert 0.10 <= -position.put.entry_delta <= 0.15

@@ -131,16 +131,33 @@ class SimulatedMarket:
             option_type, spot, strike, years_between(at, expiry), self.rate, self.profile.skew
         )
 
-    def chain(self, expiry: datetime, at: datetime, strikes_each_side: int = 10) -> OptionChain:
+    def chain(
+        self, expiry: datetime, at: datetime, strikes_each_side: int | None = None
+    ) -> OptionChain:
+        """Quotes for calls and puts on the strike grid around spot; by default wide enough
+        to reach COVERED_STD_DEVS standard deviations of the move until expiry."""
         spot = self.spot_at(at)
-        strikes = strike_grid(spot, self.profile.strike_step, strikes_each_side)
         time_years = years_between(at, expiry)
+        step = self.profile.strike_step
+        if strikes_each_side is None:
+            strikes_each_side = strikes_covering(spot, step, self.profile.skew.base, time_years)
+        strikes = strike_grid(spot, step, strikes_each_side)
         quotes = tuple(
             price_quote(option_type, spot, strike, time_years, self.rate, self.profile.skew)
             for strike in strikes
             for option_type in ("call", "put")
         )
         return OptionChain(self.underlying, spot, at, expiry, quotes)
+
+
+COVERED_STD_DEVS = 4.0
+MIN_STRIKES_EACH_SIDE = 10
+
+
+def strikes_covering(spot: float, step: float, vol: float, time_years: float) -> int:
+    """Strikes each side of spot needed to span COVERED_STD_DEVS standard deviations."""
+    move = COVERED_STD_DEVS * vol * math.sqrt(max(time_years, 0.0)) * spot
+    return max(MIN_STRIKES_EACH_SIDE, math.ceil(move / step))
 
 
 def strike_grid(spot: float, step: float, each_side: int) -> list[float]:

@@ -20,8 +20,6 @@ from control_plane.trading.schedule import entry_session_start, exit_deadline
 from control_plane.trading.strategy_config import StrategyConfig
 from control_plane.trading.strike_selection import choose_strike
 
-DEFAULT_STRIKES_EACH_SIDE = 40
-
 
 @dataclass(frozen=True, slots=True)
 class Leg:
@@ -100,7 +98,7 @@ def step(
     now: datetime,
     state: EngineState,
     costs: ExecutionCosts | None = None,
-    strikes_each_side: int = DEFAULT_STRIKES_EACH_SIDE,
+    strikes_each_side: int | None = None,
 ) -> StepOutcome:
     if config.underlying != market.underlying:
         raise ValueError(
@@ -118,7 +116,7 @@ def _enter(
     now: datetime,
     state: EngineState,
     costs: ExecutionCosts,
-    strikes_each_side: int,
+    strikes_each_side: int | None,
 ) -> StepOutcome:
     if not config.active:
         return StepOutcome(state, skipped="strategy is not active")
