@@ -110,7 +110,11 @@ def test_names_are_unique_regardless_of_case(
     ("overrides", "expected"),
     [
         ({"underlying": "SOL"}, "underlying: Input should be 'BTC' or 'ETH'"),
-        ({"expiry_rule": "monthly"}, "expiry_rule"),
+        (
+            {"expiry_rule": "monthly"},
+            "expiry_rule: Value error, expiry_rule must be nearest_daily, nearest_weekly or a date",
+        ),
+        ({"expiry_rule": "2026-02-30"}, "or a date YYYY-MM-DD"),
         (
             {"strike_selection": {"kind": "delta", "low": 0.15, "high": 0.10}},
             "delta band low must be less than high",

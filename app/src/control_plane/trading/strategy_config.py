@@ -11,10 +11,27 @@ from datetime import date, time
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 Underlying = Literal["BTC", "ETH"]
-ExpiryRule = Literal["nearest_daily", "nearest_weekly"] | date
+NAMED_EXPIRY_RULES = ("nearest_daily", "nearest_weekly")
+
+
+def _parse_expiry_rule(value: object) -> object:
+    """One clear message instead of one per member of the union."""
+    if isinstance(value, date) or value in NAMED_EXPIRY_RULES:
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError("expiry_rule must be nearest_daily, nearest_weekly or a date YYYY-MM-DD")
+
+
+ExpiryRule = Annotated[
+    Literal["nearest_daily", "nearest_weekly"] | date, BeforeValidator(_parse_expiry_rule)
+]
 
 
 class DeltaBand(BaseModel):
