@@ -30,10 +30,16 @@ def test_db_upgrade_creates_schema_with_wal_and_incremental_vacuum(tmp_path: Pat
     assert result.returncode == 0, result.stderr
     conn = sqlite3.connect(tmp_path / "data" / "db.sqlite")
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-    assert {"backend_logs", "backend_logs_fts", "log_tail_positions", "users"} <= tables
+    assert {
+        "backend_logs",
+        "backend_logs_fts",
+        "log_tail_positions",
+        "users",
+        "strategies",
+    } <= tables
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA auto_vacuum").fetchone()[0] == 2
-    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0002"
 
 
 def test_production_without_secret_exits_with_one_line_naming_it(tmp_path: Path) -> None:

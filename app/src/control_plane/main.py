@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from control_plane import __version__
-from control_plane.api import auth, health, logs, metrics
+from control_plane.api import auth, backtests, health, logs, metrics, strategies
 from control_plane.db.engine import create_engine, create_session_factory
 from control_plane.db.migrate import head_revision
 from control_plane.db.users import bootstrap_admin
@@ -58,6 +58,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         expose_headers=["X-Request-ID"],
     )
     app.add_middleware(CorrelationIdMiddleware)
-    for router in (health.router, auth.router, logs.router, metrics.router):
+    for router in (
+        health.router,
+        auth.router,
+        logs.router,
+        metrics.router,
+        strategies.router,
+        backtests.router,
+    ):
         app.include_router(router)
     return app

@@ -1,0 +1,102 @@
+"""Strategy configurations: /api/strategies (signed-in users only)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Body, HTTPException, Response, status
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+
+from control_plane.api.deps import CurrentUser, SessionDep
+from control_plane.db import strategies as store
+from control_plane.db.models import Strategy
+from control_plane.trading.strategy_config import StrategyConfig
+
+router = APIRouter(prefix="/api/strategies", tags=["strategies"])
+
+
+class StrategyOut(StrategyConfig):
+    id: int
+    created_at: datetime
+    updated_at: datetime
+
+
+def _out(row: Strategy) -> StrategyOut:
+    return StrategyOut(
+        **store.config_of(row).model_dump(),
+        id=row.id,
+        created_at=datetime.fromtimestamp(row.created_at / 1_000_000, UTC),
+        updated_at=datetime.fromtimestamp(row.updated_at / 1_000_000, UTC),
+    )
+
+
+def _name_taken(name: str) -> HTTPException:
+    return HTTPException(status.HTTP_409_CONFLICT, f"a strategy named {name!r} already exists")
+
+
+async def existing_strategy(session: SessionDep, strategy_id: int) -> Strategy:
+    row = await store.get_strategy(session, strategy_id)
+    if row is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"strategy {strategy_id} not found")
+    return row
+
+
+@router.get("")
+async def list_strategies(_user: CurrentUser, session: SessionDep) -> list[StrategyOut]:
+    return [_out(row) for row in await store.list_strategies(session)]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+async def create_strategy(
+    body: StrategyConfig, _user: CurrentUser, session: SessionDep
+) -> StrategyOut:
+    try:
+        return _out(await store.create_strategy(session, body))
+    except store.DuplicateStrategyName:
+        raise _name_taken(body.name) from None
+
+
+@router.get("/{strategy_id}")
+async def get_strategy(strategy_id: int, _user: CurrentUser, session: SessionDep) -> StrategyOut:
+    return _out(await existing_strategy(session, strategy_id))
+
+
+async def _replace(session: SessionDep, row: Strategy, config: StrategyConfig) -> StrategyOut:
+    try:
+        return _out(await store.replace_strategy(session, row, config))
+    except store.DuplicateStrategyName:
+        raise _name_taken(config.name) from None
+
+
+@router.put("/{strategy_id}")
+async def replace_strategy(
+    strategy_id: int, body: StrategyConfig, _user: CurrentUser, session: SessionDep
+) -> StrategyOut:
+    return await _replace(session, await existing_strategy(session, strategy_id), body)
+
+
+@router.patch("/{strategy_id}")
+async def update_strategy(
+    strategy_id: int,
+    _user: CurrentUser,
+    session: SessionDep,
+    changes: dict[str, Any] = Body(),  # noqa: B008
+) -> StrategyOut:
+    """Change some fields; the merged configuration is validated as a whole."""
+    row = await existing_strategy(session, strategy_id)
+    merged = store.config_of(row).model_dump() | changes
+    try:
+        config = StrategyConfig.model_validate(merged)
+    except ValidationError as exc:
+        raise RequestValidationError(
+            [{**error, "loc": ("body", *error["loc"])} for error in exc.errors(include_url=False)]
+        ) from None
+    return await _replace(session, row, config)
+
+
+@router.delete("/{strategy_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_strategy(strategy_id: int, _user: CurrentUser, session: SessionDep) -> Response:
+    await store.delete_strategy(session, await existing_strategy(session, strategy_id))
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

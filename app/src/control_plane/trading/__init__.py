@@ -1,0 +1,1 @@
+"""Trading: option pricing, the simulated market, strategy analytics."""

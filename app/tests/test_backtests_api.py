@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.test_strategies_api import valid_body
+
+START = "2026-11-16T00:00:00Z"
+
+
+@pytest.fixture
+def strategy_id(client: TestClient, auth_headers: dict[str, str]) -> int:
+    body = valid_body(
+        entry_time="06:30", exit_time="16:30", max_loss_pct=100, max_profit_pct=60, active=False
+    )
+    response = client.post("/api/strategies", json=body, headers=auth_headers)
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+def backtest(client: TestClient, headers: dict[str, str], strategy_id: int, **body: Any) -> Any:
+    return client.post(f"/api/strategies/{strategy_id}/backtest", json=body, headers=headers)
+
+
+def test_backtest_returns_trades_statistics_and_series(
+    client: TestClient, auth_headers: dict[str, str], strategy_id: int
+) -> None:
+    response = backtest(client, auth_headers, strategy_id, start=START, days=3, seed=5)
+    assert response.status_code == 200, response.text
+    result = response.json()
+    # 06:30 in Asia/Kolkata is 01:00 UTC: one strangle per day.
+    assert [t["opened_at"] for t in result["trades"]] == [
+        "2026-11-16T01:00:00Z",
+        "2026-11-17T01:00:00Z",
+        "2026-11-18T01:00:00Z",
+    ]
+    stats = result["statistics"]
+    assert stats["trade_count"] == 3
+    assert stats["net_pnl"] == pytest.approx(sum(t["net_pnl"] for t in result["trades"]))
+    assert [p["value"] for p in result["cumulative_pnl"]][-1] == pytest.approx(stats["net_pnl"])
+    assert len(result["drawdown"]) == 3
+    assert all(p["value"] <= 0 for p in result["drawdown"])
+    again = backtest(client, auth_headers, strategy_id, start=START, days=3, seed=5)
+    assert again.json() == result
+    other_seed = backtest(client, auth_headers, strategy_id, start=START, days=3, seed=6)
+    assert other_seed.json()["trades"] != result["trades"]
+
+
+def test_backtest_validation_sign_in_and_unknown_strategy(
+    client: TestClient, auth_headers: dict[str, str], strategy_id: int
+) -> None:
+    naive = backtest(client, auth_headers, strategy_id, start="2026-11-16T00:00:00")
+    assert naive.status_code == 422
+    assert "timezone" in naive.text
+    too_long = backtest(client, auth_headers, strategy_id, start=START, days=90)
+    assert too_long.status_code == 422
+    assert backtest(client, auth_headers, 999, start=START).status_code == 404
+    assert backtest(client, {}, strategy_id, start=START).status_code == 401
