@@ -167,8 +167,10 @@ def test_the_deployment_is_recorded(host):
 def test_logrotate_rotates_the_app_logs_by_rename_with_the_app_ownership(host):
     policy = host.file("/etc/logrotate.d/delta-strangle")
     assert policy.mode == 0o644
-    assert f"create 0640 {APP_UID} {APP_GID}" in policy.content_string
-    assert "copytruncate" not in policy.content_string
+    directives = [line.strip() for line in policy.content_string.splitlines() if not line.startswith("#")]
+    assert f"create 0640 {APP_UID} {APP_GID}" in directives
+    assert "delaycompress" in directives
+    assert "copytruncate" not in directives
     assert host.run("logrotate --debug /etc/logrotate.d/delta-strangle").rc == 0
 
 
