@@ -74,15 +74,16 @@ describe('sign-in', () => {
 
   it('returns to sign-in with a message when the token runs out while the page is open', async () => {
     const backend = backendWithLogs();
-    renderApp(backend, { route: '/logs?level=INFO', session: { ...SIGNED_IN, expiresAt: Math.floor(Date.now() / 1000) + 1 } });
+    // Two to three seconds of validity: time to render even on a loaded CI machine.
+    renderApp(backend, { route: '/logs?level=INFO', session: { ...SIGNED_IN, expiresAt: Math.floor(Date.now() / 1000) + 3 } });
     expect(await screen.findByRole('button', { name: 'Sign out' })).toBeTruthy();
 
     expect(
-      await screen.findByText('Your session has expired. Please sign in again.', {}, { timeout: 3000 }),
+      await screen.findByText('Your session has expired. Please sign in again.', {}, { timeout: 10000 }),
     ).toBeTruthy();
     expect(screen.getByTestId('location').textContent).toBe('/login');
     expect(window.sessionStorage.getItem(SESSION_STORAGE_KEY)).toBeNull();
-  });
+  }, 20000);
 
   it('signs out from the app shell and forgets the token', async () => {
     const user = userEvent.setup();
