@@ -20,7 +20,7 @@ def test_existing_0001_database_upgrades_to_0002_and_back(tmp_path: Path) -> Non
     conn.commit()
 
     upgrade_to_head(settings)
-    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0002"
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0003"
     assert conn.execute("SELECT count(*) FROM users").fetchone()[0] == 1
     insert = (
         "INSERT INTO strategies (name, underlying, expiry_rule, strike_selection, quantity,"
@@ -38,4 +38,27 @@ def test_existing_0001_database_upgrades_to_0002_and_back(tmp_path: Path) -> Non
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
     assert "strategies" not in tables
     assert "users" in tables
+    conn.close()
+
+
+def test_0003_gives_existing_users_the_admin_role(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    prepare_database_file(settings.database_path)
+    command.upgrade(alembic_config(settings), "0002")
+    conn = sqlite3.connect(settings.database_path)
+    conn.execute("INSERT INTO users (username, password_hash, created_at) VALUES ('u', 'h', 1)")
+    conn.commit()
+
+    upgrade_to_head(settings)
+    assert conn.execute("SELECT role, password_changed_at FROM users").fetchone() == ("admin", 0)
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute(
+            "INSERT INTO users (username, password_hash, created_at, role)"
+            " VALUES ('v', 'h', 1, 'root')"
+        )
+    conn.rollback()
+
+    command.downgrade(alembic_config(settings), "0002")
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(users)")}
+    assert columns == {"id", "username", "password_hash", "created_at"}
     conn.close()
