@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from pydantic import AwareDatetime, BaseModel, Field
 
 from control_plane.api.deps import CurrentUser, SessionDep
+from control_plane.api.errors import error_responses
 from control_plane.api.strategies import existing_strategy
 from control_plane.db.strategies import config_of
 from control_plane.trading.backtest import BacktestResult, run_backtest
@@ -88,7 +89,11 @@ def _response(result: BacktestResult) -> BacktestResponse:
     )
 
 
-@router.post("/{strategy_id}/backtest")
+@router.post(
+    "/{strategy_id}/backtest",
+    responses=error_responses(401, 404),
+    description="Read-only, so viewers may run it too.",
+)
 async def backtest_strategy(
     strategy_id: int, body: BacktestRequest, _user: CurrentUser, session: SessionDep
 ) -> BacktestResponse:
