@@ -11,6 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from control_plane import __version__
 from control_plane.api import auth, backtests, health, logs, metrics, strategies, users
+from control_plane.api.openapi_errors import document_implied_errors
 from control_plane.db.engine import create_engine, create_session_factory
 from control_plane.db.migrate import head_revision
 from control_plane.db.users import bootstrap_admin
@@ -70,4 +71,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         backtests.router,
     ):
         app.include_router(router)
+    document_implied_errors(app)
     return app
