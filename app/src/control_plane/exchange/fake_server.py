@@ -320,21 +320,21 @@ def build_app(fake: FakeDelta) -> Starlette:
 
 
 @contextmanager
-def serve_fake_delta(fake: FakeDelta, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
-    """Run the fake on a loopback port in a background thread; yields its base URL."""
+def serve_in_thread(
+    app: Any, host: str = "127.0.0.1", port: int = 0, **options: Any
+) -> Iterator[str]:
+    """Run an ASGI app under uvicorn in a background thread; yields its base URL."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
-    config = uvicorn.Config(
-        build_app(fake), log_config=None, access_log=False, timeout_graceful_shutdown=1
-    )
-    server = uvicorn.Server(config)
+    options = {"log_config": None, "access_log": False, "timeout_graceful_shutdown": 1} | options
+    server = uvicorn.Server(uvicorn.Config(app, **options))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("fake Delta server did not start")
+            raise RuntimeError("server did not start")
         time.sleep(0.01)
     try:
         yield f"http://{host}:{sock.getsockname()[1]}"
@@ -342,6 +342,11 @@ def serve_fake_delta(fake: FakeDelta, host: str = "127.0.0.1", port: int = 0) ->
         server.should_exit = True
         thread.join(timeout=5)
         sock.close()
+
+
+def serve_fake_delta(fake: FakeDelta, host: str = "127.0.0.1", port: int = 0) -> Any:
+    """Run the fake on a loopback port in a background thread; yields its base URL."""
+    return serve_in_thread(build_app(fake), host, port)
 
 
 def main() -> None:
