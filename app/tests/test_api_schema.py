@@ -66,6 +66,7 @@ def admin_token() -> Iterator[str]:
 @settings(
     max_examples=20,
     derandomize=True,
+    database=None,
     deadline=None,
     suppress_health_check=list(HealthCheck),
 )

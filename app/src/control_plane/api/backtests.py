@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from fastapi import APIRouter
 from pydantic import AwareDatetime, BaseModel, Field
 
-from control_plane.api.deps import CurrentUser, SessionDep
+from control_plane.api.deps import CurrentUser, RowId, SessionDep
 from control_plane.api.errors import error_responses
 from control_plane.api.strategies import existing_strategy
 from control_plane.db.strategies import config_of
@@ -95,7 +95,7 @@ def _response(result: BacktestResult) -> BacktestResponse:
     description="Read-only, so viewers may run it too.",
 )
 async def backtest_strategy(
-    strategy_id: int, body: BacktestRequest, _user: CurrentUser, session: SessionDep
+    strategy_id: RowId, body: BacktestRequest, _user: CurrentUser, session: SessionDep
 ) -> BacktestResponse:
     config = config_of(await existing_strategy(session, strategy_id))
     # Up to a month of minute steps is CPU work; keep it off the event loop.

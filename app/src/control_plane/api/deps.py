@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, HTTPException, Path, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,6 +15,9 @@ from control_plane.security import read_token_claims
 from control_plane.settings import Settings
 
 bearer_scheme = HTTPBearer(auto_error=False)
+
+# SQLite integers are 64-bit: a larger id in a path is a 422, not a driver overflow.
+RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from control_plane.api.deps import CurrentUser, OptionalUser, SessionDep, SettingsDep
+from control_plane.api.deps import CurrentUser, OptionalUser, RowId, SessionDep, SettingsDep
 from control_plane.api.errors import error_responses
 from control_plane.correlation import SAFE_REQUEST_ID
 from control_plane.logs import fts
@@ -177,7 +177,7 @@ async def facets(
 
 @router.get("/{log_id}/context", response_model=LogContext, responses=error_responses(404))
 async def context(
-    log_id: int,
+    log_id: RowId,
     session: SessionDep,
     _user: CurrentUser,
     before: Annotated[int, Query(ge=0, le=MAX_CONTEXT_ROWS)] = 20,

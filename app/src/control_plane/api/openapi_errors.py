@@ -42,8 +42,7 @@ def document_implied_errors(app: FastAPI) -> None:
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
-        if app.openapi_schema is not None:
-            return app.openapi_schema
+        # FastAPI caches the document (and rebuilds it when routes change); adding is idempotent.
         schema = generate()
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         components.setdefault("ErrorDetail", ErrorDetail.model_json_schema())

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, HTTPException, Response, status
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
-from control_plane.api.deps import AdminUser, CurrentUser, SessionDep
+from control_plane.api.deps import AdminUser, CurrentUser, RowId, SessionDep
 from control_plane.api.errors import SIGNED_IN, error_responses
 from control_plane.db import strategies as store
 from control_plane.db.models import Strategy
@@ -60,7 +60,7 @@ async def create_strategy(
 
 
 @router.get("/{strategy_id}", responses=error_responses(401, 404))
-async def get_strategy(strategy_id: int, _user: CurrentUser, session: SessionDep) -> StrategyOut:
+async def get_strategy(strategy_id: RowId, _user: CurrentUser, session: SessionDep) -> StrategyOut:
     return _out(await existing_strategy(session, strategy_id))
 
 
@@ -73,14 +73,14 @@ async def _replace(session: SessionDep, row: Strategy, config: StrategyConfig) -
 
 @router.put("/{strategy_id}", responses=error_responses(401, 403, 404, 409))
 async def replace_strategy(
-    strategy_id: int, body: StrategyConfig, _admin: AdminUser, session: SessionDep
+    strategy_id: RowId, body: StrategyConfig, _admin: AdminUser, session: SessionDep
 ) -> StrategyOut:
     return await _replace(session, await existing_strategy(session, strategy_id), body)
 
 
 @router.patch("/{strategy_id}", responses=error_responses(401, 403, 404, 409))
 async def update_strategy(
-    strategy_id: int,
+    strategy_id: RowId,
     _admin: AdminUser,
     session: SessionDep,
     changes: dict[str, Any] = Body(),  # noqa: B008
@@ -102,6 +102,6 @@ async def update_strategy(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(401, 403, 404),
 )
-async def delete_strategy(strategy_id: int, _admin: AdminUser, session: SessionDep) -> Response:
+async def delete_strategy(strategy_id: RowId, _admin: AdminUser, session: SessionDep) -> Response:
     await store.delete_strategy(session, await existing_strategy(session, strategy_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
