@@ -64,7 +64,7 @@ def admin_token() -> Iterator[str]:
 
 @schema.parametrize()
 @settings(
-    max_examples=20,
+    max_examples=15,
     derandomize=True,
     database=None,
     deadline=None,
