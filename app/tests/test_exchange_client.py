@@ -221,3 +221,16 @@ def test_heartbeat_is_armed_renewed_and_disarmed(fake: FakeDelta, base_url: str)
     config = fake.heartbeats["strangle-bot"]["config"]
     assert config["config"] == [{"action": "cancel_orders", "unhealthy_count": 1}]
     assert [entry["ttl"] for entry in fake.heartbeat_log] == [30_000, 30_000, 0]
+
+
+def test_an_order_never_answered_is_reported_as_unknown(fake: FakeDelta, base_url: str) -> None:
+    fake.fail_next(3, Fault(status=503, path="/v2/orders"))
+
+    async def scenario() -> None:
+        async with client(base_url, fake, max_attempts=3) as delta:
+            product = (await delta.products(["call_options"]))[0]
+            with pytest.raises(DeltaOutcomeUnknown):
+                await delta.place_order(OrderRequest(product.id, "sell", 1, "cp-9", limit_price=5))
+
+    run(scenario())
+    assert [r.answered for r in fake.received if r.path == "/v2/orders"] == [503, 503, 503]

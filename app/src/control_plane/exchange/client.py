@@ -128,6 +128,11 @@ class DeltaClient:
             raw = await self._call(
                 "POST", "/v2/orders", body=order.body(), signed=True, resend_safe=True
             )
+        except DeltaUnavailable as exc:
+            # Every attempt timed out or failed with 5xx: any of them may have been carried out.
+            raise DeltaOutcomeUnknown(
+                f"order {order.client_order_id!r} may have been placed; look it up by that id"
+            ) from exc
         except DeltaApiError as error:
             if error.code in DUPLICATE_CLIENT_ORDER_ID_CODES or (
                 error.after_retry and 400 <= error.status < 500
