@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     LOG_INGEST_API_KEY: str = ""
     DELTA_API_KEY: str = ""
     DELTA_API_SECRET: str = ""
+    DELTA_BASE_URL: str = "https://api.india.delta.exchange"
+    DELTA_TIMEOUT_SECONDS: float = 5.0
+    DELTA_MAX_ATTEMPTS: int = 4
     ALLOWED_ORIGINS: str = "http://localhost:3000"
     JWT_SECRET: str = "dev-only-jwt-secret-not-for-production"
     JWT_EXPIRE_MINUTES: int = 720
