@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_plane.db.users import user_exists
@@ -61,3 +62,15 @@ async def get_current_user(user: OptionalUser) -> User:
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+async def require_admin(user: CurrentUser, session: SessionDep) -> User:
+    role = await session.scalar(
+        text("SELECT role FROM users WHERE username = :u"), {"u": user.username}
+    )
+    if role != "admin":
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "admin role required")
+    return user
+
+
+AdminUser = Annotated[User, Depends(require_admin)]

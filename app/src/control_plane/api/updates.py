@@ -1,0 +1,65 @@
+"""WS /ws/updates?token=...: a snapshot, then sessions, fills and kill switch changes."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from sqlalchemy import text
+
+from control_plane.security import read_token_subject
+from control_plane.sessions import store
+from control_plane.sessions.updates import UpdateFeed
+
+router = APIRouter(tags=["updates"])
+
+BAD_TOKEN_CLOSE_CODE = 4401
+
+
+async def _signed_in(websocket: WebSocket, token: str | None) -> bool:
+    settings = websocket.app.state.settings
+    subject = read_token_subject(token or "", settings.JWT_SECRET)
+    if subject is None:
+        return False
+    async with websocket.app.state.session_factory() as session:
+        found = await session.scalar(
+            text("SELECT 1 FROM users WHERE username = :u"), {"u": subject}
+        )
+    return found is not None
+
+
+@router.websocket("/ws/updates")
+async def updates(websocket: WebSocket, token: str | None = None) -> None:
+    # Accepted first: a close before the handshake completes cannot carry a code.
+    await websocket.accept()
+    if not await _signed_in(websocket, token):
+        await websocket.close(code=BAD_TOKEN_CLOSE_CODE, reason="sign-in required")
+        return
+    settings = websocket.app.state.settings
+    feed = UpdateFeed(settings.KILL_SWITCH_DAILY_LOSS_LIMIT)
+    path = settings.database_path
+    # The client sends nothing; reading is only how a disconnect is noticed.
+    disconnected = asyncio.create_task(_wait_for_disconnect(websocket))
+    try:
+        await websocket.send_json(
+            await asyncio.to_thread(store.with_connection, path, feed.snapshot)
+        )
+        while not disconnected.done():
+            await asyncio.wait({disconnected}, timeout=settings.WS_UPDATE_INTERVAL_SECONDS)
+            if disconnected.done():
+                break
+            for message in await asyncio.to_thread(store.with_connection, path, feed.changes):
+                await websocket.send_json(message)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        disconnected.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await disconnected
+
+
+async def _wait_for_disconnect(websocket: WebSocket) -> None:
+    with contextlib.suppress(WebSocketDisconnect):
+        while True:
+            await websocket.receive_text()
