@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 from pydantic import ValidationError
 
-from control_plane.correlation import correlation_id_var
+from control_plane.correlation import correlation_id_var, new_correlation_id
 from control_plane.sessions import store
 from control_plane.sessions.times import from_us, iso_z, to_us
 from control_plane.trading.fills import ExecutionCosts
@@ -103,6 +103,11 @@ def record_event(
     fees: float | None = None,
     level: int = logging.INFO,
 ) -> None:
+    if correlation_id_var.get() is None:
+        with new_correlation_id("session"):
+            return record_event(
+                conn, now, event, message, row, details=details, pnl=pnl, fees=fees, level=level
+            )
     session_id = row["id"] if row is not None else None
     strategy_id = row["strategy_id"] if row is not None else None
     correlation_id = correlation_id_var.get()
@@ -289,7 +294,7 @@ class SessionExecutor:
         )
         return {
             "realised_pnl": row["realised_pnl"] + closed.net_pnl,
-            "fees": row["fees"] + position.entry_fees + closed.exit_fees,
+            "fees": row["fees"] + closed.exit_fees,
             "trade_count": row["trade_count"] + 1,
         }
 

@@ -12,11 +12,10 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
-import uuid
 from collections.abc import Callable
 from datetime import datetime
 
-from control_plane.correlation import correlation_id_var
+from control_plane.correlation import new_correlation_id
 from control_plane.db.database_lock import DatabaseLock
 from control_plane.sessions import store
 from control_plane.sessions.execution import MarketCache, SessionExecutor, record_event, restore
@@ -72,8 +71,9 @@ class SessionRunner:
         while True:
             try:
                 await asyncio.to_thread(self.tick, self.clock())
-            except sqlite3.Error:
-                # A locked or busy database must not stop the engine; the next tick retries.
+            except Exception:
+                # A busy database or one bad session must not stop the engine; the next tick
+                # retries.
                 logger.exception("engine tick failed", extra={"event": "engine_tick_failed"})
             await asyncio.sleep(self.settings.ENGINE_TICK_SECONDS)
 
@@ -88,35 +88,35 @@ class SessionRunner:
     def _recover(self, conn: sqlite3.Connection, now: datetime) -> None:
         """After a start: resume what can be restored, mark the rest interrupted."""
         executor = SessionExecutor(conn, self.markets)
-        token = correlation_id_var.set(f"engine-recover-{uuid.uuid4().hex[:12]}")
-        try:
-            with store.write_transaction(executor.conn):
-                for row in store.live_sessions(executor.conn):
-                    try:
-                        restore(row, self.markets)
-                    except UnreadableState as exc:
-                        executor.interrupt(row, now, f"not resumed after a restart: {exc}")
-                        continue
-                    record_event(
-                        executor.conn,
-                        now,
-                        "session_recovered",
-                        f"{row['status']} session resumed after a restart",
-                        row,
-                    )
-        finally:
-            correlation_id_var.reset(token)
+        with new_correlation_id("engine-recover"), store.write_transaction(executor.conn):
+            for row in store.live_sessions(executor.conn):
+                try:
+                    restore(row, self.markets)
+                except UnreadableState as exc:
+                    executor.interrupt(row, now, f"not resumed after a restart: {exc}")
+                    continue
+                record_event(
+                    executor.conn,
+                    now,
+                    "session_recovered",
+                    f"{row['status']} session resumed after a restart",
+                    row,
+                )
 
     def _tick(self, conn: sqlite3.Connection, now: datetime) -> None:
         executor = SessionExecutor(conn, self.markets)
         for row in store.live_sessions(executor.conn):
-            token = correlation_id_var.set(f"engine-{uuid.uuid4().hex[:16]}")
-            try:
-                executor.advance(row["id"], now)
-            finally:
-                correlation_id_var.reset(token)
-        token = correlation_id_var.set(f"engine-{uuid.uuid4().hex[:16]}")
-        try:
+            with new_correlation_id("engine"):
+                try:
+                    executor.advance(row["id"], now)
+                except Exception:
+                    logger.exception(
+                        "engine step failed",
+                        extra={
+                            "event": "engine_step_failed",
+                            "session_id": row["id"],
+                            "strategy_id": row["strategy_id"],
+                        },
+                    )
+        with new_correlation_id("engine"):
             check_daily_loss(executor, now, self.settings.KILL_SWITCH_DAILY_LOSS_LIMIT)
-        finally:
-            correlation_id_var.reset(token)
