@@ -40,6 +40,11 @@ def with_connection(database_path: Path, work: Callable[[sqlite3.Connection], T]
 
 @contextmanager
 def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE ... COMMIT; inside an open transaction, part of that one (so a batch of
+    operations, like the demo's history, can commit once)."""
+    if conn.in_transaction:
+        yield conn
+        return
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn
