@@ -19,6 +19,9 @@ from control_plane.sessions.times import iso_from_us, iso_z
 from control_plane.trading.metrics import TradeStatistics
 
 EXPORT_PAGE_ROWS = 5000
+# A scan in key order gains little from a page cache; a small one keeps the export's memory
+# flat however large the database.
+EXPORT_CACHE_KIB = 2048
 TIMELINE_COLUMNS = (
     "id",
     "time",
@@ -90,7 +93,7 @@ def _head(database_path: Path, filters: HistoryFilters, now: datetime) -> str:
     def read(conn: sqlite3.Connection) -> TradeStatistics:
         return queries.accumulate(conn, filters, keep_series=False).statistics()
 
-    statistics = store.with_connection(database_path, read)
+    statistics = store.with_connection(database_path, read, cache_kib=EXPORT_CACHE_KIB)
     metadata = [["field", "value"], ["generated_at", iso_z(now)]] + [
         [name, "" if value is None else value] for name, value in filters.as_json().items()
     ]
@@ -111,7 +114,9 @@ def _page(
     database_path: Path, filters: HistoryFilters, after: tuple[int, int] | None
 ) -> tuple[str, tuple[int, int] | None]:
     rows = store.with_connection(
-        database_path, lambda conn: queries.events_after(conn, filters, after, EXPORT_PAGE_ROWS)
+        database_path,
+        lambda conn: queries.events_after(conn, filters, after, EXPORT_PAGE_ROWS),
+        cache_kib=EXPORT_CACHE_KIB,
     )
     if not rows:
         return "", None

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import orjson
 
-from control_plane.db.sqlite import connect
+from control_plane.db.sqlite import DEFAULT_CACHE_KIB, connect
 
 LIVE_STATUSES = ("running", "paused")
 T = TypeVar("T")
@@ -24,14 +24,21 @@ class LiveSessionExists(Exception):
     """The strategy already has a running or paused session."""
 
 
-def open_connection(database_path: Path) -> sqlite3.Connection:
-    conn = connect(database_path)
+def open_connection(
+    database_path: Path, *, cache_kib: int = DEFAULT_CACHE_KIB
+) -> sqlite3.Connection:
+    conn = connect(database_path, cache_kib=cache_kib)
     conn.row_factory = sqlite3.Row
     return conn
 
 
-def with_connection(database_path: Path, work: Callable[[sqlite3.Connection], T]) -> T:
-    conn = open_connection(database_path)
+def with_connection(
+    database_path: Path,
+    work: Callable[[sqlite3.Connection], T],
+    *,
+    cache_kib: int = DEFAULT_CACHE_KIB,
+) -> T:
+    conn = open_connection(database_path, cache_kib=cache_kib)
     try:
         return work(conn)
     finally:
