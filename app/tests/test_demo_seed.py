@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from control_plane.main import create_app
-from tests.conftest import make_settings
+from tests.conftest import login, make_settings
 from tests.test_cli_db import run_cli
 
 COUNTS = (
@@ -50,13 +50,8 @@ def test_seed_twice_gives_the_same_rows_once_and_refuses_over_a_live_session(
     # The history is what the analytics read.
     settings = make_settings(tmp_path, DATABASE_URL=f"sqlite+aiosqlite:///{db}")
     with TestClient(create_app(settings)) as client:
-        token = client.post(
-            "/api/auth/login",
-            json={"username": settings.ADMIN_USERNAME, "password": settings.ADMIN_PASSWORD},
-        ).json()["access_token"]
-        history = client.get(
-            "/api/analytics/history?preset=7d", headers={"Authorization": f"Bearer {token}"}
-        ).json()
+        headers = login(client, settings.ADMIN_USERNAME, settings.ADMIN_PASSWORD)
+        history = client.get("/api/analytics/history?preset=7d", headers=headers).json()
     assert history["metrics"]["trade_count"] == len(trades)
 
     conn = sqlite3.connect(db)

@@ -8,16 +8,23 @@ from alembic import command
 
 from control_plane.db.migrate import alembic_config, upgrade_to_head
 from control_plane.db.sqlite import prepare_database_file
+from control_plane.settings import Settings
 from tests.conftest import make_settings
 
 
-def test_existing_0001_database_upgrades_to_0002_and_back(tmp_path: Path) -> None:
+def database_with_a_user(tmp_path: Path, revision: str) -> tuple[Settings, sqlite3.Connection]:
+    """A database at an older revision holding one user, as an upgrade finds it."""
     settings = make_settings(tmp_path)
     prepare_database_file(settings.database_path)
-    command.upgrade(alembic_config(settings), "0001")
+    command.upgrade(alembic_config(settings), revision)
     conn = sqlite3.connect(settings.database_path)
     conn.execute("INSERT INTO users (username, password_hash, created_at) VALUES ('u', 'h', 1)")
     conn.commit()
+    return settings, conn
+
+
+def test_existing_0001_database_upgrades_to_0002_and_back(tmp_path: Path) -> None:
+    settings, conn = database_with_a_user(tmp_path, "0001")
 
     upgrade_to_head(settings)
     assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0004"
@@ -42,12 +49,7 @@ def test_existing_0001_database_upgrades_to_0002_and_back(tmp_path: Path) -> Non
 
 
 def test_0003_gives_existing_users_the_admin_role(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path)
-    prepare_database_file(settings.database_path)
-    command.upgrade(alembic_config(settings), "0002")
-    conn = sqlite3.connect(settings.database_path)
-    conn.execute("INSERT INTO users (username, password_hash, created_at) VALUES ('u', 'h', 1)")
-    conn.commit()
+    settings, conn = database_with_a_user(tmp_path, "0002")
 
     upgrade_to_head(settings)
     assert conn.execute("SELECT role, password_changed_at FROM users").fetchone() == ("admin", 0)
@@ -65,13 +67,8 @@ def test_0003_gives_existing_users_the_admin_role(tmp_path: Path) -> None:
 
 
 def test_0004_adds_sessions_fills_timeline_and_kill_switch(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path)
-    prepare_database_file(settings.database_path)
-    command.upgrade(alembic_config(settings), "0003")
-    conn = sqlite3.connect(settings.database_path)
+    settings, conn = database_with_a_user(tmp_path, "0003")
     conn.execute("PRAGMA foreign_keys=ON")
-    conn.execute("INSERT INTO users (username, password_hash, created_at) VALUES ('u', 'h', 1)")
-    conn.commit()
 
     upgrade_to_head(settings)
     assert conn.execute("SELECT count(*) FROM users").fetchone()[0] == 1

@@ -17,27 +17,13 @@ from control_plane.sessions.runner import SessionRunner
 from control_plane.settings import Settings
 from control_plane.trading.strategy_config import StrategyConfig
 from tests.sessiontools import db
-
-START = datetime(2026, 11, 20, 0, 0, tzinfo=UTC)  # a Friday; the daily expires at 12:00 UTC
+from tests.test_trading_paper_engine import START
+from tests.test_trading_paper_engine import config as paper_engine_config
 
 
 def config(**overrides: Any) -> StrategyConfig:
-    values: dict[str, Any] = {
-        "name": "engine test",
-        "underlying": "BTC",
-        "expiry_rule": "nearest_daily",
-        "strike_selection": {"kind": "delta", "low": 0.10, "high": 0.15},
-        "quantity": 10,
-        "entry_time": "01:00",
-        "exit_time": "11:00",
-        "timezone": "UTC",
-        "max_loss_pct": 1000,
-        "max_profit_pct": 100,
-        "trailing_stops": [],
-        "active": False,  # a session trades whatever the strategy's switch says
-    }
-    values.update(overrides)
-    return StrategyConfig.model_validate(values)
+    # A session trades whatever the strategy's switch says.
+    return paper_engine_config(**{"name": "engine test", "active": False, **overrides})
 
 
 def run_session(settings: Settings, strategy: StrategyConfig, seed: int) -> int:

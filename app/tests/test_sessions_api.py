@@ -16,7 +16,7 @@ from control_plane.main import create_app
 from control_plane.security import hash_password, password_hasher
 from control_plane.sessions.runner import SessionRunner
 from control_plane.settings import Settings
-from tests.conftest import make_settings
+from tests.conftest import login, make_settings
 from tests.sessiontools import create_strategy, db, session_json, wait_for, wait_for_position
 
 FAST = {"ENGINE_TICK_SECONDS": 0.05}
@@ -27,12 +27,6 @@ def fast_settings(tmp_path: Path) -> Settings:
     settings = make_settings(tmp_path, **FAST)
     upgrade_to_head(settings)
     return settings
-
-
-def login(client: TestClient, username: str, password: str) -> dict[str, str]:
-    response = client.post("/api/auth/login", json={"username": username, "password": password})
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 @pytest.fixture

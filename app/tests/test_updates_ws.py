@@ -12,7 +12,7 @@ from starlette.websockets import WebSocketDisconnect
 from control_plane.db.migrate import upgrade_to_head
 from control_plane.main import create_app
 from control_plane.security import issue_token
-from tests.conftest import make_settings
+from tests.conftest import login, make_settings
 from tests.sessiontools import create_strategy
 
 
@@ -20,13 +20,10 @@ def test_snapshot_then_pushes(tmp_path: Path) -> None:
     settings = make_settings(tmp_path, ENGINE_TICK_SECONDS=0.05, WS_UPDATE_INTERVAL_SECONDS=0.05)
     upgrade_to_head(settings)
     with TestClient(create_app(settings)) as client:
-        login = client.post(
-            "/api/auth/login",
-            json={"username": settings.ADMIN_USERNAME, "password": settings.ADMIN_PASSWORD},
-        ).json()
-        headers = {"Authorization": f"Bearer {login['access_token']}"}
+        headers = login(client, settings.ADMIN_USERNAME, settings.ADMIN_PASSWORD)
+        token = headers["Authorization"].removeprefix("Bearer ")
         strategy_id = create_strategy(client, headers)
-        with client.websocket_connect(f"/ws/updates?token={login['access_token']}") as ws:
+        with client.websocket_connect(f"/ws/updates?token={token}") as ws:
             snapshot = ws.receive_json()
             assert snapshot["type"] == "snapshot" and snapshot["sessions"] == []
             assert snapshot["kill_switch"]["tripped"] is False

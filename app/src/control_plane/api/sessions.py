@@ -115,12 +115,31 @@ async def create_session(
     return await _in_db(settings, start)
 
 
-async def _act(
-    settings: Settings, session_id: int, action: Callable[[SessionExecutor], None]
+SessionAction = Literal["pause", "resume", "stop", "panic"]
+
+
+def _apply(executor: SessionExecutor, session_id: int, action: SessionAction, by: str) -> None:
+    now = utc_now()
+    if action == "pause":
+        executor.change_status(session_id, now, "paused", f"paused by {by}")
+    elif action == "resume":
+        executor.change_status(session_id, now, "running", f"resumed by {by}")
+    elif action == "stop":
+        executor.end(session_id, now, "stopped", f"stopped by {by}")
+    else:
+        executor.end(session_id, now, "panic_closed", f"panic by {by}")
+
+
+@router.post("/api/sessions/{session_id}/{action}")
+async def control_session(
+    session_id: int, action: SessionAction, admin: AdminUser, settings: SettingsDep
 ) -> dict[str, Any]:
+    """pause (no new entries), resume, stop (close at market, end), panic (close at market
+    now, end as panic_closed)."""
+
     def run(conn: sqlite3.Connection) -> dict[str, Any]:
         try:
-            action(SessionExecutor(conn))
+            _apply(SessionExecutor(conn), session_id, action, admin.username)
         except SessionNotFound:
             raise _not_found(session_id) from None
         except ImpossibleTransition as exc:
@@ -128,38 +147,6 @@ async def _act(
         return _session_or_404(conn, session_id)
 
     return await _in_db(settings, run)
-
-
-@router.post("/api/sessions/{session_id}/pause")
-async def pause_session(session_id: int, admin: AdminUser, settings: SettingsDep) -> Any:
-    reason = f"paused by {admin.username}"
-    return await _act(
-        settings, session_id, lambda ex: ex.change_status(session_id, utc_now(), "paused", reason)
-    )
-
-
-@router.post("/api/sessions/{session_id}/resume")
-async def resume_session(session_id: int, admin: AdminUser, settings: SettingsDep) -> Any:
-    reason = f"resumed by {admin.username}"
-    return await _act(
-        settings, session_id, lambda ex: ex.change_status(session_id, utc_now(), "running", reason)
-    )
-
-
-@router.post("/api/sessions/{session_id}/stop")
-async def stop_session(session_id: int, admin: AdminUser, settings: SettingsDep) -> Any:
-    reason = f"stopped by {admin.username}"
-    return await _act(
-        settings, session_id, lambda ex: ex.end(session_id, utc_now(), "stopped", reason)
-    )
-
-
-@router.post("/api/sessions/{session_id}/panic")
-async def panic_session(session_id: int, admin: AdminUser, settings: SettingsDep) -> Any:
-    reason = f"panic by {admin.username}"
-    return await _act(
-        settings, session_id, lambda ex: ex.end(session_id, utc_now(), "panic_closed", reason)
-    )
 
 
 @router.get("/api/kill-switch")
