@@ -127,6 +127,8 @@ def test_filters_presets_and_strategy(
     everything = get(client, auth_headers, "/api/analytics/history?preset=all")
     assert everything["metrics"]["trade_count"] == 5
     assert everything["filters"]["start"] == "1970-01-01T00:00:00Z"
+    blank = get(client, auth_headers, "/api/analytics/history?preset=all&start=&end=&strategy_id=")
+    assert blank["metrics"]["trade_count"] == 5 and blank["filters"]["strategy_id"] is None
     only_two = get(client, auth_headers, "/api/analytics/history?preset=all&strategy_id=2")
     assert only_two["metrics"]["net_pnl"] == 500 and only_two["filters"]["strategy_id"] == 2
     assert only_two["timeline"]["total"] == 1

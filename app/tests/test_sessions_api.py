@@ -101,6 +101,8 @@ def test_pause_resume_stop_and_impossible_transitions(
     running = app_client.get("/api/sessions?status=running", headers=admin).json()
     assert [s["id"] for s in running] == [again.json()["id"]]
     assert app_client.get("/api/sessions?status=bogus", headers=admin).status_code == 422
+    unfiltered = app_client.get("/api/sessions?status=&strategy_id=", headers=admin).json()
+    assert [s["id"] for s in unfiltered] == [again.json()["id"], session_id]
 
 
 def test_panic_closes_at_market(app_client: TestClient, admin: dict[str, str]) -> None:

@@ -12,6 +12,7 @@ from fastapi.responses import StreamingResponse
 from control_plane.analytics.filters import BadFilter, HistoryFilters, Preset, history_filters
 from control_plane.analytics.report import export_csv, export_filename, history
 from control_plane.api.deps import CurrentUser, SettingsDep
+from control_plane.api.query_params import OptionalIdQuery, OptionalTextQuery
 from control_plane.sessions import store
 from control_plane.sessions.times import utc_now
 
@@ -35,9 +36,9 @@ async def analytics_history(
     _user: CurrentUser,
     settings: SettingsDep,
     preset: Preset = "30d",
-    start: str | None = None,
-    end: str | None = None,
-    strategy_id: int | None = None,
+    start: OptionalTextQuery = None,
+    end: OptionalTextQuery = None,
+    strategy_id: OptionalIdQuery = None,
     page: Annotated[int, Query(ge=1)] = 1,
     page_size: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> dict[str, Any]:
@@ -55,9 +56,9 @@ async def analytics_export(
     settings: SettingsDep,
     format: Annotated[str, Query(pattern="^csv$")],
     preset: Preset = "30d",
-    start: str | None = None,
-    end: str | None = None,
-    strategy_id: int | None = None,
+    start: OptionalTextQuery = None,
+    end: OptionalTextQuery = None,
+    strategy_id: OptionalIdQuery = None,
 ) -> StreamingResponse:
     filters = _filters(preset, start, end, strategy_id)
     now = utc_now()

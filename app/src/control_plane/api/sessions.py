@@ -12,6 +12,7 @@ from fastapi import APIRouter, HTTPException, Query, status
 from pydantic import BaseModel, Field
 
 from control_plane.api.deps import AdminUser, CurrentUser, SessionDep, SettingsDep
+from control_plane.api.query_params import OptionalIdQuery, OptionalStatusQuery
 from control_plane.api.strategies import existing_strategy
 from control_plane.db.strategies import config_of
 from control_plane.sessions import store
@@ -28,8 +29,6 @@ from control_plane.settings import Settings
 
 router = APIRouter(tags=["sessions"])
 T = TypeVar("T")
-
-SessionStatus = Literal["running", "paused", "stopped", "panic_closed", "interrupted"]
 
 
 class StartSession(BaseModel):
@@ -60,8 +59,8 @@ def _session_or_404(conn: sqlite3.Connection, session_id: int) -> dict[str, Any]
 async def list_sessions(
     _user: CurrentUser,
     settings: SettingsDep,
-    status_filter: Annotated[SessionStatus | None, Query(alias="status")] = None,
-    strategy_id: int | None = None,
+    status_filter: OptionalStatusQuery = None,
+    strategy_id: OptionalIdQuery = None,
 ) -> list[dict[str, Any]]:
     rows = await _in_db(settings, lambda c: store.list_sessions(c, status_filter, strategy_id))
     return [session_view(row) for row in rows]

@@ -7,7 +7,7 @@ feed whichever one holds the engine lock.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from control_plane.sessions import store
@@ -16,6 +16,9 @@ from control_plane.sessions.times import utc_now
 from control_plane.sessions.view import fill_view, session_view
 
 SNAPSHOT_RECENT_SESSIONS = 50
+# A write stamped a moment before another may commit after it; looking back this far (and
+# sending only rows not sent at that updated_at) catches it.
+LOOK_BACK_US = 5_000_000
 
 
 @dataclass
@@ -24,10 +27,12 @@ class UpdateFeed:
     _session_watermark: int = 0
     _fill_watermark: int = 0
     _kill_switch_seen: tuple[int, int] | None = None
+    _sent: dict[int, int] = field(default_factory=dict)
 
     def snapshot(self, conn: sqlite3.Connection) -> dict[str, Any]:
         rows = store.recent_sessions(conn, SNAPSHOT_RECENT_SESSIONS)
         self._session_watermark = store.last_session_update(conn)
+        self._sent = {row["id"]: row["updated_at"] for row in rows}
         self._fill_watermark = store.last_fill_id(conn)
         switch = store.kill_switch_row(conn)
         self._kill_switch_seen = (switch["tripped"], switch["updated_at"])
@@ -39,8 +44,11 @@ class UpdateFeed:
 
     def changes(self, conn: sqlite3.Connection) -> list[dict[str, Any]]:
         messages: list[dict[str, Any]] = []
-        for row in store.sessions_updated_after(conn, self._session_watermark):
+        for row in store.sessions_updated_after(conn, self._session_watermark - LOOK_BACK_US):
             self._session_watermark = max(self._session_watermark, row["updated_at"])
+            if self._sent.get(row["id"]) == row["updated_at"]:
+                continue
+            self._sent[row["id"]] = row["updated_at"]
             messages.append({"type": "session", "session": session_view(row)})
         for row in store.fills_after(conn, self._fill_watermark):
             self._fill_watermark = row["id"]
