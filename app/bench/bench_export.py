@@ -125,7 +125,7 @@ def start_server(workspace: Workspace, port: int) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/api/health").status_code == 200:
@@ -134,7 +134,7 @@ def start_server(workspace: Workspace, port: int) -> subprocess.Popen[bytes]:
             pass
         time.sleep(0.1)
     server.kill()
-    raise RuntimeError("the server did not start within 60 s")
+    raise RuntimeError("the server did not start within 180 s")
 
 
 def export(client: httpx.Client, query: str) -> tuple[int, int]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -76,6 +77,12 @@ class MarketCache:
     def forget(self, underlying: str, seed: int, start_us: int) -> None:
         self._markets.pop((underlying, seed, start_us), None)
 
+    def keep_only(self, live: list[sqlite3.Row]) -> None:
+        """Drop the markets of sessions that ended, wherever they were ended."""
+        wanted = {(row["market_seed"], row["market_start"]) for row in live}
+        for key in [key for key in self._markets if key[1:] not in wanted]:
+            del self._markets[key]
+
 
 def restore(row: sqlite3.Row, markets: MarketCache) -> RestoredSession:
     """Raises UnreadableState when the stored configuration or engine state is unusable."""
@@ -103,36 +110,33 @@ def record_event(
     fees: float | None = None,
     level: int = logging.INFO,
 ) -> None:
-    if correlation_id_var.get() is None:
-        with new_correlation_id("session"):
-            return record_event(
-                conn, now, event, message, row, details=details, pnl=pnl, fees=fees, level=level
-            )
+    # Work no request or tick started (the CLI's demo) still gets an id to follow.
+    scope = nullcontext() if correlation_id_var.get() else new_correlation_id("session")
     session_id = row["id"] if row is not None else None
     strategy_id = row["strategy_id"] if row is not None else None
-    correlation_id = correlation_id_var.get()
-    store.insert_event(
-        conn,
-        time_us=to_us(now),
-        event=event,
-        message=message,
-        session_id=session_id,
-        strategy_id=strategy_id,
-        strategy_name=row["strategy_name"] if row is not None else None,
-        details={**(details or {}), "correlation_id": correlation_id},
-        pnl=pnl,
-        fees=fees,
-    )
-    logger.log(
-        level,
-        message,
-        extra={
-            "event": event,
-            "strategy_id": strategy_id,
-            "session_id": session_id,
-            "pnl": pnl,
-        },
-    )
+    with scope:
+        store.insert_event(
+            conn,
+            time_us=to_us(now),
+            event=event,
+            message=message,
+            session_id=session_id,
+            strategy_id=strategy_id,
+            strategy_name=row["strategy_name"] if row is not None else None,
+            details={**(details or {}), "correlation_id": correlation_id_var.get()},
+            pnl=pnl,
+            fees=fees,
+        )
+        logger.log(
+            level,
+            message,
+            extra={
+                "event": event,
+                "strategy_id": strategy_id,
+                "session_id": session_id,
+                "pnl": pnl,
+            },
+        )
 
 
 class SessionExecutor:

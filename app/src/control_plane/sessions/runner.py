@@ -105,7 +105,9 @@ class SessionRunner:
 
     def _tick(self, conn: sqlite3.Connection, now: datetime) -> None:
         executor = SessionExecutor(conn, self.markets)
-        for row in store.live_sessions(executor.conn):
+        live = store.live_sessions(executor.conn)
+        self.markets.keep_only(live)
+        for row in live:
             with new_correlation_id("engine"):
                 try:
                     executor.advance(row["id"], now)
