@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -43,10 +42,8 @@ async def analytics_history(
     page_size: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> dict[str, Any]:
     filters = _filters(preset, start, end, strategy_id)
-    return await asyncio.to_thread(
-        store.with_connection,
-        settings.database_path,
-        lambda conn: history(conn, filters, page, page_size),
+    return await store.in_worker_thread(
+        settings.database_path, lambda conn: history(conn, filters, page, page_size)
     )
 
 

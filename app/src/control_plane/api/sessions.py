@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 from collections.abc import Callable
 from typing import Annotated, Any, Literal, TypeVar
@@ -41,7 +40,7 @@ class TripRequest(BaseModel):
 
 
 async def _in_db(settings: Settings, work: Callable[[sqlite3.Connection], T]) -> T:
-    return await asyncio.to_thread(store.with_connection, settings.database_path, work)
+    return await store.in_worker_thread(settings.database_path, work)
 
 
 def _not_found(session_id: int) -> HTTPException:

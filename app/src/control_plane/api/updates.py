@@ -42,14 +42,12 @@ async def updates(websocket: WebSocket, token: str | None = None) -> None:
     # The client sends nothing; reading is only how a disconnect is noticed.
     disconnected = asyncio.create_task(_wait_for_disconnect(websocket))
     try:
-        await websocket.send_json(
-            await asyncio.to_thread(store.with_connection, path, feed.snapshot)
-        )
+        await websocket.send_json(await store.in_worker_thread(path, feed.snapshot))
         while not disconnected.done():
             await asyncio.wait({disconnected}, timeout=settings.WS_UPDATE_INTERVAL_SECONDS)
             if disconnected.done():
                 break
-            for message in await asyncio.to_thread(store.with_connection, path, feed.changes):
+            for message in await store.in_worker_thread(path, feed.changes):
                 await websocket.send_json(message)
     except WebSocketDisconnect:
         pass

@@ -6,6 +6,7 @@ process are serialised by SQLite's write lock and never act on a stale state.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -43,6 +44,11 @@ def with_connection(
         return work(conn)
     finally:
         conn.close()
+
+
+async def in_worker_thread(database_path: Path, work: Callable[[sqlite3.Connection], T]) -> T:
+    """Run blocking database work off the event loop, on a connection of its own."""
+    return await asyncio.to_thread(with_connection, database_path, work)
 
 
 @contextmanager
