@@ -26,8 +26,11 @@ def config(**overrides: Any) -> StrategyConfig:
     return paper_engine_config(**{"name": "engine test", "active": False, **overrides})
 
 
-def run_session(settings: Settings, strategy: StrategyConfig, seed: int) -> int:
-    """Start at 00:50 and tick each minute until the first trade has closed (or 13:00)."""
+def run_session(
+    settings: Settings, strategy: StrategyConfig, seed: int, tick_minutes: int = 1
+) -> int:
+    """Start at 00:50 and tick every `tick_minutes` until the first trade has closed (or
+    13:00)."""
     conn = store.open_connection(settings.database_path)
     try:
         session_id = start_session(
@@ -41,7 +44,7 @@ def run_session(settings: Settings, strategy: StrategyConfig, seed: int) -> int:
     finally:
         conn.close()
     runner = SessionRunner(settings)
-    for minute in range(50, 13 * 60):
+    for minute in range(50, 13 * 60, tick_minutes):
         runner.tick(START + timedelta(minutes=minute))
         with db(settings) as conn:
             row = conn.execute(
@@ -112,7 +115,8 @@ def test_trailing_stop(settings: Settings) -> None:
 
 
 def test_exit_time(settings: Settings) -> None:
-    trade = closed_trade(settings, run_session(settings, config(), seed=0))
+    # Only the exit time can close this one, so ticks five minutes apart reach it as well.
+    trade = closed_trade(settings, run_session(settings, config(), seed=0, tick_minutes=5))
     assert trade["reason"] == "exit_time"
     assert trade["closed_at"] == int(datetime(2026, 11, 20, 11, tzinfo=UTC).timestamp() * 1e6)
 
@@ -123,7 +127,7 @@ def test_expiry_settles_without_fees(settings: Settings) -> None:
         entry_time="11:00",
         exit_time="13:00",
     )
-    trade = closed_trade(settings, run_session(settings, strategy, seed=2))
+    trade = closed_trade(settings, run_session(settings, strategy, seed=2, tick_minutes=5))
     assert trade["reason"] == "expiry"
     assert trade["closed_at"] == int(datetime(2026, 11, 20, 12, tzinfo=UTC).timestamp() * 1e6)
     assert [f["fee"] for f in trade["fills"][2:]] == [0, 0]
