@@ -180,7 +180,8 @@ class SessionExecutor:
         open position is still marked and still exits on its rules."""
         with store.write_transaction(self.conn):
             row = self._load(session_id)
-            if row["status"] not in store.LIVE_STATUSES:
+            # A tick whose clock was read just before the session started has nothing to do.
+            if row["status"] not in store.LIVE_STATUSES or to_us(now) < row["market_start"]:
                 return
             try:
                 session = restore(row, self.markets)
