@@ -51,6 +51,9 @@ class SessionRunner:
     async def start(self) -> None:
         if not self.settings.ENGINE_ENABLED:
             return
+        if self._task is not None:
+            # A second loop would tick the same sessions under the same lock: trades twice.
+            raise RuntimeError("the session runner is already running; stop it first")
         self._task = asyncio.create_task(self._run())
 
     async def stop(self) -> None:
