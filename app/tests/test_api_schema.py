@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 import schemathesis
-from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -48,16 +47,15 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 @pytest.fixture(scope="module")
 def admin_token() -> Iterator[str]:
     try:
-        # The context manager runs the lifespan (database engine, admin) for the whole module.
-        with TestClient(APP) as client:
-            response = client.post(
-                "/api/auth/login",
-                json={
-                    "username": APP_SETTINGS.ADMIN_USERNAME,
-                    "password": APP_SETTINGS.ADMIN_PASSWORD,
-                },
-            )
-            yield response.json()["access_token"]
+        # Through schemathesis, whose ASGI transport runs the app's lifespan (database engine,
+        # admin, session runner) and ends it after each test: a second lifespan of its own
+        # alongside would start the same app's session runner twice.
+        login = schema["/api/auth/login"]["POST"].Case(
+            body={"username": APP_SETTINGS.ADMIN_USERNAME, "password": APP_SETTINGS.ADMIN_PASSWORD}
+        )
+        response = login.call()
+        assert response.status_code == 200, response.text
+        yield response.json()["access_token"]
     finally:
         shutil.rmtree(DATA_DIR, ignore_errors=True)
 

@@ -257,3 +257,21 @@ def test_one_engine_per_database(fast_settings: Settings) -> None:
         assert names.count("position_opened") == 1 and "session_recovered" in names
         running.pop_all()
         second.__exit__(None, None, None)
+
+
+def test_one_app_served_twice_at_once_keeps_one_engine(fast_settings: Settings) -> None:
+    # Two lifespans of one app at once, as test harnesses do: they share the app's runner.
+    runner = SessionRunner(fast_settings)
+    app = create_app(fast_settings, runner=runner)
+    with TestClient(app) as first:
+        wait_for(lambda: runner.holds_lock)
+        with TestClient(app) as second:
+            admin = login(second, fast_settings.ADMIN_USERNAME, fast_settings.ADMIN_PASSWORD)
+            session_id = start(second, admin, create_strategy(second, admin), enter_now=True)
+            session_id = session_id.json()["id"]
+            wait_for_position(second, admin, session_id)
+        # The second lifespan ends; the engine the first one started keeps its lock and trades.
+        assert runner.holds_lock
+        marked = session_json(first, admin, session_id)["updated_at"]
+        wait_for(lambda: session_json(first, admin, session_id)["updated_at"] > marked)
+    assert not runner.holds_lock

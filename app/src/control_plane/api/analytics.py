@@ -2,20 +2,94 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from datetime import datetime
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
+from pydantic import BaseModel
 
 from control_plane.analytics.filters import BadFilter, HistoryFilters, Preset, history_filters
 from control_plane.analytics.report import export_csv, export_filename, history
-from control_plane.api.deps import CurrentUser, SettingsDep
+from control_plane.api.deps import MAX_ROW_ID, CurrentUser, SettingsDep
+from control_plane.api.errors import SIGNED_IN, json_error_responses
 from control_plane.api.query_params import OptionalIdQuery, OptionalTextQuery
 from control_plane.sessions import store
 from control_plane.sessions.times import utc_now
 
 router = APIRouter(prefix="/api/analytics", tags=["analytics"])
+
+MAX_HISTORY_PAGE_SIZE = 500
+# The page's row offset must fit SQLite's 64-bit integers (a 422 rather than a driver error).
+MAX_HISTORY_PAGE = MAX_ROW_ID // MAX_HISTORY_PAGE_SIZE
+
+
+class AppliedFilters(BaseModel):
+    start: datetime
+    end: datetime
+    preset: Preset
+    strategy_id: int | None
+
+
+class HistoryMetrics(BaseModel):
+    """Figures that are undefined for the data (no trades, no losses...) are null."""
+
+    trade_count: int
+    gross_pnl: float
+    fees: float
+    net_pnl: float
+    win_rate: float | None
+    average_win: float | None
+    average_loss: float | None
+    profit_factor: float | None
+    max_drawdown: float
+    longest_win_streak: int
+    longest_loss_streak: int
+    trading_days: int
+    profitable_days: int
+    sharpe: float | None
+
+
+class SeriesPoint(BaseModel):
+    time: datetime
+    value: float
+
+
+class HistorySeries(BaseModel):
+    cumulative_pnl: list[SeriesPoint]
+    drawdown: list[SeriesPoint]
+
+
+class TimelineItem(BaseModel):
+    id: int
+    time: datetime
+    event: str
+    session_id: int | None
+    strategy_id: int | None
+    strategy_name: str | None
+    message: str
+    pnl: float | None
+
+
+class TimelinePage(BaseModel):
+    items: list[TimelineItem]
+    page: int
+    page_size: int
+    total: int
+
+
+class AnalyticsHistory(BaseModel):
+    filters: AppliedFilters
+    metrics: HistoryMetrics
+    series: HistorySeries
+    timeline: TimelinePage
+
+
+class CsvStreamingResponse(StreamingResponse):
+    """A streamed body documented as text/csv in the OpenAPI document."""
+
+    media_type = "text/csv"
 
 
 def _filters(
@@ -24,13 +98,12 @@ def _filters(
     try:
         return history_filters(preset, start, end, strategy_id, utc_now())
     except BadFilter as exc:
-        field = "start" if "start" in str(exc) else "end"
         raise RequestValidationError(
-            [{"type": "value_error", "loc": ("query", field), "msg": str(exc), "input": None}]
+            [{"type": "value_error", "loc": ("query", exc.field), "msg": str(exc), "input": None}]
         ) from None
 
 
-@router.get("/history")
+@router.get("/history", responses=SIGNED_IN)
 async def analytics_history(
     _user: CurrentUser,
     settings: SettingsDep,
@@ -38,16 +111,27 @@ async def analytics_history(
     start: OptionalTextQuery = None,
     end: OptionalTextQuery = None,
     strategy_id: OptionalIdQuery = None,
-    page: Annotated[int, Query(ge=1)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=500)] = 50,
-) -> dict[str, Any]:
+    page: Annotated[int, Query(ge=1, le=MAX_HISTORY_PAGE)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=MAX_HISTORY_PAGE_SIZE)] = 50,
+) -> AnalyticsHistory:
     filters = _filters(preset, start, end, strategy_id)
     return await store.in_worker_thread(
-        settings.database_path, lambda conn: history(conn, filters, page, page_size)
+        settings.database_path,
+        lambda conn: AnalyticsHistory.model_validate(history(conn, filters, page, page_size)),
     )
 
 
-@router.get("/export")
+@router.get(
+    "/export",
+    response_class=CsvStreamingResponse,
+    responses={
+        **json_error_responses(401),
+        200: {
+            "description": "Sections `# metadata`, `# metrics` and `# timeline`, streamed",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        },
+    },
+)
 async def analytics_export(
     _user: CurrentUser,
     settings: SettingsDep,
@@ -56,10 +140,10 @@ async def analytics_export(
     start: OptionalTextQuery = None,
     end: OptionalTextQuery = None,
     strategy_id: OptionalIdQuery = None,
-) -> StreamingResponse:
+) -> CsvStreamingResponse:
     filters = _filters(preset, start, end, strategy_id)
     now = utc_now()
-    return StreamingResponse(
+    return CsvStreamingResponse(
         export_csv(settings.database_path, filters, now),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{export_filename(now)}"'},

@@ -16,8 +16,9 @@ from control_plane.settings import Settings
 
 bearer_scheme = HTTPBearer(auto_error=False)
 
-# SQLite integers are 64-bit: a larger id in a path is a 422, not a driver overflow.
-RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+# SQLite integers are 64-bit: a larger id in a path or query is a 422, not a driver overflow.
+MAX_ROW_ID = 2**63 - 1
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 
 
 @dataclass(frozen=True, slots=True)

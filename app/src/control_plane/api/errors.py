@@ -18,6 +18,9 @@ DESCRIPTIONS = {
 }
 
 
+ERROR_REF = {"$ref": "#/components/schemas/ErrorDetail"}
+
+
 class ErrorDetail(BaseModel):
     detail: str
 
@@ -25,6 +28,18 @@ class ErrorDetail(BaseModel):
 def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     """`responses=` for a route: each code with FastAPI's `{"detail": "..."}` body."""
     return {code: {"model": ErrorDetail, "description": DESCRIPTIONS[code]} for code in codes}
+
+
+def json_error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """`error_responses` for a route whose success body is not JSON: with a `model`, FastAPI
+    would document the errors in the route's own media type."""
+    return {
+        code: {
+            "description": DESCRIPTIONS[code],
+            "content": {"application/json": {"schema": ERROR_REF}},
+        }
+        for code in codes
+    }
 
 
 SIGNED_IN = error_responses(401)

@@ -15,9 +15,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from control_plane.api.deps import get_admin_user, get_optional_user
-from control_plane.api.errors import DESCRIPTIONS, ErrorDetail
-
-ERROR_REF = {"$ref": "#/components/schemas/ErrorDetail"}
+from control_plane.api.errors import DESCRIPTIONS, ERROR_REF, ErrorDetail
 
 
 def _calls(dependant: Dependant) -> Iterator[Callable[..., Any] | None]:

@@ -5,14 +5,19 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import Query
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, Field
+
+from control_plane.api.deps import MAX_ROW_ID
 
 
 def _blank_is_none(value: Any) -> Any:
     return None if value == "" else value
 
 
-OptionalIdQuery = Annotated[int | None, BeforeValidator(_blank_is_none), Query()]
+# The bounds on the int itself: on the optional they would only decorate the document.
+OptionalIdQuery = Annotated[
+    Annotated[int, Field(ge=1, le=MAX_ROW_ID)] | None, BeforeValidator(_blank_is_none), Query()
+]
 OptionalTextQuery = Annotated[str | None, BeforeValidator(_blank_is_none), Query()]
 SessionStatus = Literal["running", "paused", "stopped", "panic_closed", "interrupted"]
 OptionalStatusQuery = Annotated[

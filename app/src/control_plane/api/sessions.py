@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Literal, TypeVar
 
 from fastapi import APIRouter, HTTPException, Query, status
 from pydantic import BaseModel, Field
 
 from control_plane.api.deps import AdminUser, CurrentUser, RowId, SessionDep, SettingsDep
+from control_plane.api.errors import SIGNED_IN, error_responses
 from control_plane.api.query_params import OptionalIdQuery, OptionalStatusQuery
+from control_plane.api.session_models import KillSwitchOut, SessionEvent, SessionOut
 from control_plane.api.strategies import existing_strategy
 from control_plane.db.strategies import config_of
 from control_plane.sessions import store
@@ -47,56 +49,59 @@ def _not_found(session_id: int) -> HTTPException:
     return HTTPException(status.HTTP_404_NOT_FOUND, f"session {session_id} not found")
 
 
-def _session_or_404(conn: sqlite3.Connection, session_id: int) -> dict[str, Any]:
+def _session_or_404(conn: sqlite3.Connection, session_id: int) -> SessionOut:
     row = store.load_session(conn, session_id)
     if row is None:
         raise _not_found(session_id)
-    return session_view(row)
+    return SessionOut.model_validate(session_view(row))
 
 
-@router.get("/api/sessions")
+@router.get("/api/sessions", responses=SIGNED_IN)
 async def list_sessions(
     _user: CurrentUser,
     settings: SettingsDep,
     status_filter: OptionalStatusQuery = None,
     strategy_id: OptionalIdQuery = None,
-) -> list[dict[str, Any]]:
+) -> list[SessionOut]:
     rows = await _in_db(settings, lambda c: store.list_sessions(c, status_filter, strategy_id))
-    return [session_view(row) for row in rows]
+    return [SessionOut.model_validate(session_view(row)) for row in rows]
 
 
-@router.get("/api/sessions/{session_id}")
-async def get_session(
-    session_id: RowId, _user: CurrentUser, settings: SettingsDep
-) -> dict[str, Any]:
+@router.get("/api/sessions/{session_id}", responses=error_responses(401, 404))
+async def get_session(session_id: RowId, _user: CurrentUser, settings: SettingsDep) -> SessionOut:
     return await _in_db(settings, lambda c: _session_or_404(c, session_id))
 
 
-@router.get("/api/sessions/{session_id}/events")
+@router.get("/api/sessions/{session_id}/events", responses=error_responses(401, 404))
 async def session_events(
     session_id: RowId,
     _user: CurrentUser,
     settings: SettingsDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-) -> list[dict[str, Any]]:
-    def read(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+) -> list[SessionEvent]:
+    def read(conn: sqlite3.Connection) -> list[SessionEvent]:
         _session_or_404(conn, session_id)
-        return [event_view(row) for row in store.session_events(conn, session_id, limit)]
+        rows = store.session_events(conn, session_id, limit)
+        return [SessionEvent.model_validate(event_view(row)) for row in rows]
 
     return await _in_db(settings, read)
 
 
-@router.post("/api/strategies/{strategy_id}/sessions", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/api/strategies/{strategy_id}/sessions",
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(401, 403, 404, 409),
+)
 async def create_session(
     strategy_id: RowId,
     body: StartSession,
     _admin: AdminUser,
     settings: SettingsDep,
     session: SessionDep,
-) -> dict[str, Any]:
+) -> SessionOut:
     config = config_of(await existing_strategy(session, strategy_id))
 
-    def start(conn: sqlite3.Connection) -> dict[str, Any]:
+    def start(conn: sqlite3.Connection) -> SessionOut:
         try:
             session_id = start_session(
                 conn, strategy_id, config, utc_now(), mode=body.mode, enter_now=body.enter_now
@@ -130,14 +135,14 @@ def _apply(executor: SessionExecutor, session_id: int, action: SessionAction, by
         executor.end(session_id, now, "panic_closed", f"panic by {by}")
 
 
-@router.post("/api/sessions/{session_id}/{action}")
+@router.post("/api/sessions/{session_id}/{action}", responses=error_responses(401, 403, 404, 409))
 async def control_session(
     session_id: RowId, action: SessionAction, admin: AdminUser, settings: SettingsDep
-) -> dict[str, Any]:
+) -> SessionOut:
     """pause (no new entries), resume, stop (close at market, end), panic (close at market
     now, end as panic_closed)."""
 
-    def run(conn: sqlite3.Connection) -> dict[str, Any]:
+    def run(conn: sqlite3.Connection) -> SessionOut:
         try:
             _apply(SessionExecutor(conn), session_id, action, admin.username)
         except SessionNotFound:
@@ -149,31 +154,35 @@ async def control_session(
     return await _in_db(settings, run)
 
 
-@router.get("/api/kill-switch")
-async def get_kill_switch(_user: CurrentUser, settings: SettingsDep) -> dict[str, Any]:
+def _kill_switch(conn: sqlite3.Connection, limit: float) -> KillSwitchOut:
+    return KillSwitchOut.model_validate(kill_switch_view(conn, utc_now(), limit))
+
+
+@router.get("/api/kill-switch", responses=SIGNED_IN)
+async def get_kill_switch(_user: CurrentUser, settings: SettingsDep) -> KillSwitchOut:
     limit = settings.KILL_SWITCH_DAILY_LOSS_LIMIT
-    return await _in_db(settings, lambda c: kill_switch_view(c, utc_now(), limit))
+    return await _in_db(settings, lambda c: _kill_switch(c, limit))
 
 
-@router.post("/api/kill-switch/trip")
+@router.post("/api/kill-switch/trip", responses=error_responses(401, 403))
 async def trip_kill_switch(
     body: TripRequest, admin: AdminUser, settings: SettingsDep
-) -> dict[str, Any]:
+) -> KillSwitchOut:
     limit = settings.KILL_SWITCH_DAILY_LOSS_LIMIT
 
-    def run(conn: sqlite3.Connection) -> dict[str, Any]:
+    def run(conn: sqlite3.Connection) -> KillSwitchOut:
         trip(SessionExecutor(conn), utc_now(), f"{body.reason} (by {admin.username})")
-        return kill_switch_view(conn, utc_now(), limit)
+        return _kill_switch(conn, limit)
 
     return await _in_db(settings, run)
 
 
-@router.post("/api/kill-switch/rearm")
-async def rearm_kill_switch(admin: AdminUser, settings: SettingsDep) -> dict[str, Any]:
+@router.post("/api/kill-switch/rearm", responses=error_responses(401, 403))
+async def rearm_kill_switch(admin: AdminUser, settings: SettingsDep) -> KillSwitchOut:
     limit = settings.KILL_SWITCH_DAILY_LOSS_LIMIT
 
-    def run(conn: sqlite3.Connection) -> dict[str, Any]:
+    def run(conn: sqlite3.Connection) -> KillSwitchOut:
         rearm(conn, utc_now(), admin.username)
-        return kill_switch_view(conn, utc_now(), limit)
+        return _kill_switch(conn, limit)
 
     return await _in_db(settings, run)

@@ -51,10 +51,16 @@ class SessionRunner:
     async def start(self) -> None:
         if not self.settings.ENGINE_ENABLED:
             return
+        if self._task is not None and not self._task.done():
+            # The same app served twice at once (two lifespans, as tests do): one engine is
+            # enough, and a second loop would tick every session twice under the same lock.
+            return
         self._task = asyncio.create_task(self._run())
 
     async def stop(self) -> None:
         if self._task is not None:
+            if self._task.get_loop() is not asyncio.get_running_loop():
+                return  # started by the other lifespan, which stops it
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
