@@ -5,7 +5,8 @@ export interface PositionLeg {
   option_type: 'call' | 'put';
   strike: number;
   entry_price: number;
-  mark_price: number;
+  /** Null until the engine has marked the leg. */
+  mark_price: number | null;
 }
 
 export interface Position {
