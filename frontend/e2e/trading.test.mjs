@@ -53,7 +53,8 @@ describe('Trading screens in a real browser', { timeout: 300_000 }, () => {
     await page.getByLabel('Name').fill(strategyName);
     await page.getByLabel('Delta low').fill('0.1');
     await page.getByLabel('Delta high').fill('0.6');
-    await page.getByLabel('Quantity (contracts per leg)').fill('1');
+    // Enough contracts that the unrealised PnL moves by whole cents from one tick to the next.
+    await page.getByLabel('Quantity (contracts per leg)').fill('500');
     await page.getByRole('button', { name: 'Create strategy' }).click();
     await page.getByText('must be less than 0.5').waitFor();
     assert.equal(await page.getByLabel('Delta high').getAttribute('aria-invalid'), 'true');
@@ -95,6 +96,7 @@ describe('Trading screens in a real browser', { timeout: 300_000 }, () => {
       { timeoutMs: 90_000, intervalMs: 500 },
     );
     assert.deepEqual(reloads, [], 'the figures changed without a reload');
+    assert.equal(await page.getByRole('status', { name: 'Live updates' }).textContent(), 'Live', 'over the WebSocket');
     await shot('10-dashboard.png');
   });
 

@@ -38,8 +38,8 @@ export function AnalyticsPage() {
   const apply = (next: AnalyticsFilters) => setSearchParams(searchFromFilters(next));
 
   return (
-    <div className={styles.page}>
-      <div className={styles.titleRow}>
+    <div className="screen">
+      <div className="screen-header">
         <h1 className="page-title">Advanced Analytics</h1>
         <ExportCsvButton filters={filters} disabled={problem !== null} />
       </div>

@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { renderApp, SIGNED_IN } from '../../test/renderApp';
 import { createTradingBackend, strategyConfig, tradingSession } from '../../test/tradingBackend';
+import { FALLBACK_POLL_MS } from './DashboardPage';
 
 function sessionCard(name: RegExp | string) {
   return screen.findByRole('article', { name });
@@ -89,6 +90,22 @@ describe('Dashboard', () => {
 
     await user.click(screen.getByRole('link', { name: 'Logs' }));
     expect(sockets.latest().closedByClient?.code).toBe(1000);
+  });
+
+  it('polls the REST API while the socket is down, and stops once it is live', async () => {
+    const { backend, state } = createTradingBackend();
+    state.sessions.push(tradingSession());
+    const { sockets } = renderApp(backend, { route: '/dashboard' });
+    const card = await sessionCard('BTC daily · session 7');
+    expect(backend.callsTo('GET', '/api/sessions')).toHaveLength(1);
+
+    state.sessions[0] = tradingSession({ unrealised_pnl: 4.2 });
+    await waitFor(() => expect(within(card).getByTestId('unrealised-pnl').textContent).toBe('+$4.20'), { timeout: 8000 });
+
+    act(() => sockets.latest().serverOpens());
+    const callsWhenLive = backend.callsTo('GET', '/api/sessions').length;
+    await new Promise((resolve) => setTimeout(resolve, FALLBACK_POLL_MS + 500));
+    expect(backend.callsTo('GET', '/api/sessions')).toHaveLength(callsWhenLive);
   });
 
   it('returns to sign-in with a message when the server closes the socket with 4401', async () => {

@@ -12,6 +12,8 @@ import { formatPnl, formatUtc, pnlTone } from '../../lib/format';
 import styles from './DashboardPage.module.css';
 
 const RECENT_ENDED = 10;
+/** While the socket is down the figures are polled, so the page never goes stale silently. */
+export const FALLBACK_POLL_MS = 5000;
 
 function connectionText(state: ConnectionState): string {
   if (state.status === 'live') return 'Live';
@@ -23,16 +25,25 @@ export function DashboardPage() {
   const { api } = useServices();
   const canControl = useCanControl();
   const connection = useLiveUpdates();
-  const sessions = useQuery({ queryKey: SESSIONS_KEY, queryFn: ({ signal }) => fetchSessions(api, signal) });
-  const killSwitch = useQuery({ queryKey: KILL_SWITCH_KEY, queryFn: ({ signal }) => fetchKillSwitch(api, signal) });
+  const poll = connection.status === 'live' ? false : FALLBACK_POLL_MS;
+  const sessions = useQuery({
+    queryKey: SESSIONS_KEY,
+    queryFn: ({ signal }) => fetchSessions(api, signal),
+    refetchInterval: poll,
+  });
+  const killSwitch = useQuery({
+    queryKey: KILL_SWITCH_KEY,
+    queryFn: ({ signal }) => fetchKillSwitch(api, signal),
+    refetchInterval: poll,
+  });
 
   const all = sessions.data ?? [];
   const live = all.filter(isLive);
   const ended = all.filter((session) => !isLive(session)).slice(0, RECENT_ENDED);
 
   return (
-    <div className={styles.page}>
-      <div className={styles.titleRow}>
+    <div className="screen">
+      <div className="screen-header">
         <h1 className="page-title">Dashboard</h1>
         <span
           className={`${styles.connection} ${styles[`connection-${connection.status}`] ?? ''}`}

@@ -57,8 +57,8 @@ export function StrategiesPage() {
   };
 
   return (
-    <div className={styles.page}>
-      <div className={styles.titleRow}>
+    <div className="screen">
+      <div className="screen-header">
         <h1 className="page-title">Strategies</h1>
         {canControl && !editing && (
           <button type="button" className="button button-primary" onClick={() => open({ mode: 'create' })}>
@@ -117,26 +117,28 @@ export function StrategiesPage() {
                 </td>
                 <td>{strategy.active ? 'Yes' : 'No'}</td>
                 {canControl && (
-                  <td className={styles.actions}>
-                    <button
-                      type="button"
-                      className="button"
-                      aria-label={`Edit ${strategy.name}`}
-                      onClick={() => open({ mode: 'edit', strategy })}
-                    >
-                      Edit
-                    </button>
-                    <button
-                      type="button"
-                      className="button"
-                      aria-label={`Delete ${strategy.name}`}
-                      onClick={() => {
-                        remove.reset();
-                        setDeleting(strategy);
-                      }}
-                    >
-                      Delete
-                    </button>
+                  <td>
+                    <div className={styles.actions}>
+                      <button
+                        type="button"
+                        className="button"
+                        aria-label={`Edit ${strategy.name}`}
+                        onClick={() => open({ mode: 'edit', strategy })}
+                      >
+                        Edit
+                      </button>
+                      <button
+                        type="button"
+                        className="button"
+                        aria-label={`Delete ${strategy.name}`}
+                        onClick={() => {
+                          remove.reset();
+                          setDeleting(strategy);
+                        }}
+                      >
+                        Delete
+                      </button>
+                    </div>
                   </td>
                 )}
               </tr>
