@@ -8,7 +8,8 @@ cd "$(repo_root)"
 
 remove_leftovers() {
   molecule destroy -s "$1" >/dev/null 2>&1 || true
-  docker volume ls -q --filter "name=^delta-molecule-" | xargs -r docker volume rm -f >/dev/null
+  # Each scenario names its host container and volume delta-molecule-<scenario>[-docker].
+  docker volume ls -q --filter "name=^delta-molecule-$1-" | xargs -r docker volume rm -f >/dev/null
 }
 
 for scenario in "${@:-default}"; do

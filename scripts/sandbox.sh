@@ -62,6 +62,12 @@ up() {
   ansible-playbook molecule/shared/prepare.yml -i inventory/sandbox
   ansible-playbook deploy.yml -i inventory/sandbox
   log "deploy finished in $(( $(date +%s) - started )) s"
+  # Something to see: a reproducible paper-trading history (it replaces only its own demo data,
+  # and refuses while a demo strategy has a live session).
+  log "seeding a demo history: control-plane demo seed --days 90"
+  docker exec "$NAME" bash -c 'cd /opt/delta-strangle && docker compose -f docker-compose.prod.yml \
+      --env-file .env.prod exec -T backend control-plane demo seed --days 90' \
+    || log "the demo seed did not run (see above); the stack is deployed all the same"
   local password
   password=$(docker exec "$NAME" sed -n 's/^ADMIN_PASSWORD=//p' /opt/delta-strangle/.env.prod)
   log "the stack answers at http://127.0.0.1:$SANDBOX_PORT/ (sign in as admin / $password, TEST ONLY)"

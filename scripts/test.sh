@@ -19,6 +19,9 @@ step() {
 }
 
 # pytest exits 5 when it collects nothing; a suite that exists must run tests, so that is a failure.
+# default first: it proves idempotence and saves the release images the others load.
+MOLECULE_SCENARIOS=(default redeploy rollback backup_restore)
+
 run_pytest() { pytest -p no:cacheprovider -q "$@"; }
 app_tests() { (cd app && uv run --quiet --locked pytest -p no:cacheprovider -q); }
 
@@ -28,5 +31,5 @@ step app-tests app_tests
 step frontend-tests npm --prefix frontend test
 step frontend-budget npm --prefix frontend run --silent budget
 step stack-tests run_pytest -s tests/stack
-step molecule bash scripts/molecule.sh default
+step molecule bash scripts/molecule.sh "${MOLECULE_SCENARIOS[@]}"
 log "all checks passed in $(( $(date +%s) - started )) s"

@@ -42,11 +42,12 @@ def client(settings: Settings) -> Iterator[TestClient]:
         yield test_client
 
 
-@pytest.fixture
-def auth_headers(client: TestClient, settings: Settings) -> dict[str, str]:
-    response = client.post(
-        "/api/auth/login",
-        json={"username": settings.ADMIN_USERNAME, "password": settings.ADMIN_PASSWORD},
-    )
+def login(client: TestClient, username: str, password: str) -> dict[str, str]:
+    response = client.post("/api/auth/login", json={"username": username, "password": password})
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+@pytest.fixture
+def auth_headers(client: TestClient, settings: Settings) -> dict[str, str]:
+    return login(client, settings.ADMIN_USERNAME, settings.ADMIN_PASSWORD)

@@ -4,6 +4,7 @@ import sqlite3
 
 from fastapi.testclient import TestClient
 
+from control_plane.main import create_app
 from control_plane.security import issue_token
 from control_plane.settings import Settings
 
@@ -11,7 +12,10 @@ from control_plane.settings import Settings
 def test_login_issues_a_token_that_opens_log_endpoints(
     client: TestClient, auth_headers: dict[str, str]
 ) -> None:
-    assert client.get("/api/auth/me", headers=auth_headers).json() == {"username": "admin"}
+    assert client.get("/api/auth/me", headers=auth_headers).json() == {
+        "username": "admin",
+        "role": "admin",
+    }
     assert client.get("/api/logs", headers=auth_headers).status_code == 200
 
 
@@ -43,3 +47,15 @@ def test_expired_forged_and_unknown_subject_tokens_are_refused(
     for token in (expired, forged, stranger, "not-a-jwt"):
         response = client.get("/api/logs", headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == 401
+
+
+def test_bootstrap_admin_is_an_admin_again_after_a_restart(
+    client: TestClient, auth_headers: dict[str, str], settings: Settings
+) -> None:
+    conn = sqlite3.connect(settings.database_path)
+    with conn:
+        conn.execute("UPDATE users SET role = 'viewer' WHERE username = 'admin'")
+    conn.close()
+    assert client.get("/api/users", headers=auth_headers).status_code == 403
+    with TestClient(create_app(settings)) as restarted:
+        assert restarted.get("/api/users", headers=auth_headers).status_code == 200

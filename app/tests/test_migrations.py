@@ -8,19 +8,26 @@ from alembic import command
 
 from control_plane.db.migrate import alembic_config, upgrade_to_head
 from control_plane.db.sqlite import prepare_database_file
+from control_plane.settings import Settings
 from tests.conftest import make_settings
 
 
-def test_existing_0001_database_upgrades_to_0002_and_back(tmp_path: Path) -> None:
+def database_with_a_user(tmp_path: Path, revision: str) -> tuple[Settings, sqlite3.Connection]:
+    """A database at an older revision holding one user, as an upgrade finds it."""
     settings = make_settings(tmp_path)
     prepare_database_file(settings.database_path)
-    command.upgrade(alembic_config(settings), "0001")
+    command.upgrade(alembic_config(settings), revision)
     conn = sqlite3.connect(settings.database_path)
     conn.execute("INSERT INTO users (username, password_hash, created_at) VALUES ('u', 'h', 1)")
     conn.commit()
+    return settings, conn
+
+
+def test_existing_0001_database_upgrades_to_0002_and_back(tmp_path: Path) -> None:
+    settings, conn = database_with_a_user(tmp_path, "0001")
 
     upgrade_to_head(settings)
-    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0003"
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0004"
     assert conn.execute("SELECT count(*) FROM users").fetchone()[0] == 1
     insert = (
         "INSERT INTO strategies (name, underlying, expiry_rule, strike_selection, quantity,"
@@ -42,12 +49,7 @@ def test_existing_0001_database_upgrades_to_0002_and_back(tmp_path: Path) -> Non
 
 
 def test_0003_gives_existing_users_the_admin_role(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path)
-    prepare_database_file(settings.database_path)
-    command.upgrade(alembic_config(settings), "0002")
-    conn = sqlite3.connect(settings.database_path)
-    conn.execute("INSERT INTO users (username, password_hash, created_at) VALUES ('u', 'h', 1)")
-    conn.commit()
+    settings, conn = database_with_a_user(tmp_path, "0002")
 
     upgrade_to_head(settings)
     assert conn.execute("SELECT role, password_changed_at FROM users").fetchone() == ("admin", 0)
@@ -61,4 +63,53 @@ def test_0003_gives_existing_users_the_admin_role(tmp_path: Path) -> None:
     command.downgrade(alembic_config(settings), "0002")
     columns = {row[1] for row in conn.execute("PRAGMA table_info(users)")}
     assert columns == {"id", "username", "password_hash", "created_at"}
+    conn.close()
+
+
+def test_0004_adds_sessions_fills_timeline_and_kill_switch(tmp_path: Path) -> None:
+    settings, conn = database_with_a_user(tmp_path, "0003")
+    conn.execute("PRAGMA foreign_keys=ON")
+
+    upgrade_to_head(settings)
+    assert conn.execute("SELECT count(*) FROM users").fetchone()[0] == 1
+    assert conn.execute("SELECT id, tripped, tripped_at FROM kill_switch").fetchall() == [
+        (1, 0, None)
+    ]
+    insert_session = (
+        "INSERT INTO trading_sessions (strategy_id, strategy_name, mode, status, config,"
+        " market_seed, market_start, started_at, updated_at)"
+        " VALUES (?, 'S', 'paper', ?, '{}', 1, 1, 1, 1)"
+    )
+    conn.execute(insert_session, (1, "running"))
+    conn.execute(insert_session, (1, "stopped"))
+    conn.execute(insert_session, (1, "interrupted"))
+    conn.commit()
+    # One live session per strategy; bad statuses and a second kill switch row are refused.
+    for values in ((1, "paused"), (1, "running"), (2, "sleeping")):
+        with pytest.raises(sqlite3.IntegrityError):
+            conn.execute(insert_session, values)
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute("INSERT INTO kill_switch (id) VALUES (2)")
+    insert_fill = (
+        "INSERT INTO trading_fills (session_id, strategy_id, client_order_id, leg, side, strike,"
+        " price, contracts, fee, time) VALUES (?, 1, ?, 'call', 'sell', 64000, 1.5, 10, 0.1, 1)"
+    )
+    conn.execute(insert_fill, (1, "order-1"))
+    for values in ((1, "order-1"), (99, "order-2")):
+        with pytest.raises(sqlite3.IntegrityError):
+            conn.execute(insert_fill, values)
+    conn.rollback()
+    plan = " ".join(
+        str(row)
+        for row in conn.execute(
+            "EXPLAIN QUERY PLAN SELECT * FROM timeline_events WHERE strategy_id = 1"
+            " AND time >= 0 AND time < 10 ORDER BY time, id"
+        )
+    )
+    assert "ix_timeline_events_strategy_time" in plan
+
+    command.downgrade(alembic_config(settings), "0003")
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    assert not {"trading_sessions", "trading_fills", "timeline_events", "kill_switch"} & tables
+    assert "strategies" in tables
     conn.close()

@@ -7,6 +7,7 @@ import pytest
 
 from control_plane.trading.metrics import (
     ClosedTrade,
+    StatisticsAccumulator,
     cumulative_pnl_series,
     daily_net_pnl,
     drawdown_series,
@@ -126,3 +127,20 @@ def test_days_follow_the_requested_time_zone() -> None:
     assert len(daily_net_pnl(trades)) == 2
     assert list(daily_net_pnl(trades, ist).values()) == [-15]
     assert trade_statistics(trades, ist).profitable_days == 0
+
+
+def test_streaming_statistics_match_and_need_close_order() -> None:
+    accumulator = StatisticsAccumulator()
+    for item in MIXED:
+        accumulator.add(item)
+    assert accumulator.statistics() == trade_statistics(MIXED)
+    with pytest.raises(ValueError, match="close order"):
+        accumulator.add(trade(1, DAY1))
+
+
+def test_sums_are_exact_like_fsum() -> None:
+    # 1e16 + 1 - 1e16 is 0 with plain float addition; the exact sum is 1.
+    accumulator = StatisticsAccumulator()
+    for net, hours in ((1e16, 0), (1.0, 1), (-1e16, 2)):
+        accumulator.add(trade(net, DAY1 + timedelta(hours=hours), fees=0.0))
+    assert accumulator.statistics().net_pnl == 1.0

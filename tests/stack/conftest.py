@@ -53,7 +53,8 @@ def stack(tmp_path_factory) -> Stack:
         "ENV_FILE": str(env_file),
         "DATA_DIR": str(data_dir),
         "LOGS_DIR": str(logs_dir),
-        "IMAGE_TAG": "stack-test",
+        "BACKEND_IMAGE_TAG": "stack-test",
+        "FRONTEND_IMAGE_TAG": "stack-test",
         "GIT_SHA": git_sha,
         "BUILD_TIME": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }

@@ -97,6 +97,30 @@ def _logs_prune(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
+def _demo_seed(settings: Settings, args: argparse.Namespace) -> int:
+    from control_plane.demo import DemoRefused, describe, seed_demo
+    from control_plane.sessions.control import KillSwitchTripped
+    from control_plane.sessions.store import open_connection
+    from control_plane.sessions.times import utc_now
+
+    if not settings.database_path.exists():
+        print(f"no database at {settings.database_path}; run db upgrade first", file=sys.stderr)
+        return 1
+    conn = open_connection(settings.database_path)
+    try:
+        seeded = seed_demo(conn, args.days, args.seed, utc_now())
+        print(describe(seeded, conn, args.days))
+    except DemoRefused as exc:
+        print(f"demo seed refused: {exc}", file=sys.stderr)
+        return 1
+    except KillSwitchTripped:
+        print("demo seed refused: the kill switch is tripped; re-arm it first", file=sys.stderr)
+        return 1
+    finally:
+        conn.close()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="control-plane")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -127,7 +151,23 @@ def build_parser() -> argparse.ArgumentParser:
     logs_commands.add_parser(
         "follow", help="tail BACKEND_LOG_PATH in the foreground until SIGTERM"
     ).set_defaults(handler=_logs_follow)
+
+    demo = commands.add_parser("demo", help="demonstration data")
+    demo_commands = demo.add_subparsers(dest="demo_command", required=True)
+    demo_seed = demo_commands.add_parser(
+        "seed", help="write a reproducible paper history, replacing the demo's earlier one"
+    )
+    demo_seed.add_argument("--days", type=_days, default=90, help="days of history (1-366)")
+    demo_seed.add_argument("--seed", type=int, default=0, help="market seed")
+    demo_seed.set_defaults(handler=_demo_seed)
     return parser
+
+
+def _days(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 366:
+        raise argparse.ArgumentTypeError("days must be between 1 and 366")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:

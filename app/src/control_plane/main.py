@@ -10,19 +10,34 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from control_plane import __version__
-from control_plane.api import auth, backtests, health, logs, metrics, strategies
+from control_plane.api import (
+    analytics,
+    auth,
+    backtests,
+    health,
+    logs,
+    metrics,
+    sessions,
+    strategies,
+    updates,
+    users,
+)
+from control_plane.api.openapi_errors import document_implied_errors
 from control_plane.db.engine import create_engine, create_session_factory
 from control_plane.db.migrate import head_revision
 from control_plane.db.users import bootstrap_admin
+from control_plane.login_throttle import LoginThrottle
 from control_plane.logs.pipeline import LogPipeline
 from control_plane.middleware.correlation import CorrelationIdMiddleware
 from control_plane.security import password_hasher
+from control_plane.sessions.runner import SessionRunner
 from control_plane.settings import Settings, load_settings
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, runner: SessionRunner | None = None) -> FastAPI:
     settings = settings or load_settings()
     pipeline = LogPipeline(settings)
+    runner = runner or SessionRunner(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -34,9 +49,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 session, app.state.password_hasher, settings.ADMIN_USERNAME, settings.ADMIN_PASSWORD
             )
         await pipeline.start()
+        await runner.start()
         try:
             yield
         finally:
+            await runner.stop()
             await pipeline.stop()
             await engine.dispose()
 
@@ -48,6 +65,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.ARGON2_TIME_COST, settings.ARGON2_MEMORY_COST_KIB
     )
     app.state.log_pipeline = pipeline
+    app.state.login_throttle = LoginThrottle()
+    app.state.session_runner = runner
     app.state.metrics_registry = metrics.build_registry(settings, pipeline)
     app.add_middleware(
         CORSMiddleware,
@@ -61,10 +80,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (
         health.router,
         auth.router,
+        users.router,
         logs.router,
         metrics.router,
         strategies.router,
         backtests.router,
+        sessions.router,
+        analytics.router,
+        updates.router,
     ):
         app.include_router(router)
+    document_implied_errors(app)
     return app

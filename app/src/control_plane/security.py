@@ -34,19 +34,26 @@ class IssuedToken:
     expires_at: int
 
 
+@dataclass(frozen=True, slots=True)
+class TokenClaims:
+    subject: str
+    issued_at_us: int
+
+
 def issue_token(
     subject: str, secret: str, ttl_seconds: int, *, now: float | None = None
 ) -> IssuedToken:
-    issued = int(now if now is not None else time.time())
+    issued_us = round(now * 1_000_000) if now is not None else time.time_ns() // 1000
+    issued = issued_us // 1_000_000
     expires = issued + ttl_seconds
-    token = jwt.encode(
-        {"sub": subject, "iat": issued, "exp": expires}, secret, algorithm=TOKEN_ALGORITHM
-    )
-    return IssuedToken(token, expires)
+    # JWT's iat is whole seconds; a password change must refuse a token issued a moment
+    # before it and accept one issued a moment after, hence the microsecond claim.
+    claims = {"sub": subject, "iat": issued, "iat_us": issued_us, "exp": expires}
+    return IssuedToken(jwt.encode(claims, secret, algorithm=TOKEN_ALGORITHM), expires)
 
 
-def read_token_subject(token: str, secret: str) -> str | None:
-    """The token's subject, or None if it is forged, malformed or expired."""
+def read_token_claims(token: str, secret: str) -> TokenClaims | None:
+    """Subject and issue time, or None if the token is forged, malformed or expired."""
     try:
         claims = jwt.decode(
             token, secret, algorithms=[TOKEN_ALGORITHM], options={"require": ["exp", "sub"]}
@@ -54,4 +61,14 @@ def read_token_subject(token: str, secret: str) -> str | None:
     except jwt.PyJWTError:
         return None
     subject = claims.get("sub")
-    return subject if isinstance(subject, str) else None
+    issued_us = claims.get("iat_us")
+    if not isinstance(issued_us, int):
+        issued = claims.get("iat")
+        issued_us = int(issued * 1_000_000) if isinstance(issued, int | float) else 0
+    return TokenClaims(subject, issued_us) if isinstance(subject, str) else None
+
+
+def read_token_subject(token: str, secret: str) -> str | None:
+    """The token's subject, or None if it is forged, malformed or expired."""
+    claims = read_token_claims(token, secret)
+    return claims.subject if claims else None

@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     LOG_INGEST_API_KEY: str = ""
     DELTA_API_KEY: str = ""
     DELTA_API_SECRET: str = ""
+    DELTA_BASE_URL: str = "https://api.india.delta.exchange"
+    DELTA_TIMEOUT_SECONDS: float = 5.0
+    DELTA_MAX_ATTEMPTS: int = 4
     ALLOWED_ORIGINS: str = "http://localhost:3000"
     JWT_SECRET: str = "dev-only-jwt-secret-not-for-production"
     JWT_EXPIRE_MINUTES: int = 720
@@ -51,6 +54,10 @@ class Settings(BaseSettings):
     READY_MAX_LAG_BYTES: int = 50 * 1024 * 1024
     READY_MAX_POSITION_AGE_SECONDS: float = 120.0
     READY_MIN_FREE_BYTES: int = 200 * 1024 * 1024
+    ENGINE_ENABLED: bool = True
+    ENGINE_TICK_SECONDS: float = 5.0
+    KILL_SWITCH_DAILY_LOSS_LIMIT: float = 500.0
+    WS_UPDATE_INTERVAL_SECONDS: float = 1.0
     GIT_SHA: str = "unknown"
     BUILD_TIME: str = "unknown"
 
@@ -59,6 +66,15 @@ class Settings(BaseSettings):
     def _sqlite_only(cls, value: str) -> str:
         if not value.startswith(SQLITE_URL_PREFIXES):
             raise ValueError("DATABASE_URL must be a sqlite URL (sqlite+aiosqlite:///PATH)")
+        return value
+
+    @field_validator(
+        "ENGINE_TICK_SECONDS", "KILL_SWITCH_DAILY_LOSS_LIMIT", "WS_UPDATE_INTERVAL_SECONDS"
+    )
+    @classmethod
+    def _positive_number(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("must be greater than 0")
         return value
 
     @field_validator("BACKEND_LOG_BATCH_SIZE")

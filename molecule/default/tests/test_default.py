@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-HOST_CONTAINER = "delta-molecule-host"
+HOST_CONTAINER = "delta-molecule-default"
 NESTED_IMAGE = os.environ.get("DEBIAN_BASE_IMAGE", "delta-strangle/debian:trixie-slim")
 
 

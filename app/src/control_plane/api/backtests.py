@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from fastapi import APIRouter
 from pydantic import AwareDatetime, BaseModel, Field
 
-from control_plane.api.deps import CurrentUser, SessionDep
+from control_plane.api.deps import CurrentUser, RowId, SessionDep
+from control_plane.api.errors import error_responses
 from control_plane.api.strategies import existing_strategy
 from control_plane.db.strategies import config_of
 from control_plane.trading.backtest import BacktestResult, run_backtest
@@ -88,9 +89,13 @@ def _response(result: BacktestResult) -> BacktestResponse:
     )
 
 
-@router.post("/{strategy_id}/backtest")
+@router.post(
+    "/{strategy_id}/backtest",
+    responses=error_responses(401, 404),
+    description="Read-only, so viewers may run it too.",
+)
 async def backtest_strategy(
-    strategy_id: int, body: BacktestRequest, _user: CurrentUser, session: SessionDep
+    strategy_id: RowId, body: BacktestRequest, _user: CurrentUser, session: SessionDep
 ) -> BacktestResponse:
     config = config_of(await existing_strategy(session, strategy_id))
     # Up to a month of minute steps is CPU work; keep it off the event loop.

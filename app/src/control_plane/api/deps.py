@@ -6,20 +6,28 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, HTTPException, Path, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from control_plane.db.users import user_exists
-from control_plane.security import read_token_subject
+from control_plane.db.users import Role, find_user
+from control_plane.security import read_token_claims
 from control_plane.settings import Settings
 
 bearer_scheme = HTTPBearer(auto_error=False)
+
+# SQLite integers are 64-bit: a larger id in a path is a 422, not a driver overflow.
+RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 @dataclass(frozen=True, slots=True)
 class User:
     username: str
+    role: Role = "viewer"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
 
 
 def get_settings(request: Request) -> Settings:
@@ -36,15 +44,27 @@ SessionDep = Annotated[AsyncSession, Depends(get_session)]
 BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]
 
 
+async def user_for_token(session: AsyncSession, token: str, secret: str) -> User | None:
+    """The signed-in user, or None for a bad, expired or superseded token.
+
+    Also for the WebSocket (`?token=`): a token issued before the user's last password
+    change is refused, and the role is read from the database on every call.
+    """
+    claims = read_token_claims(token, secret)
+    if claims is None:
+        return None
+    user = await find_user(session, claims.subject)
+    if user is None or claims.issued_at_us < user.password_changed_at_us:
+        return None
+    return User(user.username, user.role)
+
+
 async def get_optional_user(
     credentials: BearerDep, settings: SettingsDep, session: SessionDep
 ) -> User | None:
     if credentials is None:
         return None
-    subject = read_token_subject(credentials.credentials, settings.JWT_SECRET)
-    if subject is None or not await user_exists(session, subject):
-        return None
-    return User(subject)
+    return await user_for_token(session, credentials.credentials, settings.JWT_SECRET)
 
 
 OptionalUser = Annotated[User | None, Depends(get_optional_user)]
@@ -61,3 +81,12 @@ async def get_current_user(user: OptionalUser) -> User:
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+async def get_admin_user(user: CurrentUser) -> User:
+    if not user.is_admin:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "this action needs the admin role")
+    return user
+
+
+AdminUser = Annotated[User, Depends(get_admin_user)]

@@ -10,6 +10,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from control_plane import __version__
 from control_plane.db.migrate import current_revision
@@ -18,9 +19,26 @@ from control_plane.settings import Settings
 router = APIRouter(prefix="/api/health", tags=["health"])
 
 
+class Liveness(BaseModel):
+    status: str
+
+
+class Readiness(BaseModel):
+    status: str
+    reasons: list[str]
+    version: str
+    build_time: str
+    app_version: str
+    uptime_seconds: float
+    memory_rss_bytes: int
+    migration: str | None
+    log_pipeline_owner: bool
+    data_free_bytes: int
+
+
 @router.get("")
-async def liveness() -> dict[str, str]:
-    return {"status": "ok"}
+async def liveness() -> Liveness:
+    return Liveness(status="ok")
 
 
 def process_memory_bytes() -> int:
@@ -107,7 +125,11 @@ def readiness(request: Request) -> tuple[list[str], dict[str, Any]]:
     return reasons, details
 
 
-@router.get("/ready")
+@router.get(
+    "/ready",
+    response_model=Readiness,
+    responses={503: {"model": Readiness, "description": "Not ready; `reasons` says why"}},
+)
 async def ready(request: Request) -> JSONResponse:
     reasons, details = await asyncio.to_thread(readiness, request)
     status_code = 503 if reasons else 200

@@ -13,7 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from control_plane.api.deps import CurrentUser, OptionalUser, SessionDep, SettingsDep
+from control_plane.api.deps import CurrentUser, OptionalUser, RowId, SessionDep, SettingsDep
+from control_plane.api.errors import error_responses
 from control_plane.correlation import SAFE_REQUEST_ID
 from control_plane.logs import fts
 from control_plane.logs.line_parser import EPOCH, MAX_LINE_BYTES, ONE_MICROSECOND
@@ -43,6 +44,51 @@ LEVEL_ALIASES = {"WARN": "WARNING", "TRACE": "DEBUG", "FATAL": "CRITICAL", "LOG"
 CLIENT_TS_MAX_AHEAD = timedelta(days=1)
 
 
+class LogEntry(BaseModel):
+    id: int
+    ts: str | None
+    level: str | None
+    logger: str | None
+    event: str | None
+    message: str | None
+    correlation_id: str | None
+    strategy_id: str | None
+    source: str | None
+    parse_error: bool
+    truncated: bool
+    payload: Any
+    ingested_at: str
+
+
+class LogPage(BaseModel):
+    items: list[LogEntry]
+    next_cursor: str | None
+
+
+class LogContext(BaseModel):
+    before: list[LogEntry]
+    entry: LogEntry
+    after: list[LogEntry]
+
+
+class FacetCount(BaseModel):
+    value: str | None
+    count: int
+
+
+class LogFacets(BaseModel):
+    levels: list[FacetCount]
+    events: list[FacetCount]
+
+
+class BatchStored(BaseModel):
+    stored: int
+
+
+class BatchRejected(BaseModel):
+    detail: str | dict[str, Any] | list[Any]
+
+
 def json_response(body: dict[str, Any]) -> Response:
     """Pages of log rows are plain JSON already; orjson skips FastAPI's generic encoder."""
     return Response(orjson.dumps(body), media_type="application/json")
@@ -65,7 +111,7 @@ async def stored_hour_span(session: AsyncSession) -> tuple[int, int] | None:
     return low // MICROS_PER_HOUR, high // MICROS_PER_HOUR
 
 
-@router.get("")
+@router.get("", response_model=LogPage, responses=error_responses(400))
 async def list_logs(
     session: SessionDep,
     _user: CurrentUser,
@@ -109,7 +155,7 @@ async def facets(
     _user: CurrentUser,
     start: datetime | None = None,
     end: datetime | None = None,
-) -> dict[str, Any]:
+) -> LogFacets:
     conditions, params = where_clause(LogFilter(start_us=to_us(start), end_us=to_us(end)))
     where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     levels = await session.execute(
@@ -123,15 +169,15 @@ async def facets(
         ),
         {**params, "facet_limit": FACET_EVENTS_LIMIT},
     )
-    return {
-        "levels": [{"value": lv, "count": n} for lv, n in levels.all()],
-        "events": [{"value": ev, "count": n} for ev, n in events.all()],
-    }
+    return LogFacets(
+        levels=[FacetCount(value=lv, count=n) for lv, n in levels.all()],
+        events=[FacetCount(value=ev, count=n) for ev, n in events.all()],
+    )
 
 
-@router.get("/{log_id}/context")
+@router.get("/{log_id}/context", response_model=LogContext, responses=error_responses(404))
 async def context(
-    log_id: int,
+    log_id: RowId,
     session: SessionDep,
     _user: CurrentUser,
     before: Annotated[int, Query(ge=0, le=MAX_CONTEXT_ROWS)] = 20,
@@ -283,8 +329,37 @@ def validate_entries(document: Any) -> list[ClientLogEntry]:
     return entries
 
 
-@router.post("/batch", dependencies=[Depends(authorise_ingest)])
-async def ingest_batch(request: Request, session: SessionDep) -> dict[str, int]:
+BATCH_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "required": ["entries"],
+                "properties": {
+                    "entries": {
+                        "type": "array",
+                        "maxItems": MAX_BATCH_ENTRIES,
+                        "items": ClientLogEntry.model_json_schema(),
+                    }
+                },
+            }
+        }
+    },
+}
+
+
+@router.post(
+    "/batch",
+    dependencies=[Depends(authorise_ingest)],
+    # Read by hand to cap its size before parsing, so the schema is given here.
+    openapi_extra={"requestBody": BATCH_BODY},
+    responses={
+        **error_responses(400, 401, 413),
+        422: {"model": BatchRejected, "description": "Body or entries invalid"},
+    },
+)
+async def ingest_batch(request: Request, session: SessionDep) -> BatchStored:
     body = await read_limited_body(request)
     try:
         document = orjson.loads(body)
@@ -321,4 +396,4 @@ async def ingest_batch(request: Request, session: SessionDep) -> dict[str, int]:
             await session.execute(text(fts.INDEX_RANGE), {"through": through, "upper": upper})
             await session.execute(text(fts.MOVE_WATERMARK), {"upper": upper})
         await session.commit()
-    return {"stored": len(rows)}
+    return BatchStored(stored=len(rows))

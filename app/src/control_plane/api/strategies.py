@@ -9,7 +9,8 @@ from fastapi import APIRouter, Body, HTTPException, Response, status
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
-from control_plane.api.deps import CurrentUser, SessionDep
+from control_plane.api.deps import AdminUser, CurrentUser, RowId, SessionDep
+from control_plane.api.errors import SIGNED_IN, error_responses
 from control_plane.db import strategies as store
 from control_plane.db.models import Strategy
 from control_plane.trading.strategy_config import StrategyConfig
@@ -43,14 +44,14 @@ async def existing_strategy(session: SessionDep, strategy_id: int) -> Strategy:
     return row
 
 
-@router.get("")
+@router.get("", responses=SIGNED_IN)
 async def list_strategies(_user: CurrentUser, session: SessionDep) -> list[StrategyOut]:
     return [_out(row) for row in await store.list_strategies(session)]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("", status_code=status.HTTP_201_CREATED, responses=error_responses(401, 403, 409))
 async def create_strategy(
-    body: StrategyConfig, _user: CurrentUser, session: SessionDep
+    body: StrategyConfig, _admin: AdminUser, session: SessionDep
 ) -> StrategyOut:
     try:
         return _out(await store.create_strategy(session, body))
@@ -58,8 +59,8 @@ async def create_strategy(
         raise _name_taken(body.name) from None
 
 
-@router.get("/{strategy_id}")
-async def get_strategy(strategy_id: int, _user: CurrentUser, session: SessionDep) -> StrategyOut:
+@router.get("/{strategy_id}", responses=error_responses(401, 404))
+async def get_strategy(strategy_id: RowId, _user: CurrentUser, session: SessionDep) -> StrategyOut:
     return _out(await existing_strategy(session, strategy_id))
 
 
@@ -70,17 +71,17 @@ async def _replace(session: SessionDep, row: Strategy, config: StrategyConfig) -
         raise _name_taken(config.name) from None
 
 
-@router.put("/{strategy_id}")
+@router.put("/{strategy_id}", responses=error_responses(401, 403, 404, 409))
 async def replace_strategy(
-    strategy_id: int, body: StrategyConfig, _user: CurrentUser, session: SessionDep
+    strategy_id: RowId, body: StrategyConfig, _admin: AdminUser, session: SessionDep
 ) -> StrategyOut:
     return await _replace(session, await existing_strategy(session, strategy_id), body)
 
 
-@router.patch("/{strategy_id}")
+@router.patch("/{strategy_id}", responses=error_responses(401, 403, 404, 409))
 async def update_strategy(
-    strategy_id: int,
-    _user: CurrentUser,
+    strategy_id: RowId,
+    _admin: AdminUser,
     session: SessionDep,
     changes: dict[str, Any] = Body(),  # noqa: B008
 ) -> StrategyOut:
@@ -96,7 +97,11 @@ async def update_strategy(
     return await _replace(session, row, config)
 
 
-@router.delete("/{strategy_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_strategy(strategy_id: int, _user: CurrentUser, session: SessionDep) -> Response:
+@router.delete(
+    "/{strategy_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(401, 403, 404),
+)
+async def delete_strategy(strategy_id: RowId, _admin: AdminUser, session: SessionDep) -> Response:
     await store.delete_strategy(session, await existing_strategy(session, strategy_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)

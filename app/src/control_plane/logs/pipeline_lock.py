@@ -1,40 +1,13 @@
-"""One log pipeline per database: a non-blocking exclusive flock next to the database."""
+"""One log pipeline per database: the database lock named `log-pipeline`."""
 
 from __future__ import annotations
 
-import fcntl
-import os
 from pathlib import Path
 
+from control_plane.db.database_lock import DatabaseLock
 
-class PipelineLock:
-    def __init__(self, lock_path: Path) -> None:
-        self.lock_path = lock_path
-        self._fd: int | None = None
 
+class PipelineLock(DatabaseLock):
     @classmethod
-    def for_database(cls, database_path: Path) -> PipelineLock:
-        return cls(database_path.with_name(database_path.name + ".log-pipeline.lock"))
-
-    @property
-    def held(self) -> bool:
-        return self._fd is not None
-
-    def try_acquire(self) -> bool:
-        if self._fd is not None:
-            return True
-        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            return False
-        self._fd = fd
-        return True
-
-    def release(self) -> None:
-        if self._fd is not None:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-            os.close(self._fd)
-            self._fd = None
+    def for_database(cls, database_path: Path, purpose: str = "log-pipeline") -> DatabaseLock:
+        return super().for_database(database_path, purpose)

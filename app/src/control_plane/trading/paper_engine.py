@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Literal
 
 from control_plane.trading.exits import ExitReason, exit_reason, profit_pct
 from control_plane.trading.expiries import expiry_for_rule
@@ -50,11 +51,15 @@ class OpenPosition:
         return price_per_unit * self.contract_size * self.contracts
 
 
+# Closes the engine does not decide itself: an operator's stop or panic, or the kill switch.
+CloseReason = ExitReason | Literal["stopped", "panic", "kill_switch"]
+
+
 @dataclass(frozen=True, slots=True)
 class ClosedPosition:
     position: OpenPosition
     closed_at: datetime
-    reason: ExitReason
+    reason: CloseReason
     call_exit_price: float
     put_exit_price: float
     exit_fees: float
@@ -99,7 +104,11 @@ def step(
     state: EngineState,
     costs: ExecutionCosts | None = None,
     strikes_each_side: int | None = None,
+    *,
+    enter_now: bool = False,
 ) -> StepOutcome:
+    """`enter_now` opens a strangle when flat even outside the entry window; its exit time is
+    then the next occurrence of the configured exit time."""
     if config.underlying != market.underlying:
         raise ValueError(
             f"strategy trades {config.underlying}, market simulates {market.underlying}"
@@ -107,7 +116,7 @@ def step(
     costs = costs or ExecutionCosts()
     if state.position is not None:
         return _manage(config, market, now, state, state.position, costs)
-    return _enter(config, market, now, state, costs, strikes_each_side)
+    return _enter(config, market, now, state, costs, strikes_each_side, enter_now)
 
 
 def _enter(
@@ -117,14 +126,16 @@ def _enter(
     state: EngineState,
     costs: ExecutionCosts,
     strikes_each_side: int | None,
+    enter_now: bool = False,
 ) -> StepOutcome:
     if not config.active:
         return StepOutcome(state, skipped="strategy is not active")
     session = entry_session_start(config, now)
-    if session is None:
-        return StepOutcome(state, skipped="outside the entry window")
-    if state.last_entry_session == session:
-        return StepOutcome(state, skipped="already entered in this window")
+    if not enter_now:
+        if session is None:
+            return StepOutcome(state, skipped="outside the entry window")
+        if state.last_entry_session == session:
+            return StepOutcome(state, skipped="already entered in this window")
     expiry = expiry_for_rule(config.expiry_rule, now)
     if expiry <= now:
         return StepOutcome(state, skipped="the configured expiry has passed")
@@ -142,7 +153,7 @@ def _enter(
         contract_size=size,
         expiry=expiry,
         opened_at=now,
-        exit_deadline=exit_deadline(config, session),
+        exit_deadline=exit_deadline(config, session or now),
         call=legs[0],
         put=legs[1],
         entry_fees=entry_fees,
@@ -150,7 +161,8 @@ def _enter(
             sum(leg.entry_price for leg in legs), sum(leg.entry_mid for leg in legs)
         ),
     )
-    return StepOutcome(EngineState(position, last_entry_session=session), opened=position)
+    last_session = session if session is not None else state.last_entry_session
+    return StepOutcome(EngineState(position, last_entry_session=last_session), opened=position)
 
 
 def _sold_leg(quote: OptionQuote, costs: ExecutionCosts) -> Leg:
@@ -172,12 +184,7 @@ def _manage(
     costs: ExecutionCosts,
 ) -> StepOutcome:
     if now >= position.expiry:
-        # Settled at intrinsic value against the spot at expiry, with no fill to slip.
-        spot = market.spot_at(position.expiry)
-        call_price = intrinsic_value("call", spot, position.call.strike)
-        put_price = intrinsic_value("put", spot, position.put.strike)
-        closed = ClosedPosition(position, now, "expiry", call_price, put_price, exit_fees=0.0)
-        return StepOutcome(replace(state, position=None), closed=closed)
+        return StepOutcome(replace(state, position=None), closed=_settle(market, now, position))
     call = market.quote("call", position.call.strike, position.expiry, now)
     put = market.quote("put", position.put.strike, position.expiry, now)
     current = profit_pct(position.call.entry_price + position.put.entry_price, call.mid + put.mid)
@@ -186,11 +193,56 @@ def _manage(
     if reason is None:
         marked = replace(position, peak_profit_pct=peak)
         return StepOutcome(replace(state, position=marked))
+    closed = close_position(market, now, position, reason, costs)
+    return StepOutcome(replace(state, position=None), closed=closed)
+
+
+def close_position(
+    market: SimulatedMarket,
+    now: datetime,
+    position: OpenPosition,
+    reason: CloseReason,
+    costs: ExecutionCosts | None = None,
+) -> ClosedPosition:
+    """Buy both legs back at market now (settle at intrinsic value once expired)."""
+    costs = costs or ExecutionCosts()
+    if now >= position.expiry:
+        return _settle(market, now, position)
+    call = market.quote("call", position.call.strike, position.expiry, now)
+    put = market.quote("put", position.put.strike, position.expiry, now)
     spot = market.spot_at(now)
     call_price, put_price = costs.buy_price(call.mid), costs.buy_price(put.mid)
     exit_fees = sum(
         costs.fee(spot, price, position.contract_size, position.contracts)
         for price in (call_price, put_price)
     )
-    closed = ClosedPosition(position, now, reason, call_price, put_price, exit_fees)
-    return StepOutcome(replace(state, position=None), closed=closed)
+    return ClosedPosition(position, now, reason, call_price, put_price, exit_fees)
+
+
+def _settle(market: SimulatedMarket, now: datetime, position: OpenPosition) -> ClosedPosition:
+    """Settled at intrinsic value against the spot at expiry, with no fill to slip."""
+    spot = market.spot_at(position.expiry)
+    call_price = intrinsic_value("call", spot, position.call.strike)
+    put_price = intrinsic_value("put", spot, position.put.strike)
+    return ClosedPosition(position, now, "expiry", call_price, put_price, exit_fees=0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Marks:
+    call_mid: float
+    put_mid: float
+    unrealised_pnl: float
+
+
+def mark_to_market(market: SimulatedMarket, now: datetime, position: OpenPosition) -> Marks:
+    """Mid prices of the legs and what closing at mid would make, net of the entry fees
+    already paid (exit costs are not known until the exit)."""
+    if now >= position.expiry:
+        spot = market.spot_at(position.expiry)
+        call_mid = intrinsic_value("call", spot, position.call.strike)
+        put_mid = intrinsic_value("put", spot, position.put.strike)
+    else:
+        call_mid = market.quote("call", position.call.strike, position.expiry, now).mid
+        put_mid = market.quote("put", position.put.strike, position.expiry, now).mid
+    cost = (call_mid + put_mid) * position.contract_size * position.contracts
+    return Marks(call_mid, put_mid, position.premium_collected - cost - position.entry_fees)

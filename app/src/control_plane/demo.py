@@ -1,0 +1,194 @@
+"""`control-plane demo seed`: a reproducible paper history so analytics and the dashboard show
+something. The demo owns the strategies whose names start with DEMO_PREFIX: running it again
+replaces their sessions, fills and events (same seed and day, same rows), and refuses while
+one of them has a live session."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+from control_plane.sessions import store
+from control_plane.sessions.control import start_session
+from control_plane.sessions.execution import SessionExecutor
+from control_plane.sessions.times import iso_z
+from control_plane.trading.strategy_config import StrategyConfig
+
+DEMO_PREFIX = "Demo "
+STEP = timedelta(minutes=15)
+DEMO_STRATEGIES: tuple[dict[str, Any], ...] = (
+    {
+        "name": "Demo BTC daily",
+        "underlying": "BTC",
+        "expiry_rule": "nearest_daily",
+        "strike_selection": {"kind": "delta", "low": 0.10, "high": 0.15},
+        "quantity": 10,
+        "entry_time": "09:30",
+        "exit_time": "17:00",
+        "timezone": "Asia/Kolkata",
+        "max_loss_pct": 50,
+        "max_profit_pct": 80,
+        "trailing_stops": [{"trigger_pct": 40, "lock_pct": 20}],
+    },
+    {
+        "name": "Demo ETH daily",
+        "underlying": "ETH",
+        "expiry_rule": "nearest_daily",
+        "strike_selection": {"kind": "delta", "low": 0.15, "high": 0.25},
+        "quantity": 20,
+        "entry_time": "02:00",
+        "exit_time": "11:30",
+        "timezone": "UTC",
+        "max_loss_pct": 80,
+        "max_profit_pct": 60,
+        "trailing_stops": [],
+    },
+    {
+        "name": "Demo BTC weekly",
+        "underlying": "BTC",
+        "expiry_rule": "nearest_weekly",
+        "strike_selection": {"kind": "delta", "low": 0.05, "high": 0.10},
+        "quantity": 5,
+        "entry_time": "08:00",
+        "exit_time": "07:00",
+        "timezone": "UTC",
+        "max_loss_pct": 100,
+        "max_profit_pct": 70,
+        "trailing_stops": [{"trigger_pct": 50, "lock_pct": 25}],
+    },
+)
+
+
+class DemoRefused(Exception):
+    """The demo would touch a live session or trade while the kill switch is tripped."""
+
+
+@dataclass(frozen=True, slots=True)
+class SeededStrategy:
+    name: str
+    strategy_id: int
+    session_id: int
+    trades: int
+    net_pnl: float
+
+
+def _upsert_strategy(conn: sqlite3.Connection, config: StrategyConfig, now_us: int) -> int:
+    values = config.model_dump(mode="json")
+    conn.execute(
+        "INSERT INTO strategies (name, underlying, expiry_rule, strike_selection, quantity,"
+        " entry_time, exit_time, timezone, max_loss_pct, max_profit_pct, trailing_stops, active,"
+        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)"
+        " ON CONFLICT (name) DO UPDATE SET underlying = excluded.underlying,"
+        " expiry_rule = excluded.expiry_rule, strike_selection = excluded.strike_selection,"
+        " quantity = excluded.quantity, entry_time = excluded.entry_time,"
+        " exit_time = excluded.exit_time, timezone = excluded.timezone,"
+        " max_loss_pct = excluded.max_loss_pct, max_profit_pct = excluded.max_profit_pct,"
+        " trailing_stops = excluded.trailing_stops, updated_at = excluded.updated_at",
+        (
+            values["name"],
+            values["underlying"],
+            values["expiry_rule"],
+            store.dumps(values["strike_selection"]),
+            values["quantity"],
+            # The format SQLAlchemy's Time column reads back.
+            f"{config.entry_time:%H:%M:%S.%f}",
+            f"{config.exit_time:%H:%M:%S.%f}",
+            values["timezone"],
+            values["max_loss_pct"],
+            values["max_profit_pct"],
+            store.dumps(values["trailing_stops"]),
+            now_us,
+            now_us,
+        ),
+    )
+    return conn.execute("SELECT id FROM strategies WHERE name = ?", (config.name,)).fetchone()[0]
+
+
+def _forget_demo_history(conn: sqlite3.Connection) -> None:
+    ids = [
+        row[0]
+        for row in conn.execute(
+            "SELECT id FROM strategies WHERE name LIKE ? || '%'", (DEMO_PREFIX,)
+        )
+    ]
+    if not ids:
+        return
+    marks = ", ".join("?" for _ in ids)
+    live = conn.execute(
+        f"SELECT id FROM trading_sessions WHERE strategy_id IN ({marks})"
+        " AND status IN ('running', 'paused')",
+        ids,
+    ).fetchall()
+    if live:
+        raise DemoRefused(
+            f"demo strategies have live sessions ({', '.join(str(r[0]) for r in live)});"
+            " stop them before seeding again"
+        )
+    conn.execute(f"DELETE FROM timeline_events WHERE strategy_id IN ({marks})", ids)
+    conn.execute(f"DELETE FROM trading_sessions WHERE strategy_id IN ({marks})", ids)
+
+
+def seed_demo(
+    conn: sqlite3.Connection, days: int, seed: int, now: datetime
+) -> list[SeededStrategy]:
+    """Steps each demo strategy's session through the `days` whole UTC days before today on
+    its own seeded market, every 15 minutes, in one transaction."""
+    if days < 1:
+        raise ValueError("days must be at least 1")
+    end = datetime.combine(now.astimezone(UTC).date(), time(0), tzinfo=UTC)
+    start = end - timedelta(days=days)
+    seeded: list[SeededStrategy] = []
+    with store.write_transaction(conn):
+        _forget_demo_history(conn)
+        executor = SessionExecutor(conn)
+        for index, values in enumerate(DEMO_STRATEGIES):
+            config = StrategyConfig.model_validate(values)
+            strategy_id = _upsert_strategy(conn, config, int(now.timestamp() * 1e6))
+            session_id = start_session(
+                conn,
+                strategy_id,
+                config,
+                start,
+                market_seed=seed * 100 + index,
+                market_start=start,
+            )
+            moment = start
+            while moment < end:
+                executor.advance(session_id, moment)
+                moment += STEP
+            executor.end(session_id, end, "stopped", "demo history ends")
+            row = store.load_session(conn, session_id)
+            seeded.append(
+                SeededStrategy(
+                    config.name, strategy_id, session_id, row["trade_count"], row["realised_pnl"]
+                )
+            )
+    return seeded
+
+
+def describe(seeded: list[SeededStrategy], conn: sqlite3.Connection, days: int) -> str:
+    lines = [f"demo history over the {days} days before today (replaces earlier demo data):"]
+    for item in seeded:
+        lines.append(
+            f"  {item.name} (strategy {item.strategy_id}, session {item.session_id}):"
+            f" {item.trades} trades, net {item.net_pnl:.2f} USD"
+        )
+    ids = [item.session_id for item in seeded]
+    marks = ", ".join("?" for _ in ids)
+    fills = conn.execute(
+        f"SELECT count(*) FROM trading_fills WHERE session_id IN ({marks})", ids
+    ).fetchone()[0]
+    events = conn.execute(
+        f"SELECT count(*) FROM timeline_events WHERE session_id IN ({marks})", ids
+    ).fetchone()[0]
+    first = conn.execute(
+        f"SELECT min(started_at), max(ended_at) FROM trading_sessions WHERE id IN ({marks})", ids
+    ).fetchone()
+    lines.append(
+        f"wrote {len(seeded)} sessions, {fills} fills, {events} timeline events"
+        f" from {iso_z(datetime.fromtimestamp(first[0] / 1e6, UTC))}"
+        f" to {iso_z(datetime.fromtimestamp(first[1] / 1e6, UTC))}"
+    )
+    return "\n".join(lines)

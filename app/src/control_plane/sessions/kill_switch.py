@@ -1,0 +1,75 @@
+"""The daily loss kill switch: the UTC day's net PnL over all sessions against a limit."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from datetime import UTC, datetime, time
+from typing import Any
+
+from control_plane.sessions import store
+from control_plane.sessions.execution import SessionExecutor, record_event
+from control_plane.sessions.times import iso_from_us, to_us
+
+
+def day_start(now: datetime) -> datetime:
+    return datetime.combine(now.astimezone(UTC).date(), time(0), tzinfo=UTC)
+
+
+def day_pnl(conn: sqlite3.Connection, now: datetime) -> float:
+    """Realised PnL of trades closed since 00:00 UTC plus open positions' unrealised PnL."""
+    return store.realised_pnl_since(conn, to_us(day_start(now))) + store.live_unrealised_pnl(conn)
+
+
+def kill_switch_view(conn: sqlite3.Connection, now: datetime, limit: float) -> dict[str, Any]:
+    row = store.kill_switch_row(conn)
+    return {
+        "tripped": bool(row["tripped"]),
+        "tripped_at": iso_from_us(row["tripped_at"]),
+        "reason": row["reason"],
+        "daily_loss_limit": limit,
+        "day_pnl": day_pnl(conn, now),
+    }
+
+
+def is_tripped(conn: sqlite3.Connection) -> bool:
+    return bool(store.kill_switch_row(conn)["tripped"])
+
+
+def trip(executor: SessionExecutor, now: datetime, reason: str) -> int:
+    """Mark the switch tripped and panic-close every live session; returns how many."""
+    conn = executor.conn
+    with store.write_transaction(conn):
+        store.set_kill_switch(conn, tripped=True, reason=reason, now_us=to_us(now))
+        record_event(
+            conn,
+            now,
+            "kill_switch_tripped",
+            f"kill switch tripped: {reason}",
+            details={"reason": reason},
+            level=logging.WARNING,
+        )
+    return executor.end_all_live(now, f"kill switch: {reason}")
+
+
+def rearm(conn: sqlite3.Connection, now: datetime, by: str) -> None:
+    with store.write_transaction(conn):
+        store.set_kill_switch(conn, tripped=False, reason=None, now_us=to_us(now))
+        record_event(conn, now, "kill_switch_rearmed", f"kill switch re-armed by {by}")
+
+
+def check_daily_loss(executor: SessionExecutor, now: datetime, limit: float) -> bool:
+    """Trip when the day's PnL (since the last re-arm, if that was today) reaches -`limit`;
+    True when it tripped now."""
+    conn = executor.conn
+    row = store.kill_switch_row(conn)
+    if row["tripped"]:
+        return False
+    # After a re-arm only what is lost from then on counts, or the switch would trip again
+    # at once on the losses that tripped it.
+    since = max(to_us(day_start(now)), row["updated_at"])
+    pnl = store.realised_pnl_since(conn, since) + store.live_unrealised_pnl(conn)
+    if pnl > -limit:
+        return False
+    trip(executor, now, f"day PnL {pnl:.2f} USD passed the daily loss limit of {limit:.2f} USD")
+    return True

@@ -1,0 +1,124 @@
+"""The session runner: one per database (flock on `<db>.engine.lock`), ticking every
+ENGINE_TICK_SECONDS over running and paused sessions, then checking the kill switch.
+
+A process that does not get the lock serves HTTP only and retries the lock on a timer, so a
+redeploy's overlap never trades twice. On taking the lock, sessions found live are resumed
+when their stored state can be restored, else marked `interrupted` with the reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime
+
+from control_plane.correlation import new_correlation_id
+from control_plane.db.database_lock import DatabaseLock
+from control_plane.sessions import store
+from control_plane.sessions.execution import MarketCache, SessionExecutor, record_event, restore
+from control_plane.sessions.kill_switch import check_daily_loss
+from control_plane.sessions.times import utc_now
+from control_plane.settings import Settings
+from control_plane.trading.state_codec import UnreadableState
+
+logger = logging.getLogger("control_plane.sessions.runner")
+
+LOCK_RETRY_SECONDS = 30.0
+
+
+class SessionRunner:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        lock_retry_seconds: float = LOCK_RETRY_SECONDS,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.lock = DatabaseLock.for_database(settings.database_path, "engine")
+        self.lock_retry_seconds = lock_retry_seconds
+        self.markets = MarketCache()
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def holds_lock(self) -> bool:
+        return self.lock.held
+
+    async def start(self) -> None:
+        if not self.settings.ENGINE_ENABLED:
+            return
+        self._task = asyncio.create_task(self._run())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        self.lock.release()
+
+    async def _run(self) -> None:
+        while True:
+            if self.lock.try_acquire():
+                break
+            await asyncio.sleep(self.lock_retry_seconds)
+        logger.info("this process runs the trading engine", extra={"event": "engine_owner"})
+        await asyncio.to_thread(self.recover, self.clock())
+        while True:
+            try:
+                await asyncio.to_thread(self.tick, self.clock())
+            except Exception:
+                # A busy database or one bad session must not stop the engine; the next tick
+                # retries.
+                logger.exception("engine tick failed", extra={"event": "engine_tick_failed"})
+            await asyncio.sleep(self.settings.ENGINE_TICK_SECONDS)
+
+    def recover(self, now: datetime) -> None:
+        store.with_connection(self.settings.database_path, lambda conn: self._recover(conn, now))
+
+    def tick(self, now: datetime) -> None:
+        """One pass over the live sessions, then the kill switch; a connection per tick, as
+        ticks run in worker threads."""
+        store.with_connection(self.settings.database_path, lambda conn: self._tick(conn, now))
+
+    def _recover(self, conn: sqlite3.Connection, now: datetime) -> None:
+        """After a start: resume what can be restored, mark the rest interrupted."""
+        executor = SessionExecutor(conn, self.markets)
+        with new_correlation_id("engine-recover"), store.write_transaction(executor.conn):
+            for row in store.live_sessions(executor.conn):
+                try:
+                    restore(row, self.markets)
+                except UnreadableState as exc:
+                    executor.interrupt(row, now, f"not resumed after a restart: {exc}")
+                    continue
+                record_event(
+                    executor.conn,
+                    now,
+                    "session_recovered",
+                    f"{row['status']} session resumed after a restart",
+                    row,
+                )
+
+    def _tick(self, conn: sqlite3.Connection, now: datetime) -> None:
+        executor = SessionExecutor(conn, self.markets)
+        live = store.live_sessions(executor.conn)
+        self.markets.keep_only(live)
+        for row in live:
+            with new_correlation_id("engine"):
+                try:
+                    executor.advance(row["id"], now)
+                except Exception:
+                    logger.exception(
+                        "engine step failed",
+                        extra={
+                            "event": "engine_step_failed",
+                            "session_id": row["id"],
+                            "strategy_id": row["strategy_id"],
+                        },
+                    )
+        with new_correlation_id("engine"):
+            check_daily_loss(executor, now, self.settings.KILL_SWITCH_DAILY_LOSS_LIMIT)

@@ -1,0 +1,67 @@
+"""What changed since the last look: the feed behind WS /ws/updates.
+
+It reads the database rather than listening to the engine, so every process serves the same
+feed whichever one holds the engine lock.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any
+
+from control_plane.sessions import store
+from control_plane.sessions.kill_switch import kill_switch_view
+from control_plane.sessions.times import utc_now
+from control_plane.sessions.view import fill_view, session_view
+
+SNAPSHOT_RECENT_SESSIONS = 50
+# A write stamped a moment before another may commit after it; looking back this far (and
+# sending only rows not sent at that updated_at) catches it.
+LOOK_BACK_US = 5_000_000
+
+
+@dataclass
+class UpdateFeed:
+    daily_loss_limit: float
+    _session_watermark: int = 0
+    _fill_watermark: int = 0
+    _kill_switch_seen: tuple[int, int] | None = None
+    _sent: dict[int, int] = field(default_factory=dict)
+
+    def snapshot(self, conn: sqlite3.Connection) -> dict[str, Any]:
+        rows = store.recent_sessions(conn, SNAPSHOT_RECENT_SESSIONS)
+        self._session_watermark = store.last_session_update(conn)
+        self._sent = {row["id"]: row["updated_at"] for row in rows}
+        self._fill_watermark = store.last_fill_id(conn)
+        switch = store.kill_switch_row(conn)
+        self._kill_switch_seen = (switch["tripped"], switch["updated_at"])
+        return {
+            "type": "snapshot",
+            "sessions": [session_view(row) for row in rows],
+            "kill_switch": kill_switch_view(conn, utc_now(), self.daily_loss_limit),
+        }
+
+    def changes(self, conn: sqlite3.Connection) -> list[dict[str, Any]]:
+        messages: list[dict[str, Any]] = []
+        for row in store.sessions_updated_after(conn, self._session_watermark - LOOK_BACK_US):
+            self._session_watermark = max(self._session_watermark, row["updated_at"])
+            if self._sent.get(row["id"]) == row["updated_at"]:
+                continue
+            self._sent[row["id"]] = row["updated_at"]
+            messages.append({"type": "session", "session": session_view(row)})
+        for row in store.fills_after(conn, self._fill_watermark):
+            self._fill_watermark = row["id"]
+            messages.append(
+                {"type": "fill", "session_id": row["session_id"], "fill": fill_view(row)}
+            )
+        switch = store.kill_switch_row(conn)
+        if (switch["tripped"], switch["updated_at"]) != self._kill_switch_seen:
+            self._kill_switch_seen = (switch["tripped"], switch["updated_at"])
+            messages.append(
+                {
+                    "type": "kill_switch",
+                    "kill_switch": kill_switch_view(conn, utc_now(), self.daily_loss_limit),
+                }
+            )
+        return messages

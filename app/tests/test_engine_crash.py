@@ -1,0 +1,112 @@
+"""A real server killed with SIGKILL while a session holds a position: the next start over
+the same database file resumes it (the lock dies with the process)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from tests.sessiontools import strategy_body, wait_for
+
+PASSWORD = "crash test password"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def environment(tmp_path: Path) -> dict[str, str]:
+    return {
+        "PATH": "/usr/bin:/bin",
+        "APP_ENV": "test",
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'data' / 'db.sqlite'}",
+        "BACKEND_LOG_PATH": str(tmp_path / "logs" / "backend.log"),
+        "BACKEND_LOG_INGEST_ENABLED": "false",
+        "ADMIN_PASSWORD": PASSWORD,
+        "ARGON2_TIME_COST": "1",
+        "ARGON2_MEMORY_COST_KIB": "8192",
+        "ENGINE_TICK_SECONDS": "0.1",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+@contextmanager
+def server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], httpx.Client]]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "control_plane.cli", "serve", "--port", str(port)],
+        env=environment(tmp_path),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10)
+
+    def answers() -> bool:
+        try:
+            return client.get("/api/health").status_code == 200
+        except httpx.TransportError:
+            return False
+
+    try:
+        wait_for(answers, timeout=60, interval=0.1)
+        token = client.post(
+            "/api/auth/login", json={"username": "admin", "password": PASSWORD}
+        ).json()["access_token"]
+        client.headers["Authorization"] = f"Bearer {token}"
+        yield process, client
+    finally:
+        client.close()
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def test_sigkill_then_restart_resumes_the_session(tmp_path: Path) -> None:
+    upgrade = subprocess.run(
+        [sys.executable, "-m", "control_plane.cli", "db", "upgrade"],
+        env=environment(tmp_path),
+        capture_output=True,
+        timeout=60,
+    )
+    assert upgrade.returncode == 0, upgrade.stderr
+    with server(tmp_path) as (process, client):
+        strategy = client.post("/api/strategies", json=strategy_body()).json()
+        session_id = client.post(
+            f"/api/strategies/{strategy['id']}/sessions", json={"enter_now": True}
+        ).json()["id"]
+        before = wait_for(
+            lambda: (s := client.get(f"/api/sessions/{session_id}").json())["position"] and s
+        )
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+
+    with server(tmp_path) as (_process, client):
+        names = wait_for(
+            lambda: (
+                "session_recovered"
+                in (
+                    n := [
+                        e["event"] for e in client.get(f"/api/sessions/{session_id}/events").json()
+                    ]
+                )
+                and n
+            )
+        )
+        assert names.count("position_opened") == 1
+        after = client.get(f"/api/sessions/{session_id}").json()
+        assert after["status"] == "running"
+        assert after["position"]["opened_at"] == before["position"]["opened_at"]
+        assert after["position"]["legs"] == [
+            {**leg, "mark_price": after["position"]["legs"][i]["mark_price"]}
+            for i, leg in enumerate(before["position"]["legs"])
+        ]

@@ -1,0 +1,259 @@
+"""Session control, the kill switch, restarts and the engine lock through the real app."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from control_plane.db.migrate import upgrade_to_head
+from control_plane.main import create_app
+from control_plane.security import hash_password, password_hasher
+from control_plane.sessions.runner import SessionRunner
+from control_plane.settings import Settings
+from tests.conftest import login, make_settings
+from tests.sessiontools import create_strategy, db, session_json, wait_for, wait_for_position
+
+FAST = {"ENGINE_TICK_SECONDS": 0.05}
+
+
+@pytest.fixture
+def fast_settings(tmp_path: Path) -> Settings:
+    settings = make_settings(tmp_path, **FAST)
+    upgrade_to_head(settings)
+    return settings
+
+
+@pytest.fixture
+def app_client(fast_settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(fast_settings)) as client:
+        yield client
+
+
+@pytest.fixture
+def admin(app_client: TestClient, fast_settings: Settings) -> dict[str, str]:
+    return login(app_client, fast_settings.ADMIN_USERNAME, fast_settings.ADMIN_PASSWORD)
+
+
+def start(client: TestClient, headers: dict[str, str], strategy_id: int, **body: Any) -> Any:
+    return client.post(f"/api/strategies/{strategy_id}/sessions", json=body, headers=headers)
+
+
+def events(client: TestClient, headers: dict[str, str], session_id: int) -> list[dict[str, Any]]:
+    response = client.get(f"/api/sessions/{session_id}/events", headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_pause_resume_stop_and_impossible_transitions(
+    app_client: TestClient, admin: dict[str, str]
+) -> None:
+    strategy_id = create_strategy(app_client, admin)
+    created = start(app_client, admin, strategy_id, mode="paper", enter_now=True)
+    assert created.status_code == 201, created.text
+    session = created.json()
+    assert (session["status"], session["mode"], session["strategy_name"]) == (
+        "running",
+        "paper",
+        "BTC session test",
+    )
+    assert session["started_at"].endswith("Z") and session["ended_at"] is None
+    assert start(app_client, admin, strategy_id).status_code == 409
+    session_id = session["id"]
+
+    opened = wait_for_position(app_client, admin, session_id)
+    position = opened["position"]
+    assert [leg["option_type"] for leg in position["legs"]] == ["call", "put"]
+    assert position["legs"][1]["strike"] < position["legs"][0]["strike"]
+    assert all(leg["mark_price"] > 0 for leg in position["legs"])
+    assert opened["fees"] > 0 and opened["unrealised_pnl"] < 0  # sold below mid, paid fees
+
+    url = f"/api/sessions/{session_id}"
+    paused = app_client.post(f"{url}/pause", headers=admin)
+    assert paused.status_code == 200 and paused.json()["status"] == "paused"
+    assert paused.json()["position"] is not None
+    assert app_client.post(f"{url}/pause", headers=admin).status_code == 409
+    assert app_client.post(f"{url}/resume", headers=admin).json()["status"] == "running"
+    stopped = app_client.post(f"{url}/stop", headers=admin).json()
+    assert stopped["status"] == "stopped" and stopped["ended_at"] is not None
+    assert stopped["position"] is None and stopped["trade_count"] == 1
+    assert stopped["unrealised_pnl"] == 0
+    closed = [e for e in events(app_client, admin, session_id) if e["event"] == "position_closed"]
+    assert closed[0]["details"]["reason"] == "stopped"
+    assert stopped["realised_pnl"] == pytest.approx(closed[0]["pnl"])
+    for action in ("pause", "resume", "stop", "panic"):
+        assert app_client.post(f"{url}/{action}", headers=admin).status_code == 409
+    assert app_client.post("/api/sessions/999/stop", headers=admin).status_code == 404
+    names = [e["event"] for e in events(app_client, admin, session_id)]
+    assert names[0] == "session_stopped" and names[-1] == "session_started"
+    assert {"session_paused", "session_resumed", "position_opened"} <= set(names)
+
+    # The stopped session no longer blocks a new one.
+    again = start(app_client, admin, strategy_id)
+    assert again.status_code == 201
+    listed = app_client.get(f"/api/sessions?strategy_id={strategy_id}", headers=admin).json()
+    assert [s["id"] for s in listed] == [again.json()["id"], session_id]
+    running = app_client.get("/api/sessions?status=running", headers=admin).json()
+    assert [s["id"] for s in running] == [again.json()["id"]]
+    assert app_client.get("/api/sessions?status=bogus", headers=admin).status_code == 422
+    unfiltered = app_client.get("/api/sessions?status=&strategy_id=", headers=admin).json()
+    assert [s["id"] for s in unfiltered] == [again.json()["id"], session_id]
+
+
+def test_panic_closes_at_market(app_client: TestClient, admin: dict[str, str]) -> None:
+    session_id = start(app_client, admin, create_strategy(app_client, admin), enter_now=True)
+    session_id = session_id.json()["id"]
+    wait_for_position(app_client, admin, session_id)
+    panicked = app_client.post(f"/api/sessions/{session_id}/panic", headers=admin).json()
+    assert (panicked["status"], panicked["position"], panicked["trade_count"]) == (
+        "panic_closed",
+        None,
+        1,
+    )
+    assert panicked["status_reason"] == "panic by admin"
+    reasons = [
+        e["details"]["reason"]
+        for e in events(app_client, admin, session_id)
+        if e["event"] == "position_closed"
+    ]
+    assert reasons == ["panic"]
+
+
+def test_viewers_read_but_cannot_control(
+    app_client: TestClient, admin: dict[str, str], fast_settings: Settings
+) -> None:
+    with db(fast_settings) as conn:
+        hashed = hash_password(password_hasher(1, 8192), "viewer password 123")
+        conn.execute(
+            "INSERT INTO users (username, password_hash, created_at, role)"
+            " VALUES ('viewer', ?, 1, 'viewer')",
+            (hashed,),
+        )
+    viewer = login(app_client, "viewer", "viewer password 123")
+    strategy_id = create_strategy(app_client, admin)
+    assert start(app_client, viewer, strategy_id).status_code == 403
+    session_id = start(app_client, admin, strategy_id).json()["id"]
+    assert app_client.get(f"/api/sessions/{session_id}", headers=viewer).status_code == 200
+    for action in ("pause", "stop", "panic"):
+        response = app_client.post(f"/api/sessions/{session_id}/{action}", headers=viewer)
+        assert response.status_code == 403
+    assert app_client.post("/api/kill-switch/trip", json={}, headers=viewer).status_code == 403
+    assert app_client.get("/api/sessions").status_code == 401
+
+
+def test_one_live_session_per_strategy_is_enforced_by_the_database(
+    fast_settings: Settings, app_client: TestClient, admin: dict[str, str]
+) -> None:
+    strategy_id = create_strategy(app_client, admin)
+    assert start(app_client, admin, strategy_id).status_code == 201
+    with db(fast_settings) as conn, pytest.raises(sqlite3.IntegrityError):
+        conn.execute(
+            "INSERT INTO trading_sessions (strategy_id, strategy_name, mode, status, config,"
+            " market_seed, market_start, started_at, updated_at)"
+            " VALUES (?, 'x', 'paper', 'paused', '{}', 1, 1, 1, 1)",
+            (strategy_id,),
+        )
+
+
+def test_kill_switch_trips_on_the_daily_loss_and_refuses_sessions_until_rearmed(
+    tmp_path: Path,
+) -> None:
+    # Selling below mid and paying fees is a small loss at once: a 1-cent limit trips on it.
+    settings = make_settings(tmp_path, KILL_SWITCH_DAILY_LOSS_LIMIT=0.01, **FAST)
+    upgrade_to_head(settings)
+    with TestClient(create_app(settings)) as client:
+        admin = login(client, settings.ADMIN_USERNAME, settings.ADMIN_PASSWORD)
+        assert client.get("/api/kill-switch", headers=admin).json() == {
+            "tripped": False,
+            "tripped_at": None,
+            "reason": None,
+            "daily_loss_limit": 0.01,
+            "day_pnl": 0.0,
+        }
+        strategy_id = create_strategy(client, admin)
+        session_id = start(client, admin, strategy_id, enter_now=True).json()["id"]
+        tripped = wait_for(
+            lambda: (k := client.get("/api/kill-switch", headers=admin).json())["tripped"] and k
+        )
+        assert "daily loss limit" in tripped["reason"] and tripped["tripped_at"].endswith("Z")
+        assert tripped["day_pnl"] <= -0.01
+        session = session_json(client, admin, session_id)
+        assert session["status"] == "panic_closed"
+        assert session["status_reason"].startswith("kill switch:")
+        assert session["trade_count"] == 1 and session["position"] is None
+        refused = start(client, admin, strategy_id)
+        assert refused.status_code == 409 and "kill switch" in refused.json()["detail"]
+
+        rearmed = client.post("/api/kill-switch/rearm", headers=admin).json()
+        assert (rearmed["tripped"], rearmed["reason"]) == (False, None)
+        # Losses before the re-arm do not trip it again; the view still shows the day's PnL.
+        assert rearmed["day_pnl"] == pytest.approx(tripped["day_pnl"], abs=1.0)
+        second = start(client, admin, strategy_id)
+        assert second.status_code == 201
+
+        manual = client.post("/api/kill-switch/trip", json={"reason": "drill"}, headers=admin)
+        assert manual.json()["tripped"] is True and manual.json()["reason"] == "drill (by admin)"
+        assert session_json(client, admin, second.json()["id"])["status"] == "panic_closed"
+
+
+def test_restart_resumes_what_it_can_and_marks_the_rest_interrupted(
+    fast_settings: Settings,
+) -> None:
+    with TestClient(create_app(fast_settings)) as client:
+        admin = login(client, fast_settings.ADMIN_USERNAME, fast_settings.ADMIN_PASSWORD)
+        kept = start(client, admin, create_strategy(client, admin), enter_now=True).json()["id"]
+        broken_strategy = create_strategy(client, admin, name="ETH broken", underlying="ETH")
+        broken = start(client, admin, broken_strategy).json()["id"]
+        before = wait_for_position(client, admin, kept)
+    # While the app is down, one session's stored engine state is damaged.
+    with db(fast_settings) as conn:
+        conn.execute(
+            "UPDATE trading_sessions SET engine_state = '{\"version\": 99}' WHERE id = ?", (broken,)
+        )
+
+    with TestClient(create_app(fast_settings)) as client:
+        admin = login(client, fast_settings.ADMIN_USERNAME, fast_settings.ADMIN_PASSWORD)
+        interrupted = wait_for(
+            lambda: (s := session_json(client, admin, broken))["status"] == "interrupted" and s
+        )
+        assert "not resumed after a restart" in interrupted["status_reason"]
+        assert "unknown state version" in interrupted["status_reason"]
+        resumed = session_json(client, admin, kept)
+        assert resumed["status"] == "running"
+        assert resumed["position"]["opened_at"] == before["position"]["opened_at"]
+        assert resumed["position"]["legs"][0]["strike"] == before["position"]["legs"][0]["strike"]
+        names = [e["event"] for e in events(client, admin, kept)]
+        assert "session_recovered" in names
+        assert names.count("position_opened") == 1
+        # The resumed session is still traded: its marks keep being updated.
+        wait_for(lambda: session_json(client, admin, kept)["updated_at"] > resumed["updated_at"])
+
+
+def test_one_engine_per_database(fast_settings: Settings) -> None:
+    first_runner = SessionRunner(fast_settings, lock_retry_seconds=0.05)
+    second_runner = SessionRunner(fast_settings, lock_retry_seconds=0.05)
+    first = TestClient(create_app(fast_settings, runner=first_runner))
+    second = TestClient(create_app(fast_settings, runner=second_runner))
+    with ExitStack() as running:
+        running.enter_context(first)
+        wait_for(lambda: first_runner.holds_lock)
+        running.enter_context(second)
+        assert not second_runner.holds_lock
+        # The second app serves HTTP: a session started through it is traded by the first.
+        admin = login(second, fast_settings.ADMIN_USERNAME, fast_settings.ADMIN_PASSWORD)
+        session_id = start(second, admin, create_strategy(second, admin), enter_now=True)
+        session_id = session_id.json()["id"]
+        wait_for_position(second, admin, session_id)
+        assert not second_runner.holds_lock
+        # The first app stops; the second takes the engine over and resumes the session.
+        first.__exit__(None, None, None)
+        wait_for(lambda: second_runner.holds_lock)
+        names = [e["event"] for e in events(second, admin, session_id)]
+        assert names.count("position_opened") == 1 and "session_recovered" in names
+        running.pop_all()
+        second.__exit__(None, None, None)

@@ -1,0 +1,43 @@
+"""After a redeploy over hand edits: the edits are in a labelled stash, HEAD is the remote's
+branch, the rows written before are still there, and the stack reports the new release."""
+
+import re
+
+import pytest
+from host_checks import APP_ROOT, deployments, ready, scenario_facts, sqlite
+
+
+@pytest.fixture
+def facts(host):
+    return scenario_facts(host, "redeploy")
+
+
+def test_head_is_the_remote_branch(host, facts):
+    head = host.check_output(f"git -C {APP_ROOT} rev-parse HEAD")
+    assert head == facts["new_sha"]
+    assert head == host.check_output("git --git-dir /srv/git/delta-strangle.git rev-parse main")
+
+
+def test_the_hand_edits_are_kept_in_a_timestamped_stash(host):
+    stashes = host.check_output(f"git -C {APP_ROOT} stash list").splitlines()
+    assert len(stashes) == 1
+    assert re.search(r"autostash-\d{8}T\d{6}Z", stashes[0]), stashes
+    tracked = host.check_output(f"git -C {APP_ROOT} stash show -p stash@{{0}}")
+    assert "+# edited on the host by hand" in tracked
+    untracked = host.check_output(f"git -C {APP_ROOT} show 'stash@{{0}}^3:operator-notes.txt'")
+    assert untracked == "notes kept on the host"
+    assert not host.file(f"{APP_ROOT}/operator-notes.txt").exists
+    assert host.check_output(f"git -C {APP_ROOT} status --porcelain --untracked-files=all") == ""
+
+
+def test_rows_written_before_are_still_there(host, facts):
+    kept = sqlite(host, f"SELECT count(*) FROM backend_logs WHERE id <= {facts['max_log_id']}")
+    assert int(kept) == facts["log_rows"]
+    assert int(sqlite(host, "SELECT max(id) FROM backend_logs")) > facts["max_log_id"]
+
+
+def test_the_stack_reports_the_new_release(host, facts):
+    assert ready(host)["version"] == facts["new_sha"]
+    last = deployments(host)[-1]
+    assert last["result"] == "deployed"
+    assert (last["from_sha"], last["to_sha"]) == (facts["old_sha"], facts["new_sha"])
