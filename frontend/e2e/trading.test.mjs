@@ -95,9 +95,9 @@ describe('Trading screens in a real browser', { timeout: 300_000 }, () => {
       async () => assert.notEqual(await unrealised.textContent(), first, 'unrealised PnL has not moved yet'),
       { timeoutMs: 90_000, intervalMs: 500 },
     );
+    await shot('10-dashboard.png');
     assert.deepEqual(reloads, [], 'the figures changed without a reload');
     assert.equal(await page.getByRole('status', { name: 'Live updates' }).textContent(), 'Live', 'over the WebSocket');
-    await shot('10-dashboard.png');
   });
 
   test('pauses, resumes and panic-closes the session after confirming', async () => {
