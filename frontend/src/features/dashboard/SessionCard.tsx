@@ -211,7 +211,7 @@ function FillsTable({ fills, sessionId }: { fills: Fill[]; sessionId: number }) 
       <tbody>
         {fills.map((fill, index) => (
           <tr key={`${fill.time}-${index}`}>
-            <td>{formatUtc(fill.time)}</td>
+            <td className="nowrap">{formatUtc(fill.time)}</td>
             <td>{fill.side}</td>
             <td>
               {fill.option_type} {fill.strike.toLocaleString('en-US')}
