@@ -23,5 +23,7 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['src/test/setup.ts'],
     restoreMocks: true,
+    // Typing through user-event is slow on a loaded 2-core CI machine; 5 s was not enough there.
+    testTimeout: 20_000,
   },
 });

@@ -8,6 +8,7 @@ import { ApiError, createApiClient } from './lib/apiClient';
 import { createApiCallRecorder } from './lib/apiInspector';
 import { createClientLogShipper, installGlobalErrorReporting } from './lib/clientLogShipper';
 import { apiBaseUrl, apiDebugEnabled } from './lib/config';
+import { browserSocketFactory } from './lib/liveSocket';
 import { applyTheme, initialTheme } from './lib/theme';
 import './styles.css';
 
@@ -34,7 +35,7 @@ const shipper = createClientLogShipper({
 });
 installGlobalErrorReporting(window, shipper);
 
-const services: AppServices = { api, session, recorder, shipper };
+const services: AppServices = { api, session, recorder, shipper, openSocket: browserSocketFactory };
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -5,7 +5,10 @@ import { AppShell } from '../components/AppShell';
 import { ErrorBoundary } from '../components/ErrorBoundary';
 import { RequireAuth } from '../features/auth/RequireAuth';
 import { SignInPage } from '../features/auth/SignInPage';
+import { AnalyticsPage } from '../features/analytics/AnalyticsPage';
+import { DashboardPage } from '../features/dashboard/DashboardPage';
 import { LogViewerPage } from '../features/logs/LogViewerPage';
+import { StrategiesPage } from '../features/strategies/StrategiesPage';
 import { ApiError } from '../lib/apiClient';
 import { ServicesProvider, type AppServices } from './services';
 
@@ -25,7 +28,7 @@ function NotFound() {
     <div className="page-error">
       <h1>Page not found</h1>
       <p>
-        <Link to="/logs">Go to the Log Viewer</Link>
+        <Link to="/dashboard">Go to the dashboard</Link>
       </p>
     </div>
   );
@@ -42,7 +45,10 @@ export function AppRoutes() {
           </RequireAuth>
         }
       >
-        <Route index element={<Navigate to="/logs" replace />} />
+        <Route index element={<Navigate to="/dashboard" replace />} />
+        <Route path="/dashboard" element={<DashboardPage />} />
+        <Route path="/strategies" element={<StrategiesPage />} />
+        <Route path="/analytics" element={<AnalyticsPage />} />
         <Route path="/logs" element={<LogViewerPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>

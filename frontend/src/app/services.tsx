@@ -2,6 +2,7 @@ import { createContext, useContext, useSyncExternalStore, type ReactNode } from 
 import type { ApiClient } from '../lib/apiClient';
 import type { ApiCallRecorder } from '../lib/apiInspector';
 import type { ClientLogShipper } from '../lib/clientLogShipper';
+import type { SocketFactory } from '../lib/liveSocket';
 import type { SessionState, SessionStore } from '../features/auth/sessionStore';
 
 /** What the screens need from outside React; tests hand in their own (e.g. with a fake fetch). */
@@ -10,6 +11,8 @@ export interface AppServices {
   session: SessionStore;
   recorder: ApiCallRecorder | null;
   shipper: ClientLogShipper | null;
+  /** Opens the live-updates WebSocket (the browser's own outside tests). */
+  openSocket: SocketFactory;
 }
 
 const ServicesContext = createContext<AppServices | null>(null);

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createFakeBackend } from '../test/fakeBackend';
-import { ApiError, buildQueryString, createApiClient } from './apiClient';
+import { ApiError, buildQueryString, createApiClient, filenameFromDisposition } from './apiClient';
 import { createApiCallRecorder } from './apiInspector';
 import { SAFE_REQUEST_ID } from './requestId';
 
@@ -89,5 +89,42 @@ describe('createApiClient', () => {
 
     await expect(api.request('/health')).rejects.toThrow('Failed to fetch');
     expect(recorder.snapshot()[0]).toMatchObject({ status: null, error: 'Failed to fetch' });
+  });
+
+  it('downloads a file with the bearer token and the filename the server gave', async () => {
+    const backend = createFakeBackend();
+    backend.on('GET', '/api/analytics/export', () => ({
+      text: '# metadata\n',
+      headers: { 'Content-Type': 'text/csv', 'Content-Disposition': 'attachment; filename="analytics-export-20261122-093000.csv"' },
+    }));
+    const api = createApiClient({ baseUrl: '/api', getToken: () => 'tok', fetchImpl: backend.fetch });
+
+    const file = await api.download('/analytics/export', { query: { format: 'csv' }, accept: 'text/csv' });
+
+    expect(file.filename).toBe('analytics-export-20261122-093000.csv');
+    expect(await file.blob.text()).toBe('# metadata\n');
+    expect(backend.calls[0]?.headers.get('Authorization')).toBe('Bearer tok');
+    expect(backend.calls[0]?.headers.get('Accept')).toBe('text/csv');
+  });
+
+  it('sends PUT and DELETE, and reads an empty 204', async () => {
+    const backend = createFakeBackend();
+    backend.on('DELETE', '/api/strategies/:id', ({ params }) => ({ status: params.id === '3' ? 204 : 404 }));
+    const api = createApiClient({ baseUrl: '/api', getToken: () => 'tok', fetchImpl: backend.fetch });
+
+    expect(await api.request('/strategies/3', { method: 'DELETE' })).toBeNull();
+    await expect(api.request('/strategies/4', { method: 'DELETE' })).rejects.toMatchObject({ status: 404 });
+  });
+});
+
+describe('filenameFromDisposition', () => {
+  it.each([
+    ['attachment; filename="a b.csv"', 'a b.csv'],
+    ['attachment; filename=plain.csv', 'plain.csv'],
+    ["attachment; filename*=UTF-8''caf%C3%A9.csv; filename=\"cafe.csv\"", 'café.csv'],
+    ['inline', null],
+    [null, null],
+  ])('%s -> %s', (header, expected) => {
+    expect(filenameFromDisposition(header)).toBe(expected);
   });
 });

@@ -18,7 +18,9 @@ export class ApiError extends Error {
 export type QueryValue = string | number | readonly string[] | null | undefined;
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** What the Accept header asks for; JSON unless a file is wanted. */
+  accept?: string;
   query?: Record<string, QueryValue>;
   body?: unknown;
   requestId?: string;
@@ -38,8 +40,31 @@ export interface ApiClientOptions {
   now?: () => number;
 }
 
+/** A file the API answered with, named as its Content-Disposition says. */
+export interface DownloadedFile {
+  blob: Blob;
+  filename: string | null;
+}
+
 export interface ApiClient {
   request<T>(path: string, options?: RequestOptions): Promise<T>;
+  download(path: string, options?: RequestOptions): Promise<DownloadedFile>;
+}
+
+/** The filename of `attachment; filename="x.csv"` (or the RFC 5987 `filename*=` form). */
+export function filenameFromDisposition(header: string | null): string | null {
+  if (!header) return null;
+  const extended = /filename\*\s*=\s*(?:UTF-8'[^']*')?([^;]+)/i.exec(header);
+  if (extended?.[1]) {
+    try {
+      return decodeURIComponent(extended[1].trim().replace(/^"|"$/g, ''));
+    } catch {
+      // Fall through to the plain form.
+    }
+  }
+  const plain = /filename\s*=\s*("([^"]*)"|[^;]+)/i.exec(header);
+  const name = plain?.[2] ?? plain?.[1];
+  return name ? name.trim() : null;
 }
 
 export function buildQueryString(query: Record<string, QueryValue> | undefined): string {
@@ -77,67 +102,81 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const fetchImpl = options.fetchImpl ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
   const now = options.now ?? (() => performance.now());
 
+  /** Sends the request, records it, and turns a non-2xx answer into an ApiError. */
+  async function send(path: string, requestOptions: RequestOptions): Promise<Response> {
+    const method = requestOptions.method ?? 'GET';
+    const requestId = requestOptions.requestId ?? newRequestId();
+    const headers: Record<string, string> = {
+      Accept: requestOptions.accept ?? 'application/json',
+      'X-Request-ID': requestId,
+    };
+    const token = options.getToken();
+    if (token) headers.Authorization = `Bearer ${token}`;
+    let body: string | undefined;
+    if (requestOptions.body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      body = JSON.stringify(requestOptions.body);
+    }
+    const url = `${options.baseUrl}${path}${buildQueryString(requestOptions.query)}`;
+    const started = now();
+    const startedAt = Date.now();
+    const record = (status: number | null, answeredId: string, error?: string) =>
+      options.recorder?.record({
+        method,
+        path: `${path}${buildQueryString(requestOptions.query)}`,
+        status,
+        durationMs: Math.round(now() - started),
+        requestId: answeredId,
+        startedAt,
+        ...(error ? { error } : {}),
+      });
+
+    let response: Response;
+    try {
+      response = await fetchImpl(url, {
+        method,
+        headers,
+        body,
+        signal: requestOptions.signal,
+        keepalive: requestOptions.keepalive,
+      });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      record(null, requestId, reason);
+      throw error;
+    }
+    const answeredId = response.headers.get('X-Request-ID') ?? requestId;
+    record(response.status, answeredId);
+    if (!response.ok) {
+      const parsed = parseBody(await response.text());
+      if (response.status === 401 && !requestOptions.skipUnauthorizedHandler) {
+        options.onUnauthorized?.();
+      }
+      throw new ApiError(response.status, messageFromBody(response.status, parsed), answeredId, parsed);
+    }
+    return response;
+  }
+
   return {
     async request<T>(path: string, requestOptions: RequestOptions = {}): Promise<T> {
-      const method = requestOptions.method ?? 'GET';
-      const requestId = requestOptions.requestId ?? newRequestId();
-      const headers: Record<string, string> = {
-        Accept: 'application/json',
-        'X-Request-ID': requestId,
+      const response = await send(path, requestOptions);
+      return parseBody(await response.text()) as T;
+    },
+    async download(path: string, requestOptions: RequestOptions = {}): Promise<DownloadedFile> {
+      const response = await send(path, { accept: '*/*', ...requestOptions });
+      return {
+        blob: await response.blob(),
+        filename: filenameFromDisposition(response.headers.get('Content-Disposition')),
       };
-      const token = options.getToken();
-      if (token) headers.Authorization = `Bearer ${token}`;
-      let body: string | undefined;
-      if (requestOptions.body !== undefined) {
-        headers['Content-Type'] = 'application/json';
-        body = JSON.stringify(requestOptions.body);
-      }
-      const url = `${options.baseUrl}${path}${buildQueryString(requestOptions.query)}`;
-      const started = now();
-      const startedAt = Date.now();
-      const record = (status: number | null, answeredId: string, error?: string) =>
-        options.recorder?.record({
-          method,
-          path: `${path}${buildQueryString(requestOptions.query)}`,
-          status,
-          durationMs: Math.round(now() - started),
-          requestId: answeredId,
-          startedAt,
-          ...(error ? { error } : {}),
-        });
-
-      let response: Response;
-      try {
-        response = await fetchImpl(url, {
-          method,
-          headers,
-          body,
-          signal: requestOptions.signal,
-          keepalive: requestOptions.keepalive,
-        });
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        record(null, requestId, reason);
-        throw error;
-      }
-      const answeredId = response.headers.get('X-Request-ID') ?? requestId;
-      const text = await response.text();
-      let parsed: unknown = null;
-      if (text) {
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          parsed = text;
-        }
-      }
-      record(response.status, answeredId);
-      if (!response.ok) {
-        if (response.status === 401 && !requestOptions.skipUnauthorizedHandler) {
-          options.onUnauthorized?.();
-        }
-        throw new ApiError(response.status, messageFromBody(response.status, parsed), answeredId, parsed);
-      }
-      return parsed as T;
     },
   };
+}
+
+function parseBody(text: string): unknown {
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }

@@ -7,9 +7,19 @@ export interface RecordedCall {
   url: URL;
   headers: Headers;
   body: unknown;
+  /** Values of `:name` segments in the route's pattern. */
+  params: Record<string, string>;
 }
 
-export type Handler = (call: RecordedCall) => { status?: number; body?: unknown } | Promise<{ status?: number; body?: unknown }>;
+/** `body` is sent as JSON; `text` as it is (e.g. CSV), with `headers` added. */
+export interface FakeAnswer {
+  status?: number;
+  body?: unknown;
+  text?: string;
+  headers?: Record<string, string>;
+}
+
+export type Handler = (call: RecordedCall) => FakeAnswer | Promise<FakeAnswer>;
 
 export function createFakeBackend() {
   const routes = new Map<string, Handler>();
@@ -20,23 +30,35 @@ export function createFakeBackend() {
     const method = (init?.method ?? 'GET').toUpperCase();
     const headers = new Headers(init?.headers);
     const body = typeof init?.body === 'string' ? JSON.parse(init.body) : undefined;
-    const call = { method, url, headers, body };
+    const exact = routes.get(`${method} ${url.pathname}`);
+    const found = exact ? { handler: exact, params: {} } : findPattern(method, url.pathname);
+    const call = { method, url, headers, body, params: found?.params ?? {} };
     calls.push(call);
-    const handler = routes.get(`${method} ${url.pathname}`) ?? findPattern(method, url.pathname);
     const requestId = headers.get('X-Request-ID') ?? 'server-minted';
-    if (!handler) {
+    if (!found) {
       return jsonResponse(404, { detail: 'Not Found' }, requestId);
     }
-    const answer = await handler(call);
+    const answer = await found.handler(call);
+    if (answer.text !== undefined) {
+      return new Response(answer.text, {
+        status: answer.status ?? 200,
+        headers: { 'X-Request-ID': requestId, ...answer.headers },
+      });
+    }
     return jsonResponse(answer.status ?? 200, answer.body ?? null, requestId);
   };
 
-  function findPattern(method: string, pathname: string): Handler | undefined {
+  function findPattern(method: string, pathname: string) {
     for (const [key, handler] of routes) {
       const [routeMethod, pattern] = key.split(' ');
       if (routeMethod !== method || !pattern?.includes(':')) continue;
-      const regex = new RegExp(`^${pattern.replace(/:[a-z_]+/g, '[^/]+')}$`);
-      if (regex.test(pathname)) return handler;
+      const names = [...pattern.matchAll(/:([a-z_]+)/g)].map((match) => match[1] ?? '');
+      const regex = new RegExp(`^${pattern.replace(/:[a-z_]+/g, '([^/]+)')}$`);
+      const match = regex.exec(pathname);
+      if (match) {
+        const params = Object.fromEntries(names.map((name, index) => [name, match[index + 1] ?? '']));
+        return { handler, params };
+      }
     }
     return undefined;
   }
@@ -54,7 +76,8 @@ export function createFakeBackend() {
 }
 
 function jsonResponse(status: number, body: unknown, requestId: string): Response {
-  return new Response(body === null ? '' : JSON.stringify(body), {
+  // A 204 cannot carry a body.
+  return new Response(body === null || status === 204 ? null : JSON.stringify(body), {
     status,
     headers: { 'Content-Type': 'application/json', 'X-Request-ID': requestId },
   });

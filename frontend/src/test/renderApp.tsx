@@ -6,6 +6,7 @@ import { createSessionStore, SESSION_STORAGE_KEY, type Session } from '../featur
 import { createApiClient } from '../lib/apiClient';
 import { createApiCallRecorder } from '../lib/apiInspector';
 import type { createFakeBackend } from './fakeBackend';
+import { createFakeSockets, type FakeSockets } from './fakeSocket';
 
 export const SIGNED_IN: Session = {
   token: 'header.payload.signature',
@@ -21,7 +22,11 @@ function LocationProbe() {
 
 export function renderApp(
   backend: ReturnType<typeof createFakeBackend>,
-  { route = '/logs', session = SIGNED_IN as Session | null } = {},
+  {
+    route = '/logs',
+    session = SIGNED_IN as Session | null,
+    sockets = createFakeSockets() as FakeSockets,
+  } = {},
 ) {
   if (session) window.sessionStorage.setItem(SESSION_STORAGE_KEY, JSON.stringify(session));
   const sessionStore = createSessionStore(window.sessionStorage);
@@ -37,6 +42,7 @@ export function renderApp(
     session: sessionStore,
     recorder,
     shipper: null,
+    openSocket: sockets.factory,
   };
   const queryClient = createQueryClient();
   queryClient.setDefaultOptions({ queries: { ...queryClient.getDefaultOptions().queries, retry: false } });
@@ -46,5 +52,5 @@ export function renderApp(
       <LocationProbe />
     </MemoryRouter>,
   );
-  return { ...view, services, sessionStore };
+  return { ...view, services, sessionStore, sockets };
 }

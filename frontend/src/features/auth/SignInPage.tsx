@@ -11,7 +11,7 @@ interface FromState {
 
 function destinationFrom(state: unknown): string {
   const from = (state as FromState | null)?.from;
-  if (!from || from.pathname === '/login') return '/logs';
+  if (!from || from.pathname === '/login') return '/dashboard';
   return `${from.pathname}${from.search}`;
 }
 

@@ -108,7 +108,7 @@ describe('Log Viewer', () => {
     expect(last?.url.searchParams.get('q')).toBe('rejected');
     expect(last?.url.searchParams.get('start')).toBe('2026-11-22T09:00:00Z');
     expect(last?.url.searchParams.get('source')).toBe('backend');
-  });
+  }, 20_000);
 
   it('opens a shared link with its filters applied', async () => {
     const { backend } = logsBackend(sampleRows(600));

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useCallback, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { useServices } from '../../app/services';
-import { ApiError } from '../../lib/apiClient';
+import { describeError } from '../../lib/describeError';
 import { fetchFacets } from './api';
 import { filtersFromSearch, hasAnyFilter, searchFromFilters, type LogFilters } from './filters';
 import { LogFilterForm } from './LogFilterForm';
@@ -10,11 +10,6 @@ import { LogRowDetails } from './LogRowDetails';
 import { LogTable } from './LogTable';
 import { LIVE_TAIL_INTERVAL_MS, useLogStream } from './useLogStream';
 import styles from './LogViewerPage.module.css';
-
-function describeError(error: Error): string {
-  if (error instanceof ApiError && error.requestId) return `${error.message} (request ${error.requestId})`;
-  return error.message;
-}
 
 export function LogViewerPage({ tailIntervalMs = LIVE_TAIL_INTERVAL_MS }: { tailIntervalMs?: number }) {
   const { api } = useServices();
