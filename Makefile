@@ -4,7 +4,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 RUN := source scripts/env.sh &&
 
-.PHONY: help setup test lint test-ops test-molecule sandbox sandbox-down bench bench-logs bench-images
+.PHONY: help setup test lint test-ops test-molecule sandbox sandbox-down bench bench-logs bench-export bench-images
 
 help: ## List the verbs
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -30,10 +30,13 @@ sandbox: setup ## Deploy to a throwaway local host container
 sandbox-down: ## Remove the throwaway host container and its volume
 	@bash scripts/sandbox.sh down
 
-bench: bench-images bench-logs ## Every benchmark (figures, not tests)
+bench: bench-images bench-logs bench-export ## Every benchmark (figures, not tests)
 
 bench-logs: setup ## Log pipeline: throughput vs sqlite-utils, latency, queries, retention, kill soak
 	@$(RUN) cd app && uv run --locked python -m bench.bench_logs
+
+bench-export: setup ## Analytics CSV export: rows/s and peak RSS over 1,000,000 timeline rows
+	@$(RUN) cd app && uv run --locked python -m bench.bench_export
 
 bench-images: setup ## Image sizes, cold build and rebuild times
 	@bash scripts/bench-images.sh
