@@ -162,6 +162,9 @@ def test_the_deployment_is_recorded(host):
     ]
     assert records[-1]["to_sha"] == deployed_sha(host)
     assert records[-1]["result"] == "deployed"
+    # The first deploy came from nothing; every record names who ran it.
+    assert records[0]["from_sha"] == ""
+    assert all(record["operator"] for record in records)
 
 
 def test_logrotate_rotates_the_app_logs_by_rename_with_the_app_ownership(host):
