@@ -2,6 +2,7 @@
 
 import json
 import os
+import socket
 import subprocess
 from pathlib import Path
 
@@ -78,3 +79,34 @@ def test_extra_ca_bundle_is_trusted_when_given(host):
     assert installed.mode == 0o644
     first_cert = Path(bundle).read_text(encoding="ascii").split("-----END CERTIFICATE-----")[0]
     assert first_cert.strip() in host.file("/etc/ssl/certs/ca-certificates.crt").content_string
+
+
+def _connect_from_outside(address, port):
+    """A TCP connection from the CI machine to the host, as another machine would try."""
+    try:
+        with socket.create_connection((address, port), timeout=3):
+            return "open"
+    except TimeoutError:
+        return "dropped"
+    except OSError as error:
+        return type(error).__name__
+
+
+def test_the_firewall_lets_in_the_published_port_and_drops_the_rest(host):
+    address_format = "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}"
+    address = subprocess.run(
+        ["docker", "inspect", "-f", address_format, HOST_CONTAINER],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    # Something listening on a port the firewall does not allow.
+    host.run("systemd-run --unit=firewall-probe python3 -m http.server 9999 --bind 0.0.0.0")
+    try:
+        listening = "python3 -c \"import socket; socket.create_connection(('127.0.0.1', 9999), 2)\""
+        assert host.run(f"for _ in $(seq 50); do {listening} && exit 0; sleep 0.2; done; exit 1").rc == 0
+        assert _connect_from_outside(address, 9999) == "dropped"
+        assert _connect_from_outside(address, 80) == "open"
+    finally:
+        host.run("systemctl stop firewall-probe")
+    assert "table inet delta_firewall" in host.check_output("nft list tables")
