@@ -39,7 +39,7 @@ def set_keys(plaintext: str, values: dict[str, str]) -> str:
         if len(pattern.findall(plaintext)) > 1:
             raise AnsibleActionFail(f"{key} is set more than once in the vault file")
         if pattern.search(plaintext):
-            plaintext = pattern.sub(lambda _: line, plaintext)
+            plaintext = pattern.sub(lambda _match, new=line: new, plaintext)
         else:
             plaintext = plaintext.rstrip("\n") + "\n" + line + "\n"
     return plaintext
