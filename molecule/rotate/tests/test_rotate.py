@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from host_checks import APP_ROOT, ready
 
 REPO = Path(os.environ["MOLECULE_PROJECT_DIRECTORY"])
 EPHEMERAL = Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"])
 SCENARIO_INVENTORY = Path(os.environ["MOLECULE_INVENTORY_FILE"])
 SANDBOX = REPO / "inventory/sandbox"
 VAULT = Path("group_vars/all/vault.yml")
-APP_ROOT = "/opt/delta-strangle"
 ROTATED = {"vault_jwt_secret", "vault_log_ingest_api_key", "vault_admin_password"}
 
 HTTP_CLIENT = """
@@ -198,7 +198,7 @@ def test_only_the_backend_container_was_recreated(host, rotation):
     for service in ("backend", "frontend"):
         container = container_id(host, service)
         assert host.check_output(f"docker inspect -f '{{{{.State.Health.Status}}}}' {container}") == "healthy"
-    assert http(host, "GET", "/api/health/ready")["status"] == 200
+    ready(host)
 
 
 def test_a_token_signed_before_the_rotation_is_refused(host, rotation):
