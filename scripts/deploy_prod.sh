@@ -90,7 +90,7 @@ main() {
   step "deploy: running the playbook (stash, reset, back up, build, up, health gate)"
   "${command[@]}"
 
-  local stashes_after new_stashes head_after tag
+  local stashes_after new_stashes head_after
   stashes_after=$(git -C "$app_root" stash list | wc -l)
   new_stashes=$((stashes_after - stashes_before))
   if [ "$new_stashes" -gt 0 ]; then
@@ -100,17 +100,17 @@ main() {
     step "stash: none was needed"
   fi
   head_after=$(git -C "$app_root" rev-parse --short HEAD)
-  tag=$(git -C "$app_root" rev-parse HEAD)
   step "reset: $head_before -> $head_after ($(git -C "$app_root" log -1 --format=%s HEAD))"
-  local image created
-  for image in "delta-strangle-backend:$tag" "delta-strangle-frontend:$tag"; do
-    created=$(docker image inspect -f '{{.Created}}' "$image" 2>/dev/null) || die "the image $image is missing"
+  # Each image is tagged with the last commit that changed its inputs: a release may reuse one.
+  local service image created
+  while read -r service image; do
+    created=$(docker image inspect -f '{{.Created}}' "$image")
     if [ "$(date -d "$created" +%s)" -ge "$started" ]; then
-      step "build: $image built in this run"
+      step "build: $service runs $image, built in this run"
     else
-      step "build: $image was already built; reused"
+      step "build: $service runs $image, built before; reused"
     fi
-  done
+  done < <(cd "$app_root" && docker compose -f docker-compose.prod.yml --env-file .env.prod ps --format '{{.Service}} {{.Image}}')
   step "up: the stack's status"
   (cd "$app_root" && docker compose -f docker-compose.prod.yml --env-file .env.prod ps)
 
