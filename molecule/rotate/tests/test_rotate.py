@@ -76,6 +76,13 @@ def vault_view(path, password_file):
     return result.stdout if result.returncode == 0 else None
 
 
+class Rotation(dict):
+    """What the rotation fixture found; its repr hides the values from failure reports."""
+
+    def __repr__(self):
+        return f"<rotation: {sorted(self)}>"
+
+
 @pytest.fixture(scope="module")
 def inventory():
     """A writable copy of the scenario's inventory: its host and the sandbox's group_vars, TEST-ONLY vault
@@ -126,16 +133,16 @@ def rotation(host, inventory):
     output = run.stdout + run.stderr
     assert run.returncode == 0, output
     after_text = vault_view(inventory / VAULT, password_file)
-    return {
-        "before": before,
-        "before_text": before_text,
-        "after": yaml.safe_load(after_text),
-        "after_text": after_text,
-        "token": json.loads(login["body"])["access_token"],
-        "ids": ids,
-        "output": output,
-        "admin_password_file": admin_password_file,
-    }
+    return Rotation(
+        before=before,
+        before_text=before_text,
+        after=yaml.safe_load(after_text),
+        after_text=after_text,
+        token=json.loads(login["body"])["access_token"],
+        ids=ids,
+        output=output,
+        admin_password_file=admin_password_file,
+    )
 
 
 def test_rotation_prints_no_secret_old_or_new(rotation):
