@@ -20,7 +20,7 @@ step() {
 
 # pytest exits 5 when it collects nothing; a suite that exists must run tests, so that is a failure.
 # default first: it proves idempotence and saves the release images the others load.
-MOLECULE_SCENARIOS=(default redeploy rollback backup_restore)
+MOLECULE_SCENARIOS=(default redeploy rollback backup_restore rotate)
 
 run_pytest() { pytest -p no:cacheprovider -q "$@"; }
 app_tests() { (cd app && uv run --quiet --locked pytest -p no:cacheprovider -q); }

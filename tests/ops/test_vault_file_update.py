@@ -1,0 +1,96 @@
+"""rotate-secrets.yml's vault_file_update on real vault files: keys set, the rest kept, still encrypted."""
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SANDBOX_PASSWORD = ROOT / "inventory/sandbox/TEST-ONLY-vault-password.txt"
+PLAY = """
+- name: Set keys of a vault file
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Set the keys
+      vault_file_update:
+        path: "{{ target }}"
+        values: "{{ new_values }}"
+"""
+
+
+def ansible(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        list(args),
+        cwd=cwd,
+        env={
+            **os.environ,
+            "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
+            "ANSIBLE_VAULT_IDENTITY_LIST": f"sandbox@{SANDBOX_PASSWORD}",
+            "ANSIBLE_ACTION_PLUGINS": str(ROOT / "playbooks/action_plugins"),
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def update(tmp_path: Path, target: Path, values: dict) -> subprocess.CompletedProcess:
+    play = tmp_path / "play.yml"
+    play.write_text(PLAY)
+    extra_vars = json.dumps({"target": str(target), "new_values": values})
+    return ansible(
+        "ansible-playbook", "-i", "localhost,", "-c", "local", str(play), "-e", extra_vars, cwd=tmp_path
+    )
+
+
+def view(path: Path, tmp_path: Path) -> str:
+    shown = ansible("ansible-vault", "view", str(path), cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    return shown.stdout
+
+
+@pytest.fixture
+def vault_copy(tmp_path):
+    copy = tmp_path / "vault.yml"
+    shutil.copy(ROOT / "inventory/sandbox/group_vars/all/vault.yml", copy)
+    return copy
+
+
+def test_sets_the_keys_and_keeps_every_other_line_and_the_vault_id(tmp_path, vault_copy):
+    before = view(vault_copy, tmp_path)
+    result = update(tmp_path, vault_copy, {"vault_jwt_secret": "new-jwt", "vault_added": "a: b # c"})
+    assert result.returncode == 0, result.stdout
+    assert vault_copy.read_text().splitlines()[0] == "$ANSIBLE_VAULT;1.2;AES256;sandbox"
+    after = view(vault_copy, tmp_path).splitlines()
+    assert "vault_jwt_secret: new-jwt" in after
+    assert "vault_added: 'a: b # c'" in after
+    kept = [line for line in before.splitlines() if not line.startswith("vault_jwt_secret:")]
+    assert [line for line in after if not line.startswith(("vault_jwt_secret:", "vault_added:"))] == kept
+
+
+def test_refuses_a_file_that_is_not_encrypted(tmp_path):
+    plain = tmp_path / "plain.yml"
+    plain.write_text("vault_jwt_secret: old\n")
+    result = update(tmp_path, plain, {"vault_jwt_secret": "new"})
+    assert result.returncode != 0
+    assert "is not vault-encrypted" in result.stdout
+    assert plain.read_text() == "vault_jwt_secret: old\n"
+
+
+def test_refuses_to_rewrite_a_multi_line_value_and_writes_nothing(tmp_path, vault_copy):
+    source = tmp_path / "multi.yml"
+    source.write_text("vault_deploy_key: |\n  line one\n  line two\nvault_other: kept\n")
+    encrypted = ansible(
+        "ansible-vault", "encrypt", "--encrypt-vault-id", "sandbox", "--output", str(vault_copy), str(source),
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert encrypted.returncode == 0, encrypted.stderr
+    ciphertext = vault_copy.read_text()
+    result = update(tmp_path, vault_copy, {"vault_deploy_key": "new"})
+    assert result.returncode != 0
+    assert "nothing was written" in result.stdout
+    assert vault_copy.read_text() == ciphertext
