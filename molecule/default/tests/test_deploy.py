@@ -103,8 +103,15 @@ def test_checkout_is_at_the_remote_branch(host):
     assert host.check_output(f"git -C {APP_ROOT} status --porcelain") == ""
 
 
+# Each image is tagged with the last commit that changed its build inputs.
+IMAGE_INPUTS = {
+    "backend": "app docker/backend.Dockerfile",
+    "frontend": "frontend docker/frontend.Dockerfile docker/nginx .dockerignore",
+}
+
+
 def test_containers_are_healthy_and_run_as_the_app_uid(host):
-    for service in ("backend", "frontend"):
+    for service, inputs in IMAGE_INPUTS.items():
         container = host.check_output(
             f"docker compose --project-directory {APP_ROOT} -f {APP_ROOT}/docker-compose.prod.yml "
             f"--env-file {APP_ROOT}/.env.prod ps -q {service}"
@@ -113,7 +120,8 @@ def test_containers_are_healthy_and_run_as_the_app_uid(host):
         assert state["Health"]["Status"] == "healthy"
         assert host.check_output(f"docker exec {container} id -u") == str(APP_UID)
         image = host.check_output(f"docker inspect -f '{{{{.Config.Image}}}}' {container}")
-        assert image == f"delta-strangle-{service}:{deployed_sha(host)}"
+        tag = host.check_output(f"git -C {APP_ROOT} log -1 --format=%H HEAD -- {inputs}")
+        assert image == f"delta-strangle-{service}:{tag}"
 
 
 def test_only_the_frontend_port_listens_on_the_host(host):
