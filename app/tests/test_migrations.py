@@ -27,7 +27,7 @@ def test_existing_0001_database_upgrades_to_0002_and_back(tmp_path: Path) -> Non
     settings, conn = database_with_a_user(tmp_path, "0001")
 
     upgrade_to_head(settings)
-    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0004"
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0005"
     assert conn.execute("SELECT count(*) FROM users").fetchone()[0] == 1
     insert = (
         "INSERT INTO strategies (name, underlying, expiry_rule, strike_selection, quantity,"
@@ -112,4 +112,26 @@ def test_0004_adds_sessions_fills_timeline_and_kill_switch(tmp_path: Path) -> No
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
     assert not {"trading_sessions", "trading_fills", "timeline_events", "kill_switch"} & tables
     assert "strategies" in tables
+    conn.close()
+
+
+def test_0005_adds_live_order_columns_and_downgrades(tmp_path: Path) -> None:
+    settings, conn = database_with_a_user(tmp_path, "0004")
+    conn.execute(
+        "INSERT INTO trading_sessions (strategy_id, strategy_name, mode, status, config,"
+        " market_seed, market_start, started_at, updated_at)"
+        " VALUES (1, 'S', 'live', 'running', '{}', 1, 1, 1, 1)"
+    )
+    conn.commit()
+
+    upgrade_to_head(settings)
+    row = conn.execute("SELECT mode, pending_orders, close_request FROM trading_sessions").fetchone()
+    assert tuple(row) == ("live", None, None)
+    fill_columns = {row[1] for row in conn.execute("PRAGMA table_info(trading_fills)")}
+    assert "exchange_order_id" in fill_columns
+
+    command.downgrade(alembic_config(settings), "0004")
+    session_columns = {row[1] for row in conn.execute("PRAGMA table_info(trading_sessions)")}
+    assert not {"pending_orders", "close_request"} & session_columns
+    assert conn.execute("SELECT count(*) FROM trading_sessions").fetchone()[0] == 1
     conn.close()

@@ -38,6 +38,11 @@ class Settings(BaseSettings):
     DELTA_BASE_URL: str = "https://api.india.delta.exchange"
     DELTA_TIMEOUT_SECONDS: float = 5.0
     DELTA_MAX_ATTEMPTS: int = 4
+    # Live sessions trade real money: refused unless this is on and the API key is set.
+    LIVE_TRADING_ENABLED: bool = False
+    # Delta's dead-man switch: cancels the account's option orders when not renewed in time.
+    DELTA_HEARTBEAT_ID: str = "delta-strangle-control-plane"
+    DELTA_HEARTBEAT_TTL_SECONDS: float = 30.0
     ALLOWED_ORIGINS: str = "http://localhost:3000"
     JWT_SECRET: str = "dev-only-jwt-secret-not-for-production"
     JWT_EXPIRE_MINUTES: int = 720
@@ -69,7 +74,10 @@ class Settings(BaseSettings):
         return value
 
     @field_validator(
-        "ENGINE_TICK_SECONDS", "KILL_SWITCH_DAILY_LOSS_LIMIT", "WS_UPDATE_INTERVAL_SECONDS"
+        "ENGINE_TICK_SECONDS",
+        "KILL_SWITCH_DAILY_LOSS_LIMIT",
+        "WS_UPDATE_INTERVAL_SECONDS",
+        "DELTA_HEARTBEAT_TTL_SECONDS",
     )
     @classmethod
     def _positive_number(cls, value: float) -> float:
@@ -85,6 +93,24 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
+    def _heartbeat_outlives_a_tick(self) -> Settings:
+        # Renewed once a tick: a TTL under two ticks would let the switch fire on a slow tick.
+        if self.DELTA_HEARTBEAT_TTL_SECONDS < 2 * self.ENGINE_TICK_SECONDS:
+            raise ConfigurationError(
+                "DELTA_HEARTBEAT_TTL_SECONDS must be at least twice ENGINE_TICK_SECONDS"
+            )
+        return self
+
+    @property
+    def live_trading_refusal(self) -> str | None:
+        """Why a live session cannot start here, or None when it can."""
+        if not self.LIVE_TRADING_ENABLED:
+            return "live trading is off on this deployment (LIVE_TRADING_ENABLED=false)"
+        if is_placeholder(self.DELTA_API_KEY) or is_placeholder(self.DELTA_API_SECRET):
+            return "live trading needs DELTA_API_KEY and DELTA_API_SECRET"
+        return None
+
+    @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:
         if self.APP_ENV == "production":
             for name in SECRETS_REQUIRED_IN_PRODUCTION:
@@ -94,6 +120,10 @@ class Settings(BaseSettings):
                     raise ConfigurationError(
                         f"{name} is missing or a placeholder; set a real secret for production"
                     )
+            if self.LIVE_TRADING_ENABLED and self.live_trading_refusal:
+                raise ConfigurationError(
+                    "LIVE_TRADING_ENABLED=true: DELTA_API_KEY and DELTA_API_SECRET must be real"
+                )
         return self
 
     @cached_property

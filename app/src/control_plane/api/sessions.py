@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import Callable
 from typing import Annotated, Literal, TypeVar
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 from pydantic import BaseModel, Field
 
 from control_plane.api.deps import AdminUser, CurrentUser, RowId, SessionDep, SettingsDep
@@ -33,8 +34,15 @@ T = TypeVar("T")
 
 
 class StartSession(BaseModel):
-    mode: Literal["paper"] = "paper"
+    """`live` trades on Delta Exchange and needs LIVE_TRADING_ENABLED and the API key."""
+
+    mode: Literal["paper", "live"] = "paper"
     enter_now: bool = False
+
+
+# How long stop or panic of a live session waits for the engine to buy the position back
+# before answering 202 with the session still closing.
+LIVE_CLOSE_WAIT_SECONDS = 10.0
 
 
 class TripRequest(BaseModel):
@@ -100,6 +108,9 @@ async def create_session(
     session: SessionDep,
 ) -> SessionOut:
     config = config_of(await existing_strategy(session, strategy_id))
+    refusal = settings.live_trading_refusal if body.mode == "live" else None
+    if refusal is not None:
+        raise HTTPException(status.HTTP_409_CONFLICT, refusal)
 
     def start(conn: sqlite3.Connection) -> SessionOut:
         try:
@@ -123,35 +134,66 @@ async def create_session(
 SessionAction = Literal["pause", "resume", "stop", "panic"]
 
 
-def _apply(executor: SessionExecutor, session_id: int, action: SessionAction, by: str) -> None:
+def _apply(executor: SessionExecutor, session_id: int, action: SessionAction, by: str) -> bool:
+    """Returns False when a live session was only asked to close (the engine does it)."""
     now = utc_now()
     if action == "pause":
         executor.change_status(session_id, now, "paused", f"paused by {by}")
     elif action == "resume":
         executor.change_status(session_id, now, "running", f"resumed by {by}")
     elif action == "stop":
-        executor.end(session_id, now, "stopped", f"stopped by {by}")
+        return executor.end(session_id, now, "stopped", f"stopped by {by}")
     else:
-        executor.end(session_id, now, "panic_closed", f"panic by {by}")
+        return executor.end(session_id, now, "panic_closed", f"panic by {by}")
+    return True
 
 
-@router.post("/api/sessions/{session_id}/{action}", responses=error_responses(401, 403, 404, 409))
+@router.post(
+    "/api/sessions/{session_id}/{action}",
+    responses={
+        202: {
+            "model": SessionOut,
+            "description": "A live session's stop or panic is under way: the engine is still"
+            " buying the position back on Delta; the session ends when it has.",
+        },
+        **error_responses(401, 403, 404, 409),
+    },
+)
 async def control_session(
-    session_id: RowId, action: SessionAction, admin: AdminUser, settings: SettingsDep
+    session_id: RowId,
+    action: SessionAction,
+    admin: AdminUser,
+    settings: SettingsDep,
+    request: Request,
+    response: Response,
 ) -> SessionOut:
     """pause (no new entries), resume, stop (close at market, end), panic (close at market
-    now, end as panic_closed)."""
+    now, end as panic_closed). A live session's close is done by the engine on Delta; the
+    answer waits a few seconds for it, then is 202 if it is still under way."""
 
-    def run(conn: sqlite3.Connection) -> SessionOut:
+    def run(conn: sqlite3.Connection) -> tuple[bool, SessionOut]:
         try:
-            _apply(SessionExecutor(conn), session_id, action, admin.username)
+            done = _apply(SessionExecutor(conn), session_id, action, admin.username)
         except SessionNotFound:
             raise _not_found(session_id) from None
         except ImpossibleTransition as exc:
             raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
-        return _session_or_404(conn, session_id)
+        return done, _session_or_404(conn, session_id)
 
-    return await _in_db(settings, run)
+    done, session = await _in_db(settings, run)
+    if done:
+        return session
+    runner = request.app.state.session_runner
+    if runner.holds_lock:
+        runner.wake()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + LIVE_CLOSE_WAIT_SECONDS
+        while session.status in store.LIVE_STATUSES and loop.time() < deadline:
+            await asyncio.sleep(0.2)
+            session = await _in_db(settings, lambda c: _session_or_404(c, session_id))
+    if session.status in store.LIVE_STATUSES:
+        response.status_code = status.HTTP_202_ACCEPTED
+    return session
 
 
 def _kill_switch(conn: sqlite3.Connection, limit: float) -> KillSwitchOut:
@@ -166,15 +208,19 @@ async def get_kill_switch(_user: CurrentUser, settings: SettingsDep) -> KillSwit
 
 @router.post("/api/kill-switch/trip", responses=error_responses(401, 403))
 async def trip_kill_switch(
-    body: TripRequest, admin: AdminUser, settings: SettingsDep
+    body: TripRequest, admin: AdminUser, settings: SettingsDep, request: Request
 ) -> KillSwitchOut:
+    """Panic-closes every session; live positions are bought back on Delta by the engine,
+    which this wakes."""
     limit = settings.KILL_SWITCH_DAILY_LOSS_LIMIT
 
     def run(conn: sqlite3.Connection) -> KillSwitchOut:
         trip(SessionExecutor(conn), utc_now(), f"{body.reason} (by {admin.username})")
         return _kill_switch(conn, limit)
 
-    return await _in_db(settings, run)
+    tripped = await _in_db(settings, run)
+    request.app.state.session_runner.wake()
+    return tripped
 
 
 @router.post("/api/kill-switch/rearm", responses=error_responses(401, 403))

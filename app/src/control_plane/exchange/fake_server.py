@@ -4,6 +4,8 @@ It checks `api-key`, the 5 s `timestamp` window and the HMAC `signature` the way
 documents them, keeps orders, positions, a wallet and heartbeats, refuses a reused
 `client_order_id`, and can be told to answer the next requests with a 429 (with
 `X-RATE-LIMIT-RESET`), a 5xx, or a stall after the request was carried out (a lost answer).
+Market orders fill whole at the best bid or ask, with a commission on Delta's option schedule;
+`reprice` moves the listed prices along its simulated market.
 
     python -m control_plane.exchange.fake_server --port 8900   # key/secret from DELTA_API_*
 """
@@ -33,6 +35,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from control_plane.exchange.signing import SIGNATURE_WINDOW_SECONDS, signature
+from control_plane.trading.fills import ExecutionCosts
 from control_plane.trading.market import SimulatedMarket
 
 
@@ -88,12 +91,14 @@ class FakeDelta:
             self._list_chain(self.market, expiry, at)
 
     def _list_chain(self, market: SimulatedMarket, expiry: datetime, at: datetime) -> None:
+        """List (or re-price, keeping product ids) the chain and the perpetual as of `at`."""
         chain = market.chain(expiry, at, strikes_each_side=10)
         settlement = expiry.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        ids = {ticker["symbol"]: ticker["product_id"] for ticker in self.tickers.values()}
         for quote in chain.quotes:
             prefix = "C" if quote.option_type == "call" else "P"
             symbol = f"{prefix}-{market.underlying}-{int(quote.strike)}-{expiry:%d%m%y}"
-            product_id = next(self._ids)
+            product_id = ids.get(symbol) or next(self._ids)
             contract_type = f"{quote.option_type}_options"
             self.products[product_id] = {
                 "id": product_id,
@@ -125,6 +130,28 @@ class FakeDelta:
                     "vega": _num(quote.greeks.vega),
                 },
             }
+        perpetual = f"{market.underlying}USD"
+        self.tickers[perpetual] = {
+            "symbol": perpetual,
+            "product_id": ids.get(perpetual) or next(self._ids),
+            "contract_type": "perpetual_futures",
+            "underlying_asset_symbol": market.underlying,
+            "spot_price": _num(chain.spot),
+            "mark_price": _num(chain.spot),
+        }
+
+    def reprice(self, at: datetime) -> None:
+        """Move the listed prices to the simulated market's at `at` (a test control)."""
+        if self.market is None or self.expiry is None:
+            raise ValueError("the fake lists no market")
+        with self._lock:
+            self._list_chain(self.market, self.expiry, at)
+
+    def delist_options(self) -> None:
+        """Drop every option from the listing, as Delta does once they expire."""
+        with self._lock:
+            for symbol in [s for s, t in self.tickers.items() if t.get("strike_price")]:
+                del self.tickers[symbol]
 
     # Test controls.
 
@@ -218,7 +245,10 @@ class FakeDelta:
             if underlyings and ticker["underlying_asset_symbol"] not in underlyings.split(","):
                 continue
             if expiry:
-                settles = datetime.fromisoformat(ticker["settlement_time"].replace("Z", "+00:00"))
+                settlement = ticker.get("settlement_time")
+                if settlement is None:
+                    continue
+                settles = datetime.fromisoformat(settlement.replace("Z", "+00:00"))
                 if settles.strftime("%d-%m-%Y") != expiry:
                     continue
             chosen.append(ticker)
@@ -282,8 +312,21 @@ class FakeDelta:
         side = document.get("side")
         if product is None or not isinstance(size, int) or size < 1 or side not in ("buy", "sell"):
             return _error(400, "invalid_order")
-        ticker = self.tickers[product["symbol"]]
-        price = float(document.get("limit_price") or ticker["mark_price"])
+        ticker = self.tickers.get(product["symbol"])
+        if ticker is None:
+            return _error(400, "product_expired")
+        held = self.positions.get(product["id"], 0)
+        if document.get("reduce_only") and not (
+            (side == "buy" and held <= -size) or (side == "sell" and held >= size)
+        ):
+            return _error(400, "reduce_only_violated")
+        # A market order takes the other side's best price; a limit order fills at its limit.
+        touch = ticker["quotes"]["best_bid" if side == "sell" else "best_ask"]
+        price = float(document.get("limit_price") or touch)
+        contract_value = float(product["contract_value"])
+        commission = ExecutionCosts(slippage_pct=0).fee(
+            float(ticker["spot_price"]), price, contract_value, size
+        )
         order_id = next(self._ids)
         order = {
             "id": order_id,
@@ -297,12 +340,13 @@ class FakeDelta:
             "order_type": document.get("order_type", "limit_order"),
             "limit_price": document.get("limit_price"),
             "average_fill_price": _num(price),
+            "paid_commission": _num(commission),
         }
         self.orders[order_id] = order
         signed_size = size if side == "buy" else -size
         self.positions[product["id"]] = self.positions.get(product["id"], 0) + signed_size
-        premium = price * float(product["contract_value"]) * size
-        self.wallet_usd += premium if side == "sell" else -premium
+        premium = price * contract_value * size
+        self.wallet_usd += (premium if side == "sell" else -premium) - commission
         return _ok(order)
 
 

@@ -118,6 +118,12 @@ class Order:
     state: str
     limit_price: float | None
     average_fill_price: float | None
+    paid_commission: float | None = None
+
+    @property
+    def filled(self) -> bool:
+        """Completely filled: no size left and a price to record."""
+        return self.unfilled_size == 0 and self.average_fill_price is not None
 
     @classmethod
     def from_api(cls, raw: dict[str, Any]) -> Order:
@@ -132,6 +138,7 @@ class Order:
             state=raw.get("state", ""),
             limit_price=_float(raw.get("limit_price")),
             average_fill_price=_float(raw.get("average_fill_price")),
+            paid_commission=_float(raw.get("paid_commission")),
         )
 
 

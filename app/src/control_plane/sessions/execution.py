@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from control_plane.correlation import correlation_id_var, new_correlation_id
 from control_plane.sessions import store
+from control_plane.sessions.live_orders import CloseRequest
 from control_plane.sessions.times import from_us, iso_z, to_us
 from control_plane.trading.fills import ExecutionCosts
 from control_plane.trading.market import SimulatedMarket
@@ -181,7 +182,11 @@ class SessionExecutor:
         with store.write_transaction(self.conn):
             row = self._load(session_id)
             # A tick whose clock was read just before the session started has nothing to do.
-            if row["status"] not in store.LIVE_STATUSES or to_us(now) < row["market_start"]:
+            if (
+                row["status"] not in store.LIVE_STATUSES
+                or row["mode"] != "paper"  # live sessions trade on Delta (sessions.live)
+                or to_us(now) < row["market_start"]
+            ):
                 return
             try:
                 session = restore(row, self.markets)
@@ -217,91 +222,40 @@ class SessionExecutor:
             "marks": store.dumps({"call": marks.call_mid, "put": marks.put_mid}),
         }
 
-    def _fill(
-        self,
-        row: sqlite3.Row,
-        now: datetime,
-        order: str,
-        leg: Any,
-        side: str,
-        price: float,
-        contracts: int,
-        fee: float,
-    ) -> dict[str, Any]:
-        return store.insert_fill(
-            self.conn,
-            session_id=row["id"],
-            strategy_id=row["strategy_id"],
-            client_order_id=f"paper-s{row['id']}-{order}-{leg.option_type}",
-            leg=leg.option_type,
-            side=side,
-            strike=leg.strike,
-            price=price,
-            contracts=contracts,
-            fee=fee,
-            time=to_us(now),
+    def _paper_fills(
+        self, row: sqlite3.Row, order: str, spot: float, position: OpenPosition, prices: Any
+    ) -> tuple[LegFill, LegFill]:
+        sequence = store.count_fills(self.conn, row["id"]) // 4 + 1
+        return tuple(  # type: ignore[return-value]
+            LegFill(
+                client_order_id=f"paper-s{row['id']}-{order}{sequence}-{option_type}",
+                fee=0.0
+                if price is None
+                else self.costs.fee(spot, price, position.contract_size, position.contracts),
+            )
+            for option_type, price in zip(("call", "put"), prices, strict=True)
         )
 
     def _opened(
         self, row: sqlite3.Row, now: datetime, market: SimulatedMarket, position: OpenPosition
     ) -> dict[str, Any]:
-        sequence = store.count_fills(self.conn, row["id"]) // 4 + 1
-        spot = market.spot_at(now)
-        for leg in (position.call, position.put):
-            fee = self.costs.fee(spot, leg.entry_price, position.contract_size, position.contracts)
-            self._fill(
-                row, now, f"open{sequence}", leg, "sell", leg.entry_price, position.contracts, fee
-            )
-        record_event(
-            self.conn,
-            now,
-            "position_opened",
-            f"sold {position.contracts} x {position.call.strike:g} call and"
-            f" {position.put.strike:g} put expiring {iso_z(position.expiry)}"
-            f" for {position.premium_collected:.2f} USD",
-            row,
-            details=position_details(position),
-            fees=position.entry_fees,
-        )
-        return {"fees": row["fees"] + position.entry_fees}
+        prices = (position.call.entry_price, position.put.entry_price)
+        fills = self._paper_fills(row, "open", market.spot_at(now), position, prices)
+        return record_open(self.conn, row, now, position, fills)
 
     def _closed(
         self, row: sqlite3.Row, now: datetime, market: SimulatedMarket, closed: ClosedPosition
     ) -> dict[str, Any]:
         position = closed.position
-        sequence = store.count_fills(self.conn, row["id"]) // 4 + 1
         spot = market.spot_at(min(now, position.expiry))
-        for leg, price in (
-            (position.call, closed.call_exit_price),
-            (position.put, closed.put_exit_price),
-        ):
-            fee = (
-                0.0
-                if closed.reason == "expiry"
-                else self.costs.fee(spot, price, position.contract_size, position.contracts)
-            )
-            self._fill(row, now, f"close{sequence}", leg, "buy", price, position.contracts, fee)
-        record_event(
-            self.conn,
-            now,
-            "position_closed",
-            f"closed on {closed.reason}: net {closed.net_pnl:.2f} USD",
-            row,
-            details={
-                **position_details(position),
-                "reason": closed.reason,
-                "call_exit_price": closed.call_exit_price,
-                "put_exit_price": closed.put_exit_price,
-                "gross_pnl": closed.gross_pnl,
-            },
-            pnl=closed.net_pnl,
-            fees=closed.fees,
+        # Settlement at expiry is not a trade: no fee.
+        prices = (
+            (None, None)
+            if closed.reason == "expiry"
+            else (closed.call_exit_price, closed.put_exit_price)
         )
-        return {
-            "realised_pnl": row["realised_pnl"] + closed.net_pnl,
-            "fees": row["fees"] + closed.exit_fees,
-            "trade_count": row["trade_count"] + 1,
-        }
+        fills = self._paper_fills(row, "close", spot, position, prices)
+        return record_close(self.conn, row, now, closed, fills)
 
     def change_status(self, session_id: int, now: datetime, target: str, reason: str) -> None:
         """pause (running -> paused) and resume (paused -> running)."""
@@ -323,13 +277,19 @@ class SessionExecutor:
         status: str,
         reason: str,
         close_reason: CloseReason | None = None,
-    ) -> None:
-        """stop or panic: close any open position at market now, then end the session."""
+    ) -> bool:
+        """stop or panic: close any open position at market now, then end the session. A live
+        session holding a position is only asked to close (the engine buys it back on Delta);
+        returns whether the session has ended."""
         with store.write_transaction(self.conn):
             row = self._load(session_id)
             if row["status"] not in store.LIVE_STATUSES:
                 raise ImpossibleTransition(f"session {session_id} is {row['status']}")
-            self._end_live(row, now, status, reason, close_reason or END_STATUSES[status])
+            close = close_reason or END_STATUSES[status]
+            if row["mode"] == "live":
+                return request_live_close(self.conn, row, now, CloseRequest(status, reason, close))  # type: ignore[arg-type]
+            self._end_live(row, now, status, reason, close)
+            return True
 
     def _end_live(
         self, row: sqlite3.Row, now: datetime, status: str, reason: str, close: CloseReason
@@ -347,24 +307,7 @@ class SessionExecutor:
             changes["engine_state"] = store.dumps(
                 state_to_json(EngineState(None, session.state.last_entry_session))
             )
-        changes.update(
-            status=status,
-            status_reason=reason,
-            ended_at=to_us(now),
-            updated_at=to_us(now),
-            unrealised_pnl=0.0,
-            marks=None,
-        )
-        store.update_session(self.conn, row["id"], **changes)
-        event = "session_stopped" if status == "stopped" else "session_panic_closed"
-        record_event(
-            self.conn,
-            now,
-            event,
-            f"session {status.replace('_', ' ')}: {reason}",
-            row,
-            details={"reason": reason},
-        )
+        finish_session(self.conn, row, now, status, reason, changes)
         if session is not None:
             config = session.config
             self.markets.forget(config.underlying, row["market_seed"], row["market_start"])
@@ -374,7 +317,11 @@ class SessionExecutor:
         ended = 0
         with store.write_transaction(self.conn):
             for row in store.live_sessions(self.conn):
-                self._end_live(row, now, "panic_closed", reason, "kill_switch")
+                if row["mode"] == "live":
+                    request = CloseRequest("panic_closed", reason, "kill_switch")
+                    request_live_close(self.conn, row, now, request)
+                else:
+                    self._end_live(row, now, "panic_closed", reason, "kill_switch")
                 ended += 1
         return ended
 
@@ -394,3 +341,159 @@ def position_details(position: OpenPosition) -> dict[str, Any]:
 
 def _differs(row: sqlite3.Row, changes: dict[str, Any]) -> bool:
     return any(row[name] != value for name, value in changes.items())
+
+
+@dataclass(frozen=True, slots=True)
+class LegFill:
+    """How one leg's fill is recorded: its order's ids and the fee it paid."""
+
+    client_order_id: str
+    fee: float
+    exchange_order_id: int | None = None
+
+
+def _insert_fill(
+    conn: sqlite3.Connection,
+    row: sqlite3.Row,
+    now: datetime,
+    leg: Any,
+    side: str,
+    price: float,
+    contracts: int,
+    fill: LegFill,
+) -> None:
+    store.insert_fill(
+        conn,
+        session_id=row["id"],
+        strategy_id=row["strategy_id"],
+        client_order_id=fill.client_order_id,
+        exchange_order_id=fill.exchange_order_id,
+        leg=leg.option_type,
+        side=side,
+        strike=leg.strike,
+        price=price,
+        contracts=contracts,
+        fee=fill.fee,
+        time=to_us(now),
+    )
+
+
+def record_open(
+    conn: sqlite3.Connection,
+    row: sqlite3.Row,
+    now: datetime,
+    position: OpenPosition,
+    fills: tuple[LegFill, LegFill],
+) -> dict[str, Any]:
+    """The two sell fills and the `position_opened` event; returns the session's changes."""
+    for leg, fill in zip((position.call, position.put), fills, strict=True):
+        _insert_fill(conn, row, now, leg, "sell", leg.entry_price, position.contracts, fill)
+    record_event(
+        conn,
+        now,
+        "position_opened",
+        f"sold {position.contracts} x {position.call.strike:g} call and"
+        f" {position.put.strike:g} put expiring {iso_z(position.expiry)}"
+        f" for {position.premium_collected:.2f} USD",
+        row,
+        details=position_details(position),
+        fees=position.entry_fees,
+    )
+    return {"fees": row["fees"] + position.entry_fees}
+
+
+def record_close(
+    conn: sqlite3.Connection,
+    row: sqlite3.Row,
+    now: datetime,
+    closed: ClosedPosition,
+    fills: tuple[LegFill, LegFill],
+) -> dict[str, Any]:
+    """The two buy fills and the `position_closed` event; returns the session's changes."""
+    position = closed.position
+    prices = (closed.call_exit_price, closed.put_exit_price)
+    for leg, price, fill in zip((position.call, position.put), prices, fills, strict=True):
+        _insert_fill(conn, row, now, leg, "buy", price, position.contracts, fill)
+    record_event(
+        conn,
+        now,
+        "position_closed",
+        f"closed on {closed.reason}: net {closed.net_pnl:.2f} USD",
+        row,
+        details={
+            **position_details(position),
+            "reason": closed.reason,
+            "call_exit_price": closed.call_exit_price,
+            "put_exit_price": closed.put_exit_price,
+            "gross_pnl": closed.gross_pnl,
+        },
+        pnl=closed.net_pnl,
+        fees=closed.fees,
+    )
+    return {
+        "realised_pnl": row["realised_pnl"] + closed.net_pnl,
+        "fees": row["fees"] + closed.exit_fees,
+        "trade_count": row["trade_count"] + 1,
+        "unrealised_pnl": 0.0,
+        "marks": None,
+    }
+
+
+def finish_session(
+    conn: sqlite3.Connection,
+    row: sqlite3.Row,
+    now: datetime,
+    status: str,
+    reason: str,
+    changes: dict[str, Any] | None = None,
+) -> None:
+    """End a flat session as stopped or panic_closed, with `changes` written alongside."""
+    store.update_session(
+        conn,
+        row["id"],
+        **{
+            **(changes or {}),
+            "status": status,
+            "status_reason": reason,
+            "ended_at": to_us(now),
+            "updated_at": to_us(now),
+            "unrealised_pnl": 0.0,
+            "marks": None,
+        },
+    )
+    event = "session_stopped" if status == "stopped" else "session_panic_closed"
+    record_event(
+        conn,
+        now,
+        event,
+        f"session {status.replace('_', ' ')}: {reason}",
+        row,
+        details={"reason": reason},
+    )
+
+
+def request_live_close(
+    conn: sqlite3.Connection, row: sqlite3.Row, now: datetime, request: CloseRequest
+) -> bool:
+    """A live session that is flat ends at once; one with a position or orders in flight is
+    marked for the engine to close on Delta (a later panic overrides an earlier stop)."""
+    state = orjson.loads(row["engine_state"] or "{}")
+    if not state.get("position") and not row["pending_orders"]:
+        finish_session(conn, row, now, request.status, request.reason)
+        return True
+    store.update_session(
+        conn,
+        row["id"],
+        close_request=request.to_json(),
+        status_reason=f"{request.reason}; closing the position on Delta",
+        updated_at=to_us(now),
+    )
+    record_event(
+        conn,
+        now,
+        "close_requested",
+        f"close requested ({request.status.replace('_', ' ')}): {request.reason}",
+        row,
+        details={"reason": request.reason, "status": request.status},
+    )
+    return False

@@ -4,6 +4,9 @@ ENGINE_TICK_SECONDS over running and paused sessions, then checking the kill swi
 A process that does not get the lock serves HTTP only and retries the lock on a timer, so a
 redeploy's overlap never trades twice. On taking the lock, sessions found live are resumed
 when their stored state can be restored, else marked `interrupted` with the reason.
+
+Paper sessions step in a worker thread; live ones then step on Delta (`sessions.live`). An
+operator's stop or panic of a live session wakes the loop rather than waiting for the tick.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from control_plane.db.database_lock import DatabaseLock
 from control_plane.sessions import store
 from control_plane.sessions.execution import MarketCache, SessionExecutor, record_event, restore
 from control_plane.sessions.kill_switch import check_daily_loss
+from control_plane.sessions.live import LiveTrader, decode
 from control_plane.sessions.times import utc_now
 from control_plane.settings import Settings
 from control_plane.trading.state_codec import UnreadableState
@@ -42,11 +46,18 @@ class SessionRunner:
         self.lock = DatabaseLock.for_database(settings.database_path, "engine")
         self.lock_retry_seconds = lock_retry_seconds
         self.markets = MarketCache()
+        self.live = LiveTrader(settings)
         self._task: asyncio.Task[None] | None = None
+        self._wake: asyncio.Event | None = None
 
     @property
     def holds_lock(self) -> bool:
         return self.lock.held
+
+    def wake(self) -> None:
+        """Run the next tick now (from the event loop the runner runs on)."""
+        if self._wake is not None:
+            self._wake.set()
 
     async def start(self) -> None:
         if not self.settings.ENGINE_ENABLED:
@@ -65,6 +76,7 @@ class SessionRunner:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        await self.live.aclose()
         self.lock.release()
 
     async def _run(self) -> None:
@@ -74,14 +86,18 @@ class SessionRunner:
             await asyncio.sleep(self.lock_retry_seconds)
         logger.info("this process runs the trading engine", extra={"event": "engine_owner"})
         await asyncio.to_thread(self.recover, self.clock())
+        self._wake = asyncio.Event()
         while True:
+            self._wake.clear()
             try:
                 await asyncio.to_thread(self.tick, self.clock())
+                await self.live.tick(self.clock())
             except Exception:
                 # A busy database or one bad session must not stop the engine; the next tick
                 # retries.
                 logger.exception("engine tick failed", extra={"event": "engine_tick_failed"})
-            await asyncio.sleep(self.settings.ENGINE_TICK_SECONDS)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.settings.ENGINE_TICK_SECONDS)
 
     def recover(self, now: datetime) -> None:
         store.with_connection(self.settings.database_path, lambda conn: self._recover(conn, now))
@@ -97,7 +113,10 @@ class SessionRunner:
         with new_correlation_id("engine-recover"), store.write_transaction(executor.conn):
             for row in store.live_sessions(executor.conn):
                 try:
-                    restore(row, self.markets)
+                    if row["mode"] == "live":
+                        decode(row)  # its market is Delta's; orders in flight are looked up
+                    else:
+                        restore(row, self.markets)
                 except UnreadableState as exc:
                     executor.interrupt(row, now, f"not resumed after a restart: {exc}")
                     continue
