@@ -96,9 +96,7 @@ def test_signed_query_and_body_are_accepted_and_state_is_kept(
             # The premium less the commission, which is charged on Delta's option schedule.
             assert order.paid_commission is not None and order.paid_commission > 0
             (usd,) = await delta.wallet_balances()
-            assert usd.balance == pytest.approx(
-                10_000 + 150.5 * 0.001 * 2 - order.paid_commission
-            )
+            assert usd.balance == pytest.approx(10_000 + 150.5 * 0.001 * 2 - order.paid_commission)
             assert (await delta.order_by_client_id("cp-1-call-open")).id == order.id
             assert await delta.order_by_client_id("never-used") is None
             cancelled = await delta.cancel_order(order.id, product.id)

@@ -162,7 +162,7 @@ def test_entry_and_exit_time_trade_on_delta_at_its_prices(
     marks = json.loads(row["marks"])
     call_symbol = fake.orders[min(fake.orders)]["product_symbol"]
     assert marks["call"] == pytest.approx(
-        (float(fake.tickers[call_symbol]["quotes"]["best_bid"]) / 0.99)
+        float(fake.tickers[call_symbol]["quotes"]["best_bid"]) / 0.99
     )
     assert len(fake.orders) == 2  # managed, not traded again in the same window
 

@@ -125,7 +125,9 @@ def test_0005_adds_live_order_columns_and_downgrades(tmp_path: Path) -> None:
     conn.commit()
 
     upgrade_to_head(settings)
-    row = conn.execute("SELECT mode, pending_orders, close_request FROM trading_sessions").fetchone()
+    row = conn.execute(
+        "SELECT mode, pending_orders, close_request FROM trading_sessions"
+    ).fetchone()
     assert tuple(row) == ("live", None, None)
     fill_columns = {row[1] for row in conn.execute("PRAGMA table_info(trading_fills)")}
     assert "exchange_order_id" in fill_columns

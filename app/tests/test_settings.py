@@ -62,3 +62,23 @@ def test_non_sqlite_url_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", "postgresql://x/y")
     with pytest.raises(ConfigurationError, match="DATABASE_URL"):
         load_settings()
+
+
+def test_production_refuses_live_trading_without_delta_credentials(
+    production_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LIVE_TRADING_ENABLED", "true")
+    monkeypatch.setenv("DELTA_API_KEY", "changeme")
+    with pytest.raises(ConfigurationError, match="DELTA_API_KEY and DELTA_API_SECRET"):
+        load_settings()
+    monkeypatch.setenv("DELTA_API_KEY", "dk-1b2c3d")
+    monkeypatch.setenv("DELTA_API_SECRET", "ds-4e5f6a")
+    assert load_settings().live_trading_refusal is None
+
+
+def test_heartbeat_ttl_must_outlive_two_ticks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ENGINE_TICK_SECONDS", "20")
+    with pytest.raises(ConfigurationError, match="at least twice ENGINE_TICK_SECONDS"):
+        load_settings()
+    monkeypatch.setenv("DELTA_HEARTBEAT_TTL_SECONDS", "40")
+    assert load_settings().DELTA_HEARTBEAT_TTL_SECONDS == 40
