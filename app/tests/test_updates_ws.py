@@ -53,10 +53,15 @@ def test_snapshot_then_pushes(tmp_path: Path) -> None:
                 "contracts",
                 "fee",
             }
-            client.post("/api/kill-switch/trip", json={"reason": "ws"}, headers=headers)
+            # The day's PnL follows the open position's marks without a trip or re-arm.
             while (message := ws.receive_json())["type"] != "kill_switch":
                 pass
-            assert message["kill_switch"]["tripped"] is True
+            assert message["kill_switch"]["tripped"] is False
+            assert message["kill_switch"]["day_pnl"] < 0  # entry fees and slippage so far
+            client.post("/api/kill-switch/trip", json={"reason": "ws"}, headers=headers)
+            while not (message := ws.receive_json()).get("kill_switch", {}).get("tripped"):
+                pass
+            assert message["type"] == "kill_switch"
             assert message["kill_switch"]["reason"] == "ws (by admin)"
 
 

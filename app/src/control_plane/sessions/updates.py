@@ -26,7 +26,9 @@ class UpdateFeed:
     daily_loss_limit: float
     _session_watermark: int = 0
     _fill_watermark: int = 0
-    _kill_switch_seen: tuple[int, int] | None = None
+    # Tripped, its last change, and the day's PnL in cents: day_pnl moves with every mark, so
+    # the dashboard's figure would go stale if only trips and re-arms were sent.
+    _kill_switch_seen: tuple[int, int, int] | None = None
     _sent: dict[int, int] = field(default_factory=dict)
 
     def snapshot(self, conn: sqlite3.Connection) -> dict[str, Any]:
@@ -34,13 +36,18 @@ class UpdateFeed:
         self._session_watermark = store.last_session_update(conn)
         self._sent = {row["id"]: row["updated_at"] for row in rows}
         self._fill_watermark = store.last_fill_id(conn)
-        switch = store.kill_switch_row(conn)
-        self._kill_switch_seen = (switch["tripped"], switch["updated_at"])
+        kill_switch = kill_switch_view(conn, utc_now(), self.daily_loss_limit)
+        self._kill_switch_seen = self._kill_switch_key(conn, kill_switch)
         return {
             "type": "snapshot",
             "sessions": [session_view(row) for row in rows],
-            "kill_switch": kill_switch_view(conn, utc_now(), self.daily_loss_limit),
+            "kill_switch": kill_switch,
         }
+
+    @staticmethod
+    def _kill_switch_key(conn: sqlite3.Connection, view: dict[str, Any]) -> tuple[int, int, int]:
+        switch = store.kill_switch_row(conn)
+        return (switch["tripped"], switch["updated_at"], round(view["day_pnl"] * 100))
 
     def changes(self, conn: sqlite3.Connection) -> list[dict[str, Any]]:
         messages: list[dict[str, Any]] = []
@@ -55,13 +62,9 @@ class UpdateFeed:
             messages.append(
                 {"type": "fill", "session_id": row["session_id"], "fill": fill_view(row)}
             )
-        switch = store.kill_switch_row(conn)
-        if (switch["tripped"], switch["updated_at"]) != self._kill_switch_seen:
-            self._kill_switch_seen = (switch["tripped"], switch["updated_at"])
-            messages.append(
-                {
-                    "type": "kill_switch",
-                    "kill_switch": kill_switch_view(conn, utc_now(), self.daily_loss_limit),
-                }
-            )
+        kill_switch = kill_switch_view(conn, utc_now(), self.daily_loss_limit)
+        key = self._kill_switch_key(conn, kill_switch)
+        if key != self._kill_switch_seen:
+            self._kill_switch_seen = key
+            messages.append({"type": "kill_switch", "kill_switch": kill_switch})
         return messages
