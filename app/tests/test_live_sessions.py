@@ -27,29 +27,23 @@ from control_plane.trading.market import SimulatedMarket
 from control_plane.trading.strategy_config import StrategyConfig
 from tests.conftest import login, make_settings
 from tests.sessiontools import create_strategy, db, session_json, strategy_body, wait_for
+from tests.test_exchange_client import EXPIRY, START
+from tests.test_trading_paper_engine import config as paper_engine_config
 
-START = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)
-EXPIRY = expiry_for_rule("nearest_daily", START)  # 12:00 UTC the same day
 HEARTBEAT_ID = "delta-strangle-control-plane"
 
 
 def strategy(**overrides: Any) -> StrategyConfig:
-    values: dict[str, Any] = {
-        "name": "live test",
-        "underlying": "BTC",
-        "expiry_rule": "nearest_daily",
-        "strike_selection": {"kind": "delta", "low": 0.10, "high": 0.15},
-        "quantity": 3,
-        "entry_time": "04:00",
-        "exit_time": "11:00",
-        "timezone": "UTC",
-        "max_loss_pct": 1000,
-        "max_profit_pct": 100,
-        "trailing_stops": [],
-        "active": True,
-    }
-    values.update(overrides)
-    return StrategyConfig.model_validate(values)
+    # Enters from START (04:00 UTC); the daily it trades expires at 12:00 (EXPIRY).
+    return paper_engine_config(
+        **{"name": "live test", "quantity": 3, "entry_time": "04:00", **overrides}
+    )
+
+
+def lose_the_call_answer(fake: FakeDelta) -> None:
+    """The call is placed but its answer never arrives, and the resend meets a 503."""
+    fake.fail_next(1, Fault(stall_seconds=1.5, path="/v2/orders"))
+    fake.fail_next(1, Fault(status=503, path="/v2/orders"))
 
 
 @pytest.fixture
@@ -216,9 +210,7 @@ def test_a_lost_order_answer_is_found_by_client_order_id_after_a_restart(
     settings: Settings, fake: FakeDelta
 ) -> None:
     session_id = start(settings, strategy())
-    # The call is placed but its answer never arrives; the resend meets a 503.
-    fake.fail_next(1, Fault(stall_seconds=1.5, path="/v2/orders"))
-    fake.fail_next(1, Fault(status=503, path="/v2/orders"))
+    lose_the_call_answer(fake)
     ticks(settings, minutes(1))
     row = session_row(settings, session_id)
     pending = json.loads(row["pending_orders"])
@@ -255,8 +247,7 @@ def test_one_leg_left_on_delta_interrupts_the_session_with_its_order(
     settings: Settings, fake: FakeDelta
 ) -> None:
     session_id = start(settings, strategy())
-    fake.fail_next(1, Fault(stall_seconds=1.5, path="/v2/orders"))
-    fake.fail_next(1, Fault(status=503, path="/v2/orders"))
+    lose_the_call_answer(fake)
     ticks(settings, minutes(1))
     put_symbol = json.loads(session_row(settings, session_id)["pending_orders"])["orders"][1][
         "symbol"
