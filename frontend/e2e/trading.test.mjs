@@ -70,11 +70,22 @@ describe('Trading screens in a real browser', { timeout: 300_000 }, () => {
     await shot('09-strategies.png');
   });
 
-  test('starts a paper session with "enter now" and sees its PnL change live', async () => {
+  test('is told by the real API that live trading is off on this deployment', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
     await page.waitForURL('**/dashboard');
     const strategySelect = page.getByLabel('Strategy');
     await strategySelect.locator('option', { hasText: strategyName }).waitFor({ state: 'attached' });
+    await strategySelect.selectOption({ label: `${strategyName} (BTC)` });
+    await page.getByLabel('Mode').selectOption({ label: 'Live on Delta Exchange' });
+    await page.getByRole('checkbox', { name: /real orders on Delta Exchange/ }).check();
+    await page.getByRole('button', { name: 'Start live session' }).click();
+    const refusal = page.getByRole('alert').filter({ hasText: 'Could not start the session' });
+    assert.match((await refusal.textContent()) ?? '', /live trading is off on this deployment \(LIVE_TRADING_ENABLED=false\)/);
+    await page.getByLabel('Mode').selectOption({ label: 'Paper (simulated market)' });
+  });
+
+  test('starts a paper session with "enter now" and sees its PnL change live', async () => {
+    const strategySelect = page.getByLabel('Strategy');
     await strategySelect.selectOption({ label: `${strategyName} (BTC)` });
     await page.getByRole('checkbox', { name: /Enter now/ }).check();
     /** @type {string[]} */

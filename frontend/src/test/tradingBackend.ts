@@ -84,6 +84,8 @@ export function createTradingBackend({ role = 'admin' as 'admin' | 'viewer', tim
     killSwitch: { tripped: false, tripped_at: null, reason: null, daily_loss_limit: 500, day_pnl: -12.5 } as KillSwitch,
     nextStrategyId: 1,
     nextSessionId: 7,
+    // Off by default, as on a deployment without LIVE_TRADING_ENABLED.
+    liveTradingEnabled: false,
   };
 
   const forbidden = (call: RecordedCall) =>
@@ -148,7 +150,12 @@ export function createTradingBackend({ role = 'admin' as 'admin' | 'viewer', tim
         return { status: 409, body: { detail: 'the strategy already has a running session' } };
       }
       const enterNow = (body as { enter_now?: boolean }).enter_now === true;
+      const mode = (body as { mode?: string }).mode ?? 'paper';
+      if (mode === 'live' && !state.liveTradingEnabled) {
+        return { status: 409, body: { detail: 'live trading is off on this deployment (LIVE_TRADING_ENABLED=false)' } };
+      }
       const session = tradingSession({
+        mode,
         id: state.nextSessionId++,
         strategy_id: strategy.id,
         strategy_name: strategy.name,

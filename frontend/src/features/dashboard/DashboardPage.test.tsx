@@ -136,6 +136,44 @@ describe('Dashboard', () => {
     expect(call?.body).toEqual({ mode: 'paper', enter_now: true });
   });
 
+  it('starts a live session only once its real orders are acknowledged', async () => {
+    const user = userEvent.setup();
+    const { backend, addStrategy, state } = createTradingBackend();
+    addStrategy(strategyConfig());
+    state.liveTradingEnabled = true;
+    renderApp(backend, { route: '/dashboard' });
+
+    await screen.findByRole('option', { name: 'BTC daily (BTC)' });
+    await user.selectOptions(screen.getByLabelText('Mode'), 'Live on Delta Exchange');
+    const start = screen.getByRole('button', { name: 'Start live session' });
+    expect(start.hasAttribute('disabled')).toBe(true);
+    await user.click(screen.getByRole('checkbox', { name: /real orders on Delta Exchange/ }));
+    await user.click(start);
+
+    const card = await sessionCard('BTC daily · session 7');
+    expect(within(card).getByText('live')).toBeTruthy();
+    const [call] = backend.callsTo('POST', '/api/strategies/1/sessions');
+    expect(call?.body).toEqual({ mode: 'live', enter_now: false });
+    // The form is back to paper for the next start.
+    expect(screen.getByRole('button', { name: 'Start session' })).toBeTruthy();
+  });
+
+  it('shows why the server refused a live session', async () => {
+    const user = userEvent.setup();
+    const { backend, addStrategy } = createTradingBackend();
+    addStrategy(strategyConfig());
+    renderApp(backend, { route: '/dashboard' });
+
+    await screen.findByRole('option', { name: 'BTC daily (BTC)' });
+    await user.selectOptions(screen.getByLabelText('Mode'), 'Live on Delta Exchange');
+    await user.click(screen.getByRole('checkbox', { name: /real orders on Delta Exchange/ }));
+    await user.click(screen.getByRole('button', { name: 'Start live session' }));
+
+    expect((await screen.findByRole('alert')).textContent).toMatch(
+      /^Could not start the session: live trading is off on this deployment \(LIVE_TRADING_ENABLED=false\)/,
+    );
+  });
+
   it('says why a start was refused', async () => {
     const user = userEvent.setup();
     const { backend, addStrategy, state } = createTradingBackend();

@@ -11,10 +11,12 @@ export function fetchSessions(api: ApiClient, signal?: AbortSignal) {
   return api.request<TradingSession[]>('/sessions', { signal });
 }
 
-export function startSession(api: ApiClient, strategyId: number, enterNow: boolean) {
+export type SessionMode = 'paper' | 'live';
+
+export function startSession(api: ApiClient, strategyId: number, enterNow: boolean, mode: SessionMode = 'paper') {
   return api.request<TradingSession>(`/strategies/${strategyId}/sessions`, {
     method: 'POST',
-    body: { mode: 'paper', enter_now: enterNow },
+    body: { mode, enter_now: enterNow },
   });
 }
 
