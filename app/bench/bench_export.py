@@ -4,6 +4,10 @@ Seeds a real SQLite file with timeline rows (one in ten a closed trade, over 90 
 the app under uvicorn in a subprocess, streams `GET /api/analytics/export?format=csv&preset=all`
 through it and samples the server's VmRSS from /proc while it exports. Prints rows/s and the
 peak RSS increase against the 50 MB target. `--rows 100000` is a quick run.
+
+The peer, measured in the same run on the same file: Python's own `sqlite3` cursor feeding
+`csv.writer` in a process of its own, the floor for any CSV export of these rows (no HTTP,
+no sign-in, no metrics); the ratio says what the API's streaming costs on top of it.
 """
 
 from __future__ import annotations
@@ -111,6 +115,43 @@ class RssSampler:
             self.peak_kib = max(self.peak_kib, rss_kib(self.pid))
 
 
+PEER_SCRIPT = """
+import csv, resource, sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1])
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+started = time.perf_counter()
+rows = 0
+with open("/dev/null", "w", newline="") as sink:
+    writer = csv.writer(sink)
+    for row in conn.execute(
+        "SELECT time, event, session_id, strategy_id, strategy_name, message, details, pnl, fees"
+        " FROM timeline_events ORDER BY time, id"
+    ):
+        writer.writerow(row)
+        rows += 1
+seconds = time.perf_counter() - started
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(rows, seconds, (after - before) / 1024)
+"""
+
+
+def peer_export(workspace: Workspace) -> dict[str, float]:
+    """The same rows through sqlite3 and csv.writer in a fresh process."""
+    output = subprocess.run(
+        [sys.executable, "-c", PEER_SCRIPT, str(workspace.database)],
+        capture_output=True,
+        check=True,
+        text=True,
+    ).stdout.split()
+    rows, seconds, increase_mb = int(output[0]), float(output[1]), float(output[2])
+    return {
+        "rows": rows,
+        "seconds": seconds,
+        "rows_per_second": rows / seconds,
+        "rss_increase_mb": increase_mb,
+    }
+
+
 def start_server(workspace: Workspace, port: int) -> subprocess.Popen[bytes]:
     env = workspace.env(
         ADMIN_PASSWORD=ADMIN_PASSWORD,
@@ -171,6 +212,8 @@ def run(rows: int, root: Path) -> dict[str, Any]:
     finally:
         server.terminate()
         server.wait(timeout=30)
+    say("peer: the same rows through sqlite3 and csv.writer")
+    peer = peer_export(workspace)
     increase_mb = (sampler.peak_kib - baseline_kib) / 1024
     # 3 section headers + 2 column headers + metadata and metrics rows precede the timeline.
     return {
@@ -184,6 +227,8 @@ def run(rows: int, root: Path) -> dict[str, Any]:
         "rss_increase_mb": increase_mb,
         "target_mb": RSS_TARGET_MB,
         "pass": increase_mb < RSS_TARGET_MB,
+        "peer": peer,
+        "speed_vs_peer": (rows / seconds) / peer["rows_per_second"],
     }
 
 
@@ -207,6 +252,12 @@ def main(argv: list[str] | None = None) -> int:
         f"server RSS {result['baseline_rss_mb']:.1f} MB before, peak {result['peak_rss_mb']:.1f}"
         f" MB: +{result['rss_increase_mb']:.1f} MB against a target of +{RSS_TARGET_MB:.0f} MB"
         f" -> {'pass' if result['pass'] else 'MISS'}"
+    )
+    peer = result["peer"]
+    say(
+        f"peer (sqlite3 + csv.writer, no HTTP): {peer['rows']:,} rows in {peer['seconds']:.1f} s,"
+        f" {peer['rows_per_second']:,.0f} rows/s, RSS +{peer['rss_increase_mb']:.1f} MB;"
+        f" the API export runs at {result['speed_vs_peer']:.2f}x the peer's speed"
     )
     say(f"cpus {os.cpu_count()}")
     if args.json:
