@@ -266,12 +266,15 @@ def test_no_entry_while_the_dead_man_switch_cannot_be_armed(
 ) -> None:
     session_id = start(settings, strategy())
     fake.fail_next(2, Fault(status=503, path="/v2/heartbeat"))
-    ticks(settings, minutes(1))
+    trader = LiveTrader(settings)  # one process throughout
+    ticks(settings, minutes(1), trader=trader)
     assert fake.orders == {}
     assert fake.heartbeat_log == []
-    ticks(settings, minutes(2))
+    ticks(settings, minutes(2), trader=trader)
     assert len(fake.orders) == 2
     assert fake.heartbeat_log == [{"heartbeat_id": HEARTBEAT_ID, "ttl": 30_000}]
+    creates = [r for r in fake.received if r.path == "/v2/heartbeat/create"]
+    assert len(creates) == 2  # created again after the failure, in case Delta lost it
     assert session_row(settings, session_id)["trade_count"] == 0
 
 

@@ -155,6 +155,8 @@ class LiveTrader:
             await self.client.renew_heartbeat(beat_id, ttl_ms)
         except DeltaError as exc:
             self.armed = False
+            # Created again next time, in case Delta no longer knows it.
+            self._heartbeat_created = False
             logger.warning(
                 "dead-man switch not renewed (%s): no new positions until it is",
                 exc,
