@@ -164,7 +164,8 @@ def test_rate_limit_waits_for_the_reset_header(fake: FakeDelta, base_url: str) -
 
 
 def test_order_whose_answer_was_lost_is_placed_once(fake: FakeDelta, base_url: str) -> None:
-    # Carried out, then answered too late: the client times out and resends the same id.
+    # Carried out, then answered too late: the client times out and finds it by its id. Delta
+    # would accept the same id again, as the limit order filled and is no longer open.
     fake.fail_next(1, Fault(stall_seconds=1.0, path="/v2/orders"))
 
     async def scenario() -> None:
@@ -180,7 +181,9 @@ def test_order_whose_answer_was_lost_is_placed_once(fake: FakeDelta, base_url: s
     run(scenario())
     assert len(fake.orders_with_client_id("cp-7-put")) == 1
     placements = [r.answered for r in fake.received if r.path == "/v2/orders"]
-    assert placements == [200, 400]  # the second was refused as a duplicate, then looked up
+    assert placements == [200]  # never sent again
+    lookups = [r.answered for r in fake.received if r.path == "/v2/orders/client_order_id/cp-7-put"]
+    assert lookups == [200]
 
 
 def test_order_after_a_5xx_is_placed_once(fake: FakeDelta, base_url: str) -> None:
@@ -195,6 +198,11 @@ def test_order_after_a_5xx_is_placed_once(fake: FakeDelta, base_url: str) -> Non
     run(scenario())
     assert len(fake.orders_with_client_id("cp-8")) == 1
     assert [r.answered for r in fake.received if r.path == "/v2/orders"] == [502, 502, 200]
+    # Each 502 was followed by a lookup that found nothing, before sending again.
+    assert [r.answered for r in fake.received if r.path.startswith("/v2/orders/client")] == [
+        404,
+        404,
+    ]
 
 
 def test_a_cancel_is_not_resent_after_a_5xx(fake: FakeDelta, base_url: str) -> None:
@@ -236,3 +244,19 @@ def test_an_order_never_answered_is_reported_as_unknown(fake: FakeDelta, base_ur
 
     run(scenario())
     assert [r.answered for r in fake.received if r.path == "/v2/orders"] == [503, 503, 503]
+
+
+def test_an_order_that_cannot_be_looked_up_is_not_sent_again(
+    fake: FakeDelta, base_url: str
+) -> None:
+    fake.fail_next(1, Fault(status=503, path="/v2/orders"))
+    fake.fail_next(4, Fault(status=503, path_prefix="/v2/orders/client_order_id/"))
+
+    async def scenario() -> None:
+        async with client(base_url, fake) as delta:
+            product = (await delta.products(["call_options"]))[0]
+            with pytest.raises(DeltaOutcomeUnknown, match="could not be looked up"):
+                await delta.place_order(OrderRequest(product.id, "sell", 1, "cp-10", limit_price=5))
+
+    run(scenario())
+    assert [r.answered for r in fake.received if r.path == "/v2/orders"] == [503]

@@ -41,9 +41,9 @@ def strategy(**overrides: Any) -> StrategyConfig:
 
 
 def lose_the_call_answer(fake: FakeDelta) -> None:
-    """The call is placed but its answer never arrives, and the resend meets a 503."""
+    """The call is placed but its answer never arrives, and looking it up fails too."""
     fake.fail_next(1, Fault(stall_seconds=1.5, path="/v2/orders"))
-    fake.fail_next(1, Fault(status=503, path="/v2/orders"))
+    fake.fail_next(2, Fault(status=503, path_prefix="/v2/orders/client_order_id/"))
 
 
 @pytest.fixture

@@ -2,8 +2,10 @@
 
 Every attempt is signed just before it is sent, so a retry never carries a timestamp older
 than Delta's 5 s window. 429 waits for `X-RATE-LIMIT-RESET` (milliseconds). Reads are
-retried on timeouts and 5xx; an order placement is retried with the same `client_order_id`
-and, when Delta says the id is taken, the existing order is fetched instead of placing twice.
+retried on timeouts and 5xx. An order placement whose outcome is unknown (a timeout or 5xx) is
+looked up by its `client_order_id` before it is sent again: Delta refuses a reused id only
+while its order is open, and a market order is closed as soon as it fills, so resending
+blindly could trade twice.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import httpx
 from control_plane import __version__
 from control_plane.exchange.errors import (
     DeltaApiError,
+    DeltaError,
     DeltaNotConfigured,
     DeltaOutcomeUnknown,
     DeltaUnavailable,
@@ -38,8 +41,8 @@ from control_plane.exchange.models import (
 from control_plane.exchange.signing import query_string, signature
 
 USER_AGENT = f"delta-strangle-control-plane/{__version__}"
-# Error codes Delta may use for a client_order_id that is already taken (not confirmed in its
-# public docs); a retried placement that fails with any 4xx is looked up by id anyway.
+# Error codes Delta may use for a client_order_id held by an open order (not confirmed in its
+# public docs).
 DUPLICATE_CLIENT_ORDER_ID_CODES = frozenset({"duplicate_client_order_id", "DuplicateClientOrderId"})
 
 
@@ -123,25 +126,38 @@ class DeltaClient:
     # Account (signed).
 
     async def place_order(self, order: OrderRequest) -> Order:
-        """Place once, whatever the retries: the same client_order_id on every attempt."""
-        try:
-            raw = await self._call(
-                "POST", "/v2/orders", body=order.body(), signed=True, resend_safe=True
-            )
-        except DeltaUnavailable as exc:
-            # Every attempt timed out or failed with 5xx: any of them may have been carried out.
-            raise DeltaOutcomeUnknown(
-                f"order {order.client_order_id!r} may have been placed; look it up by that id"
-            ) from exc
-        except DeltaApiError as error:
-            if error.code in DUPLICATE_CLIENT_ORDER_ID_CODES or (
-                error.after_retry and 400 <= error.status < 500
-            ):
-                existing = await self.order_by_client_id(order.client_order_id)
+        """Place once, whatever the retries: after an unknown outcome the order is looked up
+        by its client_order_id, and sent again (same id) only when Delta does not have it."""
+        for attempt in range(1, self._max_attempts + 1):
+            try:
+                raw = await self._call(
+                    "POST", "/v2/orders", body=order.body(), signed=True, resend_safe=False
+                )
+            except DeltaOutcomeUnknown as exc:
+                try:
+                    existing = await self.order_by_client_id(order.client_order_id)
+                except DeltaError as lookup_error:
+                    raise DeltaOutcomeUnknown(
+                        f"order {order.client_order_id!r} may have been placed and could not be"
+                        f" looked up ({lookup_error}); look it up by that id"
+                    ) from exc
                 if existing is not None:
                     return existing
-            raise
-        return Order.from_api(raw)
+                if attempt == self._max_attempts:
+                    raise DeltaOutcomeUnknown(
+                        f"order {order.client_order_id!r}: no answer after {attempt} attempts"
+                        " and Delta does not list it; look it up by that id before retrying"
+                    ) from exc
+                await self._sleep(self._backoff_delay(attempt))
+                continue
+            except DeltaApiError as error:
+                if error.code in DUPLICATE_CLIENT_ORDER_ID_CODES:
+                    existing = await self.order_by_client_id(order.client_order_id)
+                    if existing is not None:
+                        return existing
+                raise
+            return Order.from_api(raw)
+        raise AssertionError("unreachable")
 
     async def order_by_client_id(self, client_order_id: str) -> Order | None:
         path = f"/v2/orders/client_order_id/{quote(client_order_id, safe='')}"

@@ -1,9 +1,10 @@
 """A local stand-in for Delta's REST API: a real HTTP server for tests and the sandbox.
 
 It checks `api-key`, the 5 s `timestamp` window and the HMAC `signature` the way Delta
-documents them, keeps orders, positions, a wallet and heartbeats, refuses a reused
-`client_order_id`, and can be told to answer the next requests with a 429 (with
-`X-RATE-LIMIT-RESET`), a 5xx, or a stall after the request was carried out (a lost answer).
+documents them, keeps orders, positions, a wallet and heartbeats, refuses a `client_order_id`
+held by an open order (Delta's rule: unique among open orders only), and can be told to
+answer the next requests with a 429 (with `X-RATE-LIMIT-RESET`), a 5xx, or a stall after the
+request was carried out (a lost answer).
 Market orders fill whole at the best bid or ask, with a commission on Delta's option schedule;
 `reprice` moves the listed prices along its simulated market.
 
@@ -45,6 +46,12 @@ class Fault:
     reset_ms: int | None = None  # for 429: X-RATE-LIMIT-RESET
     stall_seconds: float = 0.0  # carry the request out, then answer this late
     path: str | None = None  # only requests to this path
+    path_prefix: str | None = None  # only requests to paths starting with this
+
+    def matches(self, path: str) -> bool:
+        if self.path_prefix is not None:
+            return path.startswith(self.path_prefix)
+        return self.path in (None, path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +168,7 @@ class FakeDelta:
 
     def _next_fault(self, path: str) -> Fault | None:
         with self._lock:
-            if self._faults and self._faults[0].path in (None, path):
+            if self._faults and self._faults[0].matches(path):
                 return self._faults.popleft()
         return None
 
@@ -305,7 +312,11 @@ class FakeDelta:
 
     def _place(self, document: dict[str, Any]) -> Response:
         client_order_id = document.get("client_order_id")
-        if client_order_id and self.orders_with_client_id(client_order_id):
+        # As Delta documents it: unique among the user's open orders only, so an id whose order
+        # has filled (a market order at once) can be placed again.
+        if client_order_id and any(
+            o["state"] == "open" for o in self.orders_with_client_id(client_order_id)
+        ):
             return _error(400, "duplicate_client_order_id")
         product = self.products.get(document.get("product_id", -1))
         size = document.get("size")
