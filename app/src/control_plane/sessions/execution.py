@@ -85,13 +85,20 @@ class MarketCache:
             del self._markets[key]
 
 
-def restore(row: sqlite3.Row, markets: MarketCache) -> RestoredSession:
-    """Raises UnreadableState when the stored configuration or engine state is unusable."""
+def decode(row: sqlite3.Row) -> tuple[StrategyConfig, EngineState]:
+    """A session's stored configuration and engine state; raises UnreadableState when either
+    is unusable."""
     try:
         config = StrategyConfig.model_validate(orjson.loads(row["config"]))
         state = state_from_json(orjson.loads(row["engine_state"] or "{}") or _EMPTY_STATE)
     except (orjson.JSONDecodeError, ValidationError) as exc:
         raise UnreadableState(f"stored session cannot be restored: {exc}") from exc
+    return config, state
+
+
+def restore(row: sqlite3.Row, markets: MarketCache) -> RestoredSession:
+    """Raises UnreadableState when the stored configuration or engine state is unusable."""
+    config, state = decode(row)
     market = markets.market(config.underlying, row["market_seed"], row["market_start"])
     return RestoredSession(row, config, state, market)
 
@@ -157,7 +164,9 @@ class SessionExecutor:
             raise SessionNotFound(session_id)
         return row
 
-    def interrupt(self, row: sqlite3.Row, now: datetime, reason: str) -> None:
+    def interrupt(
+        self, row: sqlite3.Row, now: datetime, reason: str, level: int = logging.WARNING
+    ) -> None:
         store.update_session(
             self.conn,
             row["id"],
@@ -173,7 +182,7 @@ class SessionExecutor:
             f"session interrupted: {reason}",
             row,
             details={"reason": reason},
-            level=logging.WARNING,
+            level=level,
         )
 
     def advance(self, session_id: int, now: datetime) -> None:
@@ -205,22 +214,11 @@ class SessionExecutor:
                 changes["enter_now"] = 0
             if outcome.closed is not None:
                 changes.update(self._closed(row, now, session.market, outcome.closed))
-            changes.update(self._marks(session.market, now, outcome.state.position))
+            changes.update(mark_columns(session.market, now, outcome.state.position))
             changes["engine_state"] = store.dumps(state_to_json(outcome.state))
             if _differs(row, changes):
                 changes["updated_at"] = to_us(now)
                 store.update_session(self.conn, session_id, **changes)
-
-    def _marks(
-        self, market: SimulatedMarket, now: datetime, position: OpenPosition | None
-    ) -> dict[str, Any]:
-        if position is None:
-            return {"unrealised_pnl": 0.0, "marks": None}
-        marks = mark_to_market(market, now, position)
-        return {
-            "unrealised_pnl": marks.unrealised_pnl,
-            "marks": store.dumps({"call": marks.call_mid, "put": marks.put_mid}),
-        }
 
     def _paper_fills(
         self, row: sqlite3.Row, order: str, spot: float, position: OpenPosition, prices: Any
@@ -497,3 +495,15 @@ def request_live_close(
         details={"reason": request.reason, "status": request.status},
     )
     return False
+
+
+def mark_columns(market: Any, now: datetime, position: OpenPosition | None) -> dict[str, Any]:
+    """The session's `unrealised_pnl` and `marks` for an open position (or none) at `now`, on
+    the simulated market or a Delta snapshot."""
+    if position is None:
+        return {"unrealised_pnl": 0.0, "marks": None}
+    marks = mark_to_market(market, now, position)
+    return {
+        "unrealised_pnl": marks.unrealised_pnl,
+        "marks": store.dumps({"call": marks.call_mid, "put": marks.put_mid}),
+    }

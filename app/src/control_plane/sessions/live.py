@@ -26,8 +26,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, TypeVar
 
-import orjson
-
 from control_plane.correlation import new_correlation_id
 from control_plane.exchange.client import DeltaClient
 from control_plane.exchange.errors import DeltaApiError, DeltaError
@@ -36,7 +34,10 @@ from control_plane.exchange.models import Order, OrderRequest
 from control_plane.sessions import store
 from control_plane.sessions.execution import (
     LegFill,
+    SessionExecutor,
+    decode,
     finish_session,
+    mark_columns,
     record_close,
     record_event,
     record_open,
@@ -52,11 +53,10 @@ from control_plane.trading.paper_engine import (
     EngineState,
     OpenPosition,
     close_position,
-    mark_to_market,
     step,
 )
 from control_plane.trading.schedule import entry_session_start
-from control_plane.trading.state_codec import UnreadableState, state_from_json, state_to_json
+from control_plane.trading.state_codec import UnreadableState, state_to_json
 from control_plane.trading.strategy_config import StrategyConfig
 
 logger = logging.getLogger("control_plane.sessions.live")
@@ -69,17 +69,6 @@ class Refused:
 
     client_order_id: str
     error: DeltaApiError
-
-
-def decode(row: sqlite3.Row) -> tuple[StrategyConfig, EngineState]:
-    """Raises UnreadableState when the stored configuration or state is unusable."""
-    try:
-        config = StrategyConfig.model_validate_json(row["config"])
-        document = orjson.loads(row["engine_state"] or "{}") or state_to_json(EngineState())
-        state = state_from_json(document)
-    except ValueError as exc:
-        raise UnreadableState(f"stored session cannot be restored: {exc}") from exc
-    return config, state
 
 
 class LiveTrader:
@@ -250,7 +239,7 @@ class LiveTrader:
                     changes["enter_now"] = 0
                 elif closed is None:
                     changes["engine_state"] = store.dumps(state_to_json(outcome.state))
-                    changes.update(_marks(market, now, outcome.state.position))
+                    changes.update(mark_columns(market, now, outcome.state.position))
             if closed is not None and closed.reason == "expiry":
                 changes.update(self._settled(conn, row, now, state, closed, request))
             elif closed is not None:
@@ -479,18 +468,6 @@ def _products(market: DeltaMarketSnapshot, position: OpenPosition) -> dict[str, 
     }
 
 
-def _marks(
-    market: DeltaMarketSnapshot, now: datetime, position: OpenPosition | None
-) -> dict[str, Any]:
-    if position is None:
-        return {"unrealised_pnl": 0.0, "marks": None}
-    marks = mark_to_market(market, now, position)  # type: ignore[arg-type]
-    return {
-        "unrealised_pnl": marks.unrealised_pnl,
-        "marks": store.dumps({"call": marks.call_mid, "put": marks.put_mid}),
-    }
-
-
 def _describe(result: Order | Refused) -> str:
     if isinstance(result, Refused):
         return f"{result.client_order_id} refused: {result.error.code}"
@@ -501,24 +478,8 @@ def _describe(result: Order | Refused) -> str:
 
 
 def _interrupt(conn: sqlite3.Connection, session_id: int, now: datetime, reason: str) -> None:
+    """Mark a session still live interrupted, as an ERROR: an operator must act on Delta."""
     with store.write_transaction(conn):
         row = store.load_session(conn, session_id)
-        if row is None or row["status"] not in store.LIVE_STATUSES:
-            return
-        store.update_session(
-            conn,
-            session_id,
-            status="interrupted",
-            status_reason=reason,
-            ended_at=to_us(now),
-            updated_at=to_us(now),
-        )
-        record_event(
-            conn,
-            now,
-            "session_interrupted",
-            f"session interrupted: {reason}",
-            row,
-            details={"reason": reason},
-            level=logging.ERROR,
-        )
+        if row is not None and row["status"] in store.LIVE_STATUSES:
+            SessionExecutor(conn).interrupt(row, now, reason, level=logging.ERROR)

@@ -21,9 +21,15 @@ from datetime import datetime
 from control_plane.correlation import new_correlation_id
 from control_plane.db.database_lock import DatabaseLock
 from control_plane.sessions import store
-from control_plane.sessions.execution import MarketCache, SessionExecutor, record_event, restore
+from control_plane.sessions.execution import (
+    MarketCache,
+    SessionExecutor,
+    decode,
+    record_event,
+    restore,
+)
 from control_plane.sessions.kill_switch import check_daily_loss
-from control_plane.sessions.live import LiveTrader, decode
+from control_plane.sessions.live import LiveTrader
 from control_plane.sessions.times import utc_now
 from control_plane.settings import Settings
 from control_plane.trading.state_codec import UnreadableState
