@@ -7,7 +7,7 @@ import asyncio
 from fastapi import APIRouter, HTTPException, Request, Response, status
 from pydantic import BaseModel, Field
 
-from control_plane.api.deps import CurrentUser, SessionDep, SettingsDep
+from control_plane.api.deps import CurrentUser, SessionDep, SettingsDep, client_address
 from control_plane.api.errors import SIGNED_IN, error_responses
 from control_plane.db.users import Role, find_user, set_password
 from control_plane.login_throttle import LoginThrottle
@@ -38,11 +38,6 @@ class Me(BaseModel):
 class PasswordChange(BaseModel):
     current_password: str = Field(min_length=1, max_length=MAX_PASSWORD_LENGTH)
     new_password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH)
-
-
-def client_address(request: Request) -> str:
-    """The peer uvicorn reports: nginx's forwarded client once uvicorn trusts the proxy."""
-    return request.client.host if request.client else "unknown"
 
 
 def login_throttle(request: Request) -> LoginThrottle:

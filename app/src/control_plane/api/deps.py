@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Path, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from control_plane.audit import Outcome, record_audit
 from control_plane.db.users import Role, find_user
 from control_plane.security import read_token_claims
 from control_plane.settings import Settings
@@ -29,6 +30,32 @@ class User:
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+
+def client_address(request: Request) -> str:
+    """The peer uvicorn reports: nginx's forwarded client once uvicorn trusts the proxy."""
+    return request.client.host if request.client else "unknown"
+
+
+def audit(
+    request: Request,
+    user: User | None,
+    action: str,
+    *,
+    target: str | None = None,
+    outcome: Outcome = "success",
+    **details: Any,
+) -> None:
+    """Record a state change made through the API, with its actor and source address."""
+    record_audit(
+        action,
+        actor=user.username if user else None,
+        actor_role=user.role if user else None,
+        source_address=client_address(request),
+        target=target,
+        outcome=outcome,
+        **details,
+    )
 
 
 def get_settings(request: Request) -> Settings:
