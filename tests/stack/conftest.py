@@ -6,7 +6,16 @@ import subprocess
 import time
 
 import pytest
-from stack_harness import APP_GID, APP_UID, BUILD_CONTEXTS, ROOT, Stack, free_port, write_env_file
+from stack_harness import (
+    APP_GID,
+    APP_UID,
+    BUILD_CONTEXTS,
+    IMAGE_TAG,
+    ROOT,
+    Stack,
+    free_port,
+    write_env_file,
+)
 
 
 @pytest.fixture(scope="session")
@@ -53,8 +62,8 @@ def stack(tmp_path_factory) -> Stack:
         "ENV_FILE": str(env_file),
         "DATA_DIR": str(data_dir),
         "LOGS_DIR": str(logs_dir),
-        "BACKEND_IMAGE_TAG": "stack-test",
-        "FRONTEND_IMAGE_TAG": "stack-test",
+        "BACKEND_IMAGE_TAG": IMAGE_TAG,
+        "FRONTEND_IMAGE_TAG": IMAGE_TAG,
         "GIT_SHA": git_sha,
         "BUILD_TIME": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }

@@ -1,5 +1,6 @@
 """Drives the production Compose stack under test: compose calls, sign-in, readiness."""
 
+import os
 import socket
 import subprocess
 import time
@@ -9,7 +10,9 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
-PROJECT = "delta-stack-test"
+# Two checkouts (git worktrees) can run their stacks side by side under different names.
+PROJECT = os.environ.get("STACK_TEST_PROJECT", "delta-stack-test")
+IMAGE_TAG = PROJECT.removeprefix("delta-")
 APP_UID = APP_GID = 4242
 # Build contexts where a careless .env.prod could end up in an image.
 BUILD_CONTEXTS = [ROOT, ROOT / "app", ROOT / "frontend"]
