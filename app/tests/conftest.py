@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -9,6 +11,7 @@ from fastapi.testclient import TestClient
 from control_plane.db.migrate import upgrade_to_head
 from control_plane.main import create_app
 from control_plane.settings import Settings
+from tests.audittools import AuditLog
 
 
 def make_settings(tmp_path: Path, **overrides: object) -> Settings:
@@ -42,12 +45,27 @@ def client(settings: Settings) -> Iterator[TestClient]:
         yield test_client
 
 
-def login(client: TestClient, username: str, password: str) -> dict[str, str]:
+def sign_in(client: TestClient, username: str, password: str) -> dict[str, Any]:
+    """The whole sign-in answer: access and refresh tokens with their expiries."""
     response = client.post("/api/auth/login", json={"username": username, "password": password})
     assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+    return response.json()
+
+
+def bearer(access_token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {access_token}"}
+
+
+def login(client: TestClient, username: str, password: str) -> dict[str, str]:
+    return bearer(sign_in(client, username, password)["access_token"])
 
 
 @pytest.fixture
 def auth_headers(client: TestClient, settings: Settings) -> dict[str, str]:
     return login(client, settings.ADMIN_USERNAME, settings.ADMIN_PASSWORD)
+
+
+@pytest.fixture
+def audit_log(caplog: pytest.LogCaptureFixture) -> AuditLog:
+    caplog.set_level(logging.INFO, logger="control_plane.audit")
+    return AuditLog(caplog)

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import sqlite3
 
+import jwt
 from fastapi.testclient import TestClient
 
 from control_plane.main import create_app
 from control_plane.security import issue_token
 from control_plane.settings import Settings
+from tests.conftest import bearer, sign_in
 
 
 def test_login_issues_a_token_that_opens_log_endpoints(
@@ -38,15 +40,23 @@ def test_log_endpoints_require_sign_in_but_health_and_metrics_do_not(client: Tes
     assert client.get("/metrics").status_code == 200
 
 
-def test_expired_forged_and_unknown_subject_tokens_are_refused(
+def test_expired_forged_sessionless_and_wrong_subject_tokens_are_refused(
     client: TestClient, settings: Settings
 ) -> None:
-    expired = issue_token("admin", settings.JWT_SECRET, 60, now=1_000_000).token
-    forged = issue_token("admin", "another-secret-entirely-0123456789", 600).token
-    stranger = issue_token("mallory", settings.JWT_SECRET, 600).token
-    for token in (expired, forged, stranger, "not-a-jwt"):
-        response = client.get("/api/logs", headers={"Authorization": f"Bearer {token}"})
+    signed_in = sign_in(client, settings.ADMIN_USERNAME, settings.ADMIN_PASSWORD)
+    session_id = jwt.decode(signed_in["access_token"], options={"verify_signature": False})["sid"]
+    secret = settings.JWT_SECRET
+    expired = issue_token("admin", session_id, secret, 60, now=1_000_000).token
+    forged = issue_token("admin", session_id, "another-secret-entirely-0123456789", 600).token
+    stranger = issue_token("mallory", session_id, secret, 600).token
+    unknown_session = issue_token("admin", "0" * 32, secret, 600).token
+    no_session = jwt.encode({"sub": "admin", "iat_us": 1, "exp": 2**40}, secret, "HS256")
+    for token in (expired, forged, stranger, unknown_session, no_session, "not-a-jwt"):
+        response = client.get("/api/logs", headers=bearer(token))
         assert response.status_code == 401
+    # The session itself is still good: a token issued for it now is accepted.
+    fresh = issue_token("admin", session_id, secret, 600).token
+    assert client.get("/api/logs", headers=bearer(fresh)).status_code == 200
 
 
 def test_bootstrap_admin_is_an_admin_again_after_a_restart(

@@ -7,6 +7,8 @@ from fastapi.testclient import TestClient
 
 from control_plane.main import create_app
 from control_plane.settings import Settings
+from tests.audittools import AuditLog
+from tests.conftest import login
 
 ADMIN_PASSWORD = "correct horse battery staple"
 VIEWER = {"username": "vera", "password": "viewer-password-1", "role": "viewer"}
@@ -24,12 +26,6 @@ STRATEGY = {
     "trailing_stops": [],
     "active": False,
 }
-
-
-def login(client: TestClient, username: str, password: str) -> dict[str, str]:
-    response = client.post("/api/auth/login", json={"username": username, "password": password})
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 @pytest.fixture
@@ -55,10 +51,16 @@ def test_admin_lists_and_creates_users(client: TestClient, auth_headers: dict[st
     created = client.post("/api/users", json=VIEWER, headers=auth_headers)
     assert created.status_code == 201
     body = created.json()
-    assert (body["username"], body["role"]) == ("vera", "viewer")
+    assert (body["username"], body["role"], body["active"]) == ("vera", "viewer", True)
+    assert body["active_sessions"] == 0
     assert body["created_at"].endswith("Z")
+    login(client, "vera", VIEWER["password"])
+    login(client, "vera", VIEWER["password"])
     listed = client.get("/api/users", headers=auth_headers).json()
-    assert [(u["username"], u["role"]) for u in listed] == [("admin", "admin"), ("vera", "viewer")]
+    assert [(u["username"], u["role"], u["active"], u["active_sessions"]) for u in listed] == [
+        ("admin", "admin", True, 1),
+        ("vera", "viewer", True, 2),
+    ]
     again = client.post("/api/users", json={**VIEWER, "username": "VERA"}, headers=auth_headers)
     assert again.status_code == 409
     short = client.post(
@@ -85,6 +87,14 @@ def test_viewer_reads_but_cannot_change_anything(
         client.delete(path, headers=viewer_headers),
         client.get("/api/users", headers=viewer_headers),
         client.post("/api/users", json={**VIEWER, "username": "z"}, headers=viewer_headers),
+        client.patch("/api/users/admin", json={"active": False}, headers=viewer_headers),
+        client.patch("/api/users/vera", json={"role": "admin"}, headers=viewer_headers),
+        client.post(
+            "/api/users/admin/password",
+            json={"new_password": "taken-over-password"},
+            headers=viewer_headers,
+        ),
+        client.post("/api/users/admin/revoke-sessions", headers=viewer_headers),
     ]
     assert [r.status_code for r in refused] == [403] * len(refused)
     backtest = client.post(
@@ -94,6 +104,8 @@ def test_viewer_reads_but_cannot_change_anything(
     )
     assert backtest.status_code == 200
     assert client.get(path, headers=auth_headers).json()["quantity"] == 10
+    assert client.get("/api/auth/me", headers=auth_headers).status_code == 200
+    assert client.get("/api/auth/me", headers=viewer_headers).json()["role"] == "viewer"
 
 
 def test_password_change_signs_out_older_tokens(
@@ -170,3 +182,29 @@ def test_a_success_elsewhere_does_not_clear_a_throttled_pair(
     assert [failed_login(attacker) for _ in range(5)] == [401] * 5
     login(owner, "admin", ADMIN_PASSWORD)
     assert failed_login(attacker) == 429
+
+
+def test_password_spraying_is_held_back_per_address_across_usernames(
+    two_addresses: tuple[TestClient, TestClient], audit_log: AuditLog
+) -> None:
+    sprayer, owner = two_addresses
+    # One failure per name stays under the per-name limit; the address limit is 20 in 10 min.
+    assert [failed_login(sprayer, f"user{n}") for n in range(19)] == [401] * 19
+    # A success from the sprayer does not wipe the address's count.
+    login(sprayer, "admin", ADMIN_PASSWORD)
+    assert failed_login(sprayer, "user19") == 401
+    throttled = sprayer.post(
+        "/api/auth/login", json={"username": "admin", "password": ADMIN_PASSWORD}
+    )
+    assert throttled.status_code == 429
+    assert 60 < int(throttled.headers["Retry-After"]) <= 600
+    assert "try again in" in throttled.json()["detail"]
+    assert failed_login(sprayer, "user20") == 429
+    # The same names from another address are not held back.
+    assert failed_login(owner, "user0") == 401
+    assert login(owner, "admin", ADMIN_PASSWORD)
+    refused = [e for e in audit_log.events("auth.sign_in") if e["outcome"] == "refused"]
+    assert [(e["actor"], e["source_address"]) for e in refused] == [
+        ("admin", "198.51.100.1"),
+        ("user20", "198.51.100.1"),
+    ]

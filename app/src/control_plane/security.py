@@ -1,7 +1,10 @@
-"""Password hashing (argon2) and access tokens (HS256 JWT)."""
+"""Password hashing (argon2), access tokens (HS256 JWT) and refresh tokens."""
 
 from __future__ import annotations
 
+import hashlib
+import re
+import secrets
 import time
 from dataclasses import dataclass
 
@@ -37,38 +40,73 @@ class IssuedToken:
 @dataclass(frozen=True, slots=True)
 class TokenClaims:
     subject: str
+    session_id: str
     issued_at_us: int
 
 
 def issue_token(
-    subject: str, secret: str, ttl_seconds: int, *, now: float | None = None
+    subject: str,
+    session_id: str,
+    secret: str,
+    ttl_seconds: int,
+    *,
+    now: float | None = None,
+    not_after: int | None = None,
 ) -> IssuedToken:
+    """An access token for one auth session; `not_after` (unix s) caps its expiry."""
     issued_us = round(now * 1_000_000) if now is not None else time.time_ns() // 1000
     issued = issued_us // 1_000_000
     expires = issued + ttl_seconds
+    if not_after is not None:
+        expires = min(expires, not_after)
     # JWT's iat is whole seconds; a password change must refuse a token issued a moment
     # before it and accept one issued a moment after, hence the microsecond claim.
-    claims = {"sub": subject, "iat": issued, "iat_us": issued_us, "exp": expires}
+    claims = {
+        "sub": subject,
+        "sid": session_id,
+        "iat": issued,
+        "iat_us": issued_us,
+        "exp": expires,
+    }
     return IssuedToken(jwt.encode(claims, secret, algorithm=TOKEN_ALGORITHM), expires)
 
 
 def read_token_claims(token: str, secret: str) -> TokenClaims | None:
-    """Subject and issue time, or None if the token is forged, malformed or expired."""
+    """Subject, session and issue time, or None if the token is forged, malformed or expired."""
     try:
         claims = jwt.decode(
-            token, secret, algorithms=[TOKEN_ALGORITHM], options={"require": ["exp", "sub"]}
+            token,
+            secret,
+            algorithms=[TOKEN_ALGORITHM],
+            options={"require": ["exp", "sub", "sid", "iat_us"]},
         )
     except jwt.PyJWTError:
         return None
-    subject = claims.get("sub")
-    issued_us = claims.get("iat_us")
-    if not isinstance(issued_us, int):
-        issued = claims.get("iat")
-        issued_us = int(issued * 1_000_000) if isinstance(issued, int | float) else 0
-    return TokenClaims(subject, issued_us) if isinstance(subject, str) else None
+    subject, session_id, issued_us = claims["sub"], claims["sid"], claims["iat_us"]
+    if not (isinstance(subject, str) and isinstance(session_id, str)):
+        return None
+    if not isinstance(issued_us, int) or isinstance(issued_us, bool):
+        return None
+    return TokenClaims(subject, session_id, issued_us)
 
 
-def read_token_subject(token: str, secret: str) -> str | None:
-    """The token's subject, or None if it is forged, malformed or expired."""
-    claims = read_token_claims(token, secret)
-    return claims.subject if claims else None
+SESSION_ID_PATTERN = re.compile(r"[0-9a-f]{32}")
+
+
+def new_session_id() -> str:
+    """128 random bits, as 32 hex characters."""
+    return secrets.token_hex(16)
+
+
+def new_refresh_token(session_id: str) -> str:
+    """`<session id>.<256 random bits>`: the id finds the session, so reuse is recognised."""
+    return f"{session_id}.{secrets.token_urlsafe(32)}"
+
+
+def refresh_token_session_id(refresh_token: str) -> str | None:
+    session_id, _, rest = refresh_token.partition(".")
+    return session_id if SESSION_ID_PATTERN.fullmatch(session_id) and rest else None
+
+
+def refresh_token_hash(refresh_token: str) -> str:
+    return hashlib.sha256(refresh_token.encode("utf-8", "surrogatepass")).hexdigest()

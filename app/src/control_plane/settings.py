@@ -45,7 +45,10 @@ class Settings(BaseSettings):
     DELTA_HEARTBEAT_TTL_SECONDS: float = 30.0
     ALLOWED_ORIGINS: str = "http://localhost:3000"
     JWT_SECRET: str = "dev-only-jwt-secret-not-for-production"
-    JWT_EXPIRE_MINUTES: int = 720
+    # An access token lives minutes; the auth session it is bound to (and its refresh token)
+    # ends SESSION_MAX_HOURS after sign-in, whatever the refreshes.
+    ACCESS_TOKEN_MINUTES: int = 10
+    SESSION_MAX_HOURS: int = 12
     ADMIN_USERNAME: str = "admin"
     ADMIN_PASSWORD: str = ""
     ARGON2_TIME_COST: int = 3
@@ -85,12 +88,18 @@ class Settings(BaseSettings):
             raise ValueError("must be greater than 0")
         return value
 
-    @field_validator("BACKEND_LOG_BATCH_SIZE")
+    @field_validator("BACKEND_LOG_BATCH_SIZE", "ACCESS_TOKEN_MINUTES", "SESSION_MAX_HOURS")
     @classmethod
-    def _positive_batch(cls, value: int) -> int:
+    def _at_least_one(cls, value: int) -> int:
         if value < 1:
-            raise ValueError("BACKEND_LOG_BATCH_SIZE must be at least 1")
+            raise ValueError("must be at least 1")
         return value
+
+    @model_validator(mode="after")
+    def _access_token_within_session(self) -> Settings:
+        if self.ACCESS_TOKEN_MINUTES > self.SESSION_MAX_HOURS * 60:
+            raise ConfigurationError("ACCESS_TOKEN_MINUTES must not exceed SESSION_MAX_HOURS")
+        return self
 
     @model_validator(mode="after")
     def _heartbeat_outlives_a_tick(self) -> Settings:

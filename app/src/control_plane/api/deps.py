@@ -11,8 +11,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_plane.audit import Outcome, record_audit
-from control_plane.db.users import Role, find_user
-from control_plane.security import read_token_claims
+from control_plane.db.auth_sessions import session_holder
+from control_plane.db.users import Role
+from control_plane.security import TokenClaims, read_token_claims
 from control_plane.settings import Settings
 
 bearer_scheme = HTTPBearer(auto_error=False)
@@ -26,6 +27,8 @@ RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 class User:
     username: str
     role: Role = "viewer"
+    # The auth session the request's token belongs to (what sign-out revokes).
+    auth_session_id: str | None = None
 
     @property
     def is_admin(self) -> bool:
@@ -72,19 +75,24 @@ SessionDep = Annotated[AsyncSession, Depends(get_session)]
 BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]
 
 
-async def user_for_token(session: AsyncSession, token: str, secret: str) -> User | None:
-    """The signed-in user, or None for a bad, expired or superseded token.
+async def user_for_claims(session: AsyncSession, claims: TokenClaims) -> User | None:
+    """The holder of the token's auth session, read afresh (no cache), or None once the
+    session is revoked or past its absolute expiry, the user deactivated, or the token older
+    than the user's last password change. The socket re-checks its session with this."""
+    holder = await session_holder(session, claims.session_id)
+    if (
+        holder is None
+        or holder.username != claims.subject
+        or claims.issued_at_us < holder.password_changed_at_us
+    ):
+        return None
+    return User(holder.username, holder.role, claims.session_id)
 
-    Also for the WebSocket (`?token=`): a token issued before the user's last password
-    change is refused, and the role is read from the database on every call.
-    """
+
+async def user_for_token(session: AsyncSession, token: str, secret: str) -> User | None:
+    """The signed-in user of an access token (signature and expiry checked first), or None."""
     claims = read_token_claims(token, secret)
-    if claims is None:
-        return None
-    user = await find_user(session, claims.subject)
-    if user is None or claims.issued_at_us < user.password_changed_at_us:
-        return None
-    return User(user.username, user.role)
+    return None if claims is None else await user_for_claims(session, claims)
 
 
 async def get_optional_user(

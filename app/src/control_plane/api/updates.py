@@ -1,45 +1,88 @@
-"""WS /ws/updates?token=...: a snapshot, then sessions, fills and kill switch changes."""
+"""WS /ws/updates: a snapshot, then sessions, fills and kill switch changes.
+
+The credential never travels in the URL (URLs end up in access logs): the client's first
+message is `{"type": "auth", "token": "<access token>"}`. The socket is then bound to that
+token's auth session, re-checked every update interval, and closed with 4401 once the session
+is revoked, past its absolute expiry, or its user deactivated.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from typing import Literal
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from pydantic import BaseModel, Field, ValidationError
 
-from control_plane.api.deps import user_for_token
+from control_plane.api.deps import user_for_claims
+from control_plane.security import TokenClaims, read_token_claims
 from control_plane.sessions import store
 from control_plane.sessions.updates import UpdateFeed
 
 router = APIRouter(tags=["updates"])
 
-BAD_TOKEN_CLOSE_CODE = 4401
+SIGN_IN_REQUIRED_CLOSE_CODE = 4401
+SIGN_IN_REQUIRED = "sign-in required"
+AUTH_MESSAGE_TIMEOUT_SECONDS = 10.0
+MAX_TOKEN_LENGTH = 4096
 
 
-async def _signed_in(websocket: WebSocket, token: str | None) -> bool:
-    settings = websocket.app.state.settings
+class AuthMessage(BaseModel):
+    type: Literal["auth"]
+    token: str = Field(min_length=1, max_length=MAX_TOKEN_LENGTH)
+
+
+async def _receive_auth_token(websocket: WebSocket) -> str | None:
+    """The token of a well-formed first message sent in time, else None."""
+    try:
+        message = await asyncio.wait_for(websocket.receive(), AUTH_MESSAGE_TIMEOUT_SECONDS)
+    except TimeoutError:
+        return None
+    text = message.get("text")
+    if message["type"] != "websocket.receive" or not isinstance(text, str):
+        return None
+    try:
+        return AuthMessage.model_validate_json(text).token
+    except ValidationError:
+        return None
+
+
+async def _session_still_valid(websocket: WebSocket, claims: TokenClaims) -> bool:
     async with websocket.app.state.session_factory() as session:
-        user = await user_for_token(session, token or "", settings.JWT_SECRET)
-    return user is not None
+        return await user_for_claims(session, claims) is not None
+
+
+async def _authenticate(websocket: WebSocket) -> TokenClaims | None:
+    token = await _receive_auth_token(websocket)
+    claims = read_token_claims(token, websocket.app.state.settings.JWT_SECRET) if token else None
+    if claims is None or not await _session_still_valid(websocket, claims):
+        return None
+    return claims
 
 
 @router.websocket("/ws/updates")
-async def updates(websocket: WebSocket, token: str | None = None) -> None:
+async def updates(websocket: WebSocket) -> None:
     # Accepted first: a close before the handshake completes cannot carry a code.
     await websocket.accept()
-    if not await _signed_in(websocket, token):
-        await websocket.close(code=BAD_TOKEN_CLOSE_CODE, reason="sign-in required")
+    claims = await _authenticate(websocket)
+    if claims is None:
+        with contextlib.suppress(RuntimeError):  # the client may already be gone
+            await websocket.close(code=SIGN_IN_REQUIRED_CLOSE_CODE, reason=SIGN_IN_REQUIRED)
         return
     settings = websocket.app.state.settings
     feed = UpdateFeed(settings.KILL_SWITCH_DAILY_LOSS_LIMIT)
     path = settings.database_path
-    # The client sends nothing; reading is only how a disconnect is noticed.
+    # After the auth message the client sends nothing; reading is how a disconnect is noticed.
     disconnected = asyncio.create_task(_wait_for_disconnect(websocket))
     try:
         await websocket.send_json(await store.in_worker_thread(path, feed.snapshot))
         while not disconnected.done():
             await asyncio.wait({disconnected}, timeout=settings.WS_UPDATE_INTERVAL_SECONDS)
             if disconnected.done():
+                break
+            if not await _session_still_valid(websocket, claims):
+                await websocket.close(code=SIGN_IN_REQUIRED_CLOSE_CODE, reason=SIGN_IN_REQUIRED)
                 break
             for message in await store.in_worker_thread(path, feed.changes):
                 await websocket.send_json(message)
@@ -52,6 +95,5 @@ async def updates(websocket: WebSocket, token: str | None = None) -> None:
 
 
 async def _wait_for_disconnect(websocket: WebSocket) -> None:
-    with contextlib.suppress(WebSocketDisconnect):
-        while True:
-            await websocket.receive_text()
+    while (await websocket.receive())["type"] != "websocket.disconnect":
+        pass

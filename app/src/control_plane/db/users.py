@@ -1,17 +1,23 @@
-"""Users: the bootstrap admin, accounts created by an admin, password changes."""
+"""Users: the bootstrap admin, accounts managed by admins, password changes, deactivation.
+
+A change that must sign a user out (new password, deactivation) revokes their auth sessions
+in the same transaction.
+"""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 from argon2 import PasswordHasher
-from sqlalchemy import text
+from sqlalchemy import CursorResult, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from control_plane.audit import record_audit
+from control_plane.db.auth_sessions import live_session_counts, revoke_user_sessions
 from control_plane.security import hash_password, verify_password
+from control_plane.sessions.times import now_us
 
 Role = Literal["admin", "viewer"]
 ROLES: tuple[Role, ...] = ("admin", "viewer")
@@ -21,6 +27,10 @@ class DuplicateUsername(Exception):
     """The name is taken (compared without case)."""
 
 
+class LastActiveAdmin(Exception):
+    """The change would leave no active admin."""
+
+
 @dataclass(frozen=True, slots=True)
 class UserRecord:
     username: str
@@ -28,13 +38,25 @@ class UserRecord:
     password_hash: str
     created_at_us: int
     password_changed_at_us: int
+    deactivated_at_us: int | None
+
+    @property
+    def active(self) -> bool:
+        return self.deactivated_at_us is None
 
 
-def now_us() -> int:
-    return time.time_ns() // 1000
+@dataclass(frozen=True, slots=True)
+class UserSummary:
+    user: UserRecord
+    live_sessions: int
 
 
-_COLUMNS = "username, role, password_hash, created_at, password_changed_at"
+_COLUMNS = "username, role, password_hash, created_at, password_changed_at, deactivated_at"
+# True when some other active admin would remain after :u is demoted or deactivated.
+_ANOTHER_ACTIVE_ADMIN = (
+    "EXISTS (SELECT 1 FROM users WHERE role = 'admin' AND deactivated_at IS NULL"
+    " AND username != :u)"
+)
 
 
 async def find_user(session: AsyncSession, username: str) -> UserRecord | None:
@@ -46,9 +68,11 @@ async def find_user(session: AsyncSession, username: str) -> UserRecord | None:
     return UserRecord(*row) if row else None
 
 
-async def list_users(session: AsyncSession) -> list[UserRecord]:
+async def list_users(session: AsyncSession) -> list[UserSummary]:
     rows = await session.execute(text(f"SELECT {_COLUMNS} FROM users ORDER BY id"))
-    return [UserRecord(*row) for row in rows]
+    users = [UserRecord(*row) for row in rows]
+    counts = await live_session_counts(session)
+    return [UserSummary(user, counts.get(user.username, 0)) for user in users]
 
 
 async def create_user(
@@ -72,18 +96,66 @@ async def create_user(
     except IntegrityError:
         await session.rollback()
         raise DuplicateUsername(username) from None
-    return UserRecord(username, role, password_hash, created, 0)
+    return UserRecord(username, role, password_hash, created, 0, None)
 
 
-async def set_password(session: AsyncSession, username: str, password_hash: str) -> int:
-    """Store a new hash; tokens issued before the returned time (microseconds) are refused."""
-    changed = now_us()
+async def set_password(
+    session: AsyncSession, username: str, password_hash: str, reason: str
+) -> int:
+    """Store a new hash and revoke every session of the user; the number revoked."""
     await session.execute(
         text("UPDATE users SET password_hash = :h, password_changed_at = :t WHERE username = :u"),
-        {"u": username, "h": password_hash, "t": changed},
+        {"u": username, "h": password_hash, "t": now_us()},
+    )
+    revoked = await revoke_user_sessions(session, username, reason, commit=False)
+    await session.commit()
+    return revoked
+
+
+async def set_role(session: AsyncSession, username: str, role: Role) -> None:
+    """Raises LastActiveAdmin rather than demote the only active admin."""
+    guard = "" if role == "admin" else f" AND (role != 'admin' OR {_ANOTHER_ACTIVE_ADMIN})"
+    result = await session.execute(
+        text(f"UPDATE users SET role = :r WHERE username = :u{guard}"), {"u": username, "r": role}
     )
     await session.commit()
-    return changed
+    if cast(CursorResult, result).rowcount == 0:
+        raise LastActiveAdmin(username)
+
+
+async def deactivate_user(session: AsyncSession, username: str) -> int:
+    """Deactivate and revoke every session; the number revoked. Raises LastActiveAdmin."""
+    result = await session.execute(
+        text(
+            "UPDATE users SET deactivated_at = coalesce(deactivated_at, :t) WHERE username = :u"
+            f" AND (role != 'admin' OR deactivated_at IS NOT NULL OR {_ANOTHER_ACTIVE_ADMIN})"
+        ),
+        {"u": username, "t": now_us()},
+    )
+    if cast(CursorResult, result).rowcount == 0:
+        await session.rollback()
+        raise LastActiveAdmin(username)
+    revoked = await revoke_user_sessions(session, username, "user deactivated", commit=False)
+    await session.commit()
+    return revoked
+
+
+async def reactivate_user(session: AsyncSession, username: str) -> None:
+    await session.execute(
+        text("UPDATE users SET deactivated_at = NULL WHERE username = :u"), {"u": username}
+    )
+    await session.commit()
+
+
+def _audit_system_change(action: str, username: str, reason: str) -> None:
+    record_audit(
+        action,
+        actor=None,
+        actor_role="system",
+        source_address=None,
+        target=f"user:{username}",
+        reason=reason,
+    )
 
 
 async def bootstrap_admin(
@@ -91,8 +163,9 @@ async def bootstrap_admin(
 ) -> None:
     """Create the admin, or re-hash its password when the environment changed it.
 
-    The environment stays authoritative for this account (the vault is the operators' source
-    of truth), so it is always an admin and a changed ADMIN_PASSWORD signs out older tokens.
+    The environment stays authoritative for this account's role and password (the vault is
+    the operators' source of truth): it is an admin again at every start, and a changed
+    ADMIN_PASSWORD revokes its sessions. A deactivation by another admin is kept.
     """
     if not password:
         return
@@ -106,20 +179,13 @@ async def bootstrap_admin(
             {"u": username, "h": hash_password(hasher, password), "t": now_us()},
         )
         await session.commit()
+        _audit_system_change("user.create", username, "bootstrap admin from ADMIN_PASSWORD")
         return
     if user.role != "admin":
-        await session.execute(
-            text("UPDATE users SET role = 'admin' WHERE username = :u"), {"u": username}
-        )
-        await session.commit()
+        await set_role(session, username, "admin")
+        _audit_system_change("user.role_change", username, "bootstrap admin is always an admin")
     if not verify_password(hasher, user.password_hash, password):
-        await set_password(session, username, hash_password(hasher, password))
-
-
-async def password_hash_for(session: AsyncSession, username: str) -> str | None:
-    user = await find_user(session, username)
-    return user.password_hash if user else None
-
-
-async def user_exists(session: AsyncSession, username: str) -> bool:
-    return await find_user(session, username) is not None
+        await set_password(
+            session, username, hash_password(hasher, password), "ADMIN_PASSWORD changed"
+        )
+        _audit_system_change("user.password_reset", username, "ADMIN_PASSWORD changed")

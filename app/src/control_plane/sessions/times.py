@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -28,3 +29,7 @@ def iso_from_us(epoch_us: int | None) -> str | None:
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def now_us() -> int:
+    return time.time_ns() // 1000
