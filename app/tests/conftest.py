@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -45,7 +46,7 @@ def client(settings: Settings) -> Iterator[TestClient]:
         yield test_client
 
 
-def sign_in(client: TestClient, username: str, password: str) -> dict[str, Any]:
+def sign_in(client: httpx.Client, username: str, password: str) -> dict[str, Any]:
     """The whole sign-in answer: access and refresh tokens with their expiries."""
     response = client.post("/api/auth/login", json={"username": username, "password": password})
     assert response.status_code == 200, response.text
@@ -56,7 +57,7 @@ def bearer(access_token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {access_token}"}
 
 
-def login(client: TestClient, username: str, password: str) -> dict[str, str]:
+def login(client: httpx.Client, username: str, password: str) -> dict[str, str]:
     return bearer(sign_in(client, username, password)["access_token"])
 
 

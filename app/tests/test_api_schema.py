@@ -24,6 +24,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from control_plane.db.migrate import upgrade_to_head
+from control_plane.login_throttle import LoginThrottle
 from control_plane.main import create_app
 from tests.conftest import make_settings
 
@@ -45,19 +46,25 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 
 
 @pytest.fixture(scope="module")
-def admin_token() -> Iterator[str]:
-    try:
-        # Through schemathesis, whose ASGI transport runs the app's lifespan (database engine,
-        # admin, session runner) and ends it after each test: a second lifespan of its own
-        # alongside would start the same app's session runner twice.
-        login = schema["/api/auth/login"]["POST"].Case(
-            body={"username": APP_SETTINGS.ADMIN_USERNAME, "password": APP_SETTINGS.ADMIN_PASSWORD}
-        )
-        response = login.call()
-        assert response.status_code == 200, response.text
-        yield response.json()["access_token"]
-    finally:
-        shutil.rmtree(DATA_DIR, ignore_errors=True)
+def data_dir() -> Iterator[Path]:
+    yield DATA_DIR
+    shutil.rmtree(DATA_DIR, ignore_errors=True)
+
+
+@pytest.fixture
+def admin_token(data_dir: Path) -> str:
+    """A fresh sign-in for each operation: sign-out and the user routes revoke sessions, and
+    the failed sign-ins generated for earlier operations must not hold this one back."""
+    APP.state.login_throttle = LoginThrottle()
+    # Through schemathesis, whose ASGI transport runs the app's lifespan (database engine,
+    # admin, session runner) and ends it after each test: a second lifespan of its own
+    # alongside would start the same app's session runner twice.
+    login = schema["/api/auth/login"]["POST"].Case(
+        body={"username": APP_SETTINGS.ADMIN_USERNAME, "password": APP_SETTINGS.ADMIN_PASSWORD}
+    )
+    response = login.call()
+    assert response.status_code == 200, response.text
+    return response.json()["access_token"]
 
 
 @schema.parametrize()

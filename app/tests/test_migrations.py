@@ -27,7 +27,7 @@ def test_existing_0001_database_upgrades_to_0002_and_back(tmp_path: Path) -> Non
     settings, conn = database_with_a_user(tmp_path, "0001")
 
     upgrade_to_head(settings)
-    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0005"
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0006"
     assert conn.execute("SELECT count(*) FROM users").fetchone()[0] == 1
     insert = (
         "INSERT INTO strategies (name, underlying, expiry_rule, strike_selection, quantity,"
@@ -136,4 +136,30 @@ def test_0005_adds_live_order_columns_and_downgrades(tmp_path: Path) -> None:
     session_columns = {row[1] for row in conn.execute("PRAGMA table_info(trading_sessions)")}
     assert not {"pending_orders", "close_request"} & session_columns
     assert conn.execute("SELECT count(*) FROM trading_sessions").fetchone()[0] == 1
+    conn.close()
+
+
+def test_0006_adds_auth_sessions_and_deactivation_and_downgrades(tmp_path: Path) -> None:
+    settings, conn = database_with_a_user(tmp_path, "0005")
+    conn.execute("PRAGMA foreign_keys=ON")
+
+    upgrade_to_head(settings)
+    assert conn.execute("SELECT username, deactivated_at FROM users").fetchone() == ("u", None)
+    insert = (
+        "INSERT INTO auth_sessions (id, username, created_at_us, expires_at_us,"
+        " refresh_token_hash) VALUES (?, ?, 1, 2, 'h')"
+    )
+    conn.execute(insert, ("a" * 32, "u"))
+    conn.commit()
+    # Ids are 128 bits in hex, unique, and belong to an existing user.
+    for values in (("a" * 32, "u"), ("short", "u"), ("b" * 32, "nobody")):
+        with pytest.raises(sqlite3.IntegrityError):
+            conn.execute(insert, values)
+    conn.rollback()
+
+    command.downgrade(alembic_config(settings), "0005")
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    assert "auth_sessions" not in tables
+    assert "deactivated_at" not in {row[1] for row in conn.execute("PRAGMA table_info(users)")}
+    assert conn.execute("SELECT count(*) FROM users").fetchone()[0] == 1
     conn.close()

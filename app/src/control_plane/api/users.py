@@ -101,7 +101,9 @@ async def _existing(
 ) -> UserRecord:
     user = await find_user(session, username)
     if user is None:
-        raise _audited_error(request, admin, action, username, status.HTTP_404_NOT_FOUND, "no such user")
+        raise _audited_error(
+            request, admin, action, username, status.HTTP_404_NOT_FOUND, "no such user"
+        )
     return user
 
 
