@@ -24,7 +24,6 @@ from control_plane.api.errors import SIGNED_IN, error_responses
 from control_plane.audit import record_audit
 from control_plane.db.auth_sessions import (
     Rotation,
-    SessionHolder,
     revoke_auth_session,
     rotate_refresh_token,
     start_auth_session,
@@ -199,13 +198,13 @@ async def refresh(
     if result.outcome is Rotation.REUSED:
         audit_attempt(
             request,
-            result.username or "",
+            str(result.username),
             "auth.refresh",
             outcome="failure",
             reason="refresh token reused; session revoked",
             auth_session=session_id,
         )
-    holder: SessionHolder | None = result.holder
+    holder = result.holder
     if result.outcome is not Rotation.ROTATED or holder is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, BAD_REFRESH_TOKEN)
     return _tokens(settings, holder.username, session_id, new_token, holder.expires_at_us)

@@ -31,7 +31,8 @@ class SessionHolder:
 
 class Rotation(Enum):
     ROTATED = "rotated"
-    # The presented refresh token was valid once but has been replaced: someone kept a copy.
+    # A refresh token naming a live session but not its current one: a spent token that
+    # someone kept (only the current one's hash is stored, so any other counts the same).
     REUSED = "reused"
     INVALID = "invalid"
 
