@@ -82,3 +82,23 @@ def test_heartbeat_ttl_must_outlive_two_ticks(monkeypatch: pytest.MonkeyPatch) -
         load_settings()
     monkeypatch.setenv("DELTA_HEARTBEAT_TTL_SECONDS", "40")
     assert load_settings().DELTA_HEARTBEAT_TTL_SECONDS == 40
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("ACCESS_TOKEN_MINUTES", "0"), ("SESSION_MAX_HOURS", "-1")]
+)
+def test_token_lifetimes_must_be_positive(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigurationError, match=name):
+        load_settings()
+
+
+def test_an_access_token_may_not_outlive_the_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ACCESS_TOKEN_MINUTES", "61")
+    monkeypatch.setenv("SESSION_MAX_HOURS", "1")
+    with pytest.raises(ConfigurationError, match="ACCESS_TOKEN_MINUTES"):
+        load_settings()
+    monkeypatch.setenv("ACCESS_TOKEN_MINUTES", "60")
+    assert load_settings().ACCESS_TOKEN_MINUTES == 60

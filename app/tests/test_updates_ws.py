@@ -254,3 +254,14 @@ def test_the_token_never_reaches_the_servers_log(
     assert "/ws/updates" in logged  # uvicorn did log the socket's request line
     assert tokens["access_token"] not in logged
     assert tokens["refresh_token"] not in logged
+
+
+def test_a_client_leaving_before_its_auth_message_leaves_no_error(
+    served: tuple[Settings, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    _settings, url = served
+    with connect(url.replace("http://", "ws://") + "/ws/updates") as ws:
+        ws.close()
+    with httpx.Client(base_url=url) as http:  # a request after it: the server is still fine
+        assert http.get("/api/health").status_code == 200
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []

@@ -67,7 +67,7 @@ async def updates(websocket: WebSocket) -> None:
     await websocket.accept()
     claims = await _authenticate(websocket)
     if claims is None:
-        with contextlib.suppress(RuntimeError):  # the client may already be gone
+        with contextlib.suppress(WebSocketDisconnect):  # the client may already be gone
             await websocket.close(code=SIGN_IN_REQUIRED_CLOSE_CODE, reason=SIGN_IN_REQUIRED)
         return
     settings = websocket.app.state.settings
