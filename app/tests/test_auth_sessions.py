@@ -228,3 +228,31 @@ def test_sign_in_success_and_failure_are_audited_without_the_password(
         for line in audit_log.lines()
         for secret in (settings.ADMIN_PASSWORD, "a wrong guess")
     )
+
+
+def test_a_deactivated_account_is_refused_even_with_a_session_left_unrevoked(
+    client: TestClient, settings: Settings, admin: dict[str, Any]
+) -> None:
+    # As a sign-in racing a deactivation could leave it: the account's state is checked too.
+    conn = sqlite3.connect(settings.database_path)
+    with conn:
+        conn.execute("UPDATE users SET deactivated_at = 1 WHERE username = 'admin'")
+    assert me(client, admin) == 401
+    assert refresh(client, admin["refresh_token"]).status_code == 401
+    with conn:
+        conn.execute("UPDATE users SET deactivated_at = NULL WHERE username = 'admin'")
+    assert me(client, admin) == 200
+
+
+def test_a_token_issued_before_the_last_password_change_is_refused(
+    client: TestClient, settings: Settings, admin: dict[str, Any]
+) -> None:
+    # As a password written by another process without revoking: the token's age is checked.
+    issued_us = claims(admin["access_token"])["iat_us"]
+    conn = sqlite3.connect(settings.database_path)
+    with conn:
+        conn.execute("UPDATE users SET password_changed_at = ?", (issued_us + 1,))
+    assert me(client, admin) == 401
+    renewed = refresh(client, admin["refresh_token"])
+    assert renewed.status_code == 200  # the session was not revoked: a new token is younger
+    assert me(client, renewed.json()) == 200
