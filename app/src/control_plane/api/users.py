@@ -153,7 +153,12 @@ async def update_user(
     target = f"user:{username}"
     if body.active is False and username == admin.username:
         raise _audited_error(
-            request, admin, "user.deactivate", username, 409, "you cannot deactivate yourself"
+            request,
+            admin,
+            "user.deactivate",
+            username,
+            status.HTTP_409_CONFLICT,
+            "you cannot deactivate yourself",
         )
     try:
         if body.role is not None and body.role != user.role:
@@ -175,7 +180,12 @@ async def update_user(
     except LastActiveAdmin as refusal:
         failed = "user.role_change" if body.role == "viewer" else "user.deactivate"
         raise _audited_error(
-            request, admin, failed, username, 409, f"{refusal.args[0]} is the last active admin"
+            request,
+            admin,
+            failed,
+            username,
+            status.HTTP_409_CONFLICT,
+            f"{refusal.args[0]} is the last active admin",
         ) from None
     return await _current(session, username)
 
