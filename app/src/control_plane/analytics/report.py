@@ -83,9 +83,23 @@ def export_filename(now: datetime) -> str:
     return f"analytics-export-{now:%Y%m%d-%H%M%S}.csv"
 
 
+# A spreadsheet reads a text cell starting with one of these as a formula (CSV injection).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: Any) -> Any:
+    """Text that a spreadsheet would run is prefixed with ' (shown, not evaluated); numbers
+    stay numbers."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_TRIGGERS):
+        return "'" + cell
+    return cell
+
+
 def _csv_text(rows: list[tuple[Any, ...]] | list[list[Any]]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    csv.writer(buffer, lineterminator="\n").writerows(
+        [spreadsheet_safe(cell) for cell in row] for row in rows
+    )
     return buffer.getvalue()
 
 
