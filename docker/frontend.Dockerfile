@@ -20,6 +20,6 @@ RUN npm run build
 FROM ${NGINX_BASE_IMAGE} AS runtime
 COPY docker/nginx/default.conf /etc/nginx/conf.d/default.conf
 COPY docker/nginx/security-headers.conf docker/nginx/proxy-headers.conf docker/nginx/api-headers.conf \
-     /etc/nginx/snippets/
+     docker/nginx/json-not-found.conf /etc/nginx/snippets/
 COPY --from=build /src/dist /usr/share/nginx/html
 EXPOSE 8080
