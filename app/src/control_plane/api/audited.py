@@ -27,8 +27,15 @@ class AuditNote:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-def _outcome(exc: HTTPException) -> Outcome:
-    return "refused" if exc.status_code in REFUSAL_STATUSES else "failure"
+def _ending(exc: Exception) -> tuple[Outcome, dict[str, Any]]:
+    """How a route that raised ended, for its audit record."""
+    if isinstance(exc, HTTPException):
+        outcome: Outcome = "refused" if exc.status_code in REFUSAL_STATUSES else "failure"
+        reason = str(exc.detail)[:MAX_REASON_LENGTH]
+        return outcome, {"status_code": exc.status_code, "reason": reason}
+    if isinstance(exc, RequestValidationError):
+        return "failure", {"reason": "invalid request"}
+    return "failure", {"reason": type(exc).__name__}
 
 
 @contextmanager
@@ -38,38 +45,8 @@ def audited(
     note = AuditNote(target, dict(details))
     try:
         yield note
-    except HTTPException as exc:
-        audit(
-            request,
-            user,
-            action,
-            target=note.target,
-            outcome=_outcome(exc),
-            status_code=exc.status_code,
-            reason=str(exc.detail)[:MAX_REASON_LENGTH],
-            **note.details,
-        )
-        raise
-    except RequestValidationError:
-        audit(
-            request,
-            user,
-            action,
-            target=note.target,
-            outcome="failure",
-            reason="invalid request",
-            **note.details,
-        )
-        raise
     except Exception as exc:
-        audit(
-            request,
-            user,
-            action,
-            target=note.target,
-            outcome="failure",
-            reason=type(exc).__name__,
-            **note.details,
-        )
+        outcome, ending = _ending(exc)
+        audit(request, user, action, target=note.target, outcome=outcome, **ending, **note.details)
         raise
     audit(request, user, action, target=note.target, **note.details)
