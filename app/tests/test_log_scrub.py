@@ -17,7 +17,7 @@ import orjson
 import pytest
 import websockets
 
-from control_plane.log_scrub import REDACTED, scrub_text
+from control_plane.log_scrub import REDACTED, SENSITIVE_FIELDS, scrub_text
 from control_plane.logging_setup import JsonFormatter
 from control_plane.settings import Settings
 from tests.logtools import cli_environment, run_cli
@@ -62,6 +62,11 @@ def test_credential_named_fields_are_redacted_whole_and_nested() -> None:
     assert line["headers"] == {"Authorization": REDACTED, "X-Request-ID": "r1"}
     assert line["password"] == REDACTED
     assert line["refresh_token"] == REDACTED
+
+
+@pytest.mark.parametrize("name", sorted(SENSITIVE_FIELDS))
+def test_every_credential_field_name_is_redacted_even_with_a_plain_value(name: str) -> None:
+    assert formatted("plain", **{name: "plainvalue"})[name] == REDACTED
 
 
 def test_control_characters_are_escaped_so_a_line_cannot_fake_another() -> None:

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 REDACTED = "[REDACTED]"
+TRACEBACK_FIELD = "exc_info"
 
 # Field names whose whole value is a credential (compared lower case, "-" read as "_").
 SENSITIVE_FIELDS = frozenset(
@@ -43,6 +44,8 @@ _HEADER_VALUE = re.compile(
     r"(?i)(\b(?:proxy-)?authorization\b[\"']?\s*[:=]\s*[\"']?|\b(?:set-)?cookie\b[\"']?\s*[:=]\s*[\"']?)"
     r"(?!\[REDACTED\])([^\"'\r\n}\]]+)"
 )
+# Every pattern and field name below holds one of these words.
+_TRIGGER_WORDS = ("token", "ticket", "key", "secret", "passw", "authoriz", "cookie", "eyj")
 # A JWT wherever it appears, whatever it is called.
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*")
 # C0, DEL, C1, line/paragraph separators and bidirectional overrides.
@@ -61,9 +64,16 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+def may_hold_credential(text: str) -> bool:
+    # Substring tests on the lower-cased text: several times faster than a (?i) pattern.
+    lowered = text.lower()
+    return any(word in lowered for word in _TRIGGER_WORDS)
+
+
 def redact(text: str) -> str:
     """Credential values in free text replaced by [REDACTED]."""
-    if not text:
+    # Most lines name no credential: one scan for the words instead of three patterns.
+    if not may_hold_credential(text):
         return text
     text = _HEADER_VALUE.sub(lambda m: m.group(1) + REDACTED, text)
     text = _KEY_VALUE.sub(lambda m: m.group(1) + REDACTED, text)
@@ -73,12 +83,21 @@ def redact(text: str) -> str:
 def scrub_text(text: str, *, keep_layout: bool = False) -> str:
     """Redacted, with control characters escaped (`keep_layout` keeps newlines and tabs, for
     tracebacks, which stay inside one JSON string anyway)."""
+    text = redact(text)
+    # Printable text holds no control character (the common case, checked in C).
+    if text.isprintable():
+        return text
     pattern = _CONTROL_EXCEPT_LAYOUT if keep_layout else _CONTROL
-    return pattern.sub(_escape, redact(text))
+    return pattern.sub(_escape, text)
 
 
 def is_sensitive_field(name: str) -> bool:
     return name.lower().replace("-", "_") in SENSITIVE_FIELDS
+
+
+def scrub_key(name: str) -> str:
+    """Field names are code's identifiers, except in data a client sent."""
+    return name if name.isidentifier() else scrub_text(name)
 
 
 def scrub_value(value: Any) -> Any:
@@ -87,7 +106,7 @@ def scrub_value(value: Any) -> Any:
         return scrub_text(value)
     if isinstance(value, dict):
         return {
-            scrub_text(str(key)): REDACTED if is_sensitive_field(str(key)) else scrub_value(item)
+            scrub_key(str(key)): REDACTED if is_sensitive_field(str(key)) else scrub_value(item)
             for key, item in value.items()
         }
     if isinstance(value, list | tuple):
@@ -95,3 +114,21 @@ def scrub_value(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float):
         return value
     return scrub_text(str(value))
+
+
+def scrub_fields(document: dict[str, Any]) -> dict[str, Any]:
+    """A log line's fields scrubbed; a traceback keeps its line breaks."""
+    return {
+        scrub_key(key): REDACTED
+        if is_sensitive_field(key)
+        else scrub_text(value, keep_layout=True)
+        if key == TRACEBACK_FIELD and isinstance(value, str)
+        else scrub_value(value)
+        for key, value in document.items()
+    }
+
+
+def is_clean_line(line: str) -> bool:
+    """A serialised line that needs no scrubbing (most do not): ASCII, no escape (JSON writes
+    control characters as escapes) and no word a credential pattern needs."""
+    return line.isascii() and "\\" not in line and not may_hold_credential(line)

@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 
 from control_plane.correlation import correlation_id_var
-from control_plane.log_scrub import REDACTED, is_sensitive_field, scrub_text, scrub_value
+from control_plane.log_scrub import is_clean_line, scrub_fields
 
 # Attributes every LogRecord has; anything else passed in `extra` becomes a field of the line.
 _RECORD_ATTRIBUTES = frozenset(
@@ -31,28 +31,27 @@ def format_timestamp(epoch_seconds: float) -> str:
 
 
 class JsonFormatter(logging.Formatter):
-    """Every string is scrubbed (credentials redacted, control characters escaped) here, the
-    one place our lines, uvicorn's and the libraries' are written, for the file and stdout."""
+    """Every line is scrubbed (credentials redacted, control characters escaped) here, the one
+    place our lines, uvicorn's and the libraries' are written, for the file and stdout."""
 
     def format(self, record: logging.LogRecord) -> str:
         document: dict[str, Any] = {
             "ts": format_timestamp(record.created),
             "level": record.levelname,
-            "logger": scrub_text(record.name),
-            "event": scrub_text(str(getattr(record, "event", None) or DEFAULT_EVENT)),
-            "message": scrub_text(record.getMessage()),
+            "logger": record.name,
+            "event": getattr(record, "event", None) or DEFAULT_EVENT,
+            "message": record.getMessage(),
             "correlation_id": correlation_id_var.get(),
         }
         for key, value in record.__dict__.items():
             if key not in _RECORD_ATTRIBUTES and not key.startswith("_"):
-                document[scrub_text(key)] = (
-                    REDACTED if is_sensitive_field(key) else scrub_value(value)
-                )
+                document[key] = value
         if record.exc_info:
-            document["exc_info"] = scrub_text(
-                self.formatException(record.exc_info), keep_layout=True
-            )
-        return orjson.dumps(document, default=str).decode()
+            document["exc_info"] = self.formatException(record.exc_info)
+        line = orjson.dumps(document, default=str).decode()
+        if is_clean_line(line):
+            return line
+        return orjson.dumps(scrub_fields(document), default=str).decode()
 
 
 class ReopeningFileHandler(logging.handlers.WatchedFileHandler):
