@@ -44,12 +44,16 @@ def formatted(message: str, *args: object, **extra: object) -> dict:
         ("cookie: session=abc; theme=dark", "session=abc"),
         ("X-API-Key: ingest-key-value", "ingest-key-value"),
         (f"a bare JWT {JWT} in text", JWT),
+        ("[(b'authorization', b'Bearer opaque-value'), (b'host', b'x')]", "opaque-value"),
+        ("[(b'cookie', b'session=s3cr3t; theme=dark')]", "session=s3cr3t"),
     ],
 )
 def test_credential_values_are_redacted_in_messages(text: str, secret: str) -> None:
     line = formatted("%s", text)
     assert secret not in json.dumps(line)
     assert REDACTED in line["message"]
+    # Only the value goes: what it was stays readable.
+    assert line["message"].split(REDACTED)[0] == text.split(secret)[0].removesuffix("Bearer ")
 
 
 def test_credential_named_fields_are_redacted_whole_and_nested() -> None:

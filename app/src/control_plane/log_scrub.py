@@ -40,8 +40,9 @@ _KEY_VALUE = re.compile(
     rf"(?i)(\b{_NAMES}\b[\"']?\s*(?:=|%3D|:)\s*[\"']?)(?!\[REDACTED\])([^\s&\"',;}}\]]+)",
 )
 # Header lines or dict entries: Authorization / Cookie carry spaces and ";" in their values.
+# Also ASGI's header tuples, as uvicorn's trace lines print them: (b'cookie', b'a=1; b=2').
 _HEADER_VALUE = re.compile(
-    r"(?i)(\b(?:proxy-)?authorization\b[\"']?\s*[:=]\s*[\"']?|\b(?:set-)?cookie\b[\"']?\s*[:=]\s*[\"']?)"
+    r"(?i)(\b(?:(?:proxy-)?authorization|(?:set-)?cookie|x-api-key)\b[\"']?\s*[:=,]\s*(?:b?[\"'])?)"
     r"(?!\[REDACTED\])([^\"'\r\n}\]]+)"
 )
 # Every pattern and field name below holds one of these words.
