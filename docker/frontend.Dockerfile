@@ -19,6 +19,7 @@ RUN npm run build
 
 FROM ${NGINX_BASE_IMAGE} AS runtime
 COPY docker/nginx/default.conf /etc/nginx/conf.d/default.conf
-COPY docker/nginx/security-headers.conf docker/nginx/proxy-headers.conf /etc/nginx/snippets/
+COPY docker/nginx/security-headers.conf docker/nginx/proxy-headers.conf docker/nginx/api-headers.conf \
+     docker/nginx/json-not-found.conf /etc/nginx/snippets/
 COPY --from=build /src/dist /usr/share/nginx/html
 EXPOSE 8080

@@ -259,3 +259,33 @@ def test_export_needs_sign_in_and_csv(client: TestClient, auth_headers: dict[str
         response = client.get(f"/api/analytics/export?format={bad}", headers=auth_headers)
         assert response.status_code == 422
     assert client.get("/api/analytics/export", headers=auth_headers).status_code == 422
+
+
+def test_export_neutralises_text_a_spreadsheet_would_run(
+    settings: Settings, client: TestClient, auth_headers: dict[str, str]
+) -> None:
+    hostile = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]
+    conn = store.open_connection(settings.database_path)
+    with store.write_transaction(conn):
+        for i, text in enumerate(hostile):
+            store.insert_event(
+                conn,
+                time_us=to_us(DAY1) + i,
+                event="position_closed",
+                strategy_id=1,
+                strategy_name=text,
+                message=text,
+                pnl=-5.5,
+                fees=1.0,
+            )
+    conn.close()
+    response = client.get(f"/api/analytics/export?format=csv&{RANGE}", headers=auth_headers)
+    assert response.status_code == 200
+    timeline = response.text.split("# timeline\r\n", 1)[1]
+    _header, *rows = csv.reader(io.StringIO(timeline, newline=""))
+    assert [row[5] for row in rows] == ["'" + text for text in hostile]
+    assert [row[6] for row in rows] == ["'" + text for text in hostile]
+    # Numbers stay numbers, negative ones included.
+    assert {row[7] for row in rows} == {"-5.5"}
+    metrics = dict(sections(response.text.split("# timeline")[0])["metrics"][1:])
+    assert float(metrics["net_pnl"]) == -33.0

@@ -138,7 +138,7 @@ def batch(entries: list[dict]) -> dict:
     return {"entries": entries}
 
 
-def test_batch_with_api_key_is_stored_as_frontend_and_searchable(
+def test_batch_with_api_key_is_stored_as_ingest_and_searchable(
     client: TestClient, auth_headers, settings: Settings
 ) -> None:
     entries = [
@@ -150,10 +150,11 @@ def test_batch_with_api_key_is_stored_as_frontend_and_searchable(
     )
     assert response.status_code == 200, response.text
     assert response.json() == {"stored": 3}
-    page = get(client, auth_headers, source="frontend", q="chart crashed")
+    page = get(client, auth_headers, source="ingest", q="chart crashed")
     assert len(page["items"]) == 3
     assert [item["level"] for item in page["items"]] == ["ERROR", "WARNING", "ERROR"]
-    assert page["items"][0]["payload"] == {"page": "x"}
+    assert page["items"][0]["payload"] == {"page": "x", "source_address": "testclient"}
+    assert page["items"][0]["actor"] is None
 
 
 def test_batch_authorisation(client: TestClient, auth_headers) -> None:

@@ -27,7 +27,7 @@ def test_existing_0001_database_upgrades_to_0002_and_back(tmp_path: Path) -> Non
     settings, conn = database_with_a_user(tmp_path, "0001")
 
     upgrade_to_head(settings)
-    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0006"
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0007"
     assert conn.execute("SELECT count(*) FROM users").fetchone()[0] == 1
     insert = (
         "INSERT INTO strategies (name, underlying, expiry_rule, strike_selection, quantity,"
@@ -162,4 +162,42 @@ def test_0006_adds_auth_sessions_and_deactivation_and_downgrades(tmp_path: Path)
     assert "auth_sessions" not in tables
     assert "deactivated_at" not in {row[1] for row in conn.execute("PRAGMA table_info(users)")}
     assert conn.execute("SELECT count(*) FROM users").fetchone()[0] == 1
+    conn.close()
+
+
+def test_0007_renames_browser_rows_to_ui_keeps_ids_and_the_index_and_downgrades(
+    tmp_path: Path,
+) -> None:
+    settings, conn = database_with_a_user(tmp_path, "0005")
+    insert = (
+        "INSERT INTO backend_logs (ts, level, event, message, source, ingested_at)"
+        " VALUES (1, 'INFO', 'e', ?, ?, 1)"
+    )
+    conn.executemany(insert, [("kept backend", "backend"), ("old browser", "frontend")])
+    conn.execute(
+        "INSERT INTO backend_logs_fts (rowid, message) SELECT id, message FROM backend_logs"
+    )
+    conn.execute("DELETE FROM backend_logs WHERE id = 2")
+    conn.execute(insert, ("old browser", "frontend"))
+    conn.commit()
+
+    upgrade_to_head(settings)
+    rows = conn.execute("SELECT id, source, message FROM backend_logs ORDER BY id").fetchall()
+    assert rows == [(1, "backend", "kept backend"), (3, "ui", "old browser")]
+    conn.execute(insert, ("new", "ingest"))
+    assert conn.execute("SELECT max(id) FROM backend_logs").fetchone()[0] == 4
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute(insert, ("bad", "frontend"))
+    found = conn.execute(
+        "SELECT b.message FROM backend_logs_fts f JOIN backend_logs b ON b.id = f.rowid"
+        " WHERE backend_logs_fts MATCH 'kept'"
+    ).fetchall()
+    assert found == [("kept backend",)]
+    indexes = {row[1] for row in conn.execute("PRAGMA index_list(backend_logs)")}
+    assert "ix_backend_logs_hour_correlation_id" in indexes
+    conn.commit()
+
+    command.downgrade(alembic_config(settings), "0005")
+    sources = [row[0] for row in conn.execute("SELECT source FROM backend_logs ORDER BY id")]
+    assert sources == ["backend", "frontend", "frontend"]
     conn.close()

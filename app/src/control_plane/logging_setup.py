@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 
 from control_plane.correlation import correlation_id_var
+from control_plane.log_scrub import is_clean_line, scrub_fields
 
 # Attributes every LogRecord has; anything else passed in `extra` becomes a field of the line.
 _RECORD_ATTRIBUTES = frozenset(
@@ -30,6 +31,9 @@ def format_timestamp(epoch_seconds: float) -> str:
 
 
 class JsonFormatter(logging.Formatter):
+    """Every line is scrubbed (credentials redacted, control characters escaped) here, the one
+    place our lines, uvicorn's and the libraries' are written, for the file and stdout."""
+
     def format(self, record: logging.LogRecord) -> str:
         document: dict[str, Any] = {
             "ts": format_timestamp(record.created),
@@ -44,7 +48,10 @@ class JsonFormatter(logging.Formatter):
                 document[key] = value
         if record.exc_info:
             document["exc_info"] = self.formatException(record.exc_info)
-        return orjson.dumps(document, default=str).decode()
+        line = orjson.dumps(document, default=str).decode()
+        if is_clean_line(line):
+            return line
+        return orjson.dumps(scrub_fields(document), default=str).decode()
 
 
 class ReopeningFileHandler(logging.handlers.WatchedFileHandler):

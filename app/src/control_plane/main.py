@@ -12,6 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from control_plane import __version__
 from control_plane.api import (
     analytics,
+    audit,
     auth,
     backtests,
     health,
@@ -29,6 +30,7 @@ from control_plane.db.users import bootstrap_admin
 from control_plane.login_throttle import LoginThrottle
 from control_plane.logs.pipeline import LogPipeline
 from control_plane.middleware.correlation import CorrelationIdMiddleware
+from control_plane.middleware.no_store import NoStoreMiddleware
 from control_plane.security import password_hasher
 from control_plane.sessions.runner import SessionRunner
 from control_plane.settings import Settings, load_settings
@@ -77,11 +79,13 @@ def create_app(settings: Settings | None = None, runner: SessionRunner | None = 
         expose_headers=["X-Request-ID"],
     )
     app.add_middleware(CorrelationIdMiddleware)
+    app.add_middleware(NoStoreMiddleware)
     for router in (
         health.router,
         auth.router,
         users.router,
         logs.router,
+        audit.router,
         metrics.router,
         strategies.router,
         backtests.router,

@@ -83,9 +83,26 @@ def export_filename(now: datetime) -> str:
     return f"analytics-export-{now:%Y%m%d-%H%M%S}.csv"
 
 
+LINE_END = "\r\n"
+# A spreadsheet reads a text cell starting with one of these as a formula (CSV injection).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: Any) -> Any:
+    """Text that a spreadsheet would run is prefixed with ' (shown, not evaluated); numbers
+    stay numbers."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_TRIGGERS):
+        return "'" + cell
+    return cell
+
+
 def _csv_text(rows: list[tuple[Any, ...]] | list[list[Any]]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    # CRLF as RFC 4180 says: the writer then also quotes a cell holding a lone CR, which a
+    # reader would otherwise take for the end of the row.
+    csv.writer(buffer, lineterminator=LINE_END).writerows(
+        [spreadsheet_safe(cell) for cell in row] for row in rows
+    )
     return buffer.getvalue()
 
 
@@ -101,11 +118,11 @@ def _head(database_path: Path, filters: HistoryFilters, now: datetime) -> str:
         [name, "" if value is None else value] for name, value in metrics_json(statistics).items()
     ]
     return (
-        "# metadata\n"
+        f"# metadata{LINE_END}"
         + _csv_text(metadata)
-        + "# metrics\n"
+        + f"# metrics{LINE_END}"
         + _csv_text(metrics)
-        + "# timeline\n"
+        + f"# timeline{LINE_END}"
         + _csv_text([list(TIMELINE_COLUMNS)])
     )
 

@@ -1,21 +1,36 @@
-"""The log viewer's API: query, context, facets, and batch ingest from the frontend."""
+"""The log viewer's API: query, context, facets, and batch ingest from the frontend.
+
+Who wrote a row is in its payload: `actor` (and `actor_role`) for audit events and for the
+entries a signed-in user's browser sends (source "ui"); each entry also has it as `actor`.
+"""
 
 from __future__ import annotations
 
-import hmac
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 import orjson
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from control_plane.api.deps import CurrentUser, OptionalUser, RowId, SessionDep, SettingsDep
+from control_plane.api.deps import (
+    CurrentUser,
+    OptionalUser,
+    RowId,
+    SessionDep,
+    SettingsDep,
+    User,
+    client_address,
+)
 from control_plane.api.errors import error_responses
+from control_plane.api.ingest_key import ApiKeyHeader, ingest_key_matches
+from control_plane.audit import AUDIT_EVENT
 from control_plane.correlation import SAFE_REQUEST_ID
+from control_plane.log_scrub import scrub_text, scrub_value
 from control_plane.logs import fts
 from control_plane.logs.line_parser import EPOCH, MAX_LINE_BYTES, ONE_MICROSECOND
 from control_plane.logs.query import (
@@ -42,6 +57,15 @@ CLIENT_TS_MAX_AGE = timedelta(days=30)
 # Browser consoles say warn, trace and fatal.
 LEVEL_ALIASES = {"WARN": "WARNING", "TRACE": "DEBUG", "FATAL": "CRITICAL", "LOG": "INFO"}
 CLIENT_TS_MAX_AHEAD = timedelta(days=1)
+# A signed-in user's browser writes only its own namespace and never above ERROR, so no one
+# can forge a server event (a CRITICAL kill_switch_tripped) or an audit record.
+UI_EVENT_PREFIX = "ui."
+UI_DEFAULT_EVENT = "ui.log"
+UI_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+# Stamped by the server; whatever a client sends under these names is dropped.
+SERVER_STAMPED_FIELDS = ("actor", "actor_role", "source", "source_address")
+# "frontend" is the earlier name of "ui".
+LogSource = Literal["backend", "ui", "ingest", "frontend"]
 
 
 class LogEntry(BaseModel):
@@ -57,6 +81,7 @@ class LogEntry(BaseModel):
     parse_error: bool
     truncated: bool
     payload: Any
+    actor: str | None = Field(description="who: the audit actor or the signed-in browser user")
     ingested_at: str
 
 
@@ -122,7 +147,8 @@ async def list_logs(
     start: datetime | None = None,
     end: datetime | None = None,
     q: Annotated[str | None, Query(max_length=500)] = None,
-    source: Literal["backend", "frontend"] | None = None,
+    source: LogSource | None = None,
+    actor: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 100,
     cursor: str | None = None,
 ) -> Response:
@@ -138,7 +164,8 @@ async def list_logs(
         start_us=to_us(start),
         end_us=to_us(end),
         text=q,
-        source=source,
+        source="ui" if source == "frontend" else source,
+        actor=actor,
         hour_span=await stored_hour_span(session) if correlation_id is not None else None,
     )
     sql, params = page_query(log_filter, limit=limit, cursor=position)
@@ -260,10 +287,10 @@ class ClientLogEntry(BaseModel):
 
 _entry_adapter = TypeAdapter(ClientLogEntry)
 
-INSERT_FRONTEND_ROW = text(
+INSERT_CLIENT_ROW = text(
     "INSERT INTO backend_logs (ts, level, logger, event, message, correlation_id, strategy_id,"
     " source, parse_error, truncated, payload, ingested_at) VALUES (:ts, :level, :logger,"
-    " :event, :message, :correlation_id, :strategy_id, 'frontend', 0, 0, :payload, :ingested_at)"
+    " :event, :message, :correlation_id, :strategy_id, :source, 0, 0, :payload, :ingested_at)"
 )
 
 
@@ -279,24 +306,47 @@ async def read_limited_body(request: Request) -> bytes:
     return bytes(body)
 
 
+@dataclass(frozen=True, slots=True)
+class BatchAuthor:
+    """Who sends a batch: a signed-in user's browser ("ui") or the ingest key ("ingest")."""
+
+    source: Literal["ui", "ingest"]
+    user: User | None = None
+
+
 async def authorise_ingest(
-    settings: SettingsDep,
-    user: OptionalUser,
-    x_api_key: Annotated[str | None, Header()] = None,
-) -> None:
-    expected = settings.LOG_INGEST_API_KEY
-    if (
-        x_api_key is not None
-        and expected
-        and hmac.compare_digest(x_api_key.encode(), expected.encode())
-    ):
-        return
+    settings: SettingsDep, user: OptionalUser, x_api_key: ApiKeyHeader = None
+) -> BatchAuthor:
+    # A signed-in user is named even when a key comes too: attribution first.
     if user is not None:
-        return
+        return BatchAuthor("ui", user)
+    if ingest_key_matches(settings, x_api_key):
+        return BatchAuthor("ingest")
     raise HTTPException(status.HTTP_401_UNAUTHORIZED, "X-API-Key or sign-in required")
 
 
-def validate_entries(document: Any) -> list[ClientLogEntry]:
+def entry_refusals(entry: ClientLogEntry, author: BatchAuthor) -> list[dict[str, str]]:
+    """What this author may not write, as the 422's field errors."""
+    event = entry.event
+    if event is not None and (event == AUDIT_EVENT or event.startswith(AUDIT_EVENT + ".")):
+        return [{"field": "event", "message": "audit events are recorded by the server only"}]
+    if author.source != "ui":
+        return []
+    problems = []
+    if event is not None and not (
+        event.startswith(UI_EVENT_PREFIX) and len(event) > len(UI_EVENT_PREFIX)
+    ):
+        problems.append(
+            {"field": "event", "message": f"browser events must start with {UI_EVENT_PREFIX!r}"}
+        )
+    if entry.level not in UI_LEVELS:
+        problems.append(
+            {"field": "level", "message": f"browser entries go up to ERROR, not {entry.level}"}
+        )
+    return problems
+
+
+def validate_entries(document: Any, author: BatchAuthor) -> list[ClientLogEntry]:
     if not isinstance(document, dict) or not isinstance(document.get("entries"), list):
         raise HTTPException(
             status.HTTP_422_UNPROCESSABLE_CONTENT, 'body must be {"entries": [...]}'
@@ -310,7 +360,7 @@ def validate_entries(document: Any) -> list[ClientLogEntry]:
     problems: list[dict[str, Any]] = []
     for index, raw in enumerate(raw_entries):
         try:
-            entries.append(_entry_adapter.validate_python(raw))
+            entry = _entry_adapter.validate_python(raw)
         except ValidationError as exc:
             problems.append(
                 {
@@ -321,12 +371,43 @@ def validate_entries(document: Any) -> list[ClientLogEntry]:
                     ],
                 }
             )
+            continue
+        refusals = entry_refusals(entry, author)
+        if refusals:
+            problems.append({"index": index, "errors": refusals})
+        else:
+            entries.append(entry)
     if problems:
         raise HTTPException(
             status.HTTP_422_UNPROCESSABLE_CONTENT,
             {"message": f"{len(problems)} invalid entries", "invalid_entries": problems},
         )
     return entries
+
+
+def client_row(
+    entry: ClientLogEntry, author: BatchAuthor, stamp: dict[str, Any], now_us: int
+) -> dict[str, Any]:
+    """The row for one accepted entry: scrubbed like any logged line, stamped by the server."""
+    extras = {
+        key: value
+        for key, value in (entry.model_extra or {}).items()
+        if key not in SERVER_STAMPED_FIELDS
+    }
+    payload = scrub_value(extras) | stamp
+    event = entry.event or (UI_DEFAULT_EVENT if author.source == "ui" else None)
+    return {
+        "ts": to_us(entry.ts) or now_us,
+        "level": entry.level,
+        "logger": scrub_text(entry.logger) if entry.logger else entry.logger,
+        "event": scrub_text(event) if event else event,
+        "message": scrub_text(entry.message),
+        "correlation_id": entry.correlation_id,
+        "strategy_id": scrub_text(entry.strategy_id) if entry.strategy_id else entry.strategy_id,
+        "source": author.source,
+        "payload": orjson.dumps(payload, default=str).decode(),
+        "ingested_at": now_us,
+    }
 
 
 BATCH_BODY = {
@@ -351,7 +432,6 @@ BATCH_BODY = {
 
 @router.post(
     "/batch",
-    dependencies=[Depends(authorise_ingest)],
     # Read by hand to cap its size before parsing, so the schema is given here.
     openapi_extra={"requestBody": BATCH_BODY},
     responses={
@@ -359,32 +439,24 @@ BATCH_BODY = {
         422: {"model": BatchRejected, "description": "Body or entries invalid"},
     },
 )
-async def ingest_batch(request: Request, session: SessionDep) -> BatchStored:
+async def ingest_batch(
+    request: Request,
+    session: SessionDep,
+    author: Annotated[BatchAuthor, Depends(authorise_ingest)],
+) -> BatchStored:
     body = await read_limited_body(request)
     try:
         document = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "body is not JSON") from exc
-    entries = validate_entries(document)
+    entries = validate_entries(document, author)
     now_us = time.time_ns() // 1000
-    rows = []
-    for entry in entries:
-        extras = entry.model_extra or {}
-        rows.append(
-            {
-                "ts": to_us(entry.ts) or now_us,
-                "level": entry.level,
-                "logger": entry.logger,
-                "event": entry.event,
-                "message": entry.message,
-                "correlation_id": entry.correlation_id,
-                "strategy_id": entry.strategy_id,
-                "payload": orjson.dumps(extras, default=str).decode() if extras else None,
-                "ingested_at": now_us,
-            }
-        )
+    stamp: dict[str, Any] = {"source_address": client_address(request)}
+    if author.user is not None:
+        stamp |= {"actor": author.user.username, "actor_role": author.user.role}
+    rows = [client_row(entry, author, stamp, now_us) for entry in entries]
     if rows:
-        await session.execute(INSERT_FRONTEND_ROW, rows)
+        await session.execute(INSERT_CLIENT_ROW, rows)
         (through,) = (await session.execute(text(fts.READ_WATERMARK))).one()
         upper = (
             await session.execute(

@@ -10,12 +10,14 @@ from typing import Annotated, Literal, TypeVar
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 from pydantic import BaseModel, Field
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from control_plane.api.deps import AdminUser, CurrentUser, RowId, SessionDep, SettingsDep
+from control_plane.api.audited import audited
+from control_plane.api.deps import AdminUser, CurrentUser, RowId, SessionDep, SettingsDep, audit
 from control_plane.api.errors import SIGNED_IN, error_responses
 from control_plane.api.query_params import OptionalIdQuery, OptionalStatusQuery
 from control_plane.api.session_models import KillSwitchOut, SessionEvent, SessionOut
-from control_plane.api.strategies import existing_strategy
+from control_plane.api.strategies import existing_strategy, strategy_target
 from control_plane.db.strategies import config_of
 from control_plane.sessions import store
 from control_plane.sessions.control import KillSwitchTripped, start_session
@@ -31,6 +33,11 @@ from control_plane.settings import Settings
 
 router = APIRouter(tags=["sessions"])
 T = TypeVar("T")
+KILL_SWITCH_TARGET = "kill_switch"
+
+
+def session_target(session_id: int) -> str:
+    return f"session:{session_id}"
 
 
 class StartSession(BaseModel):
@@ -103,14 +110,28 @@ async def session_events(
 async def create_session(
     strategy_id: RowId,
     body: StartSession,
-    _admin: AdminUser,
+    admin: AdminUser,
     settings: SettingsDep,
     session: SessionDep,
+    request: Request,
 ) -> SessionOut:
-    config = config_of(await existing_strategy(session, strategy_id))
+    target = strategy_target(strategy_id)
     refusal = settings.live_trading_refusal if body.mode == "live" else None
     if refusal is not None:
+        audit(
+            request, admin, "live_trading.refused", target=target, outcome="refused", reason=refusal
+        )
         raise HTTPException(status.HTTP_409_CONFLICT, refusal)
+    with audited(request, admin, "session.start", target=target, mode=body.mode) as note:
+        started = await _start_session(strategy_id, body, settings, session)
+        note.details["session_id"] = started.id
+        return started
+
+
+async def _start_session(
+    strategy_id: int, body: StartSession, settings: Settings, session: AsyncSession
+) -> SessionOut:
+    config = config_of(await existing_strategy(session, strategy_id))
 
     def start(conn: sqlite3.Connection) -> SessionOut:
         try:
@@ -180,7 +201,8 @@ async def control_session(
             raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
         return done, _session_or_404(conn, session_id)
 
-    done, session = await _in_db(settings, run)
+    with audited(request, admin, f"session.{action}", target=session_target(session_id)):
+        done, session = await _in_db(settings, run)
     if done:
         return session
     runner = request.app.state.session_runner
@@ -218,17 +240,21 @@ async def trip_kill_switch(
         trip(SessionExecutor(conn), utc_now(), f"{body.reason} (by {admin.username})")
         return _kill_switch(conn, limit)
 
-    tripped = await _in_db(settings, run)
+    with audited(request, admin, "kill_switch.trip", target=KILL_SWITCH_TARGET, reason=body.reason):
+        tripped = await _in_db(settings, run)
     request.app.state.session_runner.wake()
     return tripped
 
 
 @router.post("/api/kill-switch/rearm", responses=error_responses(401, 403))
-async def rearm_kill_switch(admin: AdminUser, settings: SettingsDep) -> KillSwitchOut:
+async def rearm_kill_switch(
+    admin: AdminUser, settings: SettingsDep, request: Request
+) -> KillSwitchOut:
     limit = settings.KILL_SWITCH_DAILY_LOSS_LIMIT
 
     def run(conn: sqlite3.Connection) -> KillSwitchOut:
         rearm(conn, utc_now(), admin.username)
         return _kill_switch(conn, limit)
 
-    return await _in_db(settings, run)
+    with audited(request, admin, "kill_switch.rearm", target=KILL_SWITCH_TARGET):
+        return await _in_db(settings, run)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, Body, HTTPException, Response, status
+from fastapi import APIRouter, Body, HTTPException, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
+from control_plane.api.audited import audited
 from control_plane.api.deps import AdminUser, CurrentUser, RowId, SessionDep
 from control_plane.api.errors import SIGNED_IN, error_responses
 from control_plane.db import strategies as store
@@ -33,6 +34,10 @@ def _out(row: Strategy) -> StrategyOut:
     )
 
 
+def strategy_target(strategy_id: int) -> str:
+    return f"strategy:{strategy_id}"
+
+
 def _name_taken(name: str) -> HTTPException:
     return HTTPException(status.HTTP_409_CONFLICT, f"a strategy named {name!r} already exists")
 
@@ -51,12 +56,15 @@ async def list_strategies(_user: CurrentUser, session: SessionDep) -> list[Strat
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=error_responses(401, 403, 409))
 async def create_strategy(
-    body: StrategyConfig, _admin: AdminUser, session: SessionDep
+    body: StrategyConfig, admin: AdminUser, session: SessionDep, request: Request
 ) -> StrategyOut:
-    try:
-        return _out(await store.create_strategy(session, body))
-    except store.DuplicateStrategyName:
-        raise _name_taken(body.name) from None
+    with audited(request, admin, "strategy.create", strategy_name=body.name) as note:
+        try:
+            created = _out(await store.create_strategy(session, body))
+        except store.DuplicateStrategyName:
+            raise _name_taken(body.name) from None
+        note.target = strategy_target(created.id)
+        return created
 
 
 @router.get("/{strategy_id}", responses=error_responses(401, 404))
@@ -73,28 +81,39 @@ async def _replace(session: SessionDep, row: Strategy, config: StrategyConfig) -
 
 @router.put("/{strategy_id}", responses=error_responses(401, 403, 404, 409))
 async def replace_strategy(
-    strategy_id: RowId, body: StrategyConfig, _admin: AdminUser, session: SessionDep
+    strategy_id: RowId,
+    body: StrategyConfig,
+    admin: AdminUser,
+    session: SessionDep,
+    request: Request,
 ) -> StrategyOut:
-    return await _replace(session, await existing_strategy(session, strategy_id), body)
+    with audited(request, admin, "strategy.update", target=strategy_target(strategy_id)):
+        return await _replace(session, await existing_strategy(session, strategy_id), body)
 
 
 @router.patch("/{strategy_id}", responses=error_responses(401, 403, 404, 409))
 async def update_strategy(
     strategy_id: RowId,
-    _admin: AdminUser,
+    admin: AdminUser,
     session: SessionDep,
+    request: Request,
     changes: dict[str, Any] = Body(),  # noqa: B008
 ) -> StrategyOut:
     """Change some fields; the merged configuration is validated as a whole."""
-    row = await existing_strategy(session, strategy_id)
-    merged = store.config_of(row).model_dump() | changes
-    try:
-        config = StrategyConfig.model_validate(merged)
-    except ValidationError as exc:
-        raise RequestValidationError(
-            [{**error, "loc": ("body", *error["loc"])} for error in exc.errors(include_url=False)]
-        ) from None
-    return await _replace(session, row, config)
+    target = strategy_target(strategy_id)
+    with audited(request, admin, "strategy.update", target=target, fields=sorted(changes)):
+        row = await existing_strategy(session, strategy_id)
+        merged = store.config_of(row).model_dump() | changes
+        try:
+            config = StrategyConfig.model_validate(merged)
+        except ValidationError as exc:
+            raise RequestValidationError(
+                [
+                    {**error, "loc": ("body", *error["loc"])}
+                    for error in exc.errors(include_url=False)
+                ]
+            ) from None
+        return await _replace(session, row, config)
 
 
 @router.delete(
@@ -102,6 +121,9 @@ async def update_strategy(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(401, 403, 404),
 )
-async def delete_strategy(strategy_id: RowId, _admin: AdminUser, session: SessionDep) -> Response:
-    await store.delete_strategy(session, await existing_strategy(session, strategy_id))
+async def delete_strategy(
+    strategy_id: RowId, admin: AdminUser, session: SessionDep, request: Request
+) -> Response:
+    with audited(request, admin, "strategy.delete", target=strategy_target(strategy_id)):
+        await store.delete_strategy(session, await existing_strategy(session, strategy_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)

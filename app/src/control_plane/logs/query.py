@@ -37,6 +37,8 @@ class LogFilter:
     end_us: int | None = None
     text: str | None = None
     source: str | None = None
+    # Who did it: audit events and browser entries carry it in the payload (no column).
+    actor: str | None = None
     # First and last hour (ts // MICROS_PER_HOUR) holding rows, so a correlation id lookup can
     # probe the hour-keyed index; None falls back to a plain comparison.
     hour_span: tuple[int, int] | None = None
@@ -76,6 +78,9 @@ def where_clause(log_filter: LogFilter) -> tuple[list[str], dict[str, Any]]:
         if value is not None:
             conditions.append(f"{column} = :{column}")
             params[column] = value
+    if log_filter.actor is not None:
+        conditions.append("json_extract(payload, '$.actor') = :actor")
+        params["actor"] = log_filter.actor
     if log_filter.start_us is not None:
         conditions.append("ts >= :start_us")
         params["start_us"] = log_filter.start_us
@@ -147,6 +152,8 @@ def page_query(
 def row_to_entry(row: Any) -> dict[str, Any]:
     from control_plane.logging_setup import format_timestamp
 
+    payload = orjson.loads(row[11]) if row[11] else None
+    actor = payload.get("actor") if isinstance(payload, dict) else None
     return {
         "id": row[0],
         "ts": format_timestamp(row[1] / 1_000_000) if row[1] is not None else None,
@@ -159,6 +166,7 @@ def row_to_entry(row: Any) -> dict[str, Any]:
         "source": row[8],
         "parse_error": bool(row[9]),
         "truncated": bool(row[10]),
-        "payload": orjson.loads(row[11]) if row[11] else None,
+        "payload": payload,
+        "actor": actor if isinstance(actor, str) else None,
         "ingested_at": format_timestamp(row[12] / 1_000_000),
     }

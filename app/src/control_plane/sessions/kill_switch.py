@@ -7,9 +7,13 @@ import sqlite3
 from datetime import UTC, datetime, time
 from typing import Any
 
+from control_plane.audit import record_audit
 from control_plane.sessions import store
 from control_plane.sessions.execution import SessionExecutor, record_event
 from control_plane.sessions.times import iso_from_us, to_us
+
+# The engine itself, not a person, trips the switch on the daily loss limit.
+SYSTEM_ROLE = "system"
 
 
 def day_start(now: datetime) -> datetime:
@@ -71,5 +75,15 @@ def check_daily_loss(executor: SessionExecutor, now: datetime, limit: float) -> 
     pnl = store.realised_pnl_since(conn, since) + store.live_unrealised_pnl(conn)
     if pnl > -limit:
         return False
-    trip(executor, now, f"day PnL {pnl:.2f} USD passed the daily loss limit of {limit:.2f} USD")
+    reason = f"day PnL {pnl:.2f} USD passed the daily loss limit of {limit:.2f} USD"
+    closed = trip(executor, now, reason)
+    record_audit(
+        "kill_switch.trip",
+        actor=None,
+        actor_role=SYSTEM_ROLE,
+        source_address=None,
+        target="kill_switch",
+        reason=reason,
+        sessions_closed=closed,
+    )
     return True
