@@ -1,0 +1,107 @@
+import { useMutation } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { useNavigate } from 'react-router';
+import { useServices, useSessionState } from '../../app/services';
+import { ApiError } from '../../lib/apiClient';
+import { describeError } from '../../lib/describeError';
+import { changePassword } from './api';
+import { MAX_PASSWORD_LENGTH, passwordProblem } from './credentials';
+import { PASSWORD_CHANGED_NOTICE } from './sessionStore';
+import { useCurrentUser } from './useCurrentUser';
+import styles from './AccountPage.module.css';
+
+/** The signed-in user's own account: who they are, and a password change (which signs them out everywhere). */
+export function AccountPage() {
+  const { api, session } = useServices();
+  const { session: current } = useSessionState();
+  const me = useCurrentUser();
+  const navigate = useNavigate();
+  const [currentPassword, setCurrentPassword] = useState('');
+  const [newPassword, setNewPassword] = useState('');
+  const [repeated, setRepeated] = useState('');
+  const [checked, setChecked] = useState(false);
+
+  const change = useMutation({
+    mutationFn: () => changePassword(api, currentPassword, newPassword),
+    onSuccess: () => {
+      // The server has revoked every session of this user, this one included.
+      session.signOut(PASSWORD_CHANGED_NOTICE);
+      navigate('/login', { replace: true });
+    },
+  });
+
+  const newError = checked ? passwordProblem(newPassword) : null;
+  const repeatError = checked && !newError && repeated !== newPassword ? 'The two new passwords differ.' : null;
+  const sameError = checked && !newError && !repeatError && newPassword === currentPassword ? 'Choose a password different from the current one.' : null;
+  const serverError =
+    change.error instanceof ApiError && change.error.status === 403 ? 'The current password is wrong.' : change.isError ? describeError(change.error) : null;
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setChecked(true);
+    if (passwordProblem(newPassword) || repeated !== newPassword || newPassword === currentPassword) return;
+    change.mutate();
+  }
+
+  return (
+    <div className="screen">
+      <h1 className="page-title">Your account</h1>
+      <p className={styles.who}>
+        Signed in as <strong>{current?.username}</strong>
+        {me.data && <> with the {me.data.role} role</>}.
+      </p>
+      <form className={`card ${styles.form}`} onSubmit={submit} aria-labelledby="change-password-title" noValidate>
+        <h2 id="change-password-title" className={styles.title}>
+          Change password
+        </h2>
+        <p className={styles.hint}>You will be signed out everywhere and sign in again with the new password.</p>
+        <label className="field">
+          <span>Current password</span>
+          <input
+            name="current_password"
+            type="password"
+            autoComplete="current-password"
+            required
+            maxLength={MAX_PASSWORD_LENGTH}
+            value={currentPassword}
+            onChange={(event) => setCurrentPassword(event.target.value)}
+          />
+        </label>
+        <label className="field">
+          <span>New password</span>
+          <input
+            name="new_password"
+            type="password"
+            autoComplete="new-password"
+            value={newPassword}
+            aria-invalid={newError || sameError ? true : undefined}
+            onChange={(event) => setNewPassword(event.target.value)}
+          />
+          <span className={newError || sameError ? 'field-error' : styles.hint}>{newError ?? sameError ?? 'At least 12 characters.'}</span>
+        </label>
+        <label className="field">
+          <span>New password again</span>
+          <input
+            name="new_password_again"
+            type="password"
+            autoComplete="new-password"
+            value={repeated}
+            aria-invalid={repeatError ? true : undefined}
+            onChange={(event) => setRepeated(event.target.value)}
+          />
+          {repeatError && <span className="field-error">{repeatError}</span>}
+        </label>
+        {serverError && (
+          <p role="alert" className="alert-error">
+            {serverError}
+          </p>
+        )}
+        <div>
+          <button type="submit" className="button button-primary" disabled={change.isPending || currentPassword === ''}>
+            {change.isPending ? 'Changing…' : 'Change password'}
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}
