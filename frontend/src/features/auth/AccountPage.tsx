@@ -2,6 +2,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { useServices, useSessionState } from '../../app/services';
+import { FormField } from '../../components/FormField';
 import { ApiError } from '../../lib/apiClient';
 import { describeError } from '../../lib/describeError';
 import { changePassword } from './api';
@@ -55,8 +56,7 @@ export function AccountPage() {
           Change password
         </h2>
         <p className={styles.hint}>You will be signed out everywhere and sign in again with the new password.</p>
-        <label className="field">
-          <span>Current password</span>
+        <FormField label="Current password">
           <input
             name="current_password"
             type="password"
@@ -66,9 +66,11 @@ export function AccountPage() {
             value={currentPassword}
             onChange={(event) => setCurrentPassword(event.target.value)}
           />
-        </label>
-        <label className="field">
-          <span>New password</span>
+        </FormField>
+        <FormField
+          label="New password"
+          below={<span className={newError || sameError ? 'field-error' : styles.hint}>{newError ?? sameError ?? 'At least 12 characters.'}</span>}
+        >
           <input
             name="new_password"
             type="password"
@@ -77,10 +79,8 @@ export function AccountPage() {
             aria-invalid={newError || sameError ? true : undefined}
             onChange={(event) => setNewPassword(event.target.value)}
           />
-          <span className={newError || sameError ? 'field-error' : styles.hint}>{newError ?? sameError ?? 'At least 12 characters.'}</span>
-        </label>
-        <label className="field">
-          <span>New password again</span>
+        </FormField>
+        <FormField label="New password again" below={repeatError && <span className="field-error">{repeatError}</span>}>
           <input
             name="new_password_again"
             type="password"
@@ -89,8 +89,7 @@ export function AccountPage() {
             aria-invalid={repeatError ? true : undefined}
             onChange={(event) => setRepeated(event.target.value)}
           />
-          {repeatError && <span className="field-error">{repeatError}</span>}
-        </label>
+        </FormField>
         {serverError && (
           <p role="alert" className="alert-error">
             {serverError}

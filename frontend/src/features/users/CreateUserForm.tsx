@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { FormField } from '../../components/FormField';
 import type { Role } from '../auth/api';
 import { MAX_USERNAME_LENGTH, passwordProblem, usernameProblem } from '../auth/credentials';
 import styles from './UsersPage.module.css';
@@ -33,8 +34,16 @@ export function CreateUserForm({ busy, serverError, onSubmit, onCancel }: Props)
         New user
       </h2>
       <div className={styles.formGrid}>
-        <label className="field">
-          <span>Username</span>
+        <FormField
+          label="Username"
+          below={
+            usernameError && (
+              <span id="new-user-username-error" className="field-error">
+                {usernameError}
+              </span>
+            )
+          }
+        >
           <input
             name="username"
             autoComplete="off"
@@ -44,14 +53,17 @@ export function CreateUserForm({ busy, serverError, onSubmit, onCancel }: Props)
             aria-describedby={usernameError ? 'new-user-username-error' : undefined}
             onChange={(event) => setUsername(event.target.value)}
           />
-          {usernameError && (
-            <span id="new-user-username-error" className="field-error">
-              {usernameError}
-            </span>
-          )}
-        </label>
-        <label className="field">
-          <span>Password</span>
+        </FormField>
+        <FormField
+          label="Password"
+          below={
+            passwordError && (
+              <span id="new-user-password-error" className="field-error">
+                {passwordError}
+              </span>
+            )
+          }
+        >
           <input
             name="password"
             type="password"
@@ -61,19 +73,13 @@ export function CreateUserForm({ busy, serverError, onSubmit, onCancel }: Props)
             aria-describedby={passwordError ? 'new-user-password-error' : undefined}
             onChange={(event) => setPassword(event.target.value)}
           />
-          {passwordError && (
-            <span id="new-user-password-error" className="field-error">
-              {passwordError}
-            </span>
-          )}
-        </label>
-        <label className="field">
-          <span>Role</span>
+        </FormField>
+        <FormField label="Role">
           <select name="role" value={role} onChange={(event) => setRole(event.target.value as Role)}>
             <option value="viewer">Viewer (read only)</option>
             <option value="admin">Admin (controls trading and users)</option>
           </select>
-        </label>
+        </FormField>
       </div>
       {serverError && (
         <p role="alert" className="alert-error">

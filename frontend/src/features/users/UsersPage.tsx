@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useServices, useSessionState } from '../../app/services';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { FormField } from '../../components/FormField';
 import { describeError } from '../../lib/describeError';
 import { formatUtc } from '../../lib/format';
 import type { Role } from '../auth/api';
@@ -247,8 +248,10 @@ function UserManagement() {
         >
           <p>{asked.body}</p>
           {pending.kind === 'reset' && (
-            <label className="field">
-              <span>New password</span>
+            <FormField
+              label="New password"
+              below={<span className={resetError ? 'field-error' : styles.muted}>{resetError ?? 'At least 12 characters.'}</span>}
+            >
               <input
                 type="password"
                 autoComplete="new-password"
@@ -256,8 +259,7 @@ function UserManagement() {
                 aria-invalid={resetError ? true : undefined}
                 onChange={(event) => setNewPassword(event.target.value)}
               />
-              <span className={resetError ? 'field-error' : styles.muted}>{resetError ?? 'At least 12 characters.'}</span>
-            </label>
+            </FormField>
           )}
         </ConfirmDialog>
       )}
