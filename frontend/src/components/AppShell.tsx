@@ -60,7 +60,9 @@ export function AppShell() {
           <ThemeToggle />
           {current && (
             <Link to="/account" className={styles.user} title="Your account: change your password">
-              Signed in as {current.username}
+              {/* Hidden on phones, where the name alone has to fit; screen readers still hear it. */}
+              <span className={styles.userPrefix}>Signed in as </span>
+              {current.username}
             </Link>
           )}
           {user.data && (

@@ -41,7 +41,7 @@ describe('sign-in', () => {
     expect(stored.token).toMatch(/^access-/);
     expect(stored.refreshToken).toMatch(/^refresh-/);
     expect(stored.refreshExpiresAt).toBeGreaterThan(stored.expiresAt);
-    expect(screen.getByText('Signed in as admin')).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Signed in as admin' })).toBeTruthy();
     await waitFor(() =>
       expect(backend.callsTo('GET', '/api/logs')[0]?.headers.get('Authorization')).toBe(`Bearer ${stored.token}`),
     );
