@@ -71,6 +71,19 @@ describe('sign-in', () => {
     expect(window.sessionStorage.getItem(SESSION_STORAGE_KEY)).toBeNull();
   });
 
+  it('refuses a sign-in answer without a refresh token, saying why', async () => {
+    const { backend } = backendWithLogs();
+    backend.on('POST', '/api/auth/login', () => ({ body: { access_token: 'a', token_type: 'bearer', expires_at: 4_000_000_000 } }));
+    renderApp(backend, { route: '/login', session: null });
+
+    await signIn(PASSWORD);
+
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'Sign-in failed: the server did not send the tokens this app needs (access and refresh token with their expiries)',
+    );
+    expect(window.sessionStorage.getItem(SESSION_STORAGE_KEY)).toBeNull();
+  });
+
   it('words the wait in seconds or minutes', () => {
     expect(tooManyAttemptsMessage(1)).toBe('Too many attempts. Try again in 1 second.');
     expect(tooManyAttemptsMessage(59)).toBe('Too many attempts. Try again in 59 seconds.');

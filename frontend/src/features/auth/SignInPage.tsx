@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { useServices, useSessionState } from '../../app/services';
 import { ApiError } from '../../lib/apiClient';
-import { logIn } from './api';
+import { IncompleteTokenAnswer, logIn } from './api';
 import styles from './SignInPage.module.css';
 
 /** "Too many attempts. Try again in 45 seconds." from a 429's Retry-After. */
@@ -51,7 +51,7 @@ export function SignInPage() {
         setError('Wrong username or password.');
       } else if (failure instanceof ApiError && failure.status === 429) {
         setError(tooManyAttemptsMessage(failure.retryAfterSeconds));
-      } else if (failure instanceof ApiError) {
+      } else if (failure instanceof ApiError || failure instanceof IncompleteTokenAnswer) {
         setError(`Sign-in failed: ${failure.message}`);
       } else {
         setError('Cannot reach the server. Check your connection and try again.');

@@ -10,7 +10,21 @@ interface TokenAnswer {
   refresh_expires_at: number;
 }
 
+/** A sign-in or refresh answer without usable tokens (e.g. a backend older than this app). */
+export class IncompleteTokenAnswer extends Error {
+  constructor() {
+    super('the server did not send the tokens this app needs (access and refresh token with their expiries)');
+    this.name = 'IncompleteTokenAnswer';
+  }
+}
+
 function sessionFrom(username: string, answer: TokenAnswer): Session {
+  const complete =
+    typeof answer?.access_token === 'string' &&
+    typeof answer.refresh_token === 'string' &&
+    Number.isFinite(answer.expires_at) &&
+    Number.isFinite(answer.refresh_expires_at);
+  if (!complete) throw new IncompleteTokenAnswer();
   return {
     token: answer.access_token,
     username,

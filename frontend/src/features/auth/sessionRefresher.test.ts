@@ -72,6 +72,32 @@ describe('session refresh', () => {
     expect(services.session.getState().notice).toBe(EXPIRED_NOTICE);
   });
 
+  it('keeps the session when the server cannot be reached, and tries again later', async () => {
+    vi.useFakeTimers({ now: new Date('2026-11-22T10:00:00Z'), toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const { backend, services } = await signedInServices();
+    let reachable = false;
+    const answer = backend.fetch;
+    const flaky = createServices({
+      baseUrl: '/api',
+      storage: window.sessionStorage,
+      openSocket: createFakeSockets().factory,
+      recorder: null,
+      fetchImpl: (async (...args: Parameters<typeof fetch>) => {
+        if (!reachable) throw new TypeError('Failed to fetch');
+        return answer(...args);
+      }) as typeof fetch,
+    });
+    services.refresher.dispose();
+    const before = flaky.session.token();
+
+    expect(await flaky.refresher.renew(before)).toBe(false);
+    expect(flaky.session.getState().session?.username).toBe('ops');
+    reachable = true;
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect(backend.callsTo('POST', '/api/auth/refresh')).toHaveLength(1);
+    expect(flaky.session.token()).not.toBe(before);
+  });
+
   it('renews silently a minute before the access token runs out', async () => {
     vi.useFakeTimers({ now: new Date('2026-11-22T10:00:00Z'), toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const { backend, services } = await signedInServices();

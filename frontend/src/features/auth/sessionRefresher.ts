@@ -49,13 +49,14 @@ export function createSessionRefresher({
         return true;
       })
       .catch((error: unknown) => {
-        // The server refused the refresh token (revoked, reused, expired): the session is over.
-        if (error instanceof ApiError && error.status >= 400 && error.status < 500) {
-          if (session.getState().session === current) session.expire();
+        // fetch rejects with a TypeError when the server cannot be reached; 5xx may pass too.
+        const transient = error instanceof TypeError || (error instanceof ApiError && error.status >= 500);
+        if (transient) {
+          if (session.getState().session === current) schedule(current, retryDelayMs);
           return false;
         }
-        // Unreachable or failing server: keep the session and try again later.
-        if (session.getState().session === current) schedule(current, retryDelayMs);
+        // The server refused the refresh token (revoked, reused, expired) or answered nonsense: the session is over.
+        if (session.getState().session === current) session.expire();
         return false;
       })
       .finally(() => {
