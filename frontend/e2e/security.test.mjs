@@ -165,7 +165,8 @@ describe('Sign-in, users and sessions in a real browser', { timeout: 180_000 }, 
     await signIn(viewerPage, viewerName, firstPassword);
     await viewerPage.getByText('Wrong username or password.').waitFor();
     await signIn(viewerPage, viewerName, secondPassword);
-    await viewerPage.waitForURL('**/dashboard');
+    // Back to the page they were on.
+    await viewerPage.waitForURL('**/account');
   });
 
   test("deactivating the viewer sends their open page to sign-in on its next request", async () => {
@@ -188,7 +189,11 @@ describe('Sign-in, users and sessions in a real browser', { timeout: 180_000 }, 
   test('the admin reactivates the viewer, who can sign in again; revoking their sessions signs them out', async () => {
     await confirmAction(viewerName, `Reactivate ${viewerName}`, 'Reactivate');
     await signIn(viewerPage, viewerName, secondPassword);
-    await viewerPage.waitForURL('**/dashboard');
+    await viewerPage.waitForURL('**/logs');
+    await viewerPage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
+    await eventually(async () =>
+      assert.equal(await viewerPage.getByRole('status', { name: 'Live updates' }).textContent(), 'Live'),
+    );
 
     await page.reload();
     await confirmAction(viewerName, `Revoke the sessions of ${viewerName}`, 'Revoke sessions');

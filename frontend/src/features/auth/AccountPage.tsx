@@ -1,6 +1,5 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { useNavigate } from 'react-router';
 import { useServices, useSessionState } from '../../app/services';
 import { FormField } from '../../components/FormField';
 import { ApiError } from '../../lib/apiClient';
@@ -16,7 +15,6 @@ export function AccountPage() {
   const { api, session } = useServices();
   const { session: current } = useSessionState();
   const me = useCurrentUser();
-  const navigate = useNavigate();
   const [currentPassword, setCurrentPassword] = useState('');
   const [newPassword, setNewPassword] = useState('');
   const [repeated, setRepeated] = useState('');
@@ -24,11 +22,8 @@ export function AccountPage() {
 
   const change = useMutation({
     mutationFn: () => changePassword(api, currentPassword, newPassword),
-    onSuccess: () => {
-      // The server has revoked every session of this user, this one included.
-      session.signOut(PASSWORD_CHANGED_NOTICE);
-      navigate('/login', { replace: true });
-    },
+    // The server has revoked every session of this user, this one included; sign-in follows.
+    onSuccess: () => session.signOut(PASSWORD_CHANGED_NOTICE),
   });
 
   const newError = checked ? passwordProblem(newPassword) : null;
