@@ -97,6 +97,19 @@ describe('Users screen', () => {
     );
   });
 
+  it('an admin who makes themself a viewer (another admin remaining) loses the screen at once', async () => {
+    const user = userEvent.setup();
+    const { backend, auth } = usersBackend();
+    auth.addUser('second-admin', 'second-password-1', 'admin');
+    renderApp(backend, { route: '/users' });
+
+    await user.click(within(await card('admin')).getByRole('button', { name: 'Make admin a viewer' }));
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Make viewer' }));
+
+    expect(await screen.findByText('Admins only: your account (viewer) cannot manage users.')).toBeTruthy();
+    expect(screen.queryByRole('link', { name: 'Users' })).toBeNull();
+  });
+
   it('deactivates a user after confirming, which ends their sessions, and reactivates them', async () => {
     const user = userEvent.setup();
     const { backend, auth } = usersBackend();

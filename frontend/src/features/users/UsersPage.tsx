@@ -7,7 +7,7 @@ import { describeError } from '../../lib/describeError';
 import { formatUtc } from '../../lib/format';
 import type { Role } from '../auth/api';
 import { passwordProblem } from '../auth/credentials';
-import { useCurrentUser } from '../auth/useCurrentUser';
+import { CURRENT_USER_KEY, useCurrentUser } from '../auth/useCurrentUser';
 import { CreateUserForm } from './CreateUserForm';
 import { createUser, fetchUsers, resetPassword, revokeSessions, updateUser, USERS_KEY, type UserAccount } from './api';
 import styles from './UsersPage.module.css';
@@ -86,7 +86,11 @@ function UserManagement() {
   const [resetTried, setResetTried] = useState(false);
   const [done, setDone] = useState<string | null>(null);
 
-  const refresh = () => void queryClient.invalidateQueries({ queryKey: USERS_KEY });
+  const refresh = () => {
+    void queryClient.invalidateQueries({ queryKey: USERS_KEY });
+    // An admin who made themself a viewer loses the controls at once.
+    void queryClient.invalidateQueries({ queryKey: CURRENT_USER_KEY });
+  };
 
   const create = useMutation({
     mutationFn: (user: { username: string; password: string; role: Role }) => createUser(api, user),
