@@ -66,11 +66,11 @@ describe('Log Viewer in a real browser', { timeout: 120_000 }, () => {
     await page.getByLabel('Password').fill(config.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL('**/logs');
-    await page.getByText(`Signed in as ${config.username}`).waitFor();
+    await page.getByRole('link', { name: `Signed in as ${config.username}` }).waitFor();
     await page.getByText(/entr(y|ies) loaded/).waitFor();
     assert.ok((await page.getByRole('row').count()) > 1, 'the table shows at least one entry');
-    const token = await page.evaluate(() => window.sessionStorage.getItem('dscp.session'));
-    assert.ok(token && JSON.parse(token).token, 'the token is kept in sessionStorage');
+    const stored = JSON.parse((await page.evaluate(() => window.sessionStorage.getItem('dscp.session'))) ?? '{}');
+    assert.ok(stored.token && stored.refreshToken, 'the access and refresh tokens are kept in sessionStorage');
     assert.deepEqual(await page.context().cookies(), [], 'no cookie holds the session');
     await shot('02-log-viewer.png');
   });
@@ -181,12 +181,13 @@ describe('Log Viewer in a real browser', { timeout: 120_000 }, () => {
     }, marker);
     await page.getByRole('button', { name: 'Clear' }).click();
     await page.getByLabel('Text search').fill(marker);
-    await page.getByLabel('Source').selectOption('frontend');
+    await page.getByLabel('Source').selectOption('ui');
     await page.getByRole('button', { name: 'Apply filters' }).click();
-    await page.waitForURL((url) => url.searchParams.get('source') === 'frontend');
+    await page.waitForURL((url) => url.searchParams.get('source') === 'ui');
     const row = await refreshUntilRowWith(`boom ${marker}`);
-    assert.match((await row.textContent()) ?? '', /client_error/);
-    assert.match((await row.textContent()) ?? '', /UI/);
+    // Stamped by the server with the signed-in user, in the ui.* namespace.
+    assert.match((await row.textContent()) ?? '', /ui\.client_error/);
+    assert.match((await row.textContent()) ?? '', new RegExp(`UI · ${config.username}`));
   });
 
   test('the dark theme is remembered across a reload', async () => {
@@ -201,10 +202,13 @@ describe('Log Viewer in a real browser', { timeout: 120_000 }, () => {
     assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light');
   });
 
-  test('a token the API rejects returns to sign-in with a message', async () => {
+  test('tokens the API rejects (and a refresh it refuses) return to sign-in with a message', async () => {
     await page.evaluate(() => {
       const stored = JSON.parse(window.sessionStorage.getItem('dscp.session') ?? '{}');
-      window.sessionStorage.setItem('dscp.session', JSON.stringify({ ...stored, token: 'not-a-valid-token' }));
+      window.sessionStorage.setItem(
+        'dscp.session',
+        JSON.stringify({ ...stored, token: 'not-a-valid-token', refreshToken: 'not-a-valid-refresh-token' }),
+      );
     });
     await page.goto('/logs?level=ERROR');
     await page.waitForURL('**/login');
@@ -212,7 +216,7 @@ describe('Log Viewer in a real browser', { timeout: 120_000 }, () => {
     await shot('07-session-expired.png');
   });
 
-  test('a token whose time has passed returns to sign-in without asking the API', async () => {
+  test('a session whose time has passed returns to sign-in without asking the API', async () => {
     await page.getByLabel('Username').fill(config.username);
     await page.getByLabel('Password').fill(config.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -221,7 +225,8 @@ describe('Log Viewer in a real browser', { timeout: 120_000 }, () => {
     await page.getByText(/entr(y|ies) loaded|No entries/).waitFor();
     await page.evaluate(() => {
       const stored = JSON.parse(window.sessionStorage.getItem('dscp.session') ?? '{}');
-      window.sessionStorage.setItem('dscp.session', JSON.stringify({ ...stored, expiresAt: Math.floor(Date.now() / 1000) - 1 }));
+      const past = Math.floor(Date.now() / 1000) - 1;
+      window.sessionStorage.setItem('dscp.session', JSON.stringify({ ...stored, expiresAt: past, refreshExpiresAt: past }));
     });
     /** @type {string[]} */
     const logCalls = [];

@@ -2,9 +2,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
 import { App } from './app/App';
-import type { AppServices } from './app/services';
-import { createSessionStore } from './features/auth/sessionStore';
-import { ApiError, createApiClient } from './lib/apiClient';
+import { createServices } from './app/createServices';
+import { ApiError } from './lib/apiClient';
 import { createApiCallRecorder } from './lib/apiInspector';
 import { createClientLogShipper, installGlobalErrorReporting } from './lib/clientLogShipper';
 import { apiBaseUrl, apiDebugEnabled } from './lib/config';
@@ -17,25 +16,23 @@ applyTheme(
   initialTheme(window.localStorage, window.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false),
 );
 
-const session = createSessionStore(window.sessionStorage);
-const recorder = apiDebugEnabled ? createApiCallRecorder() : null;
-const api = createApiClient({
+const services = createServices({
   baseUrl: apiBaseUrl,
-  getToken: () => session.token(),
-  onUnauthorized: () => session.expire(),
-  recorder: recorder ?? undefined,
+  storage: window.sessionStorage,
+  openSocket: browserSocketFactory,
+  recorder: apiDebugEnabled ? createApiCallRecorder() : null,
+  shipperFor: ({ api, session }) =>
+    createClientLogShipper({
+      canSend: () => session.token() !== null,
+      // 401 means signed out (held until sign-in); other 4xx answers will not change on retry.
+      isPermanentFailure: (error) =>
+        error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 401,
+      send: async (entries, { keepalive }) => {
+        await api.request('/logs/batch', { method: 'POST', body: { entries }, keepalive });
+      },
+    }),
 });
-const shipper = createClientLogShipper({
-  canSend: () => session.token() !== null,
-  // 401 means signed out (held until sign-in); other 4xx answers will not change on retry.
-  isPermanentFailure: (error) => error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 401,
-  send: async (entries, { keepalive }) => {
-    await api.request('/logs/batch', { method: 'POST', body: { entries }, keepalive });
-  },
-});
-installGlobalErrorReporting(window, shipper);
-
-const services: AppServices = { api, session, recorder, shipper, openSocket: browserSocketFactory };
+if (services.shipper) installGlobalErrorReporting(window, services.shipper);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

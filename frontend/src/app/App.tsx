@@ -3,12 +3,14 @@ import { useEffect, useState } from 'react';
 import { Link, Navigate, Route, Routes } from 'react-router';
 import { AppShell } from '../components/AppShell';
 import { ErrorBoundary } from '../components/ErrorBoundary';
+import { AccountPage } from '../features/auth/AccountPage';
 import { RequireAuth } from '../features/auth/RequireAuth';
 import { SignInPage } from '../features/auth/SignInPage';
 import { AnalyticsPage } from '../features/analytics/AnalyticsPage';
 import { DashboardPage } from '../features/dashboard/DashboardPage';
 import { LogViewerPage } from '../features/logs/LogViewerPage';
 import { StrategiesPage } from '../features/strategies/StrategiesPage';
+import { UsersPage } from '../features/users/UsersPage';
 import { ApiError } from '../lib/apiClient';
 import { ServicesProvider, type AppServices } from './services';
 
@@ -50,6 +52,8 @@ export function AppRoutes() {
         <Route path="/strategies" element={<StrategiesPage />} />
         <Route path="/analytics" element={<AnalyticsPage />} />
         <Route path="/logs" element={<LogViewerPage />} />
+        <Route path="/users" element={<UsersPage />} />
+        <Route path="/account" element={<AccountPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

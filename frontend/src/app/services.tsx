@@ -3,12 +3,15 @@ import type { ApiClient } from '../lib/apiClient';
 import type { ApiCallRecorder } from '../lib/apiInspector';
 import type { ClientLogShipper } from '../lib/clientLogShipper';
 import type { SocketFactory } from '../lib/liveSocket';
+import type { SessionRefresher } from '../features/auth/sessionRefresher';
 import type { SessionState, SessionStore } from '../features/auth/sessionStore';
 
 /** What the screens need from outside React; tests hand in their own (e.g. with a fake fetch). */
 export interface AppServices {
   api: ApiClient;
   session: SessionStore;
+  /** Renews the access token (on a 401, a 4401 socket close, or shortly before it runs out). */
+  refresher: SessionRefresher;
   recorder: ApiCallRecorder | null;
   shipper: ClientLogShipper | null;
   /** Opens the live-updates WebSocket (the browser's own outside tests). */

@@ -1,6 +1,8 @@
-import { lazy, Suspense } from 'react';
-import { NavLink, Outlet, useNavigate } from 'react-router';
+import { lazy, Suspense, useState } from 'react';
+import { Link, NavLink, Outlet, useNavigate } from 'react-router';
 import { useServices, useSessionState } from '../app/services';
+import { logOut } from '../features/auth/api';
+import { SIGNED_OUT_NOTICE } from '../features/auth/sessionStore';
 import { useCurrentUser } from '../features/auth/useCurrentUser';
 import { ThemeToggle } from './ThemeToggle';
 import styles from './AppShell.module.css';
@@ -10,17 +12,31 @@ const ApiInspector =
   import.meta.env.VITE_ENABLE_API_DEBUG === 'true' ? lazy(() => import('./ApiInspector')) : null;
 
 const SCREENS = [
-  { to: '/dashboard', label: 'Dashboard' },
-  { to: '/strategies', label: 'Strategies' },
-  { to: '/analytics', label: 'Analytics' },
-  { to: '/logs', label: 'Logs' },
+  { to: '/dashboard', label: 'Dashboard', adminOnly: false },
+  { to: '/strategies', label: 'Strategies', adminOnly: false },
+  { to: '/analytics', label: 'Analytics', adminOnly: false },
+  { to: '/logs', label: 'Logs', adminOnly: false },
+  { to: '/users', label: 'Users', adminOnly: true },
 ] as const;
 
 export function AppShell() {
-  const { session, recorder } = useServices();
+  const { api, session, recorder } = useServices();
   const { session: current } = useSessionState();
   const navigate = useNavigate();
   const user = useCurrentUser();
+  const [signingOut, setSigningOut] = useState(false);
+  const isAdmin = user.data?.role === 'admin';
+
+  async function signOut() {
+    setSigningOut(true);
+    try {
+      await logOut(api);
+    } catch {
+      // Unreachable server: the tokens are forgotten here anyway and run out on their own.
+    }
+    session.signOut(SIGNED_OUT_NOTICE);
+    navigate('/login', { replace: true });
+  }
 
   return (
     <div className={styles.shell}>
@@ -30,7 +46,7 @@ export function AppShell() {
       <header className={styles.header}>
         <span className={styles.brand}>Delta Strangle Control Plane</span>
         <nav aria-label="Main" className={styles.nav}>
-          {SCREENS.map((screen) => (
+          {SCREENS.filter((screen) => isAdmin || !screen.adminOnly).map((screen) => (
             <NavLink
               key={screen.to}
               to={screen.to}
@@ -42,20 +58,19 @@ export function AppShell() {
         </nav>
         <div className={styles.tools}>
           <ThemeToggle />
-          {current && <span className={styles.user}>Signed in as {current.username}</span>}
+          {current && (
+            <Link to="/account" className={styles.user} title="Your account: change your password">
+              {/* Hidden on phones, where the name alone has to fit; screen readers still hear it. */}
+              <span className={styles.userPrefix}>Signed in as </span>
+              {current.username}
+            </Link>
+          )}
           {user.data && (
             <span className={`badge ${styles.role}`} data-testid="role">
               {user.data.role}
             </span>
           )}
-          <button
-            type="button"
-            className="button"
-            onClick={() => {
-              session.signOut('You have signed out.');
-              navigate('/login', { replace: true });
-            }}
-          >
+          <button type="button" className="button" disabled={signingOut} onClick={() => void signOut()}>
             Sign out
           </button>
         </div>

@@ -21,7 +21,7 @@ describe('ErrorBoundary', () => {
 
     expect(screen.getByRole('alert').textContent).toContain('cannot render this');
     expect(report).toHaveBeenCalledWith(
-      expect.objectContaining({ event: 'render_error', level: 'ERROR', message: 'cannot render this' }),
+      expect.objectContaining({ event: 'ui.render_error', level: 'ERROR', message: 'cannot render this' }),
     );
   });
 });

@@ -21,7 +21,7 @@ export class ErrorBoundary extends Component<Props, State> {
     this.props.shipper?.report({
       level: 'ERROR',
       logger: 'frontend.react',
-      event: 'render_error',
+      event: 'ui.render_error',
       message: error.message || error.name,
       error_name: error.name,
       stack: error.stack,

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createFakeBackend } from '../test/fakeBackend';
-import { ApiError, buildQueryString, createApiClient, filenameFromDisposition } from './apiClient';
+import { ApiError, buildQueryString, createApiClient, filenameFromDisposition, retryAfterSeconds } from './apiClient';
 import { createApiCallRecorder } from './apiInspector';
 import { SAFE_REQUEST_ID } from './requestId';
 
@@ -37,19 +37,54 @@ describe('createApiClient', () => {
     expect((failure as ApiError).requestId).toBe('known-id-1');
   });
 
-  it('reports a 401 so the session can end, except where the caller handles it', async () => {
+  it('on a 401 lets the session renew and sends the request once more with the new token', async () => {
+    const backend = createFakeBackend();
+    backend.on('GET', '/api/logs', ({ headers }) =>
+      headers.get('Authorization') === 'Bearer new' ? { body: { items: [] } } : { status: 401, body: { detail: 'sign-in required' } },
+    );
+    let token = 'old';
+    const onUnauthorized = vi.fn(async (rejected: string | null) => {
+      expect(rejected).toBe('old');
+      token = 'new';
+      return true;
+    });
+    const api = createApiClient({ baseUrl: '/api', getToken: () => token, onUnauthorized, fetchImpl: backend.fetch });
+
+    await expect(api.request('/logs')).resolves.toEqual({ items: [] });
+    expect(onUnauthorized).toHaveBeenCalledTimes(1);
+    expect(backend.callsTo('GET', '/api/logs').map((call) => call.headers.get('Authorization'))).toEqual(['Bearer old', 'Bearer new']);
+  });
+
+  it('retries only once, and not at all when the session ended or the caller handles the 401', async () => {
     const backend = createFakeBackend();
     backend.on('GET', '/api/logs', () => ({ status: 401, body: { detail: 'sign-in required' } }));
     backend.on('POST', '/api/auth/login', () => ({ status: 401, body: { detail: 'invalid username or password' } }));
-    const onUnauthorized = vi.fn();
-    const api = createApiClient({ baseUrl: '/api', getToken: () => 'old', onUnauthorized, fetchImpl: backend.fetch });
+    const renewed = vi.fn(async () => true);
+    const api = createApiClient({ baseUrl: '/api', getToken: () => 'tok', onUnauthorized: renewed, fetchImpl: backend.fetch });
 
-    await expect(api.request('/auth/login', { method: 'POST', body: {}, skipUnauthorizedHandler: true })).rejects.toThrow(
-      'invalid username or password',
-    );
-    expect(onUnauthorized).not.toHaveBeenCalled();
     await expect(api.request('/logs')).rejects.toThrow('sign-in required');
-    expect(onUnauthorized).toHaveBeenCalledTimes(1);
+    expect(backend.callsTo('GET', '/api/logs')).toHaveLength(2);
+    await expect(api.request('/auth/login', { method: 'POST', body: {}, withoutToken: true })).rejects.toThrow('invalid username or password');
+    expect(backend.callsTo('POST', '/api/auth/login')[0]?.headers.get('Authorization')).toBeNull();
+    await expect(api.request('/logs', { skipUnauthorizedHandler: true })).rejects.toThrow('sign-in required');
+    expect(renewed).toHaveBeenCalledTimes(1);
+
+    const ended = createApiClient({ baseUrl: '/api', getToken: () => 'tok', onUnauthorized: async () => false, fetchImpl: backend.fetch });
+    await expect(ended.request('/logs')).rejects.toThrow('sign-in required');
+    expect(backend.callsTo('GET', '/api/logs')).toHaveLength(4);
+  });
+
+  it('reads Retry-After as seconds, or as a date from now', async () => {
+    const backend = createFakeBackend();
+    backend.on('POST', '/api/auth/login', () => ({ status: 429, body: { detail: 'too many' }, headers: { 'Retry-After': '45' } }));
+    const api = createApiClient({ baseUrl: '/api', getToken: () => null, fetchImpl: backend.fetch });
+
+    const failure = await api.request('/auth/login', { method: 'POST', withoutToken: true }).catch((error: unknown) => error);
+
+    expect((failure as ApiError).retryAfterSeconds).toBe(45);
+    expect(retryAfterSeconds('Wed, 02 Dec 2026 00:01:30 GMT', Date.parse('2026-12-02T00:00:00Z'))).toBe(90);
+    expect(retryAfterSeconds('soon')).toBeNull();
+    expect(retryAfterSeconds(null)).toBeNull();
   });
 
   it('records each call with status, duration and request id for the inspector', async () => {

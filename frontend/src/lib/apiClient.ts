@@ -5,14 +5,26 @@ export class ApiError extends Error {
   readonly status: number;
   readonly requestId: string | null;
   readonly detail: unknown;
+  /** Seconds the server asked us to wait (the Retry-After header of a 429 or 503), if any. */
+  readonly retryAfterSeconds: number | null;
 
-  constructor(status: number, message: string, requestId: string | null, detail: unknown) {
+  constructor(status: number, message: string, requestId: string | null, detail: unknown, retryAfterSeconds: number | null = null) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.requestId = requestId;
     this.detail = detail;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
+}
+
+/** Retry-After as seconds from now: either delta-seconds or an HTTP date. */
+export function retryAfterSeconds(header: string | null, nowMs: number = Date.now()): number | null {
+  if (!header) return null;
+  const trimmed = header.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - nowMs) / 1000));
 }
 
 export type QueryValue = string | number | readonly string[] | null | undefined;
@@ -25,8 +37,10 @@ export interface RequestOptions {
   body?: unknown;
   requestId?: string;
   signal?: AbortSignal;
-  /** Sign-in itself answers 401 for a wrong password; that must not end a session. */
+  /** A 401 is the caller's to handle (e.g. sign-out of an already revoked session): no refresh, no sign-out. */
   skipUnauthorizedHandler?: boolean;
+  /** Sent without the bearer token (sign-in, refresh); implies skipUnauthorizedHandler. */
+  withoutToken?: boolean;
   /** Lets the client-error shipper post while the page unloads. */
   keepalive?: boolean;
 }
@@ -34,7 +48,11 @@ export interface RequestOptions {
 export interface ApiClientOptions {
   baseUrl: string;
   getToken: () => string | null;
-  onUnauthorized?: () => void;
+  /**
+   * Called once when a request is answered 401: resolves true when the session was renewed
+   * (the request is then sent once more with the new token), false when it has ended.
+   */
+  onUnauthorized?: (rejectedToken: string | null) => Promise<boolean>;
   recorder?: ApiCallRecorder;
   fetchImpl?: typeof fetch;
   now?: () => number;
@@ -102,15 +120,27 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const fetchImpl = options.fetchImpl ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
   const now = options.now ?? (() => performance.now());
 
-  /** Sends the request, records it, and turns a non-2xx answer into an ApiError. */
+  /** Sends the request; on a 401 lets the session renew itself and sends it once more. */
   async function send(path: string, requestOptions: RequestOptions): Promise<Response> {
+    const token = requestOptions.withoutToken ? null : options.getToken();
+    try {
+      return await sendOnce(path, requestOptions, token);
+    } catch (error) {
+      const mayRenew = !requestOptions.withoutToken && !requestOptions.skipUnauthorizedHandler && options.onUnauthorized;
+      if (!(error instanceof ApiError) || error.status !== 401 || !mayRenew) throw error;
+      if (!(await options.onUnauthorized?.(token))) throw error;
+      return sendOnce(path, requestOptions, options.getToken());
+    }
+  }
+
+  /** Sends the request, records it, and turns a non-2xx answer into an ApiError. */
+  async function sendOnce(path: string, requestOptions: RequestOptions, token: string | null): Promise<Response> {
     const method = requestOptions.method ?? 'GET';
     const requestId = requestOptions.requestId ?? newRequestId();
     const headers: Record<string, string> = {
       Accept: requestOptions.accept ?? 'application/json',
       'X-Request-ID': requestId,
     };
-    const token = options.getToken();
     if (token) headers.Authorization = `Bearer ${token}`;
     let body: string | undefined;
     if (requestOptions.body !== undefined) {
@@ -149,10 +179,13 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     record(response.status, answeredId);
     if (!response.ok) {
       const parsed = parseBody(await response.text());
-      if (response.status === 401 && !requestOptions.skipUnauthorizedHandler) {
-        options.onUnauthorized?.();
-      }
-      throw new ApiError(response.status, messageFromBody(response.status, parsed), answeredId, parsed);
+      throw new ApiError(
+        response.status,
+        messageFromBody(response.status, parsed),
+        answeredId,
+        parsed,
+        retryAfterSeconds(response.headers.get('Retry-After')),
+      );
     }
     return response;
   }

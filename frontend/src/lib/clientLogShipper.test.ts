@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createClientLogShipper, installGlobalErrorReporting, type ClientLogEntry } from './clientLogShipper';
+import { clientLevel, createClientLogShipper, installGlobalErrorReporting, uiEventName, type ClientLogEntry } from './clientLogShipper';
 
 describe('createClientLogShipper', () => {
   beforeEach(() => vi.useFakeTimers());
@@ -44,6 +44,30 @@ describe('createClientLogShipper', () => {
     expect(send).toHaveBeenCalledTimes(1);
     expect((send.mock.calls[0] as unknown as [ClientLogEntry[]])[0].map((e) => e.message)).toEqual(['2', '3', '4']);
     expect(shipper.queued()).toBe(0);
+  });
+
+  it('sends only ui.* events at levels up to ERROR, as the server requires', async () => {
+    const batches: ClientLogEntry[][] = [];
+    const shipper = createClientLogShipper({ canSend: () => true, send: async (entries) => void batches.push(entries), maxBatch: 3 });
+
+    shipper.report({ level: 'WARNING', logger: 't', event: 'slow_page', message: 'a' });
+    shipper.report({ level: 'ERROR', logger: 't', event: 'ui.client_error', message: 'b' });
+    // A caller outside the types (plain JS, a library) cannot raise the level or leave the namespace.
+    shipper.report({ level: 'CRITICAL' as 'ERROR', logger: 't', event: '', message: 'c' });
+    await vi.advanceTimersByTimeAsync(0);
+
+    expect(batches[0]?.map((e) => [e.level, e.event])).toEqual([
+      ['WARNING', 'ui.slow_page'],
+      ['ERROR', 'ui.client_error'],
+      ['ERROR', 'ui.log'],
+    ]);
+  });
+
+  it('names events and levels the way the server accepts them', () => {
+    expect(uiEventName('audit')).toBe('ui.audit');
+    expect(uiEventName('kill_switch_tripped')).toBe('ui.kill_switch_tripped');
+    expect(uiEventName('ui.render_error')).toBe('ui.render_error');
+    expect(['debug', 'INFO', 'Warning', 'ERROR', 'CRITICAL', 'FATAL'].map(clientLevel)).toEqual(['DEBUG', 'INFO', 'WARNING', 'ERROR', 'ERROR', 'ERROR']);
   });
 
   it('keeps a batch whose send failed and retries it later', async () => {
@@ -102,8 +126,8 @@ describe('installGlobalErrorReporting', () => {
     window.dispatchEvent(new ErrorEvent('error', { message: 'after undo' }));
 
     expect(reported).toMatchObject([
-      { event: 'client_error', message: 'bad index', error_name: 'RangeError', level: 'ERROR' },
-      { event: 'unhandled_rejection', message: 'no answer' },
+      { event: 'ui.client_error', message: 'bad index', error_name: 'RangeError', level: 'ERROR' },
+      { event: 'ui.unhandled_rejection', message: 'no answer' },
     ]);
   });
 });

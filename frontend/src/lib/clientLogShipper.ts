@@ -1,7 +1,15 @@
-/** Queues client-side errors and posts them to /api/logs/batch in small batches. */
+/**
+ * Queues client-side errors and posts them to /api/logs/batch in small batches. The server
+ * stamps them with the signed-in user and source=ui, and refuses levels above ERROR and
+ * events outside `ui.`; entries are shaped here to fit, so one bad entry cannot sink a batch.
+ */
+export const CLIENT_LOG_LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR'] as const;
+export type ClientLogLevel = (typeof CLIENT_LOG_LEVELS)[number];
+export const UI_EVENT_PREFIX = 'ui.';
+
 interface ClientLogFields {
   ts: string;
-  level: 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR' | 'CRITICAL';
+  level: ClientLogLevel;
   logger: string;
   event: string;
   message: string;
@@ -33,6 +41,19 @@ export interface ClientLogShipper {
 
 // The backend caps a message at its line limit; stacks longer than this add nothing useful.
 const MAX_MESSAGE_CHARS = 4000;
+
+/** The event in the browser's namespace: `client_error` → `ui.client_error`. */
+export function uiEventName(event: string): string {
+  const name = event.trim();
+  if (name === '') return `${UI_EVENT_PREFIX}log`;
+  return name.startsWith(UI_EVENT_PREFIX) ? name : `${UI_EVENT_PREFIX}${name}`;
+}
+
+/** A level the server accepts from a browser: anything unknown or above ERROR becomes ERROR. */
+export function clientLevel(level: string): ClientLogLevel {
+  const upper = level.toUpperCase();
+  return (CLIENT_LOG_LEVELS as readonly string[]).includes(upper) ? (upper as ClientLogLevel) : 'ERROR';
+}
 
 export function createClientLogShipper(options: ClientLogShipperOptions): ClientLogShipper {
   const maxBatch = options.maxBatch ?? 20;
@@ -83,7 +104,13 @@ export function createClientLogShipper(options: ClientLogShipperOptions): Client
       const message = entry.message.length > MAX_MESSAGE_CHARS
         ? `${entry.message.slice(0, MAX_MESSAGE_CHARS)}…`
         : entry.message;
-      queue.push({ ...entry, message, ts: entry.ts ?? new Date().toISOString() });
+      queue.push({
+        ...entry,
+        level: clientLevel(entry.level),
+        event: uiEventName(entry.event),
+        message,
+        ts: entry.ts ?? new Date().toISOString(),
+      });
       if (queue.length > maxQueued) queue = queue.slice(queue.length - maxQueued);
       if (queue.length >= maxBatch) void flush();
       else schedule();
@@ -116,7 +143,7 @@ export function installGlobalErrorReporting(target: Window, shipper: ClientLogSh
     shipper.report({
       level: 'ERROR',
       logger: 'frontend.window',
-      event: 'client_error',
+      event: 'ui.client_error',
       message: described.message || 'script error',
       error_name: described.name,
       stack: described.stack,
@@ -131,7 +158,7 @@ export function installGlobalErrorReporting(target: Window, shipper: ClientLogSh
     shipper.report({
       level: 'ERROR',
       logger: 'frontend.window',
-      event: 'unhandled_rejection',
+      event: 'ui.unhandled_rejection',
       message: described.message || 'unhandled promise rejection',
       error_name: described.name,
       stack: described.stack,

@@ -1,15 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { reconnectDelayMs } from '../features/dashboard/useLiveUpdates';
-import { liveUpdatesUrl } from './liveSocket';
+import { authMessage, liveUpdatesUrl } from './liveSocket';
 
 describe('liveUpdatesUrl', () => {
-  it('uses the page origin, ws for http and wss for https, with the token as a query parameter', () => {
-    expect(liveUpdatesUrl('/api', 'http://127.0.0.1:8080', 'a.b+c')).toBe('ws://127.0.0.1:8080/ws/updates?token=a.b%2Bc');
-    expect(liveUpdatesUrl('/api', 'https://bot.example', 't')).toBe('wss://bot.example/ws/updates?token=t');
+  it('uses the page origin, ws for http and wss for https, with no query string', () => {
+    expect(liveUpdatesUrl('/api', 'http://127.0.0.1:8080')).toBe('ws://127.0.0.1:8080/ws/updates');
+    expect(liveUpdatesUrl('/api', 'https://bot.example')).toBe('wss://bot.example/ws/updates');
   });
 
   it("uses the API's host when VITE_API_BASE_URL names another one", () => {
-    expect(liveUpdatesUrl('https://api.example/api', 'https://ui.example', 't')).toBe('wss://api.example/ws/updates?token=t');
+    expect(liveUpdatesUrl('https://api.example/api', 'https://ui.example')).toBe('wss://api.example/ws/updates');
+  });
+});
+
+describe('authMessage', () => {
+  it('is the JSON first message the server expects', () => {
+    expect(JSON.parse(authMessage('a.b+c'))).toEqual({ type: 'auth', token: 'a.b+c' });
   });
 });
 

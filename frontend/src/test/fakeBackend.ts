@@ -20,9 +20,12 @@ export interface FakeAnswer {
 }
 
 export type Handler = (call: RecordedCall) => FakeAnswer | Promise<FakeAnswer>;
+/** Runs before every route (e.g. the bearer check); an answer stops the request there. */
+export type Guard = (call: RecordedCall) => FakeAnswer | null;
 
 export function createFakeBackend() {
   const routes = new Map<string, Handler>();
+  const guards: Guard[] = [];
   const calls: RecordedCall[] = [];
 
   const fetchImpl = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
@@ -35,17 +38,18 @@ export function createFakeBackend() {
     const call = { method, url, headers, body, params: found?.params ?? {} };
     calls.push(call);
     const requestId = headers.get('X-Request-ID') ?? 'server-minted';
-    if (!found) {
+    const refused = guards.map((guard) => guard(call)).find((answer) => answer !== null);
+    const answer = refused ?? (found ? await found.handler(call) : null);
+    if (!answer) {
       return jsonResponse(404, { detail: 'Not Found' }, requestId);
     }
-    const answer = await found.handler(call);
     if (answer.text !== undefined) {
       return new Response(answer.text, {
         status: answer.status ?? 200,
         headers: { 'X-Request-ID': requestId, ...answer.headers },
       });
     }
-    return jsonResponse(answer.status ?? 200, answer.body ?? null, requestId);
+    return jsonResponse(answer.status ?? 200, answer.body ?? null, requestId, answer.headers);
   };
 
   function findPattern(method: string, pathname: string) {
@@ -69,16 +73,21 @@ export function createFakeBackend() {
     on(method: string, path: string, handler: Handler) {
       routes.set(`${method} ${path}`, handler);
     },
+    guard(check: Guard) {
+      guards.push(check);
+    },
     callsTo(method: string, pathname: string) {
       return calls.filter((call) => call.method === method && call.url.pathname === pathname);
     },
   };
 }
 
-function jsonResponse(status: number, body: unknown, requestId: string): Response {
+function jsonResponse(status: number, body: unknown, requestId: string, extra: Record<string, string> = {}): Response {
   // A 204 cannot carry a body.
   return new Response(body === null || status === 204 ? null : JSON.stringify(body), {
     status,
-    headers: { 'Content-Type': 'application/json', 'X-Request-ID': requestId },
+    headers: { 'Content-Type': 'application/json', 'X-Request-ID': requestId, ...extra },
   });
 }
+
+export type FakeBackend = ReturnType<typeof createFakeBackend>;

@@ -10,10 +10,16 @@ export class FakeSocket implements LiveSocket {
   onclose: ((event: CloseEvent) => void) | null = null;
   onerror: ((event: Event) => void) | null = null;
   closedByClient: { code?: number; reason?: string } | null = null;
+  /** What the app sent, parsed as JSON. */
+  readonly sent: unknown[] = [];
   readonly url: URL;
 
   constructor(url: string) {
     this.url = new URL(url);
+  }
+
+  send(data: string): void {
+    this.sent.push(JSON.parse(data));
   }
 
   close(code?: number, reason?: string): void {
@@ -22,6 +28,26 @@ export class FakeSocket implements LiveSocket {
 
   serverOpens(): void {
     this.onopen?.(new Event('open'));
+  }
+
+  /** The token of the app's first message, if it was the auth message the server expects. */
+  authToken(): string | null {
+    const first = this.sent[0] as { type?: unknown; token?: unknown } | undefined;
+    return first?.type === 'auth' && typeof first.token === 'string' ? first.token : null;
+  }
+
+  /**
+   * The server's side of the handshake, as the contract has it: no credential in the URL, the
+   * first message `{type: "auth", token}`; a token of a live session gets the snapshot, any
+   * other a 4401 close.
+   */
+  serverAuthenticates(snapshot: unknown, sessionIsLive: (token: string) => boolean): void {
+    const token = this.authToken();
+    if (this.url.search !== '' || token === null || !sessionIsLive(token)) {
+      this.serverCloses(4401, 'sign-in required');
+      return;
+    }
+    this.serverSends(snapshot);
   }
 
   serverSends(message: unknown): void {

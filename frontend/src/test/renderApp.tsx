@@ -1,18 +1,14 @@
 import { render } from '@testing-library/react';
 import { MemoryRouter, useLocation } from 'react-router';
 import { App, createQueryClient } from '../app/App';
-import type { AppServices } from '../app/services';
-import { createSessionStore, SESSION_STORAGE_KEY, type Session } from '../features/auth/sessionStore';
-import { createApiClient } from '../lib/apiClient';
+import { createServices } from '../app/createServices';
+import { SESSION_STORAGE_KEY, type Session } from '../features/auth/sessionStore';
 import { createApiCallRecorder } from '../lib/apiInspector';
 import type { createFakeBackend } from './fakeBackend';
+import { SIGNED_IN } from './signedIn';
 import { createFakeSockets, type FakeSockets } from './fakeSocket';
 
-export const SIGNED_IN: Session = {
-  token: 'header.payload.signature',
-  username: 'admin',
-  expiresAt: Math.floor(Date.now() / 1000) + 3600,
-};
+export { SIGNED_IN };
 
 /** Shows the router's current location so tests can assert on the URL. */
 function LocationProbe() {
@@ -29,21 +25,14 @@ export function renderApp(
   } = {},
 ) {
   if (session) window.sessionStorage.setItem(SESSION_STORAGE_KEY, JSON.stringify(session));
-  const sessionStore = createSessionStore(window.sessionStorage);
-  const recorder = createApiCallRecorder();
-  const services: AppServices = {
-    api: createApiClient({
-      baseUrl: '/api',
-      getToken: () => sessionStore.token(),
-      onUnauthorized: () => sessionStore.expire(),
-      fetchImpl: backend.fetch,
-      recorder,
-    }),
-    session: sessionStore,
-    recorder,
-    shipper: null,
+  const services = createServices({
+    baseUrl: '/api',
+    storage: window.sessionStorage,
     openSocket: sockets.factory,
-  };
+    recorder: createApiCallRecorder(),
+    fetchImpl: backend.fetch,
+  });
+  const sessionStore = services.session;
   const queryClient = createQueryClient();
   queryClient.setDefaultOptions({ queries: { ...queryClient.getDefaultOptions().queries, retry: false } });
   const view = render(

@@ -1,12 +1,15 @@
 /**
  * The fake backend speaking the session-2 API contract (API.md) for component tests:
  * auth/me with a role, strategies, sessions, the kill switch and analytics, kept in memory.
- * Viewers get 403 on every mutating route, as the real API answers.
+ * Viewers get 403 on every mutating route, as the real API answers. The signed-in user of
+ * renderApp's default session is "admin" with the given role; ADMIN_PASSWORD signs it in.
  */
 import type { AnalyticsHistory, TimelineItem } from '../features/analytics/types';
 import type { KillSwitch, TradingSession } from '../features/dashboard/types';
 import type { Strategy, StrategyConfig } from '../features/strategies/types';
+import { installAuthBackend } from './authBackend';
 import { createFakeBackend, type RecordedCall } from './fakeBackend';
+import { SIGNED_IN } from './signedIn';
 
 const NOW = '2026-11-22T09:30:00Z';
 
@@ -75,9 +78,13 @@ export function timelineItem(id: number, overrides: Partial<TimelineItem> = {}):
 export const EXPORT_FILENAME = 'analytics-export-20261122-093000.csv';
 
 const MUTATING = ['POST', 'PUT', 'PATCH', 'DELETE'];
+export const ADMIN_PASSWORD = 'admin-password-1';
 
 export function createTradingBackend({ role = 'admin' as 'admin' | 'viewer', timelineTotal = 120 } = {}) {
   const backend = createFakeBackend();
+  const auth = installAuthBackend(backend);
+  auth.addUser(SIGNED_IN.username, ADMIN_PASSWORD, role);
+  auth.openSession(SIGNED_IN.username, SIGNED_IN);
   const state = {
     strategies: [] as Strategy[],
     sessions: [] as TradingSession[],
@@ -89,7 +96,7 @@ export function createTradingBackend({ role = 'admin' as 'admin' | 'viewer', tim
   };
 
   const forbidden = (call: RecordedCall) =>
-    role === 'viewer' && MUTATING.includes(call.method) ? { status: 403, body: { detail: 'admin role required' } } : null;
+    auth.roleOf(call) !== 'admin' && MUTATING.includes(call.method) ? { status: 403, body: { detail: 'admin role required' } } : null;
   const guarded = (handler: (call: RecordedCall) => { status?: number; body?: unknown }) => (call: RecordedCall) =>
     forbidden(call) ?? handler(call);
 
@@ -101,7 +108,6 @@ export function createTradingBackend({ role = 'admin' as 'admin' | 'viewer', tim
   const nameTaken = (name: string, exceptId?: number) =>
     state.strategies.some((item) => item.id !== exceptId && item.name.toLowerCase() === name.toLowerCase());
 
-  backend.on('GET', '/api/auth/me', () => ({ body: { username: 'admin', role } }));
   backend.on('GET', '/api/logs', () => ({ body: { items: [], next_cursor: null } }));
   backend.on('GET', '/api/logs/facets', () => ({ body: { levels: [], events: [] } }));
 
@@ -282,7 +288,7 @@ export function createTradingBackend({ role = 'admin' as 'admin' | 'viewer', tim
     };
   });
 
-  return { backend, state, addStrategy };
+  return { backend, auth, state, addStrategy };
 }
 
 export type TradingBackend = ReturnType<typeof createTradingBackend>;

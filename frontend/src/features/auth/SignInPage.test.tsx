@@ -1,81 +1,129 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
+import { installAuthBackend } from '../../test/authBackend';
 import { createFakeBackend } from '../../test/fakeBackend';
 import { renderApp, SIGNED_IN } from '../../test/renderApp';
 import { SESSION_STORAGE_KEY } from './sessionStore';
+import { tooManyAttemptsMessage } from './SignInPage';
 
+const PASSWORD = 'right-password-1';
+
+/** The contract's auth API (with the stored test session known to it) and an empty log table. */
 function backendWithLogs() {
   const backend = createFakeBackend();
-  backend.on('POST', '/api/auth/login', ({ body }) => {
-    const { username, password } = body as { username: string; password: string };
-    if (username === 'admin' && password === 'right-password') {
-      return { body: { access_token: 'fresh-token', token_type: 'bearer', expires_at: Math.floor(Date.now() / 1000) + 600 } };
-    }
-    return { status: 401, body: { detail: 'invalid username or password' } };
-  });
-  backend.on('GET', '/api/logs', ({ headers }) =>
-    headers.get('Authorization') === 'Bearer fresh-token' || headers.get('Authorization') === `Bearer ${SIGNED_IN.token}`
-      ? { body: { items: [], next_cursor: null } }
-      : { status: 401, body: { detail: 'sign-in required' } },
-  );
+  const auth = installAuthBackend(backend);
+  auth.addUser('admin', PASSWORD, 'admin');
+  auth.openSession('admin', SIGNED_IN);
+  backend.on('GET', '/api/logs', () => ({ body: { items: [], next_cursor: null } }));
   backend.on('GET', '/api/logs/facets', () => ({ body: { levels: [], events: [] } }));
-  return backend;
+  return { backend, auth };
+}
+
+async function signIn(password: string) {
+  const user = userEvent.setup();
+  await user.clear(screen.getByLabelText('Password'));
+  if (!(screen.getByLabelText('Username') as HTMLInputElement).value) await user.type(screen.getByLabelText('Username'), 'admin');
+  await user.type(screen.getByLabelText('Password'), password);
+  await user.click(screen.getByRole('button', { name: 'Sign in' }));
 }
 
 describe('sign-in', () => {
   it('sends a signed-out visitor to sign-in, then back to the page they asked for', async () => {
-    const user = userEvent.setup();
-    const backend = backendWithLogs();
+    const { backend } = backendWithLogs();
     renderApp(backend, { route: '/logs?level=ERROR', session: null });
 
     expect(await screen.findByRole('heading', { name: 'Delta Strangle Control Plane' })).toBeTruthy();
-    await user.type(screen.getByLabelText('Username'), 'admin');
-    await user.type(screen.getByLabelText('Password'), 'right-password');
-    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    await signIn(PASSWORD);
 
     await waitFor(() => expect(screen.getByTestId('location').textContent).toBe('/logs?level=ERROR'));
-    expect(JSON.parse(window.sessionStorage.getItem(SESSION_STORAGE_KEY) ?? '{}').token).toBe('fresh-token');
-    expect(screen.getByText('Signed in as admin')).toBeTruthy();
+    const stored = JSON.parse(window.sessionStorage.getItem(SESSION_STORAGE_KEY) ?? '{}');
+    expect(stored.token).toMatch(/^access-/);
+    expect(stored.refreshToken).toMatch(/^refresh-/);
+    expect(stored.refreshExpiresAt).toBeGreaterThan(stored.expiresAt);
+    expect(screen.getByRole('link', { name: 'Signed in as admin' })).toBeTruthy();
     await waitFor(() =>
-      expect(backend.callsTo('GET', '/api/logs')[0]?.headers.get('Authorization')).toBe('Bearer fresh-token'),
+      expect(backend.callsTo('GET', '/api/logs')[0]?.headers.get('Authorization')).toBe(`Bearer ${stored.token}`),
     );
+    expect(backend.callsTo('POST', '/api/auth/login')[0]?.headers.get('Authorization')).toBeNull();
   });
 
   it('says so when the password is wrong and stays on sign-in', async () => {
-    const user = userEvent.setup();
-    renderApp(backendWithLogs(), { route: '/login', session: null });
+    renderApp(backendWithLogs().backend, { route: '/login', session: null });
 
-    await user.type(screen.getByLabelText('Username'), 'admin');
-    await user.type(screen.getByLabelText('Password'), 'wrong');
-    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    await signIn('wrong');
 
     expect((await screen.findByRole('alert')).textContent).toBe('Wrong username or password.');
     expect(screen.getByTestId('location').textContent).toBe('/login');
     expect(window.sessionStorage.getItem(SESSION_STORAGE_KEY)).toBeNull();
   });
 
-  it('returns to sign-in with a message when the API answers 401', async () => {
-    const backend = backendWithLogs();
-    renderApp(backend, { session: { ...SIGNED_IN, token: 'revoked-token' } });
+  it('says how long to wait when the server answers 429 with Retry-After', async () => {
+    renderApp(backendWithLogs().backend, { route: '/login', session: null });
+
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      await signIn(`wrong-${attempt}`);
+      await screen.findByText('Wrong username or password.');
+    }
+    await signIn(PASSWORD);
+
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('Too many attempts. Try again in 45 seconds.'));
+    expect(window.sessionStorage.getItem(SESSION_STORAGE_KEY)).toBeNull();
+  });
+
+  it('refuses a sign-in answer without a refresh token, saying why', async () => {
+    const { backend } = backendWithLogs();
+    backend.on('POST', '/api/auth/login', () => ({ body: { access_token: 'a', token_type: 'bearer', expires_at: 4_000_000_000 } }));
+    renderApp(backend, { route: '/login', session: null });
+
+    await signIn(PASSWORD);
+
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'Sign-in failed: the server did not send the tokens this app needs (access and refresh token with their expiries)',
+    );
+    expect(window.sessionStorage.getItem(SESSION_STORAGE_KEY)).toBeNull();
+  });
+
+  it('words the wait in seconds or minutes', () => {
+    expect(tooManyAttemptsMessage(1)).toBe('Too many attempts. Try again in 1 second.');
+    expect(tooManyAttemptsMessage(59)).toBe('Too many attempts. Try again in 59 seconds.');
+    expect(tooManyAttemptsMessage(61)).toBe('Too many attempts. Try again in 2 minutes.');
+    expect(tooManyAttemptsMessage(null)).toBe('Too many attempts. Try again later.');
+  });
+
+  it('renews an expired access token silently and stays on the page', async () => {
+    const { backend, auth } = backendWithLogs();
+    auth.expireAccessToken(SIGNED_IN.token);
+    renderApp(backend, { route: '/logs?level=INFO' });
+
+    await waitFor(() => expect(backend.callsTo('POST', '/api/auth/refresh')).toHaveLength(1));
+    expect(await screen.findByText('No entries match these filters.')).toBeTruthy();
+    expect(screen.getByTestId('location').textContent).toBe('/logs?level=INFO');
+  });
+
+  it('returns to sign-in with a message when the session was revoked (the refresh is refused)', async () => {
+    const { backend, auth } = backendWithLogs();
+    auth.revokeSessionsOf('admin');
+    renderApp(backend);
 
     expect(await screen.findByText('Your session has expired. Please sign in again.')).toBeTruthy();
     expect(screen.getByTestId('location').textContent).toBe('/login');
-    expect(screen.getByRole('button', { name: 'Sign in' })).toBeTruthy();
+    expect(backend.callsTo('POST', '/api/auth/refresh')).toHaveLength(1);
   });
 
-  it('returns to sign-in with a message when the stored token has expired', async () => {
-    const backend = backendWithLogs();
-    renderApp(backend, { session: { ...SIGNED_IN, expiresAt: Math.floor(Date.now() / 1000) - 5 } });
+  it('returns to sign-in with a message when the stored session has run out', async () => {
+    const { backend } = backendWithLogs();
+    renderApp(backend, { session: { ...SIGNED_IN, refreshExpiresAt: Math.floor(Date.now() / 1000) - 5 } });
 
     expect((await screen.findByRole('status')).textContent).toBe('Your session has expired. Please sign in again.');
     expect(backend.callsTo('GET', '/api/logs')).toHaveLength(0);
   });
 
-  it('returns to sign-in with a message when the token runs out while the page is open', async () => {
-    const backend = backendWithLogs();
+  it('returns to sign-in with a message when the session runs out while the page is open', async () => {
+    const { backend } = backendWithLogs();
     // Two to three seconds of validity: time to render even on a loaded CI machine.
-    renderApp(backend, { route: '/logs?level=INFO', session: { ...SIGNED_IN, expiresAt: Math.floor(Date.now() / 1000) + 3 } });
+    const soon = Math.floor(Date.now() / 1000) + 3;
+    renderApp(backend, { route: '/logs?level=INFO', session: { ...SIGNED_IN, refreshExpiresAt: soon } });
     expect(await screen.findByRole('button', { name: 'Sign out' })).toBeTruthy();
 
     expect(
@@ -85,14 +133,18 @@ describe('sign-in', () => {
     expect(window.sessionStorage.getItem(SESSION_STORAGE_KEY)).toBeNull();
   }, 20000);
 
-  it('signs out from the app shell and forgets the token', async () => {
+  it('signs out through POST /api/auth/logout, which revokes the token, and forgets it', async () => {
     const user = userEvent.setup();
-    renderApp(backendWithLogs());
+    const { backend, auth } = backendWithLogs();
+    renderApp(backend);
 
     await user.click(await screen.findByRole('button', { name: 'Sign out' }));
 
     expect((await screen.findByRole('status')).textContent).toBe('You have signed out.');
     expect(screen.getByTestId('location').textContent).toBe('/login');
     expect(window.sessionStorage.getItem(SESSION_STORAGE_KEY)).toBeNull();
+    const [logout] = backend.callsTo('POST', '/api/auth/logout');
+    expect(logout?.headers.get('Authorization')).toBe(`Bearer ${SIGNED_IN.token}`);
+    expect(auth.isRevoked(SIGNED_IN.token)).toBe(true);
   });
 });

@@ -2,8 +2,19 @@ import { useState, type FormEvent } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { useServices, useSessionState } from '../../app/services';
 import { ApiError } from '../../lib/apiClient';
-import { logIn } from './api';
+import { IncompleteTokenAnswer, logIn } from './api';
 import styles from './SignInPage.module.css';
+
+/** "Too many attempts. Try again in 45 seconds." from a 429's Retry-After. */
+export function tooManyAttemptsMessage(retryAfterSeconds: number | null): string {
+  if (retryAfterSeconds === null) return 'Too many attempts. Try again later.';
+  if (retryAfterSeconds < 60) {
+    const seconds = Math.max(1, retryAfterSeconds);
+    return `Too many attempts. Try again in ${seconds} ${seconds === 1 ? 'second' : 'seconds'}.`;
+  }
+  const minutes = Math.ceil(retryAfterSeconds / 60);
+  return `Too many attempts. Try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}.`;
+}
 
 interface FromState {
   from?: { pathname: string; search: string };
@@ -38,7 +49,9 @@ export function SignInPage() {
     } catch (failure) {
       if (failure instanceof ApiError && failure.status === 401) {
         setError('Wrong username or password.');
-      } else if (failure instanceof ApiError) {
+      } else if (failure instanceof ApiError && failure.status === 429) {
+        setError(tooManyAttemptsMessage(failure.retryAfterSeconds));
+      } else if (failure instanceof ApiError || failure instanceof IncompleteTokenAnswer) {
         setError(`Sign-in failed: ${failure.message}`);
       } else {
         setError('Cannot reach the server. Check your connection and try again.');

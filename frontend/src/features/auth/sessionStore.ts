@@ -1,9 +1,14 @@
 /** The signed-in session: kept in sessionStorage (per tab, gone when it closes), never a cookie. */
 export interface Session {
+  /** The short-lived access token sent as the bearer. */
   token: string;
   username: string;
-  /** Seconds since the epoch, as the login endpoint returns it. */
+  /** Seconds since the epoch when the access token runs out, as the API returns it. */
   expiresAt: number;
+  /** Trades for a new access token (and a new refresh token) at POST /api/auth/refresh. */
+  refreshToken: string;
+  /** Seconds since the epoch when the session itself ends: no refresh after this. */
+  refreshExpiresAt: number;
 }
 
 export interface SessionState {
@@ -16,16 +21,21 @@ export interface SessionStore {
   getState(): SessionState;
   subscribe(listener: () => void): () => void;
   signIn(session: Session): void;
+  /** New tokens for the same signed-in user (after a refresh). */
+  renew(session: Session): void;
   signOut(notice?: string | null): void;
-  /** The API said 401 or the token's time ran out. */
+  /** The server refused the session or its time ran out. */
   expire(): void;
+  /** The access token to send, or null when signed out (it may be past its time: a 401 then refreshes). */
   token(): string | null;
   dispose(): void;
 }
 
 export const SESSION_STORAGE_KEY = 'dscp.session';
 export const EXPIRED_NOTICE = 'Your session has expired. Please sign in again.';
-// setTimeout overflows past ~24.8 days; a longer token is re-checked when that timer fires.
+export const SIGNED_OUT_NOTICE = 'You have signed out.';
+export const PASSWORD_CHANGED_NOTICE = 'Password changed. Sign in with your new password.';
+// setTimeout overflows past ~24.8 days; a longer session is re-checked when that timer fires.
 const MAX_TIMER_MS = 2_147_000_000;
 
 function readStored(storage: Storage): Session | null {
@@ -36,9 +46,17 @@ function readStored(storage: Storage): Session | null {
     if (
       typeof parsed.token === 'string' &&
       typeof parsed.username === 'string' &&
-      typeof parsed.expiresAt === 'number'
+      typeof parsed.expiresAt === 'number' &&
+      typeof parsed.refreshToken === 'string' &&
+      typeof parsed.refreshExpiresAt === 'number'
     ) {
-      return { token: parsed.token, username: parsed.username, expiresAt: parsed.expiresAt };
+      return {
+        token: parsed.token,
+        username: parsed.username,
+        expiresAt: parsed.expiresAt,
+        refreshToken: parsed.refreshToken,
+        refreshExpiresAt: parsed.refreshExpiresAt,
+      };
     }
   } catch {
     // A damaged entry is the same as none.
@@ -62,7 +80,12 @@ export function createSessionStore(
     if (timer !== null) clearTimeout(timer);
     timer = null;
   };
-  const isExpired = (session: Session) => session.expiresAt * 1000 <= now();
+  const isOver = (session: Session) => session.refreshExpiresAt * 1000 <= now();
+  const keep = (session: Session) => {
+    storage.setItem(SESSION_STORAGE_KEY, JSON.stringify(session));
+    setState({ session, notice: null });
+    watchEnd(session);
+  };
 
   const store: SessionStore = {
     getState: () => state,
@@ -70,10 +93,10 @@ export function createSessionStore(
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    signIn(session) {
-      storage.setItem(SESSION_STORAGE_KEY, JSON.stringify(session));
-      setState({ session, notice: null });
-      watchExpiry(session);
+    signIn: keep,
+    renew(session) {
+      if (state.session === null || state.session.username !== session.username) return;
+      keep(session);
     },
     signOut(notice = null) {
       clearTimer();
@@ -86,7 +109,7 @@ export function createSessionStore(
     },
     token: () => {
       const session = state.session;
-      if (session && isExpired(session)) {
+      if (session && isOver(session)) {
         store.expire();
         return null;
       }
@@ -95,27 +118,28 @@ export function createSessionStore(
     dispose: clearTimer,
   };
 
-  function watchExpiry(session: Session) {
+  // The session ends at the refresh token's expiry; the access token is renewed before then.
+  function watchEnd(session: Session) {
     clearTimer();
-    const remaining = session.expiresAt * 1000 - now();
+    const remaining = session.refreshExpiresAt * 1000 - now();
     timer = setTimeout(
       () => {
         timer = null;
         if (state.session !== session) return;
-        if (isExpired(session)) store.expire();
-        else watchExpiry(session);
+        if (isOver(session)) store.expire();
+        else watchEnd(session);
       },
       Math.max(0, Math.min(remaining, MAX_TIMER_MS)),
     );
   }
 
   const stored = readStored(storage);
-  if (stored && isExpired(stored)) {
+  if (stored && isOver(stored)) {
     storage.removeItem(SESSION_STORAGE_KEY);
     state = { session: null, notice: EXPIRED_NOTICE };
   } else if (stored) {
     state = { session: stored, notice: null };
-    watchExpiry(stored);
+    watchEnd(stored);
   }
   return store;
 }

@@ -9,7 +9,8 @@ export function useCurrentUser() {
   const { api } = useServices();
   const { session } = useSessionState();
   return useQuery({
-    queryKey: [...CURRENT_USER_KEY, session?.token ?? null],
+    // Keyed by user, not token: a silent refresh must not refetch who is signed in.
+    queryKey: [...CURRENT_USER_KEY, session?.username ?? null],
     queryFn: ({ signal }) => fetchCurrentUser(api, signal),
     enabled: session !== null,
     staleTime: 5 * 60_000,

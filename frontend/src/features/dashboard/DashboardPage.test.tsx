@@ -1,12 +1,24 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
+import type { FakeSocket } from '../../test/fakeSocket';
 import { renderApp, SIGNED_IN } from '../../test/renderApp';
-import { createTradingBackend, strategyConfig, tradingSession } from '../../test/tradingBackend';
+import { createTradingBackend, strategyConfig, tradingSession, type TradingBackend } from '../../test/tradingBackend';
 import { FALLBACK_POLL_MS } from './DashboardPage';
 
 function sessionCard(name: RegExp | string) {
   return screen.findByRole('article', { name });
+}
+
+/** The server side of the socket: opens it, then answers the app's auth message as the contract says. */
+function serverAccepts(backend: TradingBackend, socket: FakeSocket) {
+  act(() => socket.serverOpens());
+  act(() =>
+    socket.serverAuthenticates(
+      { type: 'snapshot', sessions: backend.state.sessions, kill_switch: backend.state.killSwitch },
+      (token) => !backend.auth.isRevoked(token),
+    ),
+  );
 }
 
 describe('Dashboard', () => {
@@ -30,8 +42,9 @@ describe('Dashboard', () => {
     expect((await screen.findByTestId('kill-switch-state')).textContent).toBe('Armed');
   });
 
-  it('follows the WebSocket: token in the URL, connection state, snapshot, PnL changes and fills', async () => {
-    const { backend, state } = createTradingBackend();
+  it('follows the WebSocket: token in the first message, connection state, snapshot, PnL changes and fills', async () => {
+    const trading = createTradingBackend();
+    const { backend, state } = trading;
     state.sessions.push(tradingSession());
     const { sockets } = renderApp(backend, { route: '/dashboard' });
     const card = await sessionCard('BTC daily · session 7');
@@ -39,10 +52,13 @@ describe('Dashboard', () => {
     const socket = sockets.latest();
     expect(socket.url.pathname).toBe('/ws/updates');
     expect(socket.url.protocol).toBe('ws:');
-    expect(socket.url.searchParams.get('token')).toBe(SIGNED_IN.token);
+    expect(socket.url.search).toBe('');
     expect(screen.getByRole('status', { name: 'Live updates' }).textContent).toBe('Connecting…');
 
     act(() => socket.serverOpens());
+    expect(socket.sent).toEqual([{ type: 'auth', token: SIGNED_IN.token }]);
+    expect(screen.getByRole('status', { name: 'Live updates' }).textContent).toBe('Connecting…');
+    serverAccepts(trading, socket);
     expect(screen.getByRole('status', { name: 'Live updates' }).textContent).toBe('Live');
 
     act(() =>
@@ -77,15 +93,15 @@ describe('Dashboard', () => {
 
   it('reconnects with backoff after the connection drops, and closes the socket on leaving', async () => {
     const user = userEvent.setup();
-    const { backend } = createTradingBackend();
-    const { sockets } = renderApp(backend, { route: '/dashboard' });
+    const trading = createTradingBackend();
+    const { sockets } = renderApp(trading.backend, { route: '/dashboard' });
     await screen.findByText('No session is running.');
-    act(() => sockets.latest().serverOpens());
+    serverAccepts(trading, sockets.latest());
 
     act(() => sockets.latest().serverCloses(1006));
     expect(screen.getByRole('status', { name: 'Live updates' }).textContent).toBe('Reconnecting in 1 s (attempt 1)');
     await waitFor(() => expect(sockets.opened).toHaveLength(2), { timeout: 3000 });
-    act(() => sockets.latest().serverOpens());
+    serverAccepts(trading, sockets.latest());
     expect(screen.getByRole('status', { name: 'Live updates' }).textContent).toBe('Live');
 
     await user.click(screen.getByRole('link', { name: 'Logs' }));
@@ -93,7 +109,8 @@ describe('Dashboard', () => {
   });
 
   it('polls the REST API while the socket is down, and stops once it is live', async () => {
-    const { backend, state } = createTradingBackend();
+    const trading = createTradingBackend();
+    const { backend, state } = trading;
     state.sessions.push(tradingSession());
     const { sockets } = renderApp(backend, { route: '/dashboard' });
     const card = await sessionCard('BTC daily · session 7');
@@ -102,21 +119,56 @@ describe('Dashboard', () => {
     state.sessions[0] = tradingSession({ unrealised_pnl: 4.2 });
     await waitFor(() => expect(within(card).getByTestId('unrealised-pnl').textContent).toBe('+$4.20'), { timeout: 8000 });
 
-    act(() => sockets.latest().serverOpens());
+    serverAccepts(trading, sockets.latest());
     const callsWhenLive = backend.callsTo('GET', '/api/sessions').length;
     await new Promise((resolve) => setTimeout(resolve, FALLBACK_POLL_MS + 500));
     expect(backend.callsTo('GET', '/api/sessions')).toHaveLength(callsWhenLive);
   });
 
-  it('returns to sign-in with a message when the server closes the socket with 4401', async () => {
-    const { backend } = createTradingBackend();
-    const { sockets } = renderApp(backend, { route: '/dashboard' });
+  it('on a 4401 close renews the session once and reconnects with the new token', async () => {
+    const trading = createTradingBackend();
+    const { sockets } = renderApp(trading.backend, { route: '/dashboard' });
     await screen.findByText('No session is running.');
+    serverAccepts(trading, sockets.latest());
 
-    act(() => sockets.latest().serverCloses(4401, 'bad token'));
+    act(() => sockets.latest().serverCloses(4401, 'sign-in required'));
+
+    await waitFor(() => expect(sockets.opened).toHaveLength(2));
+    expect(trading.backend.callsTo('POST', '/api/auth/refresh')).toHaveLength(1);
+    const second = sockets.latest();
+    act(() => second.serverOpens());
+    expect(second.authToken()).not.toBe(SIGNED_IN.token);
+    expect(second.authToken()).toBe(JSON.parse(window.sessionStorage.getItem('dscp.session') ?? '{}').token);
+    serverAccepts(trading, second);
+    expect(screen.getByRole('status', { name: 'Live updates' }).textContent).toBe('Live');
+  });
+
+  it('returns to sign-in with a message when the session behind the socket is revoked', async () => {
+    const trading = createTradingBackend();
+    const { sockets } = renderApp(trading.backend, { route: '/dashboard' });
+    await screen.findByText('No session is running.');
+    serverAccepts(trading, sockets.latest());
+
+    // An admin revokes the sessions: the server closes the socket, and the refresh is refused.
+    trading.auth.revokeSessionsOf('admin');
+    act(() => sockets.latest().serverCloses(4401, 'sign-in required'));
 
     expect(await screen.findByText('Your session has expired. Please sign in again.')).toBeTruthy();
     expect(screen.getByTestId('location').textContent).toBe('/login');
+    expect(sockets.opened).toHaveLength(1);
+  });
+
+  it('signs out when the socket is refused again right after a renewal', async () => {
+    const trading = createTradingBackend();
+    const { sockets } = renderApp(trading.backend, { route: '/dashboard' });
+    await screen.findByText('No session is running.');
+    act(() => sockets.latest().serverCloses(4401, 'sign-in required'));
+    await waitFor(() => expect(sockets.opened).toHaveLength(2));
+
+    act(() => sockets.latest().serverCloses(4401, 'sign-in required'));
+
+    expect(await screen.findByText('Your session has expired. Please sign in again.')).toBeTruthy();
+    expect(trading.backend.callsTo('POST', '/api/auth/refresh')).toHaveLength(1);
   });
 
   it('starts a paper session with "enter now" for the chosen strategy', async () => {

@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useServices } from '../../app/services';
 import { apiBaseUrl } from '../../lib/config';
-import { liveUpdatesUrl } from '../../lib/liveSocket';
+import { authMessage, liveUpdatesUrl } from '../../lib/liveSocket';
 import { fillsKey, KILL_SWITCH_KEY, SESSIONS_KEY } from './api';
 import { mergeSnapshot, prependFill, upsertSession } from './sessionCache';
 import type { Fill, KillSwitch, LiveMessage, TradingSession } from './types';
@@ -12,7 +12,7 @@ export type ConnectionState =
   | { status: 'live' }
   | { status: 'reconnecting'; attempt: number; delayMs: number };
 
-/** The server closes with this code when the token is bad or expired. */
+/** The server closes with this code when the token is bad, or the session revoked or over. */
 export const BAD_TOKEN_CLOSE_CODE = 4401;
 
 /** 1 s, 2 s, 4 s … capped at 30 s, so a restarting backend is not hammered. */
@@ -32,10 +32,11 @@ function parse(data: unknown): LiveMessage | null {
 
 /**
  * Keeps the sessions, fills and kill-switch queries current from `WS /ws/updates`,
- * reconnecting with backoff; a 4401 close ends the sign-in like a 401 does.
+ * reconnecting with backoff. The token goes in the first message, never the URL; a 4401
+ * close renews the session once and reconnects, and ends the sign-in if that fails.
  */
 export function useLiveUpdates({ delayFor = reconnectDelayMs }: { delayFor?: (attempt: number) => number } = {}) {
-  const { session, openSocket } = useServices();
+  const { session, refresher, openSocket } = useServices();
   const queryClient = useQueryClient();
   const [state, setState] = useState<ConnectionState>({ status: 'connecting' });
 
@@ -44,6 +45,8 @@ export function useLiveUpdates({ delayFor = reconnectDelayMs }: { delayFor?: (at
     let attempt = 0;
     let retryTimer: ReturnType<typeof setTimeout> | null = null;
     let socket: ReturnType<typeof openSocket> | null = null;
+    // Set after a 4401 led to a renewal; cleared once the server accepts the socket.
+    let renewedForSocket = false;
 
     const apply = (message: LiveMessage) => {
       switch (message.type) {
@@ -66,28 +69,51 @@ export function useLiveUpdates({ delayFor = reconnectDelayMs }: { delayFor?: (at
     const connect = () => {
       const token = session.token();
       if (token === null || stopped) return;
-      const current = openSocket(liveUpdatesUrl(apiBaseUrl, window.location.origin, token));
+      const current = openSocket(liveUpdatesUrl(apiBaseUrl, window.location.origin));
       socket = current;
       current.onopen = () => {
-        attempt = 0;
-        setState({ status: 'live' });
+        current.send(authMessage(token));
       };
       current.onmessage = (event) => {
         const message = parse(event.data);
-        if (message) apply(message);
+        if (!message) return;
+        if (message.type === 'snapshot') {
+          attempt = 0;
+          renewedForSocket = false;
+          setState({ status: 'live' });
+        }
+        apply(message);
       };
       current.onclose = (event) => {
         if (stopped || socket !== current) return;
         socket = null;
-        if (event.code === BAD_TOKEN_CLOSE_CODE) {
+        if (event.code !== BAD_TOKEN_CLOSE_CODE) {
+          reconnectLater();
+          return;
+        }
+        if (renewedForSocket) {
           session.expire();
           return;
         }
-        attempt += 1;
-        const delayMs = delayFor(attempt);
-        setState({ status: 'reconnecting', attempt, delayMs });
-        retryTimer = setTimeout(connect, delayMs);
+        renewedForSocket = true;
+        void refresher.renew(token).then((renewed) => {
+          if (stopped) return;
+          if (renewed) {
+            connect();
+          } else if (session.getState().session !== null) {
+            // The server could not be reached to renew: try the whole thing again later.
+            renewedForSocket = false;
+            reconnectLater();
+          }
+        });
       };
+    };
+
+    const reconnectLater = () => {
+      attempt += 1;
+      const delayMs = delayFor(attempt);
+      setState({ status: 'reconnecting', attempt, delayMs });
+      retryTimer = setTimeout(connect, delayMs);
     };
 
     connect();
@@ -97,7 +123,7 @@ export function useLiveUpdates({ delayFor = reconnectDelayMs }: { delayFor?: (at
       socket?.close(1000, 'page closed');
       socket = null;
     };
-  }, [session, openSocket, queryClient, delayFor]);
+  }, [session, refresher, openSocket, queryClient, delayFor]);
 
   return state;
 }

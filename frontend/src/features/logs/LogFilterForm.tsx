@@ -115,6 +115,16 @@ export function LogFilterForm({ filters, facets, onApply }: Props) {
           />
         </label>
         <label className={styles.field}>
+          <span>Actor</span>
+          <input
+            name="actor"
+            maxLength={128}
+            placeholder="username"
+            value={draft.actor}
+            onChange={(event) => set('actor', event.target.value)}
+          />
+        </label>
+        <label className={styles.field}>
           <span>Source</span>
           <select
             name="source"
@@ -123,7 +133,7 @@ export function LogFilterForm({ filters, facets, onApply }: Props) {
           >
             <option value="">Any</option>
             <option value="backend">Backend</option>
-            <option value="frontend">Browser (UI)</option>
+            <option value="ui">Browser (UI)</option>
           </select>
         </label>
         <div className={styles.actions}>

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useServices } from '../../app/services';
 import { ApiError } from '../../lib/apiClient';
 import { fetchLogContext } from './api';
-import { formatTimestamp, levelClassName } from './format';
+import { auditFacts, formatTimestamp, isUiRow, levelClassName, rowActor } from './format';
 import type { LogEntry } from './types';
 import styles from './LogRowDetails.module.css';
 
@@ -18,8 +18,38 @@ function ContextLine({ entry, anchor }: { entry: LogEntry; anchor: boolean }) {
   );
 }
 
+/** An audit row's facts as a definition list (who, role, what, on what, result, from where). */
+function AuditDetails({ row }: { row: LogEntry }) {
+  const audit = auditFacts(row);
+  if (!audit) return null;
+  const facts: [string, string | null][] = [
+    ['Actor', audit.actor ?? 'system'],
+    ['Role', audit.actorRole],
+    ['Action', audit.action],
+    ['Target', audit.target],
+    ['Outcome', audit.outcome],
+    ['Source address', audit.sourceAddress],
+  ];
+  return (
+    <section aria-label="Audit">
+      <h3 className={styles.heading}>Audit</h3>
+      <dl className={styles.meta}>
+        {facts
+          .filter(([, value]) => value !== null)
+          .map(([label, value]) => (
+            <div key={label}>
+              <dt>{label}</dt>
+              <dd>{value}</dd>
+            </div>
+          ))}
+      </dl>
+    </section>
+  );
+}
+
 export function LogRowDetails({ row }: { row: LogEntry }) {
   const { api } = useServices();
+  const actor = rowActor(row);
   const context = useQuery({
     queryKey: ['logs', 'context', row.id, CONTEXT_LINES],
     queryFn: ({ signal }) => fetchLogContext(api, row.id, CONTEXT_LINES, signal),
@@ -35,8 +65,14 @@ export function LogRowDetails({ row }: { row: LogEntry }) {
         </div>
         <div>
           <dt>Source</dt>
-          <dd>{row.source}</dd>
+          <dd>{isUiRow(row) ? 'ui (sent by a browser)' : row.source}</dd>
         </div>
+        {actor && (
+          <div>
+            <dt>User</dt>
+            <dd>{actor}</dd>
+          </div>
+        )}
         {row.strategy_id && (
           <div>
             <dt>Strategy</dt>
@@ -60,6 +96,7 @@ export function LogRowDetails({ row }: { row: LogEntry }) {
           </div>
         )}
       </dl>
+      <AuditDetails row={row} />
       <section aria-label="Message">
         <h3 className={styles.heading}>Message</h3>
         <pre className={styles.block} tabIndex={0}>

@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useLayoutEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
-import { firstLine, formatTimestamp, levelClassName } from './format';
+import { auditFacts, firstLine, formatTimestamp, isUiRow, levelClassName, rowActor } from './format';
 import type { LogEntry } from './types';
 import styles from './LogTable.module.css';
 
@@ -147,7 +147,11 @@ const LogRow = memo(function LogRow({
       className={`${styles.item} ${expanded ? styles.expanded : ''}`}
       style={{ transform: `translateY(${start}px)` }}
     >
-      <div className={styles.row} data-level={row.level ?? ''}>
+      <div
+        className={`${styles.row} ${isUiRow(row) ? styles.uiRow : ''}`}
+        data-level={row.level ?? ''}
+        data-source={isUiRow(row) ? 'ui' : row.source}
+      >
         <span role="cell" className={styles.toggleCell}>
           <button
             type="button"
@@ -173,10 +177,7 @@ const LogRow = memo(function LogRow({
         <span role="cell" className={styles.clip} title={row.event ?? undefined}>
           {row.event}
         </span>
-        <span role="cell" className={styles.clip} title={row.message ?? undefined}>
-          {row.source === 'frontend' && <span className={styles.sourceTag}>UI</span>}
-          {firstLine(row.message)}
-        </span>
+        <MessageCell row={row} />
         <span role="cell" className={styles.clip}>
           {row.correlation_id && (
             <button
@@ -198,3 +199,25 @@ const LogRow = memo(function LogRow({
     </div>
   );
 });
+
+/** The message, with who sent a browser row, and an audit row spelled out as actor · action · target · outcome. */
+function MessageCell({ row }: { row: LogEntry }) {
+  const audit = auditFacts(row);
+  if (audit) {
+    const summary = [audit.actor ?? 'system', audit.action, audit.target, audit.outcome].filter(Boolean).join(' · ');
+    return (
+      <span role="cell" className={styles.clip} title={summary}>
+        <span className={styles.auditTag}>Audit</span>
+        <strong>{audit.actor ?? 'system'}</strong> {audit.action}
+        {audit.target && <> → {audit.target}</>}{' '}
+        <span className={audit.outcome === 'success' ? styles.outcomeOk : styles.outcomeBad}>{audit.outcome}</span>
+      </span>
+    );
+  }
+  return (
+    <span role="cell" className={styles.clip} title={row.message ?? undefined}>
+      {isUiRow(row) && <span className={styles.sourceTag}>{`UI · ${rowActor(row) ?? 'unknown user'}`}</span>}
+      {firstLine(row.message)}
+    </span>
+  );
+}

@@ -20,6 +20,11 @@ function logsBackend(initial: LogEntry[]) {
     if (levels.length) rows = rows.filter((row) => levels.includes(row.level ?? ''));
     if (params.get('correlation_id')) rows = rows.filter((row) => row.correlation_id === params.get('correlation_id'));
     if (params.get('event')) rows = rows.filter((row) => row.event === params.get('event'));
+    const actorOf = (row: LogEntry) => row.actor ?? (row.payload as { actor?: string } | null)?.actor;
+    if (params.get('actor')) rows = rows.filter((row) => actorOf(row) === params.get('actor'));
+    // As the API: source=ui also finds the rows browsers sent before the rename.
+    const source = params.get('source');
+    if (source) rows = rows.filter((row) => row.source === source || (source === 'ui' && row.source === 'frontend'));
     if (start) rows = rows.filter((row) => Date.parse(row.ts ?? '') >= Date.parse(start));
     if (cursor) rows = rows.filter((row) => row.id < Number(cursor));
     const page = rows.slice(0, limit);
@@ -109,6 +114,51 @@ describe('Log Viewer', () => {
     expect(last?.url.searchParams.get('start')).toBe('2026-11-22T09:00:00Z');
     expect(last?.url.searchParams.get('source')).toBe('backend');
   }, 20_000);
+
+  it('filters by actor, kept in the URL, and shows who did what in audit and UI rows', async () => {
+    const user = userEvent.setup();
+    const rows = [
+      ...sampleRows(20),
+      logRow(21, {
+        event: 'audit',
+        level: 'WARNING',
+        message: 'audit',
+        payload: { actor: 'eve', actor_role: 'viewer', action: 'strategy.delete', target: 'strategy:4', outcome: 'refused', source_address: '10.0.0.7' },
+      }),
+      logRow(22, { source: 'ui', event: 'ui.client_error', level: 'ERROR', message: 'boom in the browser', actor: 'eve', payload: { actor: 'eve' } }),
+      logRow(23, { event: 'audit', message: 'audit', payload: { actor: 'admin', action: 'user.create', target: 'user:eve', outcome: 'success' } }),
+    ];
+    const { backend } = logsBackend(rows);
+    renderApp(backend);
+    await screen.findByText('23 entries loaded (all)');
+
+    await user.type(screen.getByLabelText('Actor'), 'eve');
+    await user.click(screen.getByRole('button', { name: 'Apply filters' }));
+
+    await waitFor(() => expect(screen.getByTestId('location').textContent).toBe('/logs?actor=eve'));
+    expect(await screen.findByText('2 entries loaded (all)')).toBeTruthy();
+    expect(backend.callsTo('GET', '/api/logs').at(-1)?.url.searchParams.get('actor')).toBe('eve');
+    const [, uiRow, auditRow] = screen.getAllByRole('row');
+    expect(uiRow?.textContent).toContain('UI · eveboom in the browser');
+    expect(uiRow?.querySelector('[data-source="ui"]')).not.toBeNull();
+    expect(auditRow?.textContent).toContain('Auditeve strategy.delete → strategy:4 refused');
+
+    await user.click(within(auditRow as HTMLElement).getByRole('button', { name: /^Show details/ }));
+    const audit = await screen.findByRole('region', { name: 'Audit' });
+    expect([...audit.querySelectorAll('dt, dd')].map((cell) => cell.textContent)).toEqual([
+      'Actor', 'eve', 'Role', 'viewer', 'Action', 'strategy.delete', 'Target', 'strategy:4', 'Outcome', 'refused', 'Source address', '10.0.0.7',
+    ]);
+  });
+
+  it('offers the UI source filter, and reads an old source=frontend link as it', async () => {
+    const { backend } = logsBackend([...sampleRows(5), logRow(6, { source: 'frontend', event: 'client_error', message: 'old browser row' })]);
+    renderApp(backend, { route: '/logs?source=frontend' });
+
+    expect(await screen.findByText('1 entry loaded (all)')).toBeTruthy();
+    expect((screen.getByLabelText('Source') as HTMLSelectElement).value).toBe('ui');
+    expect(backend.callsTo('GET', '/api/logs').at(-1)?.url.searchParams.get('source')).toBe('ui');
+    expect(screen.getAllByRole('row')[1]?.textContent).toContain('UI · unknown userold browser row');
+  });
 
   it('opens a shared link with its filters applied', async () => {
     const { backend } = logsBackend(sampleRows(600));

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { useServices } from '../../app/services';
 import { describeError } from '../../lib/describeError';
@@ -11,12 +11,27 @@ import { LogTable } from './LogTable';
 import { LIVE_TAIL_INTERVAL_MS, useLogStream } from './useLogStream';
 import styles from './LogViewerPage.module.css';
 
+// The same width as the stylesheets' phone layout.
+const PHONE_QUERY = '(max-width: 760px)';
+
 export function LogViewerPage({ tailIntervalMs = LIVE_TAIL_INTERVAL_MS }: { tailIntervalMs?: number }) {
   const { api } = useServices();
   const [searchParams, setSearchParams] = useSearchParams();
   const searchKey = searchParams.toString();
   const filters = useMemo(() => filtersFromSearch(new URLSearchParams(searchKey)), [searchKey]);
   const [live, setLive] = useState(false);
+  const [filtersOpen, setFiltersOpen] = useState(() => !window.matchMedia?.(PHONE_QUERY).matches);
+  const activeFilters = new Set(searchFromFilters(filters).keys()).size;
+  useEffect(() => {
+    // The summary that would reopen them is hidden on a desk, so a widened window opens them.
+    const phone = window.matchMedia?.(PHONE_QUERY);
+    if (!phone) return;
+    const onChange = () => {
+      if (!phone.matches) setFiltersOpen(true);
+    };
+    phone.addEventListener('change', onChange);
+    return () => phone.removeEventListener('change', onChange);
+  }, []);
 
   const facets = useQuery({
     queryKey: ['logs', 'facets'],
@@ -32,8 +47,14 @@ export function LogViewerPage({ tailIntervalMs = LIVE_TAIL_INTERVAL_MS }: { tail
   return (
     <div className={styles.page}>
       <h1 className="visually-hidden">Log Viewer</h1>
-      {/* Keyed on the URL so the form shows what a link or a correlation-id click applied. */}
-      <LogFilterForm key={`form?${searchKey}`} filters={filters} facets={facets.data} onApply={applyFilters} />
+      {/* Folded on a phone, so the entries get the screen; always open on a desk (the summary is hidden there). */}
+      <details className={styles.filters} open={filtersOpen} onToggle={(event) => setFiltersOpen(event.currentTarget.open)}>
+        <summary className={styles.filtersSummary}>
+          Filters{activeFilters > 0 ? ` (${activeFilters} applied)` : ''}
+        </summary>
+        {/* Keyed on the URL so the form shows what a link or a correlation-id click applied. */}
+        <LogFilterForm key={`form?${searchKey}`} filters={filters} facets={facets.data} onApply={applyFilters} />
+      </details>
       <LogResults
         key={`results?${searchKey}`}
         filters={filters}

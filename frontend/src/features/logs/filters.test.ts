@@ -18,12 +18,13 @@ describe('log filters in the URL', () => {
       start: '2026-11-22T08:00:00Z',
       end: '2026-11-22T09:00:00Z',
       text: 'strangle delta',
-      source: 'frontend' as const,
+      source: 'ui' as const,
+      actor: 'ops.viewer',
     };
     const search = searchFromFilters(filters);
     expect(search.toString()).toBe(
       'level=ERROR&level=WARNING&event=order_placed&logger=bot.orders&correlation_id=req-42' +
-        '&start=2026-11-22T08%3A00%3A00Z&end=2026-11-22T09%3A00%3A00Z&q=strangle+delta&source=frontend',
+        '&start=2026-11-22T08%3A00%3A00Z&end=2026-11-22T09%3A00%3A00Z&q=strangle+delta&source=ui&actor=ops.viewer',
     );
     expect(filtersFromSearch(new URLSearchParams(search.toString()))).toEqual(filters);
   });
@@ -33,7 +34,12 @@ describe('log filters in the URL', () => {
     expect(filters).toEqual({ ...EMPTY_FILTERS, levels: ['ERROR'] });
   });
 
+  it('reads a link from before the ui source as the ui source', () => {
+    expect(filtersFromSearch(new URLSearchParams('source=frontend')).source).toBe('ui');
+  });
+
   it('builds the API query, leaving out empty filters', () => {
+    expect(apiQueryFromFilters({ ...EMPTY_FILTERS, actor: 'admin' })).toEqual({ actor: 'admin' });
     expect(apiQueryFromFilters({ ...EMPTY_FILTERS, levels: ['INFO'], text: '  ' })).toEqual({ level: ['INFO'] });
   });
 

@@ -8,8 +8,10 @@ export interface LogFilters {
   start: string;
   end: string;
   text: string;
-  /** Where the row came from: the backend's log file or the browser's error reports. */
-  source: '' | 'backend' | 'frontend';
+  /** Where the row came from: the backend's log file or the browser's reports. */
+  source: '' | 'backend' | 'ui';
+  /** Who caused it: the user a ui row or an audit event is stamped with. */
+  actor: string;
 }
 
 export const EMPTY_FILTERS: LogFilters = {
@@ -21,6 +23,7 @@ export const EMPTY_FILTERS: LogFilters = {
   end: '',
   text: '',
   source: '',
+  actor: '',
 };
 
 // URL parameter names match the API's, so a shared link reads like the request it makes.
@@ -33,6 +36,7 @@ const PARAM = {
   end: 'end',
   text: 'q',
   source: 'source',
+  actor: 'actor',
 } as const;
 
 function validInstant(value: string): string {
@@ -40,7 +44,9 @@ function validInstant(value: string): string {
 }
 
 function sourceFrom(value: string | null): LogFilters['source'] {
-  return value === 'backend' || value === 'frontend' ? value : '';
+  if (value === 'backend' || value === 'ui') return value;
+  // Links shared before the ui source existed.
+  return value === 'frontend' ? 'ui' : '';
 }
 
 export function filtersFromSearch(search: URLSearchParams): LogFilters {
@@ -54,6 +60,7 @@ export function filtersFromSearch(search: URLSearchParams): LogFilters {
     end: validInstant(search.get(PARAM.end) ?? ''),
     text: search.get(PARAM.text) ?? '',
     source: sourceFrom(search.get(PARAM.source)),
+    actor: search.get(PARAM.actor) ?? '',
   };
 }
 
@@ -68,6 +75,7 @@ export function searchFromFilters(filters: LogFilters): URLSearchParams {
     ['end', filters.end],
     ['text', filters.text],
     ['source', filters.source],
+    ['actor', filters.actor],
   ];
   for (const [key, value] of single) {
     const trimmed = value.trim();

@@ -9,7 +9,10 @@ export interface LogEntry {
   message: string | null;
   correlation_id: string | null;
   strategy_id: string | null;
-  source: 'backend' | 'frontend' | string;
+  /** backend (the log file), ui (the browser, stamped by the server; older rows say frontend), ingest. */
+  source: 'backend' | 'ui' | 'frontend' | 'ingest' | string;
+  /** Who caused the row (a signed-in user, or an audit event's actor); older APIs put it in the payload only. */
+  actor?: string | null;
   parse_error: boolean;
   truncated: boolean;
   payload: unknown;

@@ -1,4 +1,5 @@
-import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useId, useState, type FormEvent } from 'react';
+import { FormField } from '../../components/FormField';
 import { MAX_TRAILING_STOPS, validateDraft, type FieldErrors, type StrategyDraft } from './validation';
 import type { StrategyConfig } from './types';
 import styles from './StrategiesPage.module.css';
@@ -100,10 +101,10 @@ export function StrategyForm({ initial, title, submitLabel, busy, serverErrors, 
         </ul>
       )}
       <div className={styles.grid}>
-        <Labelled label="Name" error={errorFor('name')} wide>
+        <FormField label="Name" below={errorFor('name')} className={styles.wide}>
           <input value={draft.name} maxLength={100} onChange={(event) => set('name', event.target.value)} {...aria('name')} />
-        </Labelled>
-        <Labelled label="Underlying" error={errorFor('underlying')}>
+        </FormField>
+        <FormField label="Underlying" below={errorFor('underlying')}>
           <select
             value={draft.underlying}
             onChange={(event) => set('underlying', event.target.value as StrategyDraft['underlying'])}
@@ -112,8 +113,8 @@ export function StrategyForm({ initial, title, submitLabel, busy, serverErrors, 
             <option value="BTC">BTC</option>
             <option value="ETH">ETH</option>
           </select>
-        </Labelled>
-        <Labelled label="Expiry" error={errorFor('expiry_rule')}>
+        </FormField>
+        <FormField label="Expiry" below={errorFor('expiry_rule')}>
           <select
             value={draft.expiryKind}
             onChange={(event) => set('expiryKind', event.target.value as StrategyDraft['expiryKind'])}
@@ -123,18 +124,18 @@ export function StrategyForm({ initial, title, submitLabel, busy, serverErrors, 
             <option value="nearest_weekly">Nearest weekly</option>
             <option value="date">A fixed date</option>
           </select>
-        </Labelled>
+        </FormField>
         {draft.expiryKind === 'date' && (
-          <Labelled label="Expiry date" error={null}>
+          <FormField label="Expiry date" below={null}>
             <input
               type="date"
               value={draft.expiryDate}
               onChange={(event) => set('expiryDate', event.target.value)}
               {...aria('expiry_rule')}
             />
-          </Labelled>
+          </FormField>
         )}
-        <Labelled label="Strikes by" error={errorFor('strike_selection.kind')}>
+        <FormField label="Strikes by" below={errorFor('strike_selection.kind')}>
           <select
             value={draft.strikeKind}
             onChange={(event) => set('strikeKind', event.target.value as StrategyDraft['strikeKind'])}
@@ -142,18 +143,18 @@ export function StrategyForm({ initial, title, submitLabel, busy, serverErrors, 
             <option value="delta">Delta band (absolute delta)</option>
             <option value="premium">Premium band (USD per contract)</option>
           </select>
-        </Labelled>
-        <Labelled label={draft.strikeKind === 'delta' ? 'Delta low' : 'Premium low'} error={errorFor('strike_selection.low')}>
+        </FormField>
+        <FormField label={draft.strikeKind === 'delta' ? 'Delta low' : 'Premium low'} below={errorFor('strike_selection.low')}>
           <input
             inputMode="decimal"
             value={draft.strikeLow}
             onChange={(event) => set('strikeLow', event.target.value)}
             {...aria('strike_selection.low', 'strike_selection')}
           />
-        </Labelled>
-        <Labelled
+        </FormField>
+        <FormField
           label={draft.strikeKind === 'delta' ? 'Delta high' : 'Premium high'}
-          error={
+          below={
             <>
               {errorFor('strike_selection.high')}
               {errorFor('strike_selection')}
@@ -166,50 +167,50 @@ export function StrategyForm({ initial, title, submitLabel, busy, serverErrors, 
             onChange={(event) => set('strikeHigh', event.target.value)}
             {...aria('strike_selection.high', 'strike_selection')}
           />
-        </Labelled>
-        <Labelled label="Quantity (contracts per leg)" error={errorFor('quantity')}>
+        </FormField>
+        <FormField label="Quantity (contracts per leg)" below={errorFor('quantity')}>
           <input
             inputMode="numeric"
             value={draft.quantity}
             onChange={(event) => set('quantity', event.target.value)}
             {...aria('quantity')}
           />
-        </Labelled>
-        <Labelled label="Entry time" error={errorFor('entry_time')}>
+        </FormField>
+        <FormField label="Entry time" below={errorFor('entry_time')}>
           <input type="time" value={draft.entryTime} onChange={(event) => set('entryTime', event.target.value)} {...aria('entry_time')} />
-        </Labelled>
-        <Labelled label="Exit time" error={errorFor('exit_time')}>
+        </FormField>
+        <FormField label="Exit time" below={errorFor('exit_time')}>
           <input type="time" value={draft.exitTime} onChange={(event) => set('exitTime', event.target.value)} {...aria('exit_time')} />
-        </Labelled>
-        <Labelled label="Time zone (IANA)" error={errorFor('timezone')}>
+        </FormField>
+        <FormField label="Time zone (IANA)" below={errorFor('timezone')}>
           <input
             list={`${formId}-zones`}
             value={draft.timezone}
             onChange={(event) => set('timezone', event.target.value)}
             {...aria('timezone')}
           />
-        </Labelled>
+        </FormField>
         <datalist id={`${formId}-zones`}>
           {TIME_ZONES.map((zone) => (
             <option key={zone} value={zone} />
           ))}
         </datalist>
-        <Labelled label="Max loss (% of premium)" error={errorFor('max_loss_pct')}>
+        <FormField label="Max loss (% of premium)" below={errorFor('max_loss_pct')}>
           <input
             inputMode="decimal"
             value={draft.maxLossPct}
             onChange={(event) => set('maxLossPct', event.target.value)}
             {...aria('max_loss_pct')}
           />
-        </Labelled>
-        <Labelled label="Take profit (% of premium)" error={errorFor('max_profit_pct')}>
+        </FormField>
+        <FormField label="Take profit (% of premium)" below={errorFor('max_profit_pct')}>
           <input
             inputMode="decimal"
             value={draft.maxProfitPct}
             onChange={(event) => set('maxProfitPct', event.target.value)}
             {...aria('max_profit_pct')}
           />
-        </Labelled>
+        </FormField>
         <label className={styles.checkbox}>
           <input type="checkbox" checked={draft.active} onChange={(event) => set('active', event.target.checked)} />
           Active (trades in its entry window)
@@ -221,17 +222,17 @@ export function StrategyForm({ initial, title, submitLabel, busy, serverErrors, 
         {draft.trailingStops.length === 0 && <p className={styles.muted}>None.</p>}
         {draft.trailingStops.map((rule, index) => (
           <div key={index} className={styles.trailingRow}>
-            <Labelled label={`Trigger % (rule ${index + 1})`} error={errorFor(`trailing_stops.${index}.trigger_pct`)}>
+            <FormField label={`Trigger % (rule ${index + 1})`} below={errorFor(`trailing_stops.${index}.trigger_pct`)}>
               <input
                 inputMode="decimal"
                 value={rule.trigger}
                 onChange={(event) => setStop(index, 'trigger', event.target.value)}
                 {...aria(`trailing_stops.${index}.trigger_pct`, `trailing_stops.${index}`)}
               />
-            </Labelled>
-            <Labelled
+            </FormField>
+            <FormField
               label={`Lock % (rule ${index + 1})`}
-              error={
+              below={
                 <>
                   {errorFor(`trailing_stops.${index}.lock_pct`)}
                   {errorFor(`trailing_stops.${index}`)}
@@ -244,7 +245,7 @@ export function StrategyForm({ initial, title, submitLabel, busy, serverErrors, 
                 onChange={(event) => setStop(index, 'lock', event.target.value)}
                 {...aria(`trailing_stops.${index}.lock_pct`, `trailing_stops.${index}`)}
               />
-            </Labelled>
+            </FormField>
             <button
               type="button"
               className="button"
@@ -275,15 +276,3 @@ export function StrategyForm({ initial, title, submitLabel, busy, serverErrors, 
   );
 }
 
-function Labelled({ label, error, wide, children }: { label: string; error: ReactNode; wide?: boolean; children: ReactNode }) {
-  return (
-    // The error sits outside the <label> so it does not become part of the field's name.
-    <div className={`field ${wide ? styles.wide : ''}`}>
-      <label className="field">
-        <span>{label}</span>
-        {children}
-      </label>
-      {error}
-    </div>
-  );
-}
