@@ -102,6 +102,9 @@ def run_playbook(inventory, playbook, *args):
             **os.environ,
             "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"),
             "ANSIBLE_VAULT_IDENTITY_LIST": f"sandbox@{inventory / 'vault-password.txt'}",
+            # Plain text: colour codes would split the messages the tests look for.
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_FORCE_COLOR": "0",
         },
         capture_output=True,
         text=True,
