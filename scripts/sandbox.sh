@@ -69,7 +69,7 @@ up() {
       --env-file .env.prod exec -T backend control-plane demo seed --days 90' \
     || log "the demo seed did not run (see above); the stack is deployed all the same"
   local password
-  password=$(docker exec "$NAME" sed -n 's/^ADMIN_PASSWORD=//p' /opt/delta-strangle/.env.prod)
+  password=$(docker exec "$NAME" cat /opt/delta-strangle/secrets/ADMIN_PASSWORD)
   log "the stack answers at http://127.0.0.1:$SANDBOX_PORT/ (sign in as admin / $password, TEST ONLY)"
   log "deployed commit: $(docker exec "$NAME" git -C /opt/delta-strangle rev-parse --short HEAD); $(docker exec "$NAME" docker compose version)"
   log "a shell on the host: docker exec -it $NAME bash; remove it: make sandbox-down"

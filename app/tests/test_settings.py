@@ -102,3 +102,74 @@ def test_an_access_token_may_not_outlive_the_session(monkeypatch: pytest.MonkeyP
         load_settings()
     monkeypatch.setenv("ACCESS_TOKEN_MINUTES", "60")
     assert load_settings().ACCESS_TOKEN_MINUTES == 60
+
+
+HOSTILE_SECRET = " $HOME $$ ${USER} 'q' \"d\" # tail = \\ ` é Ab{{ 7*7 }}ef "
+
+
+def write_secret_files(directory, values: dict[str, str]) -> None:
+    directory.mkdir(exist_ok=True)
+    for name, value in values.items():
+        (directory / name).write_bytes(value.encode("utf-8"))
+
+
+def test_secret_files_are_read_byte_for_byte(production_env: None, monkeypatch, tmp_path) -> None:
+    values = {
+        "JWT_SECRET": HOSTILE_SECRET + "0123456789abcdef",
+        "ADMIN_PASSWORD": HOSTILE_SECRET,
+        "LOG_INGEST_API_KEY": "  key with spaces  ",
+        "DELTA_API_KEY": "$$",
+    }
+    write_secret_files(tmp_path / "secrets", values)
+    monkeypatch.setenv("SECRETS_DIR", str(tmp_path / "secrets"))
+    settings = load_settings()
+    for name, value in values.items():
+        assert getattr(settings, name) == value, name
+
+
+def test_a_secret_file_wins_over_the_environment(
+    production_env: None, monkeypatch, tmp_path
+) -> None:
+    write_secret_files(tmp_path / "secrets", {"ADMIN_PASSWORD": "from-the-file-42"})
+    monkeypatch.setenv("SECRETS_DIR", str(tmp_path / "secrets"))
+    settings = load_settings()
+    assert settings.ADMIN_PASSWORD == "from-the-file-42"
+    assert settings.JWT_SECRET == "a-real-secret-value-with-enough-entropy-42"
+
+
+@pytest.mark.parametrize("bad", ["pw\nAPP_UID=0", "pw\n", "pw\r", "p\x00w"])
+def test_a_secret_file_with_a_line_break_or_nul_is_refused_naming_it(
+    production_env: None, monkeypatch, tmp_path, bad: str
+) -> None:
+    write_secret_files(tmp_path / "secrets", {"ADMIN_PASSWORD": bad})
+    monkeypatch.setenv("SECRETS_DIR", str(tmp_path / "secrets"))
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings()
+    assert str(raised.value).startswith("ADMIN_PASSWORD: ")
+    assert "pw" not in str(raised.value).replace(str(tmp_path), "")
+
+
+def test_a_secret_file_that_is_not_utf8_is_refused(
+    production_env: None, monkeypatch, tmp_path
+) -> None:
+    (tmp_path / "secrets").mkdir()
+    (tmp_path / "secrets" / "JWT_SECRET").write_bytes(b"\xff" * 40)
+    monkeypatch.setenv("SECRETS_DIR", str(tmp_path / "secrets"))
+    with pytest.raises(ConfigurationError, match=r"^JWT_SECRET: .* not UTF-8"):
+        load_settings()
+
+
+def test_a_missing_secrets_dir_is_refused(production_env: None, monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("SECRETS_DIR", str(tmp_path / "absent"))
+    with pytest.raises(ConfigurationError, match=r"^SECRETS_DIR: "):
+        load_settings()
+
+
+@pytest.mark.parametrize("value", [" admin", "admin ", "\tPassword", "  "])
+def test_surrounding_whitespace_does_not_hide_a_placeholder(
+    production_env: None, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    assert is_placeholder(value)
+    monkeypatch.setenv("ADMIN_PASSWORD", value)
+    with pytest.raises(ConfigurationError, match="ADMIN_PASSWORD"):
+        load_settings()

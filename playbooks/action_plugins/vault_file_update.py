@@ -2,8 +2,9 @@
 
 The file is decrypted with the vault secrets the play was started with (--vault-id, ansible.cfg),
 the named top-level keys are rewritten line by line (comments and every other value stay as they
-are), and the result is encrypted again with the secret and vault id that opened it. Nothing is
-returned but key names, so a leaked result shows no value.
+are), and the result is encrypted again with the secret and vault id that opened it. Each value
+is written as `!unsafe '...'`, so Ansible never renders it as a template. Nothing is returned
+but key names, so a leaked result shows no value.
 
     - name: Write the new secrets into the vault
       vault_file_update:
@@ -27,6 +28,29 @@ from ansible.plugins.action import ActionBase
 KEY_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
+class UnsafeText(str):
+    """A value written with Ansible's !unsafe tag: never templated."""
+
+
+class VaultDumper(yaml.SafeDumper):
+    pass
+
+
+class VaultLoader(yaml.SafeLoader):
+    pass
+
+
+VaultDumper.add_representer(
+    UnsafeText, lambda dumper, value: dumper.represent_scalar("!unsafe", str(value), style="'")
+)
+VaultLoader.add_constructor("!unsafe", lambda loader, node: loader.construct_scalar(node))
+
+
+def load_vars(text: str) -> dict:
+    """The vars file's mapping, !unsafe values read as the plain strings they are."""
+    return yaml.load(text, Loader=VaultLoader) or {}  # noqa: S506 - a SafeLoader with one tag
+
+
 def plain(text: str) -> str:
     return text.encode("utf-8").decode("utf-8")
 
@@ -34,7 +58,9 @@ def plain(text: str) -> str:
 def set_keys(plaintext: str, values: dict[str, str]) -> str:
     """Replace each key's one-line value (or append the key), leaving every other line alone."""
     for key, value in values.items():
-        line = yaml.safe_dump({key: value}, default_flow_style=False, width=float("inf")).rstrip("\n")
+        line = yaml.dump(
+            {key: UnsafeText(value)}, Dumper=VaultDumper, default_flow_style=False, width=float("inf")
+        ).rstrip("\n")
         pattern = re.compile(rf"^{re.escape(key)}[ \t]*:.*$", re.MULTILINE)
         if len(pattern.findall(plaintext)) > 1:
             raise AnsibleActionFail(f"{key} is set more than once in the vault file")
@@ -80,9 +106,13 @@ class ActionModule(ActionBase):
                 f"cannot decrypt {path} with the vault secrets given (vault id {vault_id})"
             ) from None
 
-        before = yaml.safe_load(to_text(plaintext)) or {}
+        before = load_vars(to_text(plaintext))
         updated = set_keys(to_text(plaintext), values)
-        if yaml.safe_load(updated) != {**before, **values}:
+        try:
+            laid_out = load_vars(updated) == {**before, **values}
+        except yaml.YAMLError:  # its message quotes the text: keep it out of the output
+            laid_out = False
+        if not laid_out:
             raise AnsibleActionFail(
                 "the vault file's layout cannot be updated line by line (a multi-line value of a key "
                 "being set?); nothing was written"

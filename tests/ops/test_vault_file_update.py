@@ -4,6 +4,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -41,9 +42,14 @@ def ansible(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 def update(tmp_path: Path, target: Path, values: dict) -> subprocess.CompletedProcess:
     play = tmp_path / "play.yml"
     play.write_text(PLAY)
-    extra_vars = json.dumps({"target": str(target), "new_values": values})
+    # Values tagged !unsafe, as the rotation's generated ones are untrusted: given as they are.
+    extra_vars = tmp_path / "extra-vars.yml"
+    extra_vars.write_text(
+        f"target: {json.dumps(str(target))}\nnew_values:\n"
+        + "".join(f"  {key}: !unsafe {json.dumps(value)}\n" for key, value in values.items())
+    )
     return ansible(
-        "ansible-playbook", "-i", "localhost,", "-c", "local", str(play), "-e", extra_vars, cwd=tmp_path
+        "ansible-playbook", "-i", "localhost,", "-c", "local", str(play), "-e", f"@{extra_vars}", cwd=tmp_path
     )
 
 
@@ -66,8 +72,8 @@ def test_sets_the_keys_and_keeps_every_other_line_and_the_vault_id(tmp_path, vau
     assert result.returncode == 0, result.stdout
     assert vault_copy.read_text().splitlines()[0] == "$ANSIBLE_VAULT;1.2;AES256;sandbox"
     after = view(vault_copy, tmp_path).splitlines()
-    assert "vault_jwt_secret: new-jwt" in after
-    assert "vault_added: 'a: b # c'" in after
+    assert "vault_jwt_secret: !unsafe 'new-jwt'" in after
+    assert "vault_added: !unsafe 'a: b # c'" in after
     kept = [line for line in before.splitlines() if not line.startswith("vault_jwt_secret:")]
     assert [line for line in after if not line.startswith(("vault_jwt_secret:", "vault_added:"))] == kept
 
@@ -94,3 +100,19 @@ def test_refuses_to_rewrite_a_multi_line_value_and_writes_nothing(tmp_path, vaul
     assert result.returncode != 0
     assert "nothing was written" in result.stdout
     assert vault_copy.read_text() == ciphertext
+
+
+def test_a_written_value_is_never_templated_when_the_play_reads_it(tmp_path, vault_copy):
+    hostile = "Ab{{ 7*7 }}ef ${USER} $$ 'q' # x"
+    assert update(tmp_path, vault_copy, {"vault_jwt_secret": hostile}).returncode == 0
+    play = tmp_path / "show.yml"
+    play.write_text(
+        "- hosts: localhost\n  gather_facts: false\n  vars_files: [vault.yml]\n  tasks:\n"
+        "    - ansible.builtin.copy: {content: '{{ vault_jwt_secret }}', dest: shown.txt, mode: '0600'}\n"
+    )
+    interpreter = f"ansible_python_interpreter={sys.executable}"
+    shown = ansible(
+        "ansible-playbook", "-i", "localhost,", "-c", "local", "-e", interpreter, str(play), cwd=tmp_path
+    )
+    assert shown.returncode == 0, shown.stdout
+    assert (tmp_path / "shown.txt").read_text() == hostile

@@ -15,6 +15,7 @@ from stack_harness import (
     Stack,
     free_port,
     write_env_file,
+    write_secret_files,
 )
 
 
@@ -51,15 +52,17 @@ def stack(tmp_path_factory) -> Stack:
             "BACKEND_LOG_POLL_INTERVAL": "0.5",
             "BACKEND_LOG_BATCH_SIZE": "500",
             "BACKEND_LOG_RETENTION_DAYS": "7",
-            **secret_values,
         },
     )
+    secrets_dir = work / "secrets"
+    write_secret_files(secrets_dir, secret_values, APP_UID)
     git_sha = subprocess.run(
         ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.strip()
     env = {
         **os.environ,
         "ENV_FILE": str(env_file),
+        "SECRET_FILES_DIR": str(secrets_dir),
         "DATA_DIR": str(data_dir),
         "LOGS_DIR": str(logs_dir),
         "BACKEND_IMAGE_TAG": IMAGE_TAG,

@@ -74,3 +74,13 @@ def free_port() -> int:
 def write_env_file(path: Path, values: dict[str, str]) -> None:
     path.write_text("".join(f"{key}={value}\n" for key, value in values.items()))
     path.chmod(0o600)
+
+
+def write_secret_files(directory: Path, values: dict[str, str], uid: int) -> None:
+    """One file a secret, as Ansible writes them: exact bytes, 0400, owned by the app's uid."""
+    directory.mkdir(mode=0o700)
+    for name, value in values.items():
+        path = directory / name
+        path.write_bytes(value.encode("utf-8"))
+        os.chown(path, uid, 0)
+        path.chmod(0o400)

@@ -1,20 +1,24 @@
-"""Settings read from the environment; production refuses missing or placeholder secrets."""
+"""Settings read from secret files and the environment; production refuses placeholder secrets."""
 
 from __future__ import annotations
 
+import os
 import re
 from functools import cached_property
+from importlib.resources import files
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
-
-PLACEHOLDER_PATTERN = re.compile(
-    r"^(|changeme|change[-_ ]?me.*|replace[-_ ]?me.*|placeholder|secret|password|admin|"
-    r"default|todo|xxx+|your[-_ ].*|<.*>)$",
-    re.IGNORECASE,
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
 )
+
+# Characters no secret may hold (the play refuses them too): a secret is one line of text.
+SECRET_FORBIDDEN_CHARACTERS = ("\n", "\r", "\x00")
 SECRETS_REQUIRED_IN_PRODUCTION = ("JWT_SECRET", "LOG_INGEST_API_KEY", "ADMIN_PASSWORD")
 SQLITE_URL_PREFIXES = ("sqlite+aiosqlite:///", "sqlite:///")
 
@@ -23,13 +27,64 @@ class ConfigurationError(ValueError):
     """A setting is missing or unusable; the message names the variable."""
 
 
+def placeholder_pattern() -> re.Pattern[str]:
+    """The placeholder rule of secret_placeholders.txt, which the play reads as well."""
+    text = files("control_plane").joinpath("secret_placeholders.txt").read_text(encoding="utf-8")
+    patterns = [line for line in text.splitlines() if line and not line.startswith("#")]
+    return re.compile(f"^(?:{'|'.join(patterns)})?$", re.IGNORECASE)
+
+
+PLACEHOLDER_PATTERN = placeholder_pattern()
+
+
 def is_placeholder(value: str | None) -> bool:
     return value is None or bool(PLACEHOLDER_PATTERN.match(value.strip()))
+
+
+class SecretFilesSource(PydanticBaseSettingsSource):
+    """Settings from files named after them in SECRETS_DIR (compose secrets), exactly as written.
+
+    pydantic-settings' own secrets_dir strips each value, which would change a secret.
+    """
+
+    def __init__(self, settings_cls: type[BaseSettings], directory: str | Path | None) -> None:
+        super().__init__(settings_cls)
+        self.directory = Path(directory) if directory else None
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        if self.directory is None:
+            return {}
+        if not self.directory.is_dir():
+            raise ConfigurationError(f"SECRETS_DIR: {self.directory} is not a directory")
+        values: dict[str, Any] = {}
+        for name in self.settings_cls.model_fields:
+            path = self.directory / name
+            if path.is_file():
+                values[name] = read_secret_file(name, path)
+        return values
+
+
+def read_secret_file(name: str, path: Path) -> str:
+    """The file's text, byte for byte (no stripping); refused when it is not one line of UTF-8."""
+    try:
+        value = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigurationError(f"{name}: the secret file {path} is not UTF-8 text") from None
+    if any(character in value for character in SECRET_FORBIDDEN_CHARACTERS):
+        raise ConfigurationError(
+            f"{name}: the secret file {path} holds a line break or NUL; a secret is one line"
+        )
+    return value
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(case_sensitive=True, extra="ignore")
 
+    # Directory of one file per secret setting (JWT_SECRET, ...); a file wins over the environment.
+    SECRETS_DIR: Path | None = None
     APP_ENV: Literal["development", "production", "test"] = "development"
     DATABASE_URL: str = "sqlite+aiosqlite:///./data/delta_trader.db"
     LOG_INGEST_API_KEY: str = ""
@@ -68,6 +123,20 @@ class Settings(BaseSettings):
     WS_UPDATE_INTERVAL_SECONDS: float = 1.0
     GIT_SHA: str = "unknown"
     BUILD_TIME: str = "unknown"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        init_kwargs = getattr(init_settings, "init_kwargs", {})
+        directory = init_kwargs.get("SECRETS_DIR", os.environ.get("SECRETS_DIR"))
+        secret_files = SecretFilesSource(settings_cls, directory)
+        return init_settings, secret_files, env_settings, dotenv_settings, file_secret_settings
 
     @field_validator("DATABASE_URL")
     @classmethod

@@ -13,10 +13,8 @@ REQUIRED_ENV_KEYS = {
     "HTTP_PORT",
     "APP_ENV",
     "DATABASE_URL",
-    "JWT_SECRET",
+    "SECRETS_DIGEST",
     "ADMIN_USERNAME",
-    "ADMIN_PASSWORD",
-    "LOG_INGEST_API_KEY",
     "ALLOWED_ORIGINS",
     "LOG_LEVEL",
     "BACKEND_LOG_INGEST_ENABLED",
@@ -28,6 +26,7 @@ REQUIRED_ENV_KEYS = {
     "VITE_ENABLE_API_DEBUG",
 }
 SECRET_KEYS = {"JWT_SECRET", "ADMIN_PASSWORD", "LOG_INGEST_API_KEY"}
+SECRET_FILES = SECRET_KEYS | {"DELTA_API_KEY", "DELTA_API_SECRET"}
 PLACEHOLDERS = {"", "changeme", "change-me", "replace-me", "placeholder", "secret", "password", "admin"}
 
 HTTP_CLIENT = """
@@ -56,8 +55,12 @@ def env_file(host):
     return dict(pairs)
 
 
+def secret(host, name):
+    return host.file(f"{APP_ROOT}/secrets/{name}").content_string
+
+
 def sign_in(host):
-    password = env_file(host)["ADMIN_PASSWORD"]
+    password = secret(host, "ADMIN_PASSWORD")
     response = http(
         host,
         "POST",
@@ -93,9 +96,19 @@ def test_env_file_is_private_and_complete(host):
     assert (rendered.user, rendered.mode) == ("root", 0o600)
     values = env_file(host)
     assert REQUIRED_ENV_KEYS <= set(values)
+    assert not SECRET_FILES & set(values), "a secret is in .env.prod"
+
+
+def test_secrets_are_files_only_the_app_uid_reads(host):
+    directory = host.file(f"{APP_ROOT}/secrets")
+    assert (directory.user, directory.mode) == ("root", 0o700)
+    for key in SECRET_FILES:
+        secret_file = host.file(f"{APP_ROOT}/secrets/{key}")
+        assert (secret_file.uid, secret_file.group, secret_file.mode) == (APP_UID, "root", 0o400), key
     for key in SECRET_KEYS:
-        assert values[key].lower() not in PLACEHOLDERS, f"{key} is a placeholder"
-        assert not values[key].startswith("<"), f"{key} is a placeholder"
+        value = secret(host, key)
+        assert value.lower() not in PLACEHOLDERS, f"{key} is a placeholder"
+        assert not value.startswith("<"), f"{key} is a placeholder"
 
 
 def test_checkout_is_at_the_remote_branch(host):

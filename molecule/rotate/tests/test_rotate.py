@@ -6,74 +6,27 @@ copy of the sandbox inventory, and finally scripts/rekey-vault.sh re-keys that c
 """
 
 import json
-import os
-import shlex
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
-import yaml
-from host_checks import APP_ROOT, ready
+from host_checks import APP_ROOT, ready, sqlite
+from operator_tools import (
+    EPHEMERAL,
+    REPO,
+    SANDBOX,
+    VAULT,
+    container_id,
+    http,
+    post_log_batch,
+    run_playbook,
+    sign_in,
+    vault_vars,
+    vault_view,
+    writable_inventory,
+)
 
-REPO = Path(os.environ["MOLECULE_PROJECT_DIRECTORY"])
-EPHEMERAL = Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"])
-SCENARIO_INVENTORY = Path(os.environ["MOLECULE_INVENTORY_FILE"])
-SANDBOX = REPO / "inventory/sandbox"
-VAULT = Path("group_vars/all/vault.yml")
 ROTATED = {"vault_jwt_secret", "vault_log_ingest_api_key", "vault_admin_password"}
-
-HTTP_CLIENT = """
-import json, sys, urllib.request, urllib.error
-method, url, headers, body = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), sys.argv[4]
-request = urllib.request.Request(url, method=method, headers=headers, data=body.encode() or None)
-try:
-    response = urllib.request.urlopen(request, timeout=20)
-except urllib.error.HTTPError as error:
-    response = error
-print(json.dumps({"status": response.status, "body": response.read().decode()}))
-"""
-
-
-def http(host, method, path, headers=None, body=""):
-    """An HTTP request made on the host to the published port, as a user on the host would."""
-    args = [method, f"http://127.0.0.1{path}", json.dumps(headers or {}), body]
-    command = "python3 -c " + shlex.quote(HTTP_CLIENT) + " " + " ".join(shlex.quote(a) for a in args)
-    return json.loads(host.check_output(command))
-
-
-def sign_in(host, password):
-    return http(
-        host,
-        "POST",
-        "/api/auth/login",
-        {"Content-Type": "application/json"},
-        json.dumps({"username": "admin", "password": password}),
-    )
-
-
-def post_log_batch(host, key):
-    body = json.dumps({"entries": [{"level": "INFO", "message": "molecule rotate: ingest key check"}]})
-    return http(host, "POST", "/api/logs/batch", {"Content-Type": "application/json", "X-API-Key": key}, body)
-
-
-def container_id(host, service):
-    return host.check_output(
-        f"docker compose --project-directory {APP_ROOT} -f {APP_ROOT}/docker-compose.prod.yml "
-        f"--env-file {APP_ROOT}/.env.prod ps -q {service}"
-    )
-
-
-def vault_view(path, password_file):
-    """The decrypted text of a vault file, opened with that password alone (or None when it does not open)."""
-    result = subprocess.run(
-        ["ansible-vault", "view", str(path)],
-        env={**os.environ, "ANSIBLE_VAULT_IDENTITY_LIST": f"sandbox@{password_file}"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return result.stdout if result.returncode == 0 else None
 
 
 class Rotation(dict):
@@ -85,15 +38,7 @@ class Rotation(dict):
 
 @pytest.fixture(scope="module")
 def inventory():
-    """A writable copy of the scenario's inventory: its host and the sandbox's group_vars, TEST-ONLY vault
-    included, so that the rotation rewrites the copy and never a committed file."""
-    root = EPHEMERAL / "rotate-inventory"
-    shutil.rmtree(root, ignore_errors=True)
-    root.mkdir()
-    shutil.copy(SCENARIO_INVENTORY, root / "hosts.yml")
-    shutil.copytree(SANDBOX / "group_vars", root / "group_vars")
-    shutil.copy(SANDBOX / "TEST-ONLY-vault-password.txt", root / "vault-password.txt")
-    return root
+    return writable_inventory("rotate-inventory")
 
 
 @pytest.fixture(scope="module")
@@ -101,42 +46,27 @@ def rotation(host, inventory):
     """State before, the rotation playbook's whole output, state after."""
     password_file = inventory / "vault-password.txt"
     before_text = vault_view(inventory / VAULT, password_file)
-    before = yaml.safe_load(before_text)
+    before = vault_vars(before_text)
     login = sign_in(host, before["vault_admin_password"])
     assert login["status"] == 200, login
     ids = {service: container_id(host, service) for service in ("backend", "frontend")}
     admin_password_file = EPHEMERAL / "operator" / "admin-password.txt"
     shutil.rmtree(admin_password_file.parent, ignore_errors=True)
 
-    run = subprocess.run(
-        [
-            "ansible-playbook",
-            "-v",
-            "-i",
-            str(inventory),
-            "playbooks/rotate-secrets.yml",
-            "-e",
-            "rotate_admin_password=true",
-            "-e",
-            f"rotate_secrets_admin_password_file={admin_password_file}",
-        ],
-        cwd=REPO,
-        env={
-            **os.environ,
-            "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"),
-            "ANSIBLE_VAULT_IDENTITY_LIST": f"sandbox@{password_file}",
-        },
-        capture_output=True,
-        text=True,
-        check=False,
+    returncode, output = run_playbook(
+        inventory,
+        "playbooks/rotate-secrets.yml",
+        "-e",
+        "rotate_admin_password=true",
+        "-e",
+        f"rotate_secrets_admin_password_file={admin_password_file}",
     )
-    output = run.stdout + run.stderr
-    assert run.returncode == 0, output
+    assert returncode == 0, output
     after_text = vault_view(inventory / VAULT, password_file)
     return Rotation(
         before=before,
         before_text=before_text,
-        after=yaml.safe_load(after_text),
+        after=vault_vars(after_text),
         after_text=after_text,
         token=json.loads(login["body"])["access_token"],
         ids=ids,
@@ -190,13 +120,11 @@ def test_the_committed_sandbox_vault_is_untouched(rotation):
     assert (SANDBOX / VAULT).read_text() == committed
 
 
-def test_env_prod_holds_the_new_secrets(host, rotation):
-    env_file = host.file(f"{APP_ROOT}/.env.prod")
-    assert (env_file.user, env_file.mode) == ("root", 0o600)
-    values = dict(line.split("=", 1) for line in env_file.content_string.splitlines() if "=" in line)
-    assert values["JWT_SECRET"] == rotation["after"]["vault_jwt_secret"]
-    assert values["LOG_INGEST_API_KEY"] == rotation["after"]["vault_log_ingest_api_key"]
-    assert values["ADMIN_PASSWORD"] == rotation["after"]["vault_admin_password"]
+def test_the_secret_files_hold_the_new_secrets(host, rotation):
+    for name in ("JWT_SECRET", "LOG_INGEST_API_KEY", "ADMIN_PASSWORD"):
+        secret_file = host.file(f"{APP_ROOT}/secrets/{name}")
+        assert secret_file.mode == 0o400
+        assert secret_file.content_string == rotation["after"][f"vault_{name.lower()}"]
 
 
 def test_only_the_backend_container_was_recreated(host, rotation):
@@ -255,3 +183,16 @@ def test_rekey_leaves_the_vault_readable_only_with_the_new_password(rotation, in
         assert path.read_text().splitlines()[0] == "$ANSIBLE_VAULT;1.2;AES256;sandbox"
         assert vault_view(path, old_password) is None
         assert vault_view(path, new_password) == text
+
+
+def test_the_rotation_is_in_the_audit_log_without_its_values(host, rotation):
+    rows = sqlite(
+        host,
+        "SELECT payload FROM backend_logs WHERE event = 'audit'"
+        " AND json_extract(payload, '$.action') = 'secrets.rotate'",
+    ).splitlines()
+    assert rows, "the play posted no secrets.rotate audit record"
+    record = json.loads(rows[-1])
+    assert (record["actor_role"], record["outcome"], record["source"]) == ("operator", "success", "ansible")
+    for name in ROTATED:
+        assert rotation["after"][name] not in rows[-1]

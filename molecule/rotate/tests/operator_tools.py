@@ -1,0 +1,113 @@
+"""What the rotate scenario's tests do as an operator would: HTTP through nginx on the host, a
+writable copy of the sandbox inventory, ansible-vault and ansible-playbook as subprocesses."""
+
+import json
+import os
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+
+import yaml
+from host_checks import APP_ROOT
+
+REPO = Path(os.environ["MOLECULE_PROJECT_DIRECTORY"])
+EPHEMERAL = Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"])
+SCENARIO_INVENTORY = Path(os.environ["MOLECULE_INVENTORY_FILE"])
+SANDBOX = REPO / "inventory/sandbox"
+VAULT = Path("group_vars/all/vault.yml")
+
+HTTP_CLIENT = """
+import json, sys, urllib.request, urllib.error
+method, url, headers, body = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), sys.argv[4]
+request = urllib.request.Request(url, method=method, headers=headers, data=body.encode() or None)
+try:
+    response = urllib.request.urlopen(request, timeout=20)
+except urllib.error.HTTPError as error:
+    response = error
+print(json.dumps({"status": response.status, "body": response.read().decode()}))
+"""
+
+
+def http(host, method, path, headers=None, body=""):
+    """An HTTP request made on the host to the published port, as a user on the host would."""
+    args = [method, f"http://127.0.0.1{path}", json.dumps(headers or {}), body]
+    command = "python3 -c " + shlex.quote(HTTP_CLIENT) + " " + " ".join(shlex.quote(a) for a in args)
+    return json.loads(host.check_output(command))
+
+
+def sign_in(host, password):
+    return http(
+        host,
+        "POST",
+        "/api/auth/login",
+        {"Content-Type": "application/json"},
+        json.dumps({"username": "admin", "password": password}),
+    )
+
+
+def post_log_batch(host, key):
+    body = json.dumps({"entries": [{"level": "INFO", "message": "molecule rotate: ingest key check"}]})
+    return http(host, "POST", "/api/logs/batch", {"Content-Type": "application/json", "X-API-Key": key}, body)
+
+
+def container_id(host, service):
+    return host.check_output(
+        f"docker compose --project-directory {APP_ROOT} -f {APP_ROOT}/docker-compose.prod.yml "
+        f"--env-file {APP_ROOT}/.env.prod ps -q {service}"
+    )
+
+
+def vault_view(path, password_file):
+    """The decrypted text of a vault file, opened with that password alone (or None when it does not open)."""
+    result = subprocess.run(
+        ["ansible-vault", "view", str(path)],
+        env={**os.environ, "ANSIBLE_VAULT_IDENTITY_LIST": f"sandbox@{password_file}"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return result.stdout if result.returncode == 0 else None
+
+
+class VaultLoader(yaml.SafeLoader):
+    """YAML of a vault file: values tagged !unsafe (as rotation writes them) read as plain strings."""
+
+
+VaultLoader.add_constructor("!unsafe", lambda loader, node: loader.construct_scalar(node))
+
+
+def vault_vars(text):
+    return yaml.load(text, Loader=VaultLoader)  # noqa: S506 - a SafeLoader with one more tag
+
+
+def writable_inventory(name):
+    """A writable copy of the scenario's inventory: its host and the sandbox's group_vars, TEST-ONLY vault
+    included, so that a play rewrites the copy and never a committed file."""
+    root = EPHEMERAL / name
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir()
+    shutil.copy(SCENARIO_INVENTORY, root / "hosts.yml")
+    shutil.copytree(SANDBOX / "group_vars", root / "group_vars")
+    shutil.copy(SANDBOX / "TEST-ONLY-vault-password.txt", root / "vault-password.txt")
+    return root
+
+
+def run_playbook(inventory, playbook, *args):
+    """ansible-playbook as an operator runs it (verbose), with the copy's vault password; its whole output."""
+    run = subprocess.run(
+        ["ansible-playbook", "-v", "-i", str(inventory), playbook, *args],
+        cwd=REPO,
+        env={
+            **os.environ,
+            "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"),
+            "ANSIBLE_VAULT_IDENTITY_LIST": f"sandbox@{inventory / 'vault-password.txt'}",
+            # Plain text: colour codes would split the messages the tests look for.
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_FORCE_COLOR": "0",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return run.returncode, run.stdout + run.stderr
