@@ -27,10 +27,15 @@ class AuditNote:
     details: dict[str, Any] = field(default_factory=dict)
 
 
+def outcome_for_status(status_code: int) -> Outcome:
+    """The audit outcome of a change answered with this error status."""
+    return "refused" if status_code in REFUSAL_STATUSES else "failure"
+
+
 def _ending(exc: Exception) -> tuple[Outcome, dict[str, Any]]:
     """How a route that raised ended, for its audit record."""
     if isinstance(exc, HTTPException):
-        outcome: Outcome = "refused" if exc.status_code in REFUSAL_STATUSES else "failure"
+        outcome = outcome_for_status(exc.status_code)
         reason = str(exc.detail)[:MAX_REASON_LENGTH]
         return outcome, {"status_code": exc.status_code, "reason": reason}
     if isinstance(exc, RequestValidationError):

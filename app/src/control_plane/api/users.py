@@ -9,10 +9,10 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Path, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from control_plane.api.audited import outcome_for_status
 from control_plane.api.auth import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from control_plane.api.deps import AdminUser, SessionDep, User, audit
 from control_plane.api.errors import ADMIN_ONLY, error_responses
-from control_plane.audit import Outcome
 from control_plane.db.auth_sessions import live_session_counts, revoke_user_sessions
 from control_plane.db.users import (
     DuplicateUsername,
@@ -91,7 +91,7 @@ def _audited_error(
     request: Request, admin: User, action: str, username: str, code: int, reason: str
 ) -> HTTPException:
     """Audit a change that did not happen and build the error that answers it."""
-    outcome: Outcome = "refused" if code == status.HTTP_409_CONFLICT else "failure"
+    outcome = outcome_for_status(code)
     audit(request, admin, action, target=f"user:{username}", outcome=outcome, reason=reason)
     return HTTPException(code, reason)
 
