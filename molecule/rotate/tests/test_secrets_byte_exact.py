@@ -172,3 +172,19 @@ def test_the_deploy_is_in_the_audit_log_posted_with_the_hostile_ingest_key(host,
         time.sleep(0.5)
     assert int(sqlite(host, query)) == len(recorded)
     assert "WARNING: the audit record" not in " ".join(hostile["output"].split())
+
+
+def test_no_sink_on_the_host_holds_a_hostile_secret(host, hostile):
+    """After the hostile deploy, its sign-ins and ingest: the log file, both containers' output,
+    the log rows and the deployment record, searched raw and JSON-escaped."""
+    sinks = {
+        "logs/backend.log": host.file(f"{APP_ROOT}/logs/backend.log").content_string,
+        "data/deployments.jsonl": host.file(f"{APP_ROOT}/data/deployments.jsonl").content_string,
+        "backend_logs rows": sqlite(host, "SELECT message, payload FROM backend_logs"),
+        "backend output": host.check_output(f"docker logs {hostile['backend']} 2>&1"),
+        "nginx output": host.check_output(f"docker logs {container_id(host, 'frontend')} 2>&1"),
+    }
+    for name, value in HOSTILE.items():
+        forms = {value.strip(), json.dumps(value.strip(), ensure_ascii=False)[1:-1]}
+        for sink, text in sinks.items():
+            assert not any(form in text for form in forms), f"{name} is in {sink}"
