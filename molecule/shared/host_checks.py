@@ -1,8 +1,9 @@
 """What several scenarios' testinfra tests read on the host: the app's HTTP answers through
-nginx, the database with sqlite3, the deployment record."""
+nginx, the database with sqlite3, the deployment record, the audit trail."""
 
 import json
 import shlex
+import time
 
 APP_ROOT = "/opt/delta-strangle"
 DB = f"{APP_ROOT}/data/delta_trader.db"
@@ -38,3 +39,18 @@ def deployments(host):
 def scenario_facts(host, name):
     """What the scenario's side effect noted before acting (/var/tmp/<name>-facts.json)."""
     return json.loads(host.file(f"/var/tmp/{name}-facts.json").content_string)
+
+
+def audit_events(host, action, at_least=1, timeout=30):
+    """Payloads of the audit rows of an action, oldest first, once the log tailer has committed
+    at least `at_least` of them (the backend writes the line at once; the tailer polls)."""
+    sql = (
+        "SELECT payload FROM backend_logs WHERE event = 'audit'"
+        f" AND json_extract(payload, '$.action') = '{action}' ORDER BY id"
+    )
+    deadline = time.monotonic() + timeout
+    while True:
+        rows = [json.loads(line) for line in sqlite(host, sql).splitlines()]
+        if len(rows) >= at_least or time.monotonic() >= deadline:
+            return rows
+        time.sleep(0.5)

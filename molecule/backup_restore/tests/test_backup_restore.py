@@ -3,7 +3,7 @@ replaced database is kept, and the stack is healthy on it."""
 
 import json
 
-from host_checks import APP_ROOT, DB, ready, scenario_facts, sqlite
+from host_checks import APP_ROOT, DB, audit_events, ready, scenario_facts, sqlite
 
 COUNTS = "SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM strategies) AS strategies"
 
@@ -28,3 +28,10 @@ def test_the_restored_database_belongs_to_the_app_user_and_the_stack_is_healthy(
     db = host.file(DB)
     assert (db.uid, db.gid) == (10001, 10001)
     assert ready(host)["status"] == "ready"
+
+
+def test_the_restore_is_in_the_audit_log(host):
+    events = audit_events(host, "restore")
+    assert events, "the play posted no restore audit record"
+    assert (events[-1]["actor_role"], events[-1]["outcome"]) == ("operator", "success")
+    assert events[-1]["details"]["backup"].endswith(".db")

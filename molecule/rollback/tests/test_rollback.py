@@ -2,7 +2,7 @@
 broken release added is gone (database restored), and the attempt is on record."""
 
 import pytest
-from host_checks import APP_ROOT, deployments, ready, scenario_facts, sqlite
+from host_checks import APP_ROOT, audit_events, deployments, ready, scenario_facts, sqlite
 
 
 @pytest.fixture
@@ -35,3 +35,10 @@ def test_the_attempt_is_recorded(host, facts):
     assert last["result"] == "rolled_back"
     assert (last["from_sha"], last["to_sha"]) == (facts["good_sha"], facts["bad_sha"])
     assert "database restored from" in last["detail"]
+
+
+def test_the_rollback_is_in_the_audit_log(host, facts):
+    events = [e for e in audit_events(host, "rollback") if e["target"] == f"release:{facts['good_sha']}"]
+    assert events, "the play posted no rollback audit record"
+    assert (events[-1]["actor_role"], events[-1]["outcome"]) == ("operator", "success")
+    assert events[-1]["details"]["to_sha"] == facts["bad_sha"]

@@ -10,10 +10,9 @@ import base64
 import json
 import shlex
 import subprocess
-import time
 
 import pytest
-from host_checks import APP_ROOT, deployments, sqlite
+from host_checks import APP_ROOT, audit_events, deployments, sqlite
 from operator_tools import (
     VAULT,
     container_id,
@@ -157,20 +156,17 @@ def test_the_play_prints_no_secret(hostile):
 
 def test_the_deploy_is_in_the_audit_log_posted_with_the_hostile_ingest_key(host, hostile):
     sha = host.check_output(f"git -C {APP_ROOT} rev-parse HEAD")
-    query = (
-        "SELECT count(*) FROM backend_logs WHERE event = 'audit'"
-        " AND json_extract(payload, '$.action') = 'deploy'"
-        " AND json_extract(payload, '$.actor_role') = 'operator'"
-        f" AND json_extract(payload, '$.target') = 'release:{sha}'"
-    )
     # Every deployment record of this release, the hostile deploy's included, was audited.
     recorded = [r for r in deployments(host) if r["result"] == "deployed" and r["to_sha"] == sha]
     assert recorded
-    # The backend writes the line at once; the tailer commits it within its poll interval.
-    deadline = time.monotonic() + 30
-    while int(sqlite(host, query)) < len(recorded) and time.monotonic() < deadline:
-        time.sleep(0.5)
-    assert int(sqlite(host, query)) == len(recorded)
+    audited = [
+        event
+        for event in audit_events(host, "deploy", at_least=len(recorded))
+        if event["target"] == f"release:{sha}"
+    ]
+    assert len(audited) == len(recorded)
+    seen = {(e["actor_role"], e["outcome"], e["source"]) for e in audited}
+    assert seen == {("operator", "success", "ansible")}
     assert "WARNING: the audit record" not in " ".join(hostile["output"].split())
 
 
