@@ -22,8 +22,12 @@ class Answer:
     handshake_headers: dict[str, str] | None = None
 
 
+# Longer than the 10 s the server waits for a silent client's auth message before closing it.
+READ_TIMEOUT_SECONDS = 30
+
+
 class WebSocket:
-    def __init__(self, url: str, timeout: float = 10) -> None:
+    def __init__(self, url: str, timeout: float = READ_TIMEOUT_SECONDS) -> None:
         parts = urlsplit(url)
         self.sock = socket.create_connection((parts.hostname, parts.port or 80), timeout=timeout)
         key = base64.b64encode(os.urandom(16)).decode()
