@@ -10,6 +10,8 @@ import logging
 from typing import Any, Literal
 
 AUDIT_EVENT = "audit"
+# The actor role of changes the application makes itself (the engine, the start-up).
+SYSTEM_ROLE = "system"
 Outcome = Literal["success", "failure", "refused"]
 
 logger = logging.getLogger("control_plane.audit")
@@ -44,4 +46,11 @@ def record_audit(
             "outcome": outcome,
             **details,
         },
+    )
+
+
+def record_system_audit(action: str, *, target: str, **details: Any) -> None:
+    """A change the application made on its own: no actor, no source address."""
+    record_audit(
+        action, actor=None, actor_role=SYSTEM_ROLE, source_address=None, target=target, **details
     )

@@ -6,7 +6,6 @@ entries a signed-in user's browser sends (source "ui"); each entry also has it a
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
@@ -45,6 +44,7 @@ from control_plane.logs.query import (
     row_to_entry,
     where_clause,
 )
+from control_plane.sessions.times import now_us
 
 router = APIRouter(prefix="/api/logs", tags=["logs"])
 
@@ -386,7 +386,7 @@ def validate_entries(document: Any, author: BatchAuthor) -> list[ClientLogEntry]
 
 
 def client_row(
-    entry: ClientLogEntry, author: BatchAuthor, stamp: dict[str, Any], now_us: int
+    entry: ClientLogEntry, author: BatchAuthor, stamp: dict[str, Any], received_us: int
 ) -> dict[str, Any]:
     """The row for one accepted entry: scrubbed like any logged line, stamped by the server."""
     extras = {
@@ -397,7 +397,7 @@ def client_row(
     payload = scrub_value(extras) | stamp
     event = entry.event or (UI_DEFAULT_EVENT if author.source == "ui" else None)
     return {
-        "ts": to_us(entry.ts) or now_us,
+        "ts": to_us(entry.ts) or received_us,
         "level": entry.level,
         "logger": scrub_text(entry.logger) if entry.logger else entry.logger,
         "event": scrub_text(event) if event else event,
@@ -406,7 +406,7 @@ def client_row(
         "strategy_id": scrub_text(entry.strategy_id) if entry.strategy_id else entry.strategy_id,
         "source": author.source,
         "payload": orjson.dumps(payload, default=str).decode(),
-        "ingested_at": now_us,
+        "ingested_at": received_us,
     }
 
 
@@ -450,11 +450,11 @@ async def ingest_batch(
     except orjson.JSONDecodeError as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "body is not JSON") from exc
     entries = validate_entries(document, author)
-    now_us = time.time_ns() // 1000
     stamp: dict[str, Any] = {"source_address": client_address(request)}
     if author.user is not None:
         stamp |= {"actor": author.user.username, "actor_role": author.user.role}
-    rows = [client_row(entry, author, stamp, now_us) for entry in entries]
+    received_us = now_us()
+    rows = [client_row(entry, author, stamp, received_us) for entry in entries]
     if rows:
         await session.execute(INSERT_CLIENT_ROW, rows)
         (through,) = (await session.execute(text(fts.READ_WATERMARK))).one()

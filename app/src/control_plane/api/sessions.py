@@ -26,14 +26,13 @@ from control_plane.sessions.execution import (
     SessionExecutor,
     SessionNotFound,
 )
-from control_plane.sessions.kill_switch import kill_switch_view, rearm, trip
+from control_plane.sessions.kill_switch import KILL_SWITCH_TARGET, kill_switch_view, rearm, trip
 from control_plane.sessions.times import utc_now
 from control_plane.sessions.view import event_view, session_view
 from control_plane.settings import Settings
 
 router = APIRouter(tags=["sessions"])
 T = TypeVar("T")
-KILL_SWITCH_TARGET = "kill_switch"
 
 
 def session_target(session_id: int) -> str:

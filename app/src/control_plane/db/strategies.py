@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from typing import Any
 
@@ -11,15 +10,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_plane.db.models import Strategy
+from control_plane.sessions.times import now_us
 from control_plane.trading.strategy_config import StrategyConfig
 
 
 class DuplicateStrategyName(Exception):
     """Another strategy already has this name (compared without regard to case)."""
-
-
-def _now_us() -> int:
-    return time.time_ns() // 1000
 
 
 def _column_values(config: StrategyConfig) -> dict[str, Any]:
@@ -54,7 +50,7 @@ async def _commit(session: AsyncSession, row: Strategy) -> Strategy:
 
 
 async def create_strategy(session: AsyncSession, config: StrategyConfig) -> Strategy:
-    now = _now_us()
+    now = now_us()
     row = Strategy(**_column_values(config), created_at=now, updated_at=now)
     session.add(row)
     return await _commit(session, row)
@@ -65,7 +61,7 @@ async def replace_strategy(
 ) -> Strategy:
     for name, value in _column_values(config).items():
         setattr(row, name, value)
-    row.updated_at = _now_us()
+    row.updated_at = now_us()
     return await _commit(session, row)
 
 

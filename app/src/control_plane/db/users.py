@@ -14,7 +14,7 @@ from sqlalchemy import CursorResult, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from control_plane.audit import record_audit
+from control_plane.audit import record_system_audit
 from control_plane.db.auth_sessions import live_session_counts, revoke_user_sessions
 from control_plane.security import hash_password, verify_password
 from control_plane.sessions.times import now_us
@@ -148,14 +148,7 @@ async def reactivate_user(session: AsyncSession, username: str) -> None:
 
 
 def _audit_system_change(action: str, username: str, reason: str) -> None:
-    record_audit(
-        action,
-        actor=None,
-        actor_role="system",
-        source_address=None,
-        target=f"user:{username}",
-        reason=reason,
-    )
+    record_system_audit(action, target=f"user:{username}", reason=reason)
 
 
 async def bootstrap_admin(

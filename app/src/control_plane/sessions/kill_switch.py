@@ -7,13 +7,13 @@ import sqlite3
 from datetime import UTC, datetime, time
 from typing import Any
 
-from control_plane.audit import record_audit
+from control_plane.audit import record_system_audit
 from control_plane.sessions import store
 from control_plane.sessions.execution import SessionExecutor, record_event
 from control_plane.sessions.times import iso_from_us, to_us
 
-# The engine itself, not a person, trips the switch on the daily loss limit.
-SYSTEM_ROLE = "system"
+# What audit events of the kill switch name as their target.
+KILL_SWITCH_TARGET = "kill_switch"
 
 
 def day_start(now: datetime) -> datetime:
@@ -77,13 +77,8 @@ def check_daily_loss(executor: SessionExecutor, now: datetime, limit: float) -> 
         return False
     reason = f"day PnL {pnl:.2f} USD passed the daily loss limit of {limit:.2f} USD"
     closed = trip(executor, now, reason)
-    record_audit(
-        "kill_switch.trip",
-        actor=None,
-        actor_role=SYSTEM_ROLE,
-        source_address=None,
-        target="kill_switch",
-        reason=reason,
-        sessions_closed=closed,
+    # The engine itself, not a person, trips the switch on the daily loss limit.
+    record_system_audit(
+        "kill_switch.trip", target=KILL_SWITCH_TARGET, reason=reason, sessions_closed=closed
     )
     return True
