@@ -3,7 +3,11 @@ import { defineConfig } from '@playwright/test';
 
 export default defineConfig({
   testDir: 'e2e',
-  testMatch: '*.test.mjs',
+  // The tests; `--project=screenshots` runs the screenshot tour (e2e/*.tour.mjs) instead.
+  projects: [
+    { name: 'browser-tests', testMatch: '*.test.mjs' },
+    { name: 'screenshots', testMatch: '*.tour.mjs' },
+  ],
   // One stack, one admin: the files run one after another, as a user would.
   workers: 1,
   fullyParallel: false,
