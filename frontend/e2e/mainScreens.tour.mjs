@@ -81,7 +81,7 @@ async function startPaperSession(/** @type {Page} */ page) {
       active: false,
     });
     await post(`/api/strategies/${strategy.id}/sessions`, { mode: 'paper', enter_now: true });
-  }, uniqueId('BTC daily strangle'));
+  }, `BTC daily ${uniqueId('').slice(-3)}`);
 }
 
 test.describe.configure({ timeout: 300_000 });
@@ -91,7 +91,7 @@ test('main screens at desk and phone widths', async ({ browser }) => {
     const { context, page } = await openPage(browser, config);
     await page.setViewportSize(width.viewport);
     const shot = (/** @type {string} */ name) =>
-      page.screenshot({ path: path.join(config.screenshotDir, `main-${name}-${width.label}.png`), fullPage: true });
+      page.screenshot({ path: path.join(config.screenshotDir, `main-${name}-${width.label}.png`) });
     try {
       await page.goto('/login');
       await page.getByRole('heading', { name: 'Delta Strangle Control Plane' }).waitFor();
@@ -101,6 +101,8 @@ test('main screens at desk and phone widths', async ({ browser }) => {
       for (const screen of SCREENS) {
         await page.goto(screen.route);
         await page.getByRole('heading', { name: screen.heading, level: 1 }).waitFor({ state: 'attached' });
+        // The role decides the nav and the controls: wait for /api/auth/me, not only for the route.
+        await page.getByTestId('role').waitFor();
         await screen.ready(page);
         await shot(screen.name);
       }
