@@ -2,7 +2,7 @@
 # proxies /api/ and /ws/ to the backend. Base images are build arguments (official or kit).
 # Built from the repository root, whose .dockerignore admits only frontend/ and docker/nginx/
 # (named build contexts need a newer BuildKit than Debian 12's engine has).
-ARG NODE_BASE_IMAGE=node:20-trixie-slim
+ARG NODE_BASE_IMAGE=node:22-trixie-slim
 ARG NGINX_BASE_IMAGE=nginxinc/nginx-unprivileged:1.28
 
 FROM ${NODE_BASE_IMAGE} AS build

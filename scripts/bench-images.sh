@@ -22,7 +22,7 @@ build_backend() {
 }
 build_frontend() {
   docker build -q "${secret[@]}" -f "$work/docker/frontend.Dockerfile" \
-    --build-arg "NODE_BASE_IMAGE=${NODE_BASE_IMAGE:-node:20-trixie-slim}" \
+    --build-arg "NODE_BASE_IMAGE=${NODE_BASE_IMAGE:-node:22-trixie-slim}" \
     --build-arg "NGINX_BASE_IMAGE=${NGINX_BASE_IMAGE:-nginxinc/nginx-unprivileged:1.28}" \
     -t delta-strangle-frontend:bench "$@" "$work" >/dev/null
 }

@@ -28,7 +28,7 @@ HASH_LABEL=org.delta-strangle.recipe-hash
 IMAGES=(
   "debian          delta-strangle/debian:trixie-slim           debian:trixie-slim          debian-slim"
   "python          delta-strangle/python:3.13-slim-trixie      python:3.13-slim-trixie     python"
-  "node            delta-strangle/node:20-trixie-slim          node:20-trixie-slim         node"
+  "node            delta-strangle/node:22-trixie-slim          node:22-trixie-slim         node"
   "nginx           delta-strangle/nginx-unprivileged:trixie    nginxinc/nginx-unprivileged:1.28          nginx"
   "host            delta-strangle/debian-systemd:trixie        -                           systemd-host"
 )

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The frontend's locked node_modules, and Debian's Chromium for its browser tests.
+# The frontend's toolchain: the pinned Node.js 22 LTS, its locked node_modules, and Debian's
+# Chromium for its browser tests.
 # A stamp of package-lock.json makes a second run on a ready machine a no-op.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -8,11 +9,19 @@ ROOT=$(repo_root)
 FRONTEND=$ROOT/frontend
 STAMP=$FRONTEND/node_modules/.package-lock.sha256
 
-node_is_recent() {
-  command -v node >/dev/null 2>&1 \
-    && node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)'
-}
-node_is_recent || die "Node.js 20.19 or newer is needed for the frontend (Vite 8); found $(node --version 2>/dev/null || echo none)"
+NODE_KIT=$ROOT/docker/base-images/node
+# shellcheck source=docker/base-images/node/node-release.env
+source "$NODE_KIT/node-release.env"
+# The frontend's steps run on the Node the image builds with; a machine without it gets it the same pinned way.
+NODE_PREFIX=${NODE_PREFIX:-/usr/local}
+if [ "$(node --version 2>/dev/null)" != "v$NODE_VERSION" ]; then
+  log "installing Node.js $NODE_VERSION and npm $NPM_VERSION in $NODE_PREFIX (found $(node --version 2>/dev/null || echo none))"
+  command -v curl >/dev/null 2>&1 || apt_install curl ca-certificates
+  as_root bash "$NODE_KIT/install-node.sh" "$NODE_PREFIX"
+  hash -r
+  [ "$(node --version 2>/dev/null)" = "v$NODE_VERSION" ] \
+    || die "Node.js $NODE_VERSION is in $NODE_PREFIX/bin, but \`node\` on PATH is $(command -v node): put $NODE_PREFIX/bin first"
+fi
 
 # Browser download steps cannot reach their hosts; Debian's Chromium is driven instead.
 [ -x /usr/bin/chromium ] || { log "installing Debian's chromium for the browser tests"; apt_install chromium; }

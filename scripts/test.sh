@@ -30,6 +30,7 @@ app_tests() { (cd app && uv run --quiet --locked pytest -p no:cacheprovider -q);
 step lint bash scripts/lint.sh
 step ops-tests run_pytest tests/ops
 step app-tests app_tests
+step frontend-api-types npm --prefix frontend run --silent check:api
 step frontend-tests npm --prefix frontend test
 step frontend-budget npm --prefix frontend run --silent budget
 step stack-tests run_pytest -s tests/stack

@@ -1,8 +1,7 @@
-// Shared set-up for the browser tests: settings from the environment and a Chromium page.
+// Shared set-up for the browser tests: settings from the environment and a page of their own.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 
 const frontendDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -19,26 +18,17 @@ export function settings() {
     username: required('E2E_ADMIN_USERNAME'),
     password: required('E2E_ADMIN_PASSWORD'),
     screenshotDir: path.resolve(frontendDir, process.env.E2E_SCREENSHOT_DIR ?? '../docs/screenshots'),
-    chromiumPath: process.env.E2E_CHROMIUM_PATH ?? '/usr/bin/chromium',
   };
 }
 
-/** @param {ReturnType<typeof settings>} config */
-export async function openBrowser(config) {
+/**
+ * A context and page on the runner's browser (Debian's Chromium, see playwright.config.mjs) that
+ * a file's tests share, and the page errors it saw.
+ * @param {import('@playwright/test').Browser} browser
+ * @param {ReturnType<typeof settings>} config
+ */
+export async function openPage(browser, config) {
   mkdirSync(config.screenshotDir, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath: config.chromiumPath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
   const context = await browser.newContext({ baseURL: config.baseUrl, viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   // Fail a step in seconds rather than Playwright's 30 s default, so a broken stack ends soon.
@@ -47,23 +37,6 @@ export async function openBrowser(config) {
   const pageErrors = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
   return { browser, context, page, pageErrors };
-}
-
-/**
- * Retries `check` until it stops throwing (the log tailer ingests within a second or two).
- * @template T
- * @param {() => Promise<T>} check
- */
-export async function eventually(check, { timeoutMs = 15_000, intervalMs = 500 } = {}) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, intervalMs));
-    }
-  }
 }
 
 /** @param {string} prefix */

@@ -1,13 +1,13 @@
-// Browser tests against the real stack (SPA + backend); run by e2e/run.mjs.
+// Browser tests of the Log Viewer and sign-in against the real stack (SPA + backend); run by npm run test:browser.
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { eventually, openBrowser, settings, uniqueId } from './browser.mjs';
+import { expect, test } from '@playwright/test';
+import { openPage, settings, uniqueId } from './browser.mjs';
 
 const config = settings();
-/** @type {Awaited<ReturnType<typeof openBrowser>>} */
+/** @type {Awaited<ReturnType<typeof openPage>>} */
 let session;
-/** @type {import('playwright-core').Page} */
+/** @type {import('@playwright/test').Page} */
 let page;
 
 /** @param {string} name */
@@ -28,24 +28,27 @@ async function filterByCorrelationId(correlationId) {
  */
 async function refreshUntilRowWith(text) {
   const row = page.getByRole('row').filter({ hasText: text });
-  await eventually(async () => {
+  await expect(async () => {
     if ((await row.count()) === 0) {
       await page.getByRole('button', { name: 'Refresh' }).click();
       await page.waitForTimeout(300);
     }
     assert.ok((await row.count()) > 0, `no row with ${text} yet`);
-  });
+  }).toPass();
   return row;
 }
 
-describe('Log Viewer in a real browser', { timeout: 120_000 }, () => {
-  before(async () => {
-    session = await openBrowser(config);
+// The tests of a file share one signed-in page, so they run in order and stop at the first failure.
+test.describe.configure({ mode: 'serial', timeout: 120_000 });
+
+test.describe('Log Viewer in a real browser', () => {
+  test.beforeAll(async ({ browser }) => {
+    session = await openPage(browser, config);
     page = session.page;
   });
 
-  after(async () => {
-    await session?.browser.close();
+  test.afterAll(async () => {
+    await session?.context.close();
   });
 
   test('a signed-out visitor is sent to sign-in, and a wrong password is refused', async () => {
@@ -79,7 +82,7 @@ describe('Log Viewer in a real browser', { timeout: 120_000 }, () => {
     const expectInspector = process.env.E2E_EXPECT_API_INSPECTOR === 'true';
     /** @type {string[]} */
     const answeredIds = [];
-    const onResponse = (/** @type {import('playwright-core').Response} */ response) => {
+    const onResponse = (/** @type {import('@playwright/test').Response} */ response) => {
       if (new URL(response.url()).pathname.startsWith('/api/')) {
         answeredIds.push(response.headers()['x-request-id'] ?? '');
       }
@@ -143,7 +146,7 @@ describe('Log Viewer in a real browser', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: 'Clear' }).click();
     await page.waitForURL((url) => url.search === '');
     // React renders the new URL a moment after the history entry changes.
-    await eventually(async () => assert.equal(await page.getByLabel('Correlation id').inputValue(), ''));
+    await expect(async () => assert.equal(await page.getByLabel('Correlation id').inputValue(), '')).toPass();
     await page.getByText(/entr(y|ies) loaded/).waitFor();
     // The newest rows are the viewer's own API calls; any of them has a correlation id.
     const target = page.getByRole('row').nth(1).getByRole('button', { name: /./ }).last();
@@ -152,7 +155,7 @@ describe('Log Viewer in a real browser', { timeout: 120_000 }, () => {
     await target.click();
     await page.waitForURL((url) => url.searchParams.get('correlation_id') === clickedId);
     assert.equal(currentSearch().get('correlation_id'), clickedId);
-    await eventually(async () => assert.equal(await page.getByLabel('Correlation id').inputValue(), clickedId));
+    await expect(async () => assert.equal(await page.getByLabel('Correlation id').inputValue(), clickedId)).toPass();
     await page.getByText(/entr(y|ies) loaded/).waitFor();
     const shownIds = await page.getByRole('row').locator('button[title^="Show only correlation id"]').allTextContents();
     assert.ok(shownIds.length > 0);
@@ -230,7 +233,7 @@ describe('Log Viewer in a real browser', { timeout: 120_000 }, () => {
     });
     /** @type {string[]} */
     const logCalls = [];
-    const onRequest = (/** @type {import('playwright-core').Request} */ request) => {
+    const onRequest = (/** @type {import('@playwright/test').Request} */ request) => {
       if (new URL(request.url()).pathname.startsWith('/api/logs')) logCalls.push(request.url());
     };
     page.on('request', onRequest);

@@ -2,41 +2,41 @@
 // stack: sessions the server can revoke, a socket authenticated without a token in its URL.
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { eventually, openBrowser, settings, uniqueId } from './browser.mjs';
+import { expect, test } from '@playwright/test';
+import { openPage, settings, uniqueId } from './browser.mjs';
 
 const config = settings();
-/** @type {Awaited<ReturnType<typeof openBrowser>>} */
+/** @type {Awaited<ReturnType<typeof openPage>>} */
 let session;
-/** @type {import('playwright-core').Page} */
+/** @type {import('@playwright/test').Page} */
 let page;
-/** @type {import('playwright-core').BrowserContext | null} */
+/** @type {import('@playwright/test').BrowserContext | null} */
 let viewerContext = null;
-/** @type {import('playwright-core').Page} */
+/** @type {import('@playwright/test').Page} */
 let viewerPage;
 
-/** @param {import('playwright-core').Page} target @param {string} name */
+/** @param {import('@playwright/test').Page} target @param {string} name */
 const shot = (target, name) => target.screenshot({ path: path.join(config.screenshotDir, name) });
 
 const viewerName = uniqueId('e2e.viewer');
 const firstPassword = `${uniqueId('pw')}-first`;
 const secondPassword = `${uniqueId('pw')}-second`;
 
-/** @param {import('playwright-core').Page} target @param {string} username @param {string} password */
+/** @param {import('@playwright/test').Page} target @param {string} username @param {string} password */
 async function signIn(target, username, password) {
   await target.getByLabel('Username').fill(username);
   await target.getByLabel('Password').fill(password);
   await target.getByRole('button', { name: 'Sign in' }).click();
 }
 
-/** @param {import('playwright-core').Page} target */
+/** @param {import('@playwright/test').Page} target */
 function storedSession(target) {
   return target.evaluate(() => JSON.parse(window.sessionStorage.getItem('dscp.session') ?? 'null'));
 }
 
 /**
  * Calls the API from the page with a given bearer token; returns the status.
- * @param {import('playwright-core').Page} target @param {string} token @param {string} route
+ * @param {import('@playwright/test').Page} target @param {string} token @param {string} route
  */
 function statusWithToken(target, token, route = '/api/auth/me') {
   return target.evaluate(
@@ -45,7 +45,7 @@ function statusWithToken(target, token, route = '/api/auth/me') {
   );
 }
 
-/** @param {import('playwright-core').Page} target @param {string} username */
+/** @param {import('@playwright/test').Page} target @param {string} username */
 const userCard = (target, username) => target.getByRole('listitem', { name: username, exact: true });
 
 /** @param {string} username @param {string} buttonName @param {string} confirmLabel */
@@ -57,15 +57,18 @@ async function confirmAction(username, buttonName, confirmLabel) {
   await dialog.waitFor({ state: 'detached' });
 }
 
-describe('Sign-in, users and sessions in a real browser', { timeout: 180_000 }, () => {
-  before(async () => {
-    session = await openBrowser(config);
+// The tests of a file share one signed-in page, so they run in order and stop at the first failure.
+test.describe.configure({ mode: 'serial', timeout: 180_000 });
+
+test.describe('Sign-in, users and sessions in a real browser', () => {
+  test.beforeAll(async ({ browser }) => {
+    session = await openPage(browser, config);
     page = session.page;
   });
 
-  after(async () => {
+  test.afterAll(async () => {
     await viewerContext?.close();
-    await session?.browser.close();
+    await session?.context.close();
   });
 
   test('sign-in says how long to wait once the server limits the attempts', async () => {
@@ -74,13 +77,13 @@ describe('Sign-in, users and sessions in a real browser', { timeout: 180_000 }, 
     const stranger = uniqueId('nobody');
     for (let attempt = 0; attempt < 5; attempt += 1) {
       await signIn(page, stranger, `wrong-password-${attempt}`);
-      await eventually(async () => assert.equal(await page.getByRole('alert').textContent(), 'Wrong username or password.'));
+      await expect(async () => assert.equal(await page.getByRole('alert').textContent(), 'Wrong username or password.')).toPass();
       await page.getByRole('button', { name: 'Sign in' }).and(page.locator(':enabled')).waitFor();
     }
     await signIn(page, stranger, 'wrong-password-again');
-    await eventually(async () =>
+    await expect(async () =>
       assert.match((await page.getByRole('alert').textContent()) ?? '', /^Too many attempts\. Try again in \d+ (seconds?|minutes?)\.$/),
-    );
+    ).toPass();
     await shot(page, '20-sign-in-429.png');
   });
 
@@ -90,7 +93,7 @@ describe('Sign-in, users and sessions in a real browser', { timeout: 180_000 }, 
     page.on('websocket', (socket) => socketUrls.push(socket.url()));
     await signIn(page, config.username, config.password);
     await page.waitForURL('**/dashboard');
-    await eventually(async () => assert.equal(await page.getByRole('status', { name: 'Live updates' }).textContent(), 'Live'));
+    await expect(async () => assert.equal(await page.getByRole('status', { name: 'Live updates' }).textContent(), 'Live')).toPass();
     const stored = await storedSession(page);
     assert.ok(stored.token && stored.refreshToken && stored.refreshExpiresAt > stored.expiresAt);
     assert.ok(socketUrls.length > 0, 'the dashboard opened the live-updates socket');
@@ -154,7 +157,7 @@ describe('Sign-in, users and sessions in a real browser', { timeout: 180_000 }, 
     await viewerPage.getByLabel('New password', { exact: true }).fill(secondPassword);
     await viewerPage.getByLabel('New password again').fill(secondPassword);
     await viewerPage.getByRole('button', { name: 'Change password' }).click();
-    await eventually(async () => assert.match((await viewerPage.getByRole('alert').textContent()) ?? '', /wrong/i));
+    await expect(async () => assert.match((await viewerPage.getByRole('alert').textContent()) ?? '', /wrong/i)).toPass();
 
     await viewerPage.getByLabel('Current password').fill(firstPassword);
     await viewerPage.getByRole('button', { name: 'Change password' }).click();
@@ -176,7 +179,7 @@ describe('Sign-in, users and sessions in a real browser', { timeout: 180_000 }, 
 
     await page.reload();
     await confirmAction(viewerName, `Deactivate ${viewerName}`, 'Deactivate');
-    await eventually(async () => assert.match((await userCard(page, viewerName).textContent()) ?? '', /deactivated/));
+    await expect(async () => assert.match((await userCard(page, viewerName).textContent()) ?? '', /deactivated/)).toPass();
     assert.equal(await statusWithToken(page, viewerToken), 401, 'refused at once, on the very next request');
 
     await viewerPage.getByRole('button', { name: 'Refresh' }).click();
@@ -191,9 +194,9 @@ describe('Sign-in, users and sessions in a real browser', { timeout: 180_000 }, 
     await signIn(viewerPage, viewerName, secondPassword);
     await viewerPage.waitForURL('**/logs');
     await viewerPage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
-    await eventually(async () =>
+    await expect(async () =>
       assert.equal(await viewerPage.getByRole('status', { name: 'Live updates' }).textContent(), 'Live'),
-    );
+    ).toPass();
 
     await page.reload();
     await confirmAction(viewerName, `Revoke the sessions of ${viewerName}`, 'Revoke sessions');

@@ -2,13 +2,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { eventually, openBrowser, settings, uniqueId } from './browser.mjs';
+import { expect, test } from '@playwright/test';
+import { openPage, settings, uniqueId } from './browser.mjs';
 
 const config = settings();
-/** @type {Awaited<ReturnType<typeof openBrowser>>} */
+/** @type {Awaited<ReturnType<typeof openPage>>} */
 let session;
-/** @type {import('playwright-core').Page} */
+/** @type {import('@playwright/test').Page} */
 let page;
 
 /** @param {string} name */
@@ -16,21 +16,24 @@ const shot = (name) => page.screenshot({ path: path.join(config.screenshotDir, n
 
 const strategyName = uniqueId('E2E strangle');
 
-/** @param {import('playwright-core').Page} target @param {string} username @param {string} password */
+/** @param {import('@playwright/test').Page} target @param {string} username @param {string} password */
 async function signIn(target, username, password) {
   await target.getByLabel('Username').fill(username);
   await target.getByLabel('Password').fill(password);
   await target.getByRole('button', { name: 'Sign in' }).click();
 }
 
-describe('Trading screens in a real browser', { timeout: 300_000 }, () => {
-  before(async () => {
-    session = await openBrowser(config);
+// The tests of a file share one signed-in page, so they run in order and stop at the first failure.
+test.describe.configure({ mode: 'serial', timeout: 300_000 });
+
+test.describe('Trading screens in a real browser', () => {
+  test.beforeAll(async ({ browser }) => {
+    session = await openPage(browser, config);
     page = session.page;
   });
 
-  after(async () => {
-    await session?.browser.close();
+  test.afterAll(async () => {
+    await session?.context.close();
   });
 
   test('signing in lands on the dashboard, with the live connection up and the admin role', async () => {
@@ -40,9 +43,9 @@ describe('Trading screens in a real browser', { timeout: 300_000 }, () => {
     await page.waitForURL('**/dashboard');
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
     assert.equal(await page.getByTestId('role').textContent(), 'admin');
-    await eventually(async () =>
+    await expect(async () =>
       assert.equal(await page.getByRole('status', { name: 'Live updates' }).textContent(), 'Live'),
-    );
+    ).toPass();
     assert.match((await page.getByTestId('kill-switch-state').textContent()) ?? '', /^(Armed|Tripped)$/);
   });
 
@@ -102,10 +105,9 @@ describe('Trading screens in a real browser', { timeout: 300_000 }, () => {
     await card.getByRole('table', { name: /^Position of session/ }).waitFor({ timeout: 60_000 });
     const unrealised = card.getByTestId('unrealised-pnl');
     const first = await unrealised.textContent();
-    await eventually(
-      async () => assert.notEqual(await unrealised.textContent(), first, 'unrealised PnL has not moved yet'),
-      { timeoutMs: 90_000, intervalMs: 500 },
-    );
+    await expect(async () =>
+      assert.notEqual(await unrealised.textContent(), first, 'unrealised PnL has not moved yet'),
+    ).toPass({ timeout: 90_000, intervals: [500] });
     await shot('10-dashboard.png');
     assert.deepEqual(reloads, [], 'the figures changed without a reload');
     assert.equal(await page.getByRole('status', { name: 'Live updates' }).textContent(), 'Live', 'over the WebSocket');

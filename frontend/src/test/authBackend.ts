@@ -4,10 +4,11 @@
  * session), logout, password change, and the admin-only users API with the server's rules.
  * Once installed, every other /api/ route needs a live bearer token, as on the real server.
  */
+import type { Schemas } from '../api/schema';
 import type { Session } from '../features/auth/sessionStore';
 import type { FakeAnswer, FakeBackend, RecordedCall } from './fakeBackend';
 
-export type FakeRole = 'admin' | 'viewer';
+export type FakeRole = Schemas['UserOut']['role'];
 
 interface FakeUser {
   password: string;
@@ -83,15 +84,16 @@ export function installAuthBackend(backend: FakeBackend, options: AuthBackendOpt
   }
 
   function tokenAnswer(session: AuthSession, token: string): FakeAnswer {
-    return {
-      body: {
-        access_token: token,
-        token_type: 'bearer',
-        expires_at: accessTokens.get(token)?.expiresAt,
-        refresh_token: session.refreshToken,
-        refresh_expires_at: nowSeconds() + sessionSeconds,
-      },
+    const access = accessTokens.get(token);
+    if (!access) throw new Error(`the fake backend issued no access token ${token}`);
+    const body: Schemas['LoginResponse'] = {
+      access_token: token,
+      token_type: 'bearer',
+      expires_at: access.expiresAt,
+      refresh_token: session.refreshToken,
+      refresh_expires_at: nowSeconds() + sessionSeconds,
     };
+    return { body };
   }
 
   function revokeSessionsOf(username: string): number {
@@ -116,7 +118,7 @@ export function installAuthBackend(backend: FakeBackend, options: AuthBackendOpt
   }
 
   const activeAdmins = () => [...users.values()].filter((user) => user.role === 'admin' && user.active).length;
-  const userOut = (username: string, user: FakeUser) => ({
+  const userOut = (username: string, user: FakeUser): Schemas['UserOut'] => ({
     username,
     role: user.role,
     active: user.active,
@@ -140,7 +142,7 @@ export function installAuthBackend(backend: FakeBackend, options: AuthBackendOpt
   };
 
   backend.on('POST', '/api/auth/login', ({ body }) => {
-    const { username, password } = body as { username: string; password: string };
+    const { username = '', password } = body as Partial<Schemas['LoginRequest']>;
     if ((failures.get(username) ?? 0) >= failuresBeforeThrottle) {
       return {
         status: 429,
@@ -158,7 +160,7 @@ export function installAuthBackend(backend: FakeBackend, options: AuthBackendOpt
   });
 
   backend.on('POST', '/api/auth/refresh', ({ body }) => {
-    const presented = (body as { refresh_token?: string }).refresh_token ?? '';
+    const presented = (body as Partial<Schemas['RefreshRequest']>).refresh_token ?? '';
     const reused = [...sessions.values()].find((session) => session.spentRefreshTokens.has(presented));
     if (reused) {
       reused.revoked = true;
@@ -182,13 +184,13 @@ export function installAuthBackend(backend: FakeBackend, options: AuthBackendOpt
 
   backend.on('GET', '/api/auth/me', (call) => {
     const me = caller(call);
-    return me ? { body: { username: me.username, role: me.user.role } } : SIGN_IN_REQUIRED;
+    return me ? { body: { username: me.username, role: me.user.role } satisfies Schemas['Me'] } : SIGN_IN_REQUIRED;
   });
 
   backend.on('POST', '/api/auth/password', (call) => {
     const me = caller(call);
     if (!me) return SIGN_IN_REQUIRED;
-    const { current_password: current, new_password: next } = call.body as Record<string, unknown>;
+    const { current_password: current, new_password: next } = call.body as Partial<Record<keyof Schemas['PasswordChange'], unknown>>;
     const problem = passwordProblem(next, 'new_password');
     if (problem) return problem;
     if (current !== me.user.password) return { status: 403, body: { detail: 'current password is wrong' } };
@@ -207,7 +209,7 @@ export function installAuthBackend(backend: FakeBackend, options: AuthBackendOpt
     'POST',
     '/api/users',
     adminOnly(({ body }) => {
-      const { username, password, role } = body as Record<string, unknown>;
+      const { username, password, role } = body as Partial<Record<keyof Schemas['UserCreate'], unknown>>;
       if (typeof username !== 'string' || username.length < 1 || username.length > 64 || !SERVER_USERNAME_PATTERN.test(username)) {
         return invalid('username', "String should match pattern '^[A-Za-z0-9][A-Za-z0-9_.@-]*$'");
       }
@@ -227,15 +229,16 @@ export function installAuthBackend(backend: FakeBackend, options: AuthBackendOpt
       const name = decodeURIComponent(params.username ?? '');
       const user = users.get(name);
       if (!user) return { status: 404, body: { detail: `user '${name}' not found` } };
-      const { role, active } = body as { role?: FakeRole; active?: boolean };
-      if (role !== undefined && role !== 'admin' && role !== 'viewer') return invalid('role', "Input should be 'admin' or 'viewer'");
+      // null or absent leaves a field as it is, as on the server.
+      const { role = null, active = null } = body as Schemas['UserUpdate'];
+      if (role !== null && role !== 'admin' && role !== 'viewer') return invalid('role', "Input should be 'admin' or 'viewer'");
       if (active === false && name === me) return { status: 409, body: { detail: 'you cannot deactivate yourself' } };
       const losesAdmin = user.role === 'admin' && user.active && (role === 'viewer' || active === false);
       if (losesAdmin && activeAdmins() === 1) {
         return { status: 409, body: { detail: 'the last active admin cannot be demoted or deactivated' } };
       }
-      if (role !== undefined) user.role = role;
-      if (active !== undefined) {
+      if (role !== null) user.role = role;
+      if (active !== null) {
         user.active = active;
         if (!active) revokeSessionsOf(name);
       }
@@ -250,7 +253,7 @@ export function installAuthBackend(backend: FakeBackend, options: AuthBackendOpt
       const name = decodeURIComponent(params.username ?? '');
       const user = users.get(name);
       if (!user) return { status: 404, body: { detail: `user '${name}' not found` } };
-      const next = (body as { new_password?: unknown }).new_password;
+      const next = (body as Partial<Record<keyof Schemas['PasswordReset'], unknown>>).new_password;
       const problem = passwordProblem(next, 'new_password');
       if (problem) return problem;
       user.password = next as string;
@@ -265,7 +268,7 @@ export function installAuthBackend(backend: FakeBackend, options: AuthBackendOpt
     adminOnly(({ params }) => {
       const name = decodeURIComponent(params.username ?? '');
       if (!users.has(name)) return { status: 404, body: { detail: `user '${name}' not found` } };
-      return { body: { revoked: revokeSessionsOf(name) } };
+      return { body: { revoked: revokeSessionsOf(name) } satisfies Schemas['Revoked'] };
     }),
   );
 

@@ -13,6 +13,7 @@ export function logRow(id: number, overrides: Partial<LogEntry> = {}): LogEntry 
     correlation_id: `req-${id}`,
     strategy_id: null,
     source: 'backend',
+    actor: null,
     parse_error: false,
     truncated: false,
     payload: { path: `/api/thing/${id}`, status: 200 },

@@ -1,10 +1,11 @@
 /**
- * The fake backend speaking the session-2 API contract (API.md) for component tests:
+ * The fake backend speaking the app's API (its types generated from the OpenAPI schema) for component tests:
  * auth/me with a role, strategies, sessions, the kill switch and analytics, kept in memory.
  * Viewers get 403 on every mutating route, as the real API answers. The signed-in user of
  * renderApp's default session is "admin" with the given role; ADMIN_PASSWORD signs it in.
  */
-import type { AnalyticsHistory, TimelineItem } from '../features/analytics/types';
+import type { Schemas } from '../api/schema';
+import { PRESETS, type AnalyticsHistory, type Preset, type TimelineItem } from '../features/analytics/types';
 import type { KillSwitch, TradingSession } from '../features/dashboard/types';
 import type { Strategy, StrategyConfig } from '../features/strategies/types';
 import { installAuthBackend } from './authBackend';
@@ -155,8 +156,7 @@ export function createTradingBackend({ role = 'admin' as 'admin' | 'viewer', tim
       if (state.sessions.some((item) => item.strategy_id === strategy.id && ['running', 'paused'].includes(item.status))) {
         return { status: 409, body: { detail: 'the strategy already has a running session' } };
       }
-      const enterNow = (body as { enter_now?: boolean }).enter_now === true;
-      const mode = (body as { mode?: string }).mode ?? 'paper';
+      const { enter_now: enterNow = false, mode = 'paper' } = body as Partial<Schemas['StartSession']>;
       if (mode === 'live' && !state.liveTradingEnabled) {
         return { status: 409, body: { detail: 'live trading is off on this deployment (LIVE_TRADING_ENABLED=false)' } };
       }
@@ -168,7 +168,7 @@ export function createTradingBackend({ role = 'admin' as 'admin' | 'viewer', tim
         unrealised_pnl: 0,
         fees: 0,
         position: null,
-        status_reason: enterNow ? 'entering now' : null,
+        status_reason: enterNow === true ? 'entering now' : null,
       });
       state.sessions.push(session);
       return { status: 201, body: session };
@@ -211,7 +211,7 @@ export function createTradingBackend({ role = 'admin' as 'admin' | 'viewer', tim
     'POST',
     '/api/kill-switch/trip',
     guarded(({ body }) => {
-      state.killSwitch = { ...state.killSwitch, tripped: true, tripped_at: NOW, reason: (body as { reason: string }).reason };
+      state.killSwitch = { ...state.killSwitch, tripped: true, tripped_at: NOW, reason: (body as Schemas['TripRequest']).reason };
       state.sessions = state.sessions.map((item) =>
         ['running', 'paused'].includes(item.status) ? { ...item, status: 'panic_closed', ended_at: NOW, position: null } : item,
       );
@@ -229,8 +229,8 @@ export function createTradingBackend({ role = 'admin' as 'admin' | 'viewer', tim
 
   backend.on('GET', '/api/analytics/history', ({ url }) => {
     const query = url.searchParams;
-    const preset = query.get('preset') ?? '30d';
-    if (!['today', '7d', '30d', '90d', 'ytd', 'all'].includes(preset)) {
+    const preset = (query.get('preset') ?? '30d') as Preset;
+    if (!PRESETS.includes(preset)) {
       return { status: 422, body: { detail: [{ loc: ['query', 'preset'], msg: 'bad preset', type: 'value_error' }] } };
     }
     const page = Number(query.get('page') ?? 1);

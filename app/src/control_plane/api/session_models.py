@@ -1,4 +1,4 @@
-"""Response bodies of the sessions and kill switch routes, as API.md describes them.
+"""Response bodies of the sessions and kill switch routes (the OpenAPI schema the UI is typed from).
 
 The views in `sessions.view` and `sessions.kill_switch` build plain dicts (the WebSocket
 sends them as they are); these models type and document the same shapes for HTTP.

@@ -1,14 +1,9 @@
+import type { Schemas } from '../../api/schema';
 import type { ApiClient } from '../../lib/apiClient';
 import type { Session } from './sessionStore';
 
 /** What POST /api/auth/login and POST /api/auth/refresh answer. */
-interface TokenAnswer {
-  access_token: string;
-  token_type: string;
-  expires_at: number;
-  refresh_token: string;
-  refresh_expires_at: number;
-}
+type TokenAnswer = Schemas['LoginResponse'];
 
 /** A sign-in or refresh answer without usable tokens (e.g. a backend older than this app). */
 export class IncompleteTokenAnswer extends Error {
@@ -66,15 +61,11 @@ export async function changePassword(api: ApiClient, currentPassword: string, ne
   });
 }
 
-export type Role = 'admin' | 'viewer';
-
-export interface CurrentUser {
-  username: string;
-  role: Role;
-}
+export type CurrentUser = Schemas['Me'];
+export type Role = CurrentUser['role'];
 
 export async function fetchCurrentUser(api: ApiClient, signal?: AbortSignal): Promise<CurrentUser> {
-  const answer = await api.request<{ username: string; role?: string }>('/auth/me', { signal });
+  const answer = await api.request<CurrentUser>('/auth/me', { signal });
   // Anything but an explicit admin is treated as a viewer: controls stay hidden when unsure.
   return { username: answer.username, role: answer.role === 'admin' ? 'admin' : 'viewer' };
 }

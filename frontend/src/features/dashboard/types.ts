@@ -1,51 +1,16 @@
-/** Shapes of the sessions, kill-switch and live-update API (contract: API.md "Sessions"). */
-export type SessionStatus = 'running' | 'paused' | 'stopped' | 'panic_closed' | 'interrupted';
+/** Shapes of the sessions and kill-switch API (from the OpenAPI schema) and of the live-update socket. */
+import type { Schemas } from '../../api/schema';
 
-export interface PositionLeg {
-  option_type: 'call' | 'put';
-  strike: number;
-  entry_price: number;
-  /** Null until the engine has marked the leg. */
-  mark_price: number | null;
-}
+export type SessionStatus = Schemas['SessionOut']['status'];
+export type PositionLeg = Schemas['PositionLeg'];
+export type Position = Schemas['SessionPosition'];
+export type TradingSession = Schemas['SessionOut'];
+export type KillSwitch = Schemas['KillSwitchOut'];
 
-export interface Position {
-  opened_at: string;
-  expiry: string;
-  contracts: number;
-  legs: PositionLeg[];
-  premium_collected: number;
-  unrealised_pnl: number;
-}
-
-export interface TradingSession {
-  id: number;
-  strategy_id: number;
-  strategy_name: string;
-  mode: 'paper' | 'live' | string;
-  status: SessionStatus;
-  started_at: string;
-  ended_at: string | null;
-  status_reason: string | null;
-  realised_pnl: number;
-  unrealised_pnl: number;
-  fees: number;
-  trade_count: number;
-  position: Position | null;
-  updated_at: string;
-}
-
-export interface KillSwitch {
-  tripped: boolean;
-  tripped_at: string | null;
-  reason: string | null;
-  daily_loss_limit: number;
-  day_pnl: number;
-}
-
+// The socket's messages are not in the OpenAPI schema (it describes HTTP routes only).
 export interface Fill {
   time: string;
-  option_type: 'call' | 'put';
+  option_type: PositionLeg['option_type'];
   strike: number;
   side: 'buy' | 'sell' | string;
   price: number;

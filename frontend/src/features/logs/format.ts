@@ -17,7 +17,7 @@ export function levelClassName(level: string | null): string {
 }
 
 /** Rows the browser sent (stamped server-side with the user); `frontend` is the older name. */
-export function isUiRow(row: { source: string }): boolean {
+export function isUiRow(row: { source: string | null }): boolean {
   return row.source === 'ui' || row.source === 'frontend';
 }
 

@@ -1,14 +1,8 @@
+import type { Schemas } from '../../api/schema';
 import type { ApiClient } from '../../lib/apiClient';
-import type { Role } from '../auth/api';
 
 /** One account as GET /api/users lists it. */
-export interface UserAccount {
-  username: string;
-  role: Role;
-  active: boolean;
-  created_at: string;
-  active_sessions: number;
-}
+export type UserAccount = Schemas['UserOut'];
 
 export const USERS_KEY = ['users'] as const;
 
@@ -18,12 +12,12 @@ export function fetchUsers(api: ApiClient, signal?: AbortSignal): Promise<UserAc
   return api.request<UserAccount[]>('/users', { signal });
 }
 
-export function createUser(api: ApiClient, user: { username: string; password: string; role: Role }): Promise<UserAccount> {
+export function createUser(api: ApiClient, user: Schemas['UserCreate']): Promise<UserAccount> {
   return api.request<UserAccount>('/users', { method: 'POST', body: user });
 }
 
 /** Role change or (de)activation; the server refuses to leave no active admin. */
-export function updateUser(api: ApiClient, username: string, change: { role?: Role; active?: boolean }): Promise<UserAccount> {
+export function updateUser(api: ApiClient, username: string, change: Schemas['UserUpdate']): Promise<UserAccount> {
   return api.request<UserAccount>(userPath(username), { method: 'PATCH', body: change });
 }
 
@@ -33,6 +27,6 @@ export async function resetPassword(api: ApiClient, username: string, newPasswor
 }
 
 export async function revokeSessions(api: ApiClient, username: string): Promise<number> {
-  const answer = await api.request<{ revoked: number }>(`${userPath(username)}/revoke-sessions`, { method: 'POST' });
+  const answer = await api.request<Schemas['Revoked']>(`${userPath(username)}/revoke-sessions`, { method: 'POST' });
   return answer.revoked;
 }
