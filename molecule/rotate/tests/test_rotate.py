@@ -10,14 +10,12 @@ import shutil
 import subprocess
 
 import pytest
-from host_checks import APP_ROOT, audit_events, ready
+from host_checks import APP_ROOT, audit_events, container_id, http, ready
 from operator_tools import (
     EPHEMERAL,
     REPO,
     SANDBOX,
     VAULT,
-    container_id,
-    http,
     post_log_batch,
     run_playbook,
     sign_in,

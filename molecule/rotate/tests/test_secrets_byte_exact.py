@@ -12,11 +12,9 @@ import shlex
 import subprocess
 
 import pytest
-from host_checks import APP_ROOT, audit_events, deployments, sqlite
+from host_checks import APP_ROOT, audit_events, container_id, deployments, http, sqlite
 from operator_tools import (
     VAULT,
-    container_id,
-    http,
     post_log_batch,
     run_playbook,
     sign_in,
