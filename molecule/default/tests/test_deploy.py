@@ -28,6 +28,7 @@ SECRET_KEYS = {"JWT_SECRET", "ADMIN_PASSWORD", "LOG_INGEST_API_KEY"}
 SECRET_FILES = SECRET_KEYS | {"DELTA_API_KEY", "DELTA_API_SECRET"}
 PLACEHOLDERS = {"", "changeme", "change-me", "replace-me", "placeholder", "secret", "password", "admin"}
 
+
 def env_file(host):
     content = host.file(f"{APP_ROOT}/.env.prod").content_string
     pairs = (line.split("=", 1) for line in content.splitlines() if line and not line.startswith("#"))

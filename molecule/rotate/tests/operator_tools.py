@@ -16,6 +16,7 @@ SCENARIO_INVENTORY = Path(os.environ["MOLECULE_INVENTORY_FILE"])
 SANDBOX = REPO / "inventory/sandbox"
 VAULT = Path("group_vars/all/vault.yml")
 
+
 def sign_in(host, password):
     return http(
         host,
