@@ -32,18 +32,6 @@ def post_log_batch(host, key):
     return http(host, "POST", "/api/logs/batch", {"Content-Type": "application/json", "X-API-Key": key}, body)
 
 
-def vault_view(path, password_file):
-    """The decrypted text of a vault file, opened with that password alone (or None when it does not open)."""
-    result = subprocess.run(
-        ["ansible-vault", "view", str(path)],
-        env={**os.environ, "ANSIBLE_VAULT_IDENTITY_LIST": f"sandbox@{password_file}"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return result.stdout if result.returncode == 0 else None
-
-
 class VaultLoader(yaml.SafeLoader):
     """YAML of a vault file: values tagged !unsafe (as rotation writes them) read as plain strings."""
 

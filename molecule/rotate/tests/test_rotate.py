@@ -20,9 +20,9 @@ from operator_tools import (
     run_playbook,
     sign_in,
     vault_vars,
-    vault_view,
     writable_inventory,
 )
+from vault_tools import vault_view
 
 ROTATED = {"vault_jwt_secret", "vault_log_ingest_api_key", "vault_admin_password"}
 

@@ -19,9 +19,9 @@ from operator_tools import (
     run_playbook,
     sign_in,
     vault_vars,
-    vault_view,
     writable_inventory,
 )
+from vault_tools import vault_view
 
 # Every byte compose's env-file format would have changed, and templates Ansible would have rendered.
 HOSTILE = {
