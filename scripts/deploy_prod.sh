@@ -14,7 +14,7 @@ Deploys the stack on this host with deploy.yml, the playbook a workstation runs,
 (inventory/local, connection local): provision the host, stash local edits of the checkout under
 a timestamped label, reset it to origin/<branch>, back up the database, build the release's
 images, bring the stack up and wait until it is healthy. Then it shows the stash it made, the
-commit now deployed, `docker compose ps`, and where the log viewer is. Run it as root.
+commit now deployed, `scripts/compose.sh ps`, and where the log viewer is. Run it as root.
 
   -i, --inventory DIR         inventory holding the variables and the vault
                               (default: inventory/production)
@@ -110,9 +110,9 @@ main() {
     else
       step "build: $service runs $image, built before; reused"
     fi
-  done < <(cd "$app_root" && docker compose -f docker-compose.prod.yml --env-file .env.prod ps --format '{{.Service}} {{.Image}}')
-  step "up: the stack's status"
-  (cd "$app_root" && docker compose -f docker-compose.prod.yml --env-file .env.prod ps)
+  done < <("$app_root/scripts/compose.sh" ps --format '{{.Service}} {{.Image}}')
+  step "up: the stack's status ($app_root/scripts/compose.sh ps)"
+  "$app_root/scripts/compose.sh" ps
 
   local port
   port=$(sed -n 's/^HTTP_PORT=//p' "$app_root/.env.prod")

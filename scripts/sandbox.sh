@@ -65,8 +65,7 @@ up() {
   # Something to see: a reproducible paper-trading history (it replaces only its own demo data,
   # and refuses while a demo strategy has a live session).
   log "seeding a demo history: control-plane demo seed --days 90"
-  docker exec "$NAME" bash -c 'cd /opt/delta-strangle && docker compose -f docker-compose.prod.yml \
-      --env-file .env.prod exec -T backend control-plane demo seed --days 90' \
+  docker exec "$NAME" /opt/delta-strangle/scripts/compose.sh exec -T backend control-plane demo seed --days 90 \
     || log "the demo seed did not run (see above); the stack is deployed all the same"
   local password
   password=$(docker exec "$NAME" cat /opt/delta-strangle/secrets/ADMIN_PASSWORD)

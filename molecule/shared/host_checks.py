@@ -8,23 +8,46 @@ import time
 APP_ROOT = "/opt/delta-strangle"
 DB = f"{APP_ROOT}/data/delta_trader.db"
 
-GET_JSON = (
-    "import json, urllib.request, sys; "
-    "response = urllib.request.urlopen(sys.argv[1], timeout=20); "
-    "print(json.dumps({'status': response.status, 'body': json.loads(response.read())}))"
-)
+HTTP_CLIENT = """
+import json, sys, urllib.request, urllib.error
+method, url, headers, body = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), sys.argv[4]
+request = urllib.request.Request(url, method=method, headers=headers, data=body.encode() or None)
+try:
+    response = urllib.request.urlopen(request, timeout=20)
+except urllib.error.HTTPError as error:
+    response = error
+print(json.dumps({"status": response.status, "headers": {k.lower(): v for k, v in response.headers.items()},
+                  "body": response.read().decode()}))
+"""
 
 
-def get_json(host, path):
-    """GET through nginx on the host's loopback, as a user on the host would; status and JSON."""
-    url = f"http://127.0.0.1{path}"
-    return json.loads(host.check_output(f"python3 -c {shlex.quote(GET_JSON)} {shlex.quote(url)}"))
+def http(host, method, path, headers=None, body=""):
+    """An HTTP request made on the host to the published port, as a user on the host would:
+    status, headers (lower-case names) and body text."""
+    args = [method, f"http://127.0.0.1{path}", json.dumps(headers or {}), body]
+    command = "python3 -c " + shlex.quote(HTTP_CLIENT) + " " + " ".join(shlex.quote(a) for a in args)
+    return json.loads(host.check_output(command))
 
 
 def ready(host):
-    answer = get_json(host, "/api/health/ready")
+    answer = http(host, "GET", "/api/health/ready")
     assert answer["status"] == 200, answer
-    return answer["body"]
+    return json.loads(answer["body"])
+
+
+def container_id(host, service):
+    """The container of a service, asked the way an operator on the host asks (the one compose command)."""
+    return host.check_output(f"{APP_ROOT}/scripts/compose.sh ps -q {service}")
+
+
+def poll(probe, done, timeout=30, interval=0.5):
+    """probe() again every `interval` seconds until done(its result) or `timeout`; the last result."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = probe()
+        if done(result) or time.monotonic() >= deadline:
+            return result
+        time.sleep(interval)
 
 
 def sqlite(host, sql, db=DB):
@@ -48,9 +71,8 @@ def audit_events(host, action, at_least=1, timeout=30):
         "SELECT payload FROM backend_logs WHERE event = 'audit'"
         f" AND json_extract(payload, '$.action') = '{action}' ORDER BY id"
     )
-    deadline = time.monotonic() + timeout
-    while True:
-        rows = [json.loads(line) for line in sqlite(host, sql).splitlines()]
-        if len(rows) >= at_least or time.monotonic() >= deadline:
-            return rows
-        time.sleep(0.5)
+    return poll(
+        lambda: [json.loads(line) for line in sqlite(host, sql).splitlines()],
+        lambda rows: len(rows) >= at_least,
+        timeout,
+    )

@@ -5,6 +5,7 @@ import subprocess
 from pathlib import Path
 
 import yaml
+from vault_tools import vault_view
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = ROOT / "inventory/production"
@@ -25,14 +26,9 @@ VALIDATE_PLAY = """
 
 
 def example_vault() -> dict:
-    shown = subprocess.run(
-        ["ansible-vault", "view", str(VAULT)],
-        env={**os.environ, "ANSIBLE_VAULT_IDENTITY_LIST": f"prod@{EXAMPLE_PASSWORD}"},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return yaml.safe_load(shown.stdout)
+    shown = vault_view(VAULT, EXAMPLE_PASSWORD, vault_id="prod")
+    assert shown is not None, f"{VAULT} does not open with {EXAMPLE_PASSWORD}"
+    return yaml.safe_load(shown)
 
 
 def test_the_example_vault_is_encrypted_with_the_prod_vault_id():

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from vault_tools import vault_view
 
 ROOT = Path(__file__).resolve().parents[2]
 SANDBOX_PASSWORD = ROOT / "inventory/sandbox/TEST-ONLY-vault-password.txt"
@@ -53,10 +54,10 @@ def update(tmp_path: Path, target: Path, values: dict) -> subprocess.CompletedPr
     )
 
 
-def view(path: Path, tmp_path: Path) -> str:
-    shown = ansible("ansible-vault", "view", str(path), cwd=tmp_path)
-    assert shown.returncode == 0, shown.stderr
-    return shown.stdout
+def view(path: Path) -> str:
+    shown = vault_view(path, SANDBOX_PASSWORD)
+    assert shown is not None, f"{path} does not open with the sandbox password"
+    return shown
 
 
 @pytest.fixture
@@ -67,11 +68,11 @@ def vault_copy(tmp_path):
 
 
 def test_sets_the_keys_and_keeps_every_other_line_and_the_vault_id(tmp_path, vault_copy):
-    before = view(vault_copy, tmp_path)
+    before = view(vault_copy)
     result = update(tmp_path, vault_copy, {"vault_jwt_secret": "new-jwt", "vault_added": "a: b # c"})
     assert result.returncode == 0, result.stdout
     assert vault_copy.read_text().splitlines()[0] == "$ANSIBLE_VAULT;1.2;AES256;sandbox"
-    after = view(vault_copy, tmp_path).splitlines()
+    after = view(vault_copy).splitlines()
     assert "vault_jwt_secret: !unsafe 'new-jwt'" in after
     assert "vault_added: !unsafe 'a: b # c'" in after
     kept = [line for line in before.splitlines() if not line.startswith("vault_jwt_secret:")]

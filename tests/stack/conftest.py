@@ -11,6 +11,7 @@ from stack_harness import (
     APP_UID,
     BUILD_CONTEXTS,
     IMAGE_TAG,
+    PROJECT,
     ROOT,
     Stack,
     free_port,
@@ -59,15 +60,20 @@ def stack(tmp_path_factory) -> Stack:
     git_sha = subprocess.run(
         ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.strip()
+    # The release's compose environment, as app_stack writes release.env on a host.
+    release_env_file = work / "release.env"
+    write_env_file(
+        release_env_file,
+        {"BACKEND_IMAGE_TAG": IMAGE_TAG, "FRONTEND_IMAGE_TAG": IMAGE_TAG, "GIT_SHA": git_sha},
+    )
     env = {
         **os.environ,
+        "COMPOSE_PROJECT_NAME": PROJECT,
         "ENV_FILE": str(env_file),
+        "RELEASE_ENV_FILE": str(release_env_file),
         "SECRET_FILES_DIR": str(secrets_dir),
         "DATA_DIR": str(data_dir),
         "LOGS_DIR": str(logs_dir),
-        "BACKEND_IMAGE_TAG": IMAGE_TAG,
-        "FRONTEND_IMAGE_TAG": IMAGE_TAG,
-        "GIT_SHA": git_sha,
         "BUILD_TIME": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     the_stack = Stack(

@@ -28,12 +28,9 @@ class Stack:
     git_sha: str
 
     def compose(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        """The one compose command line (scripts/compose.sh), on this stack's files and project."""
         return subprocess.run(
-            [
-                *("docker", "compose", "-p", PROJECT, "-f", str(ROOT / "docker-compose.prod.yml")),
-                # Interpolation values come from the same file the containers read.
-                *("--env-file", str(self.env_file), *args),
-            ],
+            [str(ROOT / "scripts/compose.sh"), *args],
             env=self.env,
             cwd=ROOT,
             capture_output=True,

@@ -1,11 +1,10 @@
 """The deployed stack on the host, seen from outside: files, users, containers, HTTP through nginx."""
 
 import json
-import shlex
-import time
 import uuid
 
-APP_ROOT = "/opt/delta-strangle"
+from host_checks import APP_ROOT, container_id, http, poll
+
 APP_UID = APP_GID = 10001
 REQUIRED_ENV_KEYS = {
     "APP_UID",
@@ -28,25 +27,6 @@ REQUIRED_ENV_KEYS = {
 SECRET_KEYS = {"JWT_SECRET", "ADMIN_PASSWORD", "LOG_INGEST_API_KEY"}
 SECRET_FILES = SECRET_KEYS | {"DELTA_API_KEY", "DELTA_API_SECRET"}
 PLACEHOLDERS = {"", "changeme", "change-me", "replace-me", "placeholder", "secret", "password", "admin"}
-
-HTTP_CLIENT = """
-import json, sys, urllib.request, urllib.error
-method, url, headers, body = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), sys.argv[4]
-request = urllib.request.Request(url, method=method, headers=headers, data=body.encode() or None)
-try:
-    response = urllib.request.urlopen(request, timeout=20)
-except urllib.error.HTTPError as error:
-    response = error
-print(json.dumps({"status": response.status, "headers": {k.lower(): v for k, v in response.headers.items()},
-                  "body": response.read().decode()}))
-"""
-
-
-def http(host, method, path, headers=None, body=""):
-    """An HTTP request made on the host to the published port, as a user on the host would."""
-    args = [method, f"http://127.0.0.1{path}", json.dumps(headers or {}), body]
-    command = "python3 -c " + shlex.quote(HTTP_CLIENT) + " " + " ".join(shlex.quote(a) for a in args)
-    return json.loads(host.check_output(command))
 
 
 def env_file(host):
@@ -125,10 +105,7 @@ IMAGE_INPUTS = {
 
 def test_containers_are_healthy_and_run_as_the_app_uid(host):
     for service, inputs in IMAGE_INPUTS.items():
-        container = host.check_output(
-            f"docker compose --project-directory {APP_ROOT} -f {APP_ROOT}/docker-compose.prod.yml "
-            f"--env-file {APP_ROOT}/.env.prod ps -q {service}"
-        )
+        container = container_id(host, service)
         state = json.loads(host.check_output(f"docker inspect {container}"))[0]["State"]
         assert state["Health"]["Status"] == "healthy"
         assert host.check_output(f"docker exec {container} id -u") == str(APP_UID)
@@ -159,13 +136,13 @@ def test_a_request_is_found_by_its_correlation_id(host):
     made = http(host, "GET", "/api/health", {"X-Request-ID": request_id})
     assert made["headers"]["x-request-id"] == request_id
     headers = sign_in(host)
-    items: list = []
-    deadline = time.monotonic() + 30
-    while not items and time.monotonic() < deadline:
+
+    def logs_of_the_request():
         found = http(host, "GET", f"/api/logs?correlation_id={request_id}", headers)
         assert found["status"] == 200, found
-        items = json.loads(found["body"])["items"]
-        time.sleep(0.5)
+        return json.loads(found["body"])["items"]
+
+    items = poll(logs_of_the_request, bool)
     assert items
     assert {item["correlation_id"] for item in items} == {request_id}
 

@@ -2,7 +2,7 @@
 broken release added is gone (database restored), and the attempt is on record."""
 
 import pytest
-from host_checks import APP_ROOT, audit_events, deployments, ready, scenario_facts, sqlite
+from host_checks import APP_ROOT, audit_events, container_id, deployments, ready, scenario_facts, sqlite
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def test_the_stack_serves_the_healthy_release(host, facts):
 
 
 def test_the_healthy_release_runs_on_its_own_image_without_a_rebuild(host, facts):
-    container = host.check_output("docker ps -q --filter label=com.docker.compose.service=backend")
+    container = container_id(host, "backend")
     assert host.check_output(f"docker inspect -f '{{{{.Image}}}}' {container}") == facts["good_backend_image"]
 
 

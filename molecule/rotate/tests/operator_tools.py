@@ -3,37 +3,18 @@ writable copy of the sandbox inventory, ansible-vault and ansible-playbook as su
 
 import json
 import os
-import shlex
 import shutil
 import subprocess
 from pathlib import Path
 
 import yaml
-from host_checks import APP_ROOT
+from host_checks import http
 
 REPO = Path(os.environ["MOLECULE_PROJECT_DIRECTORY"])
 EPHEMERAL = Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"])
 SCENARIO_INVENTORY = Path(os.environ["MOLECULE_INVENTORY_FILE"])
 SANDBOX = REPO / "inventory/sandbox"
 VAULT = Path("group_vars/all/vault.yml")
-
-HTTP_CLIENT = """
-import json, sys, urllib.request, urllib.error
-method, url, headers, body = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), sys.argv[4]
-request = urllib.request.Request(url, method=method, headers=headers, data=body.encode() or None)
-try:
-    response = urllib.request.urlopen(request, timeout=20)
-except urllib.error.HTTPError as error:
-    response = error
-print(json.dumps({"status": response.status, "body": response.read().decode()}))
-"""
-
-
-def http(host, method, path, headers=None, body=""):
-    """An HTTP request made on the host to the published port, as a user on the host would."""
-    args = [method, f"http://127.0.0.1{path}", json.dumps(headers or {}), body]
-    command = "python3 -c " + shlex.quote(HTTP_CLIENT) + " " + " ".join(shlex.quote(a) for a in args)
-    return json.loads(host.check_output(command))
 
 
 def sign_in(host, password):
@@ -49,25 +30,6 @@ def sign_in(host, password):
 def post_log_batch(host, key):
     body = json.dumps({"entries": [{"level": "INFO", "message": "molecule rotate: ingest key check"}]})
     return http(host, "POST", "/api/logs/batch", {"Content-Type": "application/json", "X-API-Key": key}, body)
-
-
-def container_id(host, service):
-    return host.check_output(
-        f"docker compose --project-directory {APP_ROOT} -f {APP_ROOT}/docker-compose.prod.yml "
-        f"--env-file {APP_ROOT}/.env.prod ps -q {service}"
-    )
-
-
-def vault_view(path, password_file):
-    """The decrypted text of a vault file, opened with that password alone (or None when it does not open)."""
-    result = subprocess.run(
-        ["ansible-vault", "view", str(path)],
-        env={**os.environ, "ANSIBLE_VAULT_IDENTITY_LIST": f"sandbox@{password_file}"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return result.stdout if result.returncode == 0 else None
 
 
 class VaultLoader(yaml.SafeLoader):

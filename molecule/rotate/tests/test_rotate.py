@@ -10,21 +10,19 @@ import shutil
 import subprocess
 
 import pytest
-from host_checks import APP_ROOT, audit_events, ready
+from host_checks import APP_ROOT, audit_events, container_id, http, ready
 from operator_tools import (
     EPHEMERAL,
     REPO,
     SANDBOX,
     VAULT,
-    container_id,
-    http,
     post_log_batch,
     run_playbook,
     sign_in,
     vault_vars,
-    vault_view,
     writable_inventory,
 )
+from vault_tools import vault_view
 
 ROTATED = {"vault_jwt_secret", "vault_log_ingest_api_key", "vault_admin_password"}
 

@@ -12,18 +12,16 @@ import shlex
 import subprocess
 
 import pytest
-from host_checks import APP_ROOT, audit_events, deployments, sqlite
+from host_checks import APP_ROOT, audit_events, container_id, deployments, http, sqlite
 from operator_tools import (
     VAULT,
-    container_id,
-    http,
     post_log_batch,
     run_playbook,
     sign_in,
     vault_vars,
-    vault_view,
     writable_inventory,
 )
+from vault_tools import vault_view
 
 # Every byte compose's env-file format would have changed, and templates Ansible would have rendered.
 HOSTILE = {
