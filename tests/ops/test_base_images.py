@@ -81,7 +81,7 @@ def test_node_base_runs_node_and_npm():
         "node -e 'console.log(process.versions.node.split(\".\")[0])' && npm --version",
     )
     major, npm_version = out.split()
-    assert int(major) >= 20
+    assert int(major) == 22
     assert npm_version
 
 

@@ -100,7 +100,7 @@ def test_the_images_kept_are_every_release_image_once_sorted():
 def test_only_locally_built_base_images_have_archives():
     base_images = {
         "PYTHON_BASE_IMAGE": "delta-strangle/python:3.13-slim-trixie",
-        "NODE_BASE_IMAGE": "node:20-trixie-slim",
+        "NODE_BASE_IMAGE": "node:22-trixie-slim",
         "NGINX_BASE_IMAGE": "delta-strangle/nginx-unprivileged:trixie",
     }
     assert releases.base_image_archives(base_images, "/cache") == [

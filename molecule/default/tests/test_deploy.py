@@ -11,19 +11,19 @@ REQUIRED_ENV_KEYS = {
     "APP_GID",
     "HTTP_PORT",
     "APP_ENV",
-    "DATABASE_URL",
     "SECRETS_DIGEST",
     "ADMIN_USERNAME",
     "ALLOWED_ORIGINS",
     "LOG_LEVEL",
     "BACKEND_LOG_INGEST_ENABLED",
-    "BACKEND_LOG_PATH",
     "BACKEND_LOG_POLL_INTERVAL",
     "BACKEND_LOG_BATCH_SIZE",
     "BACKEND_LOG_RETENTION_DAYS",
     "VITE_API_BASE_URL",
     "VITE_ENABLE_API_DEBUG",
 }
+# Paths inside the container are the image's; the host file must not spell them a second time.
+IMAGE_KEYS = {"DATABASE_URL", "BACKEND_LOG_PATH"}
 SECRET_KEYS = {"JWT_SECRET", "ADMIN_PASSWORD", "LOG_INGEST_API_KEY"}
 SECRET_FILES = SECRET_KEYS | {"DELTA_API_KEY", "DELTA_API_SECRET"}
 PLACEHOLDERS = {"", "changeme", "change-me", "replace-me", "placeholder", "secret", "password", "admin"}
@@ -77,6 +77,7 @@ def test_env_file_is_private_and_complete(host):
     values = env_file(host)
     assert REQUIRED_ENV_KEYS <= set(values)
     assert not SECRET_FILES & set(values), "a secret is in .env.prod"
+    assert not IMAGE_KEYS & set(values), "an in-image path is spelled again in .env.prod"
 
 
 def test_secrets_are_files_only_the_app_uid_reads(host):
