@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from control_plane.background_service import BackgroundService
 from control_plane.db.sqlite import BUSY_TIMEOUT_MS, connect
 
 logger = logging.getLogger("control_plane.logs.retention")
@@ -158,50 +159,36 @@ def adjust_vacuum_pages(current: int, elapsed_seconds: float) -> int:
     return current
 
 
-class BackendLogRetentionService:
+class BackendLogRetentionService(BackgroundService):
     """Prunes at start and then every `interval_seconds` in its own thread."""
+
+    thread_name = "backend-log-retention"
+    logger = logger
+    failure_message = "log retention pass failed"
+    failure_event = "log_retention_error"
+    # A pass runs once an interval, so every failed one is worth its traceback.
+    failure_log_seconds = 0.0
 
     def __init__(
         self, *, database_path: Path, retention_days: int, interval_seconds: float = 3600.0
     ) -> None:
+        super().__init__()
         self.retention_days = retention_days
         self.interval_seconds = interval_seconds
-        self._stop_event = threading.Event()
         self._pruner = LogPruner(database_path, stop_event=self._stop_event)
-        self._thread: threading.Thread | None = None
         self.last_result: PruneResult | None = None
         self.last_run_at: float | None = None
 
-    def start(self) -> None:
-        if self._thread is not None:
-            return
-        self._stop_event.clear()
-        self._thread = threading.Thread(target=self._run, name="backend-log-retention", daemon=True)
-        self._thread.start()
+    def cycle(self) -> bool:
+        self.last_result = self._pruner.prune(self.retention_days)
+        self.last_run_at = time.time()
+        if self.last_result.deleted_rows:
+            logger.info(
+                "deleted %d expired log rows",
+                self.last_result.deleted_rows,
+                extra={"event": "log_retention_pass"},
+            )
+        return False
 
-    def stop(self, timeout: float = 10.0) -> None:
-        self._stop_event.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
-
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
-
-    def _run(self) -> None:
-        while not self._stop_event.is_set():
-            try:
-                self.last_result = self._pruner.prune(self.retention_days)
-                self.last_run_at = time.time()
-                if self.last_result.deleted_rows:
-                    logger.info(
-                        "deleted %d expired log rows",
-                        self.last_result.deleted_rows,
-                        extra={"event": "log_retention_pass"},
-                    )
-            except Exception:
-                logger.exception(
-                    "log retention pass failed", extra={"event": "log_retention_error"}
-                )
-            self._stop_event.wait(self.interval_seconds)
+    def idle(self) -> None:
+        self._stop_event.wait(self.interval_seconds)

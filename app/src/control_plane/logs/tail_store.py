@@ -5,9 +5,10 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from control_plane.background_service import ServiceStopped
 from control_plane.db.sqlite import connect
 from control_plane.logs import fts
 from control_plane.logs.file_identity import FilePosition
@@ -34,10 +35,6 @@ ON CONFLICT (stream) DO UPDATE SET
 """
 MAX_BACKOFF_SECONDS = 1.0
 TAILER_CACHE_KIB = 128 * 1024
-
-
-class TailStopped(Exception):
-    """Raised out of a retry loop when the service is asked to stop; nothing was committed."""
 
 
 def now_us() -> int:
@@ -139,7 +136,7 @@ class TailStore:
         self.run_in_transaction(write)
         return indexed
 
-    def run_in_transaction(self, write) -> None:  # type: ignore[no-untyped-def]
+    def run_in_transaction(self, write: Callable[[sqlite3.Connection], None]) -> None:
         attempt = 0
         while True:
             try:
@@ -159,4 +156,5 @@ class TailStore:
                 self.lock_retries += 1
                 delay = min(MAX_BACKOFF_SECONDS, 0.01 * 2 ** min(attempt, 10))
                 if self._stop_event.wait(delay):
-                    raise TailStopped from exc
+                    # Nothing was committed; the service stops where it was.
+                    raise ServiceStopped from exc
