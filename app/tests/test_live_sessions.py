@@ -14,7 +14,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from control_plane.db.migrate import upgrade_to_head
-from control_plane.exchange.fake_server import FakeDelta, Fault, serve_fake_delta
 from control_plane.main import create_app
 from control_plane.sessions import store
 from control_plane.sessions.control import start_session
@@ -26,6 +25,7 @@ from control_plane.trading.expiries import expiry_for_rule
 from control_plane.trading.market import SimulatedMarket
 from control_plane.trading.strategy_config import StrategyConfig
 from tests.conftest import login, make_settings
+from tests.fakes.delta_server import FakeDelta, Fault, serve_fake_delta
 from tests.sessiontools import create_strategy, db, session_json, strategy_body, wait_for
 from tests.test_exchange_client import EXPIRY, START
 from tests.test_trading_paper_engine import config as paper_engine_config
