@@ -13,11 +13,12 @@ from typing import Any, Literal
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
-from sqlalchemy import text
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_plane.audit import AUDIT_EVENT
 from control_plane.correlation import SAFE_REQUEST_ID
+from control_plane.db.schema import backend_logs
 from control_plane.log_scrub import scrub_text, scrub_value
 from control_plane.logs import fts
 from control_plane.logs.line_parser import MAX_LINE_BYTES
@@ -182,11 +183,7 @@ def client_row(
     }
 
 
-INSERT_CLIENT_ROW = text(
-    "INSERT INTO backend_logs (ts, level, logger, event, message, correlation_id, strategy_id,"
-    " source, parse_error, truncated, payload, ingested_at) VALUES (:ts, :level, :logger,"
-    " :event, :message, :correlation_id, :strategy_id, :source, 0, 0, :payload, :ingested_at)"
-)
+INSERT_CLIENT_ROW = insert(backend_logs).values(parse_error=0, truncated=0)
 
 
 async def store_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
@@ -195,13 +192,10 @@ async def store_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     await session.execute(INSERT_CLIENT_ROW, rows)
-    (through,) = (await session.execute(text(fts.READ_WATERMARK))).one()
-    upper = (
-        await session.execute(
-            text(fts.UPPER_BOUND), {"through": through, "max_rows": FTS_ROWS_PER_BATCH}
-        )
-    ).scalar()
+    through: int = (await session.execute(fts.READ_WATERMARK)).scalar_one()
+    bounds = {"through": through, "max_rows": FTS_ROWS_PER_BATCH}
+    upper = (await session.execute(fts.UPPER_BOUND, bounds)).scalar()
     if upper is not None:
-        await session.execute(text(fts.INDEX_RANGE), {"through": through, "upper": upper})
-        await session.execute(text(fts.MOVE_WATERMARK), {"upper": upper})
+        await session.execute(fts.INDEX_RANGE, {"through": through, "upper": upper})
+        await session.execute(fts.MOVE_WATERMARK, {"upper": upper})
     await session.commit()

@@ -15,13 +15,11 @@ import orjson
 from sqlalchemy import (
     ColumnElement,
     Select,
-    column,
     false,
     func,
     literal,
     literal_column,
     select,
-    table,
     tuple_,
 )
 from sqlalchemy.engine import Result
@@ -29,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_plane.db.schema import HOUR_US, backend_logs
 from control_plane.logging_setup import format_timestamp
+from control_plane.logs.fts import FULL_TEXT
 from control_plane.sessions import times
 
 MAX_PAGE_SIZE = 1000
@@ -50,8 +49,6 @@ ENTRY_COLUMNS = (
     LOGS.payload,
     LOGS.ingested_at,
 )
-# FTS5 virtual table: no Core construct declares it (db.schema.NOT_IN_METADATA).
-FULL_TEXT = table("backend_logs_fts", column("rowid"), column("message"))
 # The hour bucket spelled exactly as its index is (a bound parameter would not match it).
 HOUR_OF_TS = LOGS.ts.op("/")(literal_column(str(HOUR_US)))
 # Letters and digits, as FTS5's unicode61 tokenizer splits them, so each quoted word is a

@@ -10,8 +10,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import bindparam, delete, literal_column, select
+
 from control_plane.background_service import BackgroundService
+from control_plane.db.schema import backend_logs
 from control_plane.db.sqlite import BUSY_TIMEOUT_MS, connect
+from control_plane.logs import fts
+from control_plane.logs.sqlite3_text import sqlite3_text
 
 logger = logging.getLogger("control_plane.logs.retention")
 
@@ -28,6 +33,20 @@ MAX_VACUUM_PAGES = 2000
 WAL_SOFT_LIMIT_BYTES = 64 * 1024 * 1024
 RESET_CHECKPOINT_BUSY_MS = 100
 MAX_WAL_WAIT_SECONDS = 60.0
+
+READ_WATERMARK = sqlite3_text(fts.READ_WATERMARK)
+OLDEST_BEFORE = sqlite3_text(
+    select(backend_logs.c.id, backend_logs.c.message)
+    .where(backend_logs.c.ts < bindparam("cutoff"))
+    .order_by(backend_logs.c.ts)
+    .limit(bindparam("limit"))
+    # Without an offset SQLite's compiler adds OFFSET as a parameter.
+    .offset(literal_column("0"))
+)
+UNINDEX_ROW = sqlite3_text(fts.UNINDEX_ROW, positional=("rowid", "message"))
+DELETE_ROW = sqlite3_text(
+    delete(backend_logs).where(backend_logs.c.id == bindparam("id")), positional=("id",)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,20 +110,11 @@ class LogPruner:
     def _delete_batch(conn: sqlite3.Connection, cutoff_us: int, limit: int) -> int:
         conn.execute("BEGIN IMMEDIATE")
         try:
-            (indexed_through,) = conn.execute(
-                "SELECT indexed_through FROM backend_logs_fts_state WHERE id = 1"
-            ).fetchone()
-            rows = conn.execute(
-                "SELECT id, message FROM backend_logs WHERE ts < ? ORDER BY ts LIMIT ?",
-                (cutoff_us, limit),
-            ).fetchall()
+            (indexed_through,) = conn.execute(READ_WATERMARK).fetchone()
+            rows = conn.execute(OLDEST_BEFORE, {"cutoff": cutoff_us, "limit": limit}).fetchall()
             if rows:
-                conn.executemany(
-                    "INSERT INTO backend_logs_fts (backend_logs_fts, rowid, message)"
-                    " VALUES ('delete', ?, ?)",
-                    [row for row in rows if row[0] <= indexed_through],
-                )
-                conn.executemany("DELETE FROM backend_logs WHERE id = ?", [(r[0],) for r in rows])
+                conn.executemany(UNINDEX_ROW, [row for row in rows if row[0] <= indexed_through])
+                conn.executemany(DELETE_ROW, [(r[0],) for r in rows])
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
