@@ -6,7 +6,6 @@ Routing only: the queries are in `logs.query`, the batch rules and insert in
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -134,7 +133,7 @@ async def list_logs(
         actor=actor,
     )
     page = await fetch_page(session, log_filter, limit=limit, cursor=position)
-    return json_response(asdict(page))
+    return json_response({"items": page.items, "next_cursor": page.next_cursor})
 
 
 @router.get("/facets")
@@ -162,7 +161,7 @@ async def context(
     found = await fetch_context(session, log_id, before=before, after=after)
     if found is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such log entry")
-    return json_response(asdict(found))
+    return json_response({"before": found.before, "entry": found.entry, "after": found.after})
 
 
 async def read_limited_body(request: Request) -> bytes:
