@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import logging
+import shutil
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -33,10 +35,26 @@ def make_settings(tmp_path: Path, **overrides: object) -> Settings:
     return Settings(**values)  # type: ignore[arg-type]
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    settings = make_settings(tmp_path)
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database migrated to head once per run; migrating takes about 0.3 s, a copy 1 ms."""
+    settings = make_settings(tmp_path_factory.mktemp("migrated"))
     upgrade_to_head(settings)
+    conn = sqlite3.connect(settings.database_path)
+    try:
+        # Everything in the main file, so a plain file copy is the whole database.
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+    return settings.database_path
+
+
+@pytest.fixture
+def settings(tmp_path: Path, migrated_database: Path) -> Settings:
+    """A fresh database at head for each test (a copy of the one migrated for the run)."""
+    settings = make_settings(tmp_path)
+    settings.database_path.parent.mkdir(parents=True)
+    shutil.copyfile(migrated_database, settings.database_path)
     return settings
 
 

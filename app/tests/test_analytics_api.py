@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from control_plane.analytics.report import EXPORT_PAGE_ROWS
+from control_plane.db.sqlite import open_connection, write_transaction
 from control_plane.sessions import store
 from control_plane.sessions.times import to_us
 from control_plane.settings import Settings
@@ -35,8 +36,8 @@ def add_event(conn: Any, at: datetime, event: str, strategy_id: int | None, **va
 
 @pytest.fixture
 def history_db(settings: Settings) -> Settings:
-    conn = store.open_connection(settings.database_path)
-    with store.write_transaction(conn):
+    conn = open_connection(settings.database_path)
+    with write_transaction(conn):
         add_event(conn, DAY1 - timedelta(hours=1), "session_started", 1, session_id=7)
         # Strategy 1 in close order: +100, -50 (day 1), +30 (day 2), -20 (day 3)
         for at, pnl, fees in (
@@ -207,8 +208,8 @@ def test_export_sections_filename_and_paging(
     history_db: Settings, client: TestClient, auth_headers: dict[str, str]
 ) -> None:
     # More rows than one page of the export, all in the range.
-    conn = store.open_connection(history_db.database_path)
-    with store.write_transaction(conn):
+    conn = open_connection(history_db.database_path)
+    with write_transaction(conn):
         conn.executemany(
             "INSERT INTO timeline_events (time, event, strategy_id, message, details)"
             " VALUES (?, 'mark', 1, ?, '{}')",
@@ -265,8 +266,8 @@ def test_export_neutralises_text_a_spreadsheet_would_run(
     settings: Settings, client: TestClient, auth_headers: dict[str, str]
 ) -> None:
     hostile = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]
-    conn = store.open_connection(settings.database_path)
-    with store.write_transaction(conn):
+    conn = open_connection(settings.database_path)
+    with write_transaction(conn):
         for i, text in enumerate(hostile):
             store.insert_event(
                 conn,

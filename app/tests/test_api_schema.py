@@ -67,6 +67,7 @@ def admin_token(data_dir: Path) -> str:
     return response.json()["access_token"]
 
 
+@pytest.mark.slow
 @schema.parametrize()
 @settings(
     max_examples=15,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import httpx
 
-from control_plane.exchange.fake_server import serve_in_thread
 from control_plane.main import create_app
 from control_plane.settings import Settings
+from tests.servers import serve_in_thread
 
 
 def failed_login(client: httpx.Client, forwarded_for: str) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from control_plane.main import create_app
@@ -29,6 +30,7 @@ def snapshot(db: Path) -> tuple[tuple[int, ...], list[tuple[object, ...]]]:
     return counts, trades
 
 
+@pytest.mark.slow
 def test_seed_twice_gives_the_same_rows_once_and_refuses_over_a_live_session(
     tmp_path: Path,
 ) -> None:

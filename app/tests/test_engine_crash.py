@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.sessiontools import strategy_body, wait_for
 
@@ -71,6 +72,7 @@ def server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], httpx.Clie
             process.wait(timeout=30)
 
 
+@pytest.mark.slow
 def test_sigkill_then_restart_resumes_the_session(tmp_path: Path) -> None:
     upgrade = subprocess.run(
         [sys.executable, "-m", "control_plane.cli", "db", "upgrade"],

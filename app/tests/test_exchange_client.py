@@ -13,11 +13,11 @@ import pytest
 
 from control_plane.exchange.client import DeltaClient
 from control_plane.exchange.errors import DeltaApiError, DeltaOutcomeUnknown
-from control_plane.exchange.fake_server import FakeDelta, Fault, serve_fake_delta
 from control_plane.exchange.models import OrderRequest
 from control_plane.exchange.signing import query_string, signature
 from control_plane.trading.expiries import expiry_for_rule
 from control_plane.trading.market import SimulatedMarket
+from tests.fakes.delta_server import FakeDelta, Fault, serve_fake_delta
 
 T = TypeVar("T")
 START = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)  # 09:30 in Kolkata

@@ -8,12 +8,12 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 
 from control_plane.exchange.client import DeltaClient
-from control_plane.exchange.fake_server import FakeDelta, serve_fake_delta
 from control_plane.exchange.market_snapshot import DeltaMarketSnapshot, SnapshotMismatch
 from control_plane.trading.expiries import expiry_for_rule
 from control_plane.trading.market import SimulatedMarket
 from control_plane.trading.paper_engine import EngineState, step
 from control_plane.trading.strategy_config import StrategyConfig
+from tests.fakes.delta_server import FakeDelta, serve_fake_delta
 
 START = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)  # 09:30 in Kolkata
 CONFIG = StrategyConfig(

@@ -14,9 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from control_plane.db.migrate import upgrade_to_head
-from control_plane.exchange.fake_server import FakeDelta, Fault, serve_fake_delta
+from control_plane.db.sqlite import with_connection
 from control_plane.main import create_app
-from control_plane.sessions import store
 from control_plane.sessions.control import start_session
 from control_plane.sessions.execution import SessionExecutor
 from control_plane.sessions.kill_switch import trip
@@ -26,6 +25,7 @@ from control_plane.trading.expiries import expiry_for_rule
 from control_plane.trading.market import SimulatedMarket
 from control_plane.trading.strategy_config import StrategyConfig
 from tests.conftest import login, make_settings
+from tests.fakes.delta_server import FakeDelta, Fault, serve_fake_delta
 from tests.sessiontools import create_strategy, db, session_json, strategy_body, wait_for
 from tests.test_exchange_client import EXPIRY, START
 from tests.test_trading_paper_engine import config as paper_engine_config
@@ -78,7 +78,7 @@ def settings(tmp_path: Any, delta_url: str) -> Settings:
 
 
 def start(settings: Settings, config: StrategyConfig, *, enter_now: bool = False) -> int:
-    return store.with_connection(
+    return with_connection(
         settings.database_path,
         lambda conn: start_session(conn, 1, config, START, mode="live", enter_now=enter_now),
     )
@@ -195,7 +195,7 @@ def test_stop_loss_on_delta_prices_and_the_switch_disarmed_after_stop(
     assert json.loads(closed["details"])["reason"] == "stop_loss"
     assert len(fake.orders) == 4 and not any(fake.positions.values())
 
-    store.with_connection(
+    with_connection(
         settings.database_path,
         lambda conn: SessionExecutor(conn).end(session_id, minutes(3), "stopped", "test"),
     )
@@ -283,7 +283,7 @@ def test_kill_switch_buys_a_live_position_back_on_delta(
 ) -> None:
     session_id = start(settings, strategy())
     ticks(settings, minutes(1))
-    store.with_connection(
+    with_connection(
         settings.database_path, lambda conn: trip(SessionExecutor(conn), minutes(2), "test")
     )
     row = session_row(settings, session_id)

@@ -106,6 +106,7 @@ async def open_socket_with_token_in_url(url: str, token: str) -> None:
         pass
 
 
+@pytest.mark.slow
 def test_a_served_socket_url_token_and_a_hostile_path_leave_no_trace(
     settings: Settings, tmp_path: Path
 ) -> None:

@@ -7,6 +7,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from control_plane.logs.one_shot import ingest_once
 from control_plane.logs.retention import MICROS_PER_DAY, BackendLogRetentionService, LogPruner
 from control_plane.logs.tail_service import BackendLogTailService
@@ -61,6 +63,7 @@ def test_prune_deletes_only_expired_rows_and_keeps_fts_consistent(settings: Sett
     assert conn.execute("PRAGMA freelist_count").fetchone() == (0,)
 
 
+@pytest.mark.slow
 def test_prune_returns_space_to_the_filesystem(settings: Settings) -> None:
     write_aged_lines(settings, old=20000, fresh=10)
     conn = sqlite3.connect(settings.database_path)

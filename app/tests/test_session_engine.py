@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from control_plane.db.sqlite import open_connection
 from control_plane.logging_setup import configure_logging
 from control_plane.sessions import store
 from control_plane.sessions.control import start_session
@@ -31,7 +32,7 @@ def run_session(
 ) -> int:
     """Start at 00:50 and tick every `tick_minutes` until the first trade has closed (or
     13:00)."""
-    conn = store.open_connection(settings.database_path)
+    conn = open_connection(settings.database_path)
     try:
         session_id = start_session(
             conn,
@@ -164,7 +165,7 @@ def test_each_step_that_acts_logs_a_json_line_with_its_ids(
 
 
 def test_paused_session_enters_nothing_but_still_exits(settings: Settings) -> None:
-    conn = store.open_connection(settings.database_path)
+    conn = open_connection(settings.database_path)
     session_id = start_session(
         conn, 1, config(max_profit_pct=30), START, market_seed=0, market_start=START
     )

@@ -245,6 +245,7 @@ def test_locked_database_is_retried_not_skipped(settings: Settings, log_path: Pa
     assert ingested_messages(settings.database_path) == Counter(f"locked{i}" for i in range(500))
 
 
+@pytest.mark.slow
 def test_kill_minus_nine_at_random_instants_under_sustained_writes(
     settings: Settings, log_path: Path
 ) -> None:

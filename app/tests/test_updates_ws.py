@@ -22,11 +22,11 @@ from websockets.sync.client import ClientConnection, connect
 
 from control_plane.api import updates
 from control_plane.db.migrate import upgrade_to_head
-from control_plane.exchange.fake_server import serve_in_thread
 from control_plane.main import create_app
 from control_plane.security import issue_token
 from control_plane.settings import Settings
 from tests.conftest import bearer, login, make_settings, sign_in
+from tests.servers import serve_in_thread
 from tests.sessiontools import create_strategy
 
 # Only keeps a broken server from hanging the suite; nothing waits this long when it works.

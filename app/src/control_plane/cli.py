@@ -98,9 +98,9 @@ def _logs_prune(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def _demo_seed(settings: Settings, args: argparse.Namespace) -> int:
+    from control_plane.db.sqlite import open_connection
     from control_plane.demo import DemoRefused, describe, seed_demo
     from control_plane.sessions.control import KillSwitchTripped
-    from control_plane.sessions.store import open_connection
     from control_plane.sessions.times import utc_now
 
     if not settings.database_path.exists():

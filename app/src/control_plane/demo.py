@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
+from control_plane.db.sqlite import dumps, write_transaction
 from control_plane.sessions import store
 from control_plane.sessions.control import start_session
 from control_plane.sessions.execution import SessionExecutor
@@ -90,7 +91,7 @@ def _upsert_strategy(conn: sqlite3.Connection, config: StrategyConfig, now_us: i
             values["name"],
             values["underlying"],
             values["expiry_rule"],
-            store.dumps(values["strike_selection"]),
+            dumps(values["strike_selection"]),
             values["quantity"],
             # The format SQLAlchemy's Time column reads back.
             f"{config.entry_time:%H:%M:%S.%f}",
@@ -98,7 +99,7 @@ def _upsert_strategy(conn: sqlite3.Connection, config: StrategyConfig, now_us: i
             values["timezone"],
             values["max_loss_pct"],
             values["max_profit_pct"],
-            store.dumps(values["trailing_stops"]),
+            dumps(values["trailing_stops"]),
             now_us,
             now_us,
         ),
@@ -140,7 +141,7 @@ def seed_demo(
     end = datetime.combine(now.astimezone(UTC).date(), time(0), tzinfo=UTC)
     start = end - timedelta(days=days)
     seeded: list[SeededStrategy] = []
-    with store.write_transaction(conn):
+    with write_transaction(conn):
         _forget_demo_history(conn)
         executor = SessionExecutor(conn)
         for index, values in enumerate(DEMO_STRATEGIES):

@@ -6,6 +6,7 @@ import logging
 import logging.handlers
 import sys
 from datetime import UTC, datetime
+from io import TextIOWrapper
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +61,7 @@ class ReopeningFileHandler(logging.handlers.WatchedFileHandler):
     The directory is created on reopen too, so a deleted log directory does not silence logs.
     """
 
-    def _open(self):  # type: ignore[no-untyped-def]
+    def _open(self) -> TextIOWrapper:
         Path(self.baseFilename).parent.mkdir(parents=True, exist_ok=True)
         return super()._open()
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from control_plane.analytics import queries
 from control_plane.analytics.filters import HistoryFilters
-from control_plane.sessions import store
+from control_plane.db.sqlite import with_connection
 from control_plane.sessions.times import iso_from_us, iso_z
 from control_plane.trading.metrics import TradeStatistics
 
@@ -110,7 +110,7 @@ def _head(database_path: Path, filters: HistoryFilters, now: datetime) -> str:
     def read(conn: sqlite3.Connection) -> TradeStatistics:
         return queries.accumulate(conn, filters, keep_series=False).statistics()
 
-    statistics = store.with_connection(database_path, read, cache_kib=EXPORT_CACHE_KIB)
+    statistics = with_connection(database_path, read, cache_kib=EXPORT_CACHE_KIB)
     metadata = [["field", "value"], ["generated_at", iso_z(now)]] + [
         [name, "" if value is None else value] for name, value in filters.as_json().items()
     ]
@@ -130,7 +130,7 @@ def _head(database_path: Path, filters: HistoryFilters, now: datetime) -> str:
 def _page(
     database_path: Path, filters: HistoryFilters, after: tuple[int, int] | None
 ) -> tuple[str, tuple[int, int] | None]:
-    rows = store.with_connection(
+    rows = with_connection(
         database_path,
         lambda conn: queries.events_after(conn, filters, after, EXPORT_PAGE_ROWS),
         cache_kib=EXPORT_CACHE_KIB,

@@ -15,7 +15,7 @@ from control_plane.analytics.report import export_csv, export_filename, history
 from control_plane.api.deps import MAX_ROW_ID, CurrentUser, SettingsDep
 from control_plane.api.errors import SIGNED_IN, json_error_responses
 from control_plane.api.query_params import OptionalIdQuery, OptionalTextQuery
-from control_plane.sessions import store
+from control_plane.db.sqlite import in_worker_thread
 from control_plane.sessions.times import utc_now
 
 router = APIRouter(prefix="/api/analytics", tags=["analytics"])
@@ -115,7 +115,7 @@ async def analytics_history(
     page_size: Annotated[int, Query(ge=1, le=MAX_HISTORY_PAGE_SIZE)] = 50,
 ) -> AnalyticsHistory:
     filters = _filters(preset, start, end, strategy_id)
-    return await store.in_worker_thread(
+    return await in_worker_thread(
         settings.database_path,
         lambda conn: AnalyticsHistory.model_validate(history(conn, filters, page, page_size)),
     )

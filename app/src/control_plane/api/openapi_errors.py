@@ -49,7 +49,7 @@ def document_implied_errors(app: FastAPI) -> None:
             path = schema["paths"].get(context.path_format or "")
             if not isinstance(route, APIRoute) or path is None:
                 continue
-            for method in route.methods:
+            for method in route.methods or ():
                 operation = path.get(method.lower())
                 if operation is None:
                     continue
@@ -64,4 +64,5 @@ def document_implied_errors(app: FastAPI) -> None:
                     )
         return schema
 
+    # Replacing app.openapi is FastAPI's documented way to extend the schema.
     app.openapi = openapi  # type: ignore[method-assign]

@@ -18,6 +18,7 @@ from control_plane.api.errors import SIGNED_IN, error_responses
 from control_plane.api.query_params import OptionalIdQuery, OptionalStatusQuery
 from control_plane.api.session_models import KillSwitchOut, SessionEvent, SessionOut
 from control_plane.api.strategies import existing_strategy, strategy_target
+from control_plane.db.sqlite import in_worker_thread
 from control_plane.db.strategies import config_of
 from control_plane.sessions import store
 from control_plane.sessions.control import KillSwitchTripped, start_session
@@ -56,7 +57,7 @@ class TripRequest(BaseModel):
 
 
 async def _in_db(settings: Settings, work: Callable[[sqlite3.Connection], T]) -> T:
-    return await store.in_worker_thread(settings.database_path, work)
+    return await in_worker_thread(settings.database_path, work)
 
 
 def _not_found(session_id: int) -> HTTPException:

@@ -16,8 +16,8 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, Field, ValidationError
 
 from control_plane.api.deps import user_for_claims
+from control_plane.db.sqlite import in_worker_thread
 from control_plane.security import TokenClaims, read_token_claims
-from control_plane.sessions import store
 from control_plane.sessions.updates import UpdateFeed
 
 router = APIRouter(tags=["updates"])
@@ -76,7 +76,7 @@ async def updates(websocket: WebSocket) -> None:
     # After the auth message the client sends nothing; reading is how a disconnect is noticed.
     disconnected = asyncio.create_task(_wait_for_disconnect(websocket))
     try:
-        await websocket.send_json(await store.in_worker_thread(path, feed.snapshot))
+        await websocket.send_json(await in_worker_thread(path, feed.snapshot))
         while not disconnected.done():
             await asyncio.wait({disconnected}, timeout=settings.WS_UPDATE_INTERVAL_SECONDS)
             if disconnected.done():
@@ -84,7 +84,7 @@ async def updates(websocket: WebSocket) -> None:
             if not await _session_still_valid(websocket, claims):
                 await websocket.close(code=SIGN_IN_REQUIRED_CLOSE_CODE, reason=SIGN_IN_REQUIRED)
                 break
-            for message in await store.in_worker_thread(path, feed.changes):
+            for message in await in_worker_thread(path, feed.changes):
                 await websocket.send_json(message)
     except WebSocketDisconnect:
         pass

@@ -1,11 +1,50 @@
-"""Synchronous SQLite connections with the pragmas every writer of the database shares."""
+"""The one way the app reaches SQLite: the PRAGMAs every connection shares, the async engine of
+the HTTP side, synchronous `sqlite3` connections for worker threads, and write transactions.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
+
+import orjson
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from control_plane.settings import Settings
+
+T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 5000
+DEFAULT_CACHE_KIB = 32 * 1024
+# The WAL file is cut back to this size after a checkpoint, so it cannot stay large.
+JOURNAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024
+
+
+def pragma_statements(
+    *, busy_timeout_ms: int = BUSY_TIMEOUT_MS, cache_kib: int | None = DEFAULT_CACHE_KIB
+) -> list[str]:
+    """The PRAGMAs of every connection; `cache_kib=None` keeps SQLite's default page cache and
+    temp store (the async engine's pool, up to 15 connections, does)."""
+    statements = [
+        "PRAGMA journal_mode=WAL",
+        "PRAGMA synchronous=NORMAL",
+        f"PRAGMA busy_timeout={int(busy_timeout_ms)}",
+        "PRAGMA foreign_keys=ON",
+        f"PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT_BYTES}",
+    ]
+    if cache_kib is not None:
+        statements += [f"PRAGMA cache_size=-{int(cache_kib)}", "PRAGMA temp_store=MEMORY"]
+    return statements
 
 
 def prepare_database_file(path: Path) -> None:
@@ -25,9 +64,40 @@ def prepare_database_file(path: Path) -> None:
         conn.close()
 
 
-DEFAULT_CACHE_KIB = 32 * 1024
-# The WAL file is cut back to this size after a checkpoint, so it cannot stay large.
-JOURNAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024
+# --- the async engine (HTTP side) ---------------------------------------------------------
+
+
+def create_engine(settings: Settings) -> AsyncEngine:
+    engine = create_async_engine(
+        settings.async_database_url,
+        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
+    )
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        for pragma in pragma_statements(cache_kib=None):
+            cursor.execute(pragma)
+        cursor.close()
+
+    return engine
+
+
+def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+# --- synchronous connections (worker threads, the engine, the tailer) ---------------------
+
+
+def apply_pragmas(
+    conn: sqlite3.Connection,
+    *,
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    cache_kib: int = DEFAULT_CACHE_KIB,
+) -> None:
+    for pragma in pragma_statements(busy_timeout_ms=busy_timeout_ms, cache_kib=cache_kib):
+        conn.execute(pragma)
 
 
 def connect(
@@ -39,16 +109,49 @@ def connect(
     return conn
 
 
-def apply_pragmas(
-    conn: sqlite3.Connection,
+def open_connection(
+    database_path: Path, *, cache_kib: int = DEFAULT_CACHE_KIB
+) -> sqlite3.Connection:
+    """`connect` with rows readable by column name (`sqlite3.Row`)."""
+    conn = connect(database_path, cache_kib=cache_kib)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def with_connection(
+    database_path: Path,
+    work: Callable[[sqlite3.Connection], T],
     *,
-    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
     cache_kib: int = DEFAULT_CACHE_KIB,
-) -> None:
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
-    conn.execute("PRAGMA foreign_keys=ON")
-    conn.execute(f"PRAGMA cache_size=-{int(cache_kib)}")
-    conn.execute(f"PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT_BYTES}")
-    conn.execute("PRAGMA temp_store=MEMORY")
+) -> T:
+    conn = open_connection(database_path, cache_kib=cache_kib)
+    try:
+        return work(conn)
+    finally:
+        conn.close()
+
+
+async def in_worker_thread(database_path: Path, work: Callable[[sqlite3.Connection], T]) -> T:
+    """Run blocking database work off the event loop, on a connection of its own."""
+    return await asyncio.to_thread(with_connection, database_path, work)
+
+
+@contextmanager
+def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE ... COMMIT; inside an open transaction, part of that one (so a batch of
+    operations, like the demo's history, can commit once)."""
+    if conn.in_transaction:
+        yield conn
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def dumps(value: Any) -> str:
+    """JSON text for a TEXT column."""
+    return orjson.dumps(value).decode()

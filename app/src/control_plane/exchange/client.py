@@ -185,21 +185,19 @@ class DeltaClient:
 
     async def create_heartbeat(
         self, heartbeat_id: str, unhealthy_count: int = 1, impact: str = "contracts"
-    ) -> dict[str, Any]:
+    ) -> None:
         body = {
             "heartbeat_id": heartbeat_id,
             "impact": impact,
             "contract_types": ["call_options", "put_options"],
             "config": [{"action": "cancel_orders", "unhealthy_count": unhealthy_count}],
         }
-        return await self._call(
-            "POST", "/v2/heartbeat/create", body=body, signed=True, resend_safe=True
-        )
+        await self._call("POST", "/v2/heartbeat/create", body=body, signed=True, resend_safe=True)
 
-    async def renew_heartbeat(self, heartbeat_id: str, ttl_ms: int) -> dict[str, Any]:
+    async def renew_heartbeat(self, heartbeat_id: str, ttl_ms: int) -> None:
         """Arm or renew for `ttl_ms` milliseconds; ttl 0 disarms (a planned stop)."""
         body = {"heartbeat_id": heartbeat_id, "ttl": ttl_ms}
-        return await self._call("POST", "/v2/heartbeat", body=body, signed=True, resend_safe=True)
+        await self._call("POST", "/v2/heartbeat", body=body, signed=True, resend_safe=True)
 
     # Transport.
 
@@ -215,7 +213,7 @@ class DeltaClient:
         }
 
     def _backoff_delay(self, attempt: int) -> float:
-        return self._backoff * (2 ** (attempt - 1))
+        return self._backoff * 2.0 ** (attempt - 1)
 
     async def _call(
         self,

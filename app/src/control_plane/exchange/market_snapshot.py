@@ -119,5 +119,8 @@ class DeltaMarketSnapshot:
             raise SnapshotMismatch(f"snapshot is for expiry {self.expiry}, not {expiry}")
 
 
+OPTION_TYPES: dict[str, OptionType] = {"call_options": "call", "put_options": "put"}
+
+
 def _option_type(contract_type: str) -> OptionType | None:
-    return {"call_options": "call", "put_options": "put"}.get(contract_type)  # type: ignore[return-value]
+    return OPTION_TYPES.get(contract_type)

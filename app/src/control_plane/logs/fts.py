@@ -1,12 +1,47 @@
-"""Catching the full-text index up with backend_logs, shared by the tailer and the API."""
+"""Catching the full-text index up with backend_logs, shared by the tailer and the API: Core
+statements over db.schema, run by the API's session and (as `sqlite3_text`) by the indexer."""
 
-READ_WATERMARK = "SELECT indexed_through FROM backend_logs_fts_state WHERE id = 1"
-UPPER_BOUND = (
-    "SELECT max(id) FROM (SELECT id FROM backend_logs WHERE id > :through ORDER BY id"
-    " LIMIT :max_rows)"
+from __future__ import annotations
+
+from sqlalchemy import bindparam, column, func, insert, literal_column, select, table, update
+
+from control_plane.db.schema import backend_logs, backend_logs_fts_state
+
+# FTS5 virtual table: no Core construct declares it (db.schema.NOT_IN_METADATA).
+FULL_TEXT = table("backend_logs_fts", column("rowid"), column("message"))
+STATE = backend_logs_fts_state.c
+# The state table has one row, id 1.
+ONLY_STATE_ROW = STATE.id == literal_column("1")
+
+READ_WATERMARK = select(STATE.indexed_through).where(ONLY_STATE_ROW)
+WATERMARK_AND_NEWEST = select(
+    STATE.indexed_through, select(func.max(backend_logs.c.id)).scalar_subquery()
+).where(ONLY_STATE_ROW)
+_next_ids = (
+    select(backend_logs.c.id)
+    .where(backend_logs.c.id > bindparam("through"))
+    .order_by(backend_logs.c.id)
+    .limit(bindparam("max_rows"))
+    # Without an offset SQLite's compiler adds OFFSET as a parameter.
+    .offset(literal_column("0"))
+    .subquery()
 )
-INDEX_RANGE = (
-    "INSERT INTO backend_logs_fts (rowid, message) SELECT id, message FROM backend_logs"
-    " WHERE id > :through AND id <= :upper"
+UPPER_BOUND = select(func.max(_next_ids.c.id))
+INDEX_RANGE = insert(FULL_TEXT).from_select(
+    ["rowid", "message"],
+    select(backend_logs.c.id, backend_logs.c.message).where(
+        backend_logs.c.id > bindparam("through"), backend_logs.c.id <= bindparam("upper")
+    ),
 )
-MOVE_WATERMARK = "UPDATE backend_logs_fts_state SET indexed_through = :upper WHERE id = 1"
+MOVE_WATERMARK = (
+    update(backend_logs_fts_state).where(ONLY_STATE_ROW).values(indexed_through=bindparam("upper"))
+)
+# FTS5's 'delete' command takes a row out of the index, given the text it was indexed with.
+_FULL_TEXT_COMMAND = table(
+    FULL_TEXT.name, column("backend_logs_fts"), column("rowid"), column("message")
+)
+UNINDEX_ROW = insert(_FULL_TEXT_COMMAND).values(
+    backend_logs_fts=literal_column("'delete'"),
+    rowid=bindparam("rowid"),
+    message=bindparam("message"),
+)

@@ -8,46 +8,32 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from pathlib import Path
 
-from control_plane.logs.tail_store import TailStopped, TailStore
+from control_plane.background_service import BackgroundService
+from control_plane.logs.tail_store import TailStore
 
 logger = logging.getLogger("control_plane.logs.full_text")
 
 ROWS_PER_TRANSACTION = 20_000
-ERROR_LOG_SECONDS = 30.0
 
 
-class FullTextIndexService:
+class FullTextIndexService(BackgroundService):
+    thread_name = "backend-log-fts"
+    logger = logger
+    failure_message = "full-text indexing failed; retrying"
+    failure_event = "log_fts_error"
+
     def __init__(self, *, database_path: Path, poll_interval: float = 0.2) -> None:
+        super().__init__()
         self.database_path = database_path
         self.poll_interval = poll_interval
-        self._stop_event = threading.Event()
         self._wake = threading.Event()
         self._progress = threading.Condition()
         self._requested = 0
         self._completed = 0
-        self._thread: threading.Thread | None = None
+        self._store: TailStore | None = None
         self.rows_indexed = 0
-
-    def start(self) -> None:
-        if self._thread is not None:
-            return
-        self._stop_event.clear()
-        self._thread = threading.Thread(target=self._run, name="backend-log-fts", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        self._stop_event.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
-
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
 
     def notify(self) -> None:
         """Rows were committed; index them soon."""
@@ -61,33 +47,29 @@ class FullTextIndexService:
             target = self._requested
             return self._progress.wait_for(lambda: self._completed >= target, timeout)
 
-    def _run(self) -> None:
-        store = TailStore(self.database_path, "full-text", stop_event=self._stop_event)
-        last_error = 0.0
-        try:
-            while not self._stop_event.is_set():
-                with self._progress:
-                    generation = self._requested
-                    self._wake.clear()
-                try:
-                    indexed = store.index_full_text(ROWS_PER_TRANSACTION)
-                except TailStopped:
-                    break
-                except Exception:
-                    now = time.monotonic()
-                    if now - last_error >= ERROR_LOG_SECONDS:
-                        logger.exception(
-                            "full-text indexing failed; retrying",
-                            extra={"event": "log_fts_error"},
-                        )
-                        last_error = now
-                    indexed = -1
-                self.rows_indexed += max(indexed, 0)
-                if indexed == 0:
-                    with self._progress:
-                        self._completed = max(self._completed, generation)
-                        self._progress.notify_all()
-                if indexed <= 0:
-                    self._wake.wait(self.poll_interval)
-        finally:
-            store.close()
+    def open(self) -> None:
+        self._store = TailStore(self.database_path, "full-text", stop_event=self._stop_event)
+
+    def cycle(self) -> bool:
+        if self._store is None:
+            raise RuntimeError("the full-text service's thread has not opened its store")
+        with self._progress:
+            generation = self._requested
+            self._wake.clear()
+        indexed = self._store.index_full_text(ROWS_PER_TRANSACTION)
+        self.rows_indexed += indexed
+        if indexed == 0:
+            with self._progress:
+                self._completed = max(self._completed, generation)
+                self._progress.notify_all()
+        return indexed > 0
+
+    def idle(self) -> None:
+        self._wake.wait(self.poll_interval)
+
+    def interrupt_idle(self) -> None:
+        self._wake.set()
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()

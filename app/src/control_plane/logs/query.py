@@ -1,25 +1,58 @@
-"""Builds the SQL for log queries; pure functions so the filters are easy to check."""
+"""The log viewer's queries over `backend_logs` (db.schema): filtered, keyset-paginated pages
+newest first, an entry's neighbours, and facet counts. Statements are built by pure functions
+of a LogFilter, so the filters are easy to check; the `fetch_*` functions run them."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import re
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any, TypedDict, cast
 
 import orjson
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    false,
+    func,
+    literal,
+    literal_column,
+    select,
+    tuple_,
+)
+from sqlalchemy.engine import Result
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from control_plane.db.schema import HOUR_US, backend_logs
+from control_plane.logging_setup import format_timestamp
+from control_plane.logs.fts import FULL_TEXT
+from control_plane.sessions import times
 
 MAX_PAGE_SIZE = 1000
-MICROS_PER_HOUR = 3_600_000_000
 MAX_PROBED_HOURS = 24 * 400
-COLUMNS = (
-    "id, ts, level, logger, event, message, correlation_id, strategy_id, source, parse_error,"
-    " truncated, payload, ingested_at"
+FACET_EVENTS_LIMIT = 200
+LOGS = backend_logs.c
+ENTRY_COLUMNS = (
+    LOGS.id,
+    LOGS.ts,
+    LOGS.level,
+    LOGS.logger,
+    LOGS.event,
+    LOGS.message,
+    LOGS.correlation_id,
+    LOGS.strategy_id,
+    LOGS.source,
+    LOGS.parse_error,
+    LOGS.truncated,
+    LOGS.payload,
+    LOGS.ingested_at,
 )
+# The hour bucket spelled exactly as its index is (a bound parameter would not match it).
+HOUR_OF_TS = LOGS.ts.op("/")(literal_column(str(HOUR_US)))
 # Letters and digits, as FTS5's unicode61 tokenizer splits them, so each quoted word is a
 # single token (the index keeps no positions, detail=none).
-QUALIFIED_COLUMNS = ", ".join(f"b.{name.strip()}" for name in COLUMNS.split(","))
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -39,9 +72,52 @@ class LogFilter:
     source: str | None = None
     # Who did it: audit events and browser entries carry it in the payload (no column).
     actor: str | None = None
-    # First and last hour (ts // MICROS_PER_HOUR) holding rows, so a correlation id lookup can
-    # probe the hour-keyed index; None falls back to a plain comparison.
+    # First and last hour (ts // HOUR_US) holding rows, so a correlation id lookup can probe
+    # the hour-keyed index; None falls back to a plain comparison.
     hour_span: tuple[int, int] | None = None
+
+
+class LogEntry(TypedDict):
+    id: int
+    ts: str | None
+    level: str | None
+    logger: str | None
+    event: str | None
+    message: str | None
+    correlation_id: str | None
+    strategy_id: str | None
+    source: str | None
+    parse_error: bool
+    truncated: bool
+    payload: Any
+    actor: str | None
+    ingested_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class LogPage:
+    items: list[LogEntry]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class LogContext:
+    before: list[LogEntry]
+    entry: LogEntry
+    after: list[LogEntry]
+
+
+@dataclass(frozen=True, slots=True)
+class LogFacets:
+    levels: list[tuple[str | None, int]]
+    events: list[tuple[str | None, int]]
+
+
+def to_us(moment: datetime | None) -> int | None:
+    """A time from a query or a client as stored; one without a zone is UTC."""
+    if moment is None:
+        return None
+    return times.to_us(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
 
 
 def encode_cursor(ts_us: int, row_id: int) -> str:
@@ -66,28 +142,21 @@ def fts_match_expression(text: str) -> str | None:
     return " ".join(f'"{word}"' for word in words)
 
 
-def where_clause(log_filter: LogFilter) -> tuple[list[str], dict[str, Any]]:
-    conditions: list[str] = []
-    params: dict[str, Any] = {}
+def where_clause(log_filter: LogFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
     if log_filter.levels:
-        names = [f"level_{i}" for i in range(len(log_filter.levels))]
-        conditions.append(f"level IN ({', '.join(':' + n for n in names)})")
-        params.update(zip(names, (lv.upper() for lv in log_filter.levels), strict=True))
-    for column in ("event", "logger", "correlation_id", "source"):
-        value = getattr(log_filter, column)
+        conditions.append(LOGS.level.in_([level.upper() for level in log_filter.levels]))
+    for name in ("event", "logger", "correlation_id", "source"):
+        value = getattr(log_filter, name)
         if value is not None:
-            conditions.append(f"{column} = :{column}")
-            params[column] = value
+            conditions.append(LOGS[name] == value)
     if log_filter.actor is not None:
-        conditions.append("json_extract(payload, '$.actor') = :actor")
-        params["actor"] = log_filter.actor
+        conditions.append(func.json_extract(LOGS.payload, "$.actor") == log_filter.actor)
     if log_filter.start_us is not None:
-        conditions.append("ts >= :start_us")
-        params["start_us"] = log_filter.start_us
+        conditions.append(LOGS.ts >= log_filter.start_us)
     if log_filter.end_us is not None:
-        conditions.append("ts < :end_us")
-        params["end_us"] = log_filter.end_us
-    return conditions, params
+        conditions.append(LOGS.ts < log_filter.end_us)
+    return conditions
 
 
 def probe_hours(log_filter: LogFilter) -> tuple[int, int] | None:
@@ -97,61 +166,51 @@ def probe_hours(log_filter: LogFilter) -> tuple[int, int] | None:
         return None
     first, last = log_filter.hour_span
     if log_filter.start_us is not None:
-        first = max(first, log_filter.start_us // MICROS_PER_HOUR)
+        first = max(first, log_filter.start_us // HOUR_US)
     if log_filter.end_us is not None:
-        last = min(last, log_filter.end_us // MICROS_PER_HOUR)
+        last = min(last, log_filter.end_us // HOUR_US)
     if last - first > MAX_PROBED_HOURS:
         return None
     return first, max(first, last)
 
 
-def page_query(
-    log_filter: LogFilter, *, limit: int, cursor: tuple[int, int] | None
-) -> tuple[str, dict[str, Any]]:
+def page_query(log_filter: LogFilter, *, limit: int, cursor: tuple[int, int] | None) -> Select[Any]:
     """Newest first, keyset-paginated; fetches one extra row to know if there are more.
 
     Without text the order is (ts, id). With text the full-text index drives the query in
     descending row id (ingestion) order, which stops after one page instead of collecting
     every match first; for backend lines ingestion order is time order.
     """
-    conditions, params = where_clause(log_filter)
-    params["limit"] = limit + 1
+    conditions = where_clause(log_filter)
     if log_filter.text:
         match = fts_match_expression(log_filter.text)
-        conditions.append("backend_logs_fts MATCH :match" if match else "0")
-        params["match"] = match
+        conditions.append(literal_column(FULL_TEXT.name).op("MATCH")(match) if match else false())
         if cursor is not None:
-            conditions.append("f.rowid < :cursor_id")
-            params["cursor_id"] = cursor[1]
+            conditions.append(FULL_TEXT.c.rowid < cursor[1])
         return (
-            f"SELECT {QUALIFIED_COLUMNS} FROM backend_logs_fts AS f"
-            f" JOIN backend_logs AS b ON b.id = f.rowid WHERE {' AND '.join(conditions)}"
-            " ORDER BY f.rowid DESC LIMIT :limit",
-            params,
+            select(*ENTRY_COLUMNS)
+            .select_from(FULL_TEXT.join(backend_logs, LOGS.id == FULL_TEXT.c.rowid))
+            .where(*conditions)
+            .order_by(FULL_TEXT.c.rowid.desc())
+            .limit(limit + 1)
         )
     if cursor is not None:
-        conditions.append("(ts, id) < (:cursor_ts, :cursor_id)")
-        params["cursor_ts"], params["cursor_id"] = cursor
-    prefix = ""
+        conditions.append(tuple_(LOGS.ts, LOGS.id) < tuple_(*cursor))
     hours = probe_hours(log_filter)
     if hours is not None:
-        prefix = (
-            "WITH RECURSIVE probe(hour) AS (VALUES (:first_hour) UNION ALL"
-            " SELECT hour + 1 FROM probe WHERE hour < :last_hour) "
-        )
-        conditions.append("ts / 3600000000 IN probe")
-        params["first_hour"], params["last_hour"] = hours
-    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+        first, last = hours
+        probe = select(literal(first).label("hour")).cte("probe", recursive=True)
+        probe = probe.union_all(select(probe.c.hour + 1).where(probe.c.hour < last))
+        conditions.append(HOUR_OF_TS.in_(select(probe.c.hour)))
     return (
-        f"{prefix}SELECT {COLUMNS} FROM backend_logs {where}"
-        " ORDER BY ts DESC, id DESC LIMIT :limit",
-        params,
+        select(*ENTRY_COLUMNS)
+        .where(*conditions)
+        .order_by(LOGS.ts.desc(), LOGS.id.desc())
+        .limit(limit + 1)
     )
 
 
-def row_to_entry(row: Any) -> dict[str, Any]:
-    from control_plane.logging_setup import format_timestamp
-
+def row_to_entry(row: Any) -> LogEntry:
     payload = orjson.loads(row[11]) if row[11] else None
     actor = payload.get("actor") if isinstance(payload, dict) else None
     return {
@@ -170,3 +229,79 @@ def row_to_entry(row: Any) -> dict[str, Any]:
         "actor": actor if isinstance(actor, str) else None,
         "ingested_at": format_timestamp(row[12] / 1_000_000),
     }
+
+
+async def stored_hour_span(session: AsyncSession) -> tuple[int, int] | None:
+    # Two subqueries: SQLite answers a lone min() or max() from the index, not both at once.
+    span = select(
+        select(func.min(LOGS.ts)).scalar_subquery(), select(func.max(LOGS.ts)).scalar_subquery()
+    )
+    low, high = cast("tuple[int | None, int | None]", tuple((await session.execute(span)).one()))
+    if low is None or high is None:
+        return None
+    return low // HOUR_US, high // HOUR_US
+
+
+async def fetch_page(
+    session: AsyncSession, log_filter: LogFilter, *, limit: int, cursor: tuple[int, int] | None
+) -> LogPage:
+    if log_filter.correlation_id is not None and log_filter.hour_span is None:
+        log_filter = replace(log_filter, hour_span=await stored_hour_span(session))
+    rows = (await session.execute(page_query(log_filter, limit=limit, cursor=cursor))).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = encode_cursor(rows[-1][1], rows[-1][0]) if more and rows else None
+    return LogPage([row_to_entry(row) for row in rows], next_cursor)
+
+
+async def fetch_context(
+    session: AsyncSession, log_id: int, *, before: int, after: int
+) -> LogContext | None:
+    """An entry with up to `before` older and `after` newer neighbours, oldest first."""
+    entry = (await session.execute(select(*ENTRY_COLUMNS).where(LOGS.id == log_id))).first()
+    if entry is None:
+        return None
+    anchor = tuple_(entry[1], entry[0])
+    position = tuple_(LOGS.ts, LOGS.id)
+    older = (
+        await session.execute(
+            select(*ENTRY_COLUMNS)
+            .where(position < anchor)
+            .order_by(LOGS.ts.desc(), LOGS.id.desc())
+            .limit(before)
+        )
+    ).all()
+    newer = (
+        await session.execute(
+            select(*ENTRY_COLUMNS).where(position > anchor).order_by(LOGS.ts, LOGS.id).limit(after)
+        )
+    ).all()
+    return LogContext(
+        [row_to_entry(row) for row in reversed(older)],
+        row_to_entry(entry),
+        [row_to_entry(row) for row in newer],
+    )
+
+
+async def fetch_facets(session: AsyncSession, log_filter: LogFilter) -> LogFacets:
+    """Row counts by level, and by event for the FACET_EVENTS_LIMIT most frequent events."""
+    conditions = where_clause(log_filter)
+    levels = await session.execute(
+        select(LOGS.level, func.count())
+        .where(*conditions)
+        .group_by(LOGS.level)
+        .order_by(LOGS.level)
+    )
+    count = func.count().label("n")
+    events = await session.execute(
+        select(LOGS.event, count)
+        .where(*conditions)
+        .group_by(LOGS.event)
+        .order_by(count.desc(), LOGS.event)
+        .limit(FACET_EVENTS_LIMIT)
+    )
+    return LogFacets(_counts(levels), _counts(events))
+
+
+def _counts(result: Result[Any, Any]) -> list[tuple[str | None, int]]:
+    return [(row[0], row[1]) for row in result]

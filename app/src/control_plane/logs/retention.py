@@ -10,7 +10,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import bindparam, delete, literal_column, select
+
+from control_plane.background_service import BackgroundService
+from control_plane.db.schema import backend_logs
 from control_plane.db.sqlite import BUSY_TIMEOUT_MS, connect
+from control_plane.logs import fts
+from control_plane.logs.sqlite3_text import sqlite3_text
 
 logger = logging.getLogger("control_plane.logs.retention")
 
@@ -27,6 +33,20 @@ MAX_VACUUM_PAGES = 2000
 WAL_SOFT_LIMIT_BYTES = 64 * 1024 * 1024
 RESET_CHECKPOINT_BUSY_MS = 100
 MAX_WAL_WAIT_SECONDS = 60.0
+
+READ_WATERMARK = sqlite3_text(fts.READ_WATERMARK)
+OLDEST_BEFORE = sqlite3_text(
+    select(backend_logs.c.id, backend_logs.c.message)
+    .where(backend_logs.c.ts < bindparam("cutoff"))
+    .order_by(backend_logs.c.ts)
+    .limit(bindparam("limit"))
+    # Without an offset SQLite's compiler adds OFFSET as a parameter.
+    .offset(literal_column("0"))
+)
+UNINDEX_ROW = sqlite3_text(fts.UNINDEX_ROW, positional=("rowid", "message"))
+DELETE_ROW = sqlite3_text(
+    delete(backend_logs).where(backend_logs.c.id == bindparam("id")), positional=("id",)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,20 +110,11 @@ class LogPruner:
     def _delete_batch(conn: sqlite3.Connection, cutoff_us: int, limit: int) -> int:
         conn.execute("BEGIN IMMEDIATE")
         try:
-            (indexed_through,) = conn.execute(
-                "SELECT indexed_through FROM backend_logs_fts_state WHERE id = 1"
-            ).fetchone()
-            rows = conn.execute(
-                "SELECT id, message FROM backend_logs WHERE ts < ? ORDER BY ts LIMIT ?",
-                (cutoff_us, limit),
-            ).fetchall()
+            (indexed_through,) = conn.execute(READ_WATERMARK).fetchone()
+            rows = conn.execute(OLDEST_BEFORE, {"cutoff": cutoff_us, "limit": limit}).fetchall()
             if rows:
-                conn.executemany(
-                    "INSERT INTO backend_logs_fts (backend_logs_fts, rowid, message)"
-                    " VALUES ('delete', ?, ?)",
-                    [row for row in rows if row[0] <= indexed_through],
-                )
-                conn.executemany("DELETE FROM backend_logs WHERE id = ?", [(r[0],) for r in rows])
+                conn.executemany(UNINDEX_ROW, [row for row in rows if row[0] <= indexed_through])
+                conn.executemany(DELETE_ROW, [(r[0],) for r in rows])
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
@@ -158,50 +169,36 @@ def adjust_vacuum_pages(current: int, elapsed_seconds: float) -> int:
     return current
 
 
-class BackendLogRetentionService:
+class BackendLogRetentionService(BackgroundService):
     """Prunes at start and then every `interval_seconds` in its own thread."""
+
+    thread_name = "backend-log-retention"
+    logger = logger
+    failure_message = "log retention pass failed"
+    failure_event = "log_retention_error"
+    # A pass runs once an interval, so every failed one is worth its traceback.
+    failure_log_seconds = 0.0
 
     def __init__(
         self, *, database_path: Path, retention_days: int, interval_seconds: float = 3600.0
     ) -> None:
+        super().__init__()
         self.retention_days = retention_days
         self.interval_seconds = interval_seconds
-        self._stop_event = threading.Event()
         self._pruner = LogPruner(database_path, stop_event=self._stop_event)
-        self._thread: threading.Thread | None = None
         self.last_result: PruneResult | None = None
         self.last_run_at: float | None = None
 
-    def start(self) -> None:
-        if self._thread is not None:
-            return
-        self._stop_event.clear()
-        self._thread = threading.Thread(target=self._run, name="backend-log-retention", daemon=True)
-        self._thread.start()
+    def cycle(self) -> bool:
+        self.last_result = self._pruner.prune(self.retention_days)
+        self.last_run_at = time.time()
+        if self.last_result.deleted_rows:
+            logger.info(
+                "deleted %d expired log rows",
+                self.last_result.deleted_rows,
+                extra={"event": "log_retention_pass"},
+            )
+        return False
 
-    def stop(self, timeout: float = 10.0) -> None:
-        self._stop_event.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
-
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
-
-    def _run(self) -> None:
-        while not self._stop_event.is_set():
-            try:
-                self.last_result = self._pruner.prune(self.retention_days)
-                self.last_run_at = time.time()
-                if self.last_result.deleted_rows:
-                    logger.info(
-                        "deleted %d expired log rows",
-                        self.last_result.deleted_rows,
-                        extra={"event": "log_retention_pass"},
-                    )
-            except Exception:
-                logger.exception(
-                    "log retention pass failed", extra={"event": "log_retention_error"}
-                )
-            self._stop_event.wait(self.interval_seconds)
+    def idle(self) -> None:
+        self._stop_event.wait(self.interval_seconds)

@@ -5,39 +5,94 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from sqlalchemy import bindparam, func, insert, literal_column, select
+from sqlalchemy.dialects.sqlite import insert as upsert
+
+from control_plane.background_service import ServiceStopped
+from control_plane.db.schema import backend_logs, log_tail_positions
 from control_plane.db.sqlite import connect
 from control_plane.logs import fts
 from control_plane.logs.file_identity import FilePosition
 from control_plane.logs.line_parser import Row
+from control_plane.logs.sqlite3_text import sqlite3_text
 
-INSERT_ROW = (
-    "INSERT INTO backend_logs (ts, level, logger, event, message, correlation_id, strategy_id,"
-    " source, parse_error, truncated, payload, ingested_at)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, 'backend', ?, ?, ?, ?)"
+# The order of line_parser.Row; every tailed line's source is "backend".
+ROW_COLUMNS = (
+    "ts",
+    "level",
+    "logger",
+    "event",
+    "message",
+    "correlation_id",
+    "strategy_id",
+    "parse_error",
+    "truncated",
+    "payload",
+    "ingested_at",
 )
-UPSERT_POSITION = """
-INSERT INTO log_tail_positions (stream, dev, ino, fingerprint, fingerprint_len, file_offset,
-    lag_bytes, lines_total, parse_errors_total, last_ingest_at, updated_at)
-VALUES (:stream, :dev, :ino, :fingerprint, :fingerprint_len, :offset, :lag, :lines,
-    :parse_errors, :last_ingest_at, :now)
-ON CONFLICT (stream) DO UPDATE SET
-    dev = excluded.dev, ino = excluded.ino, fingerprint = excluded.fingerprint,
-    fingerprint_len = excluded.fingerprint_len, file_offset = excluded.file_offset,
-    lag_bytes = excluded.lag_bytes,
-    lines_total = log_tail_positions.lines_total + excluded.lines_total,
-    parse_errors_total = log_tail_positions.parse_errors_total + excluded.parse_errors_total,
-    last_ingest_at = coalesce(excluded.last_ingest_at, log_tail_positions.last_ingest_at),
-    updated_at = excluded.updated_at
-"""
+INSERT_ROW = sqlite3_text(
+    insert(backend_logs).values(
+        {name: bindparam(name) for name in ROW_COLUMNS} | {"source": literal_column("'backend'")}
+    ),
+    positional=ROW_COLUMNS,
+)
+POSITIONS = log_tail_positions.c
+LOAD_POSITION = sqlite3_text(
+    select(
+        POSITIONS.dev,
+        POSITIONS.ino,
+        POSITIONS.fingerprint,
+        POSITIONS.fingerprint_len,
+        POSITIONS.file_offset,
+    ).where(POSITIONS.stream == bindparam("stream"))
+)
+_position = upsert(log_tail_positions).values(
+    {column.name: bindparam(column.name) for column in log_tail_positions.columns}
+)
+# Totals add up across commits; the last ingest time stays when a commit brings no rows.
+UPSERT_POSITION = sqlite3_text(
+    _position.on_conflict_do_update(
+        index_elements=[POSITIONS.stream],
+        set_={
+            "dev": _position.excluded.dev,
+            "ino": _position.excluded.ino,
+            "fingerprint": _position.excluded.fingerprint,
+            "fingerprint_len": _position.excluded.fingerprint_len,
+            "file_offset": _position.excluded.file_offset,
+            "lag_bytes": _position.excluded.lag_bytes,
+            "lines_total": POSITIONS.lines_total + _position.excluded.lines_total,
+            "parse_errors_total": (
+                POSITIONS.parse_errors_total + _position.excluded.parse_errors_total
+            ),
+            "last_ingest_at": func.coalesce(
+                _position.excluded.last_ingest_at, POSITIONS.last_ingest_at
+            ),
+            "updated_at": _position.excluded.updated_at,
+        },
+    )
+)
+_heartbeat = upsert(log_tail_positions).values(
+    stream=bindparam("stream"), lag_bytes=bindparam("lag_bytes"), updated_at=bindparam("now")
+)
+HEARTBEAT = sqlite3_text(
+    _heartbeat.on_conflict_do_update(
+        index_elements=[POSITIONS.stream],
+        set_={
+            "lag_bytes": _heartbeat.excluded.lag_bytes,
+            "updated_at": _heartbeat.excluded.updated_at,
+        },
+    )
+)
+WATERMARK_AND_NEWEST = sqlite3_text(fts.WATERMARK_AND_NEWEST)
+READ_WATERMARK = sqlite3_text(fts.READ_WATERMARK)
+UPPER_BOUND = sqlite3_text(fts.UPPER_BOUND)
+INDEX_RANGE = sqlite3_text(fts.INDEX_RANGE)
+MOVE_WATERMARK = sqlite3_text(fts.MOVE_WATERMARK)
 MAX_BACKOFF_SECONDS = 1.0
 TAILER_CACHE_KIB = 128 * 1024
-
-
-class TailStopped(Exception):
-    """Raised out of a retry loop when the service is asked to stop; nothing was committed."""
 
 
 def now_us() -> int:
@@ -68,11 +123,7 @@ class TailStore:
         self._conn.close()
 
     def load_position(self) -> FilePosition | None:
-        row = self._conn.execute(
-            "SELECT dev, ino, fingerprint, fingerprint_len, file_offset FROM log_tail_positions"
-            " WHERE stream = ?",
-            (self.stream,),
-        ).fetchone()
+        row = self._conn.execute(LOAD_POSITION, {"stream": self.stream}).fetchone()
         if row is None or row[0] is None:
             return None
         return FilePosition(row[0], row[1], row[2] or "", row[3], row[4])
@@ -89,12 +140,12 @@ class TailStore:
             "ino": position.ino,
             "fingerprint": position.fingerprint,
             "fingerprint_len": position.fingerprint_len,
-            "offset": position.offset,
-            "lag": lag_bytes,
-            "lines": len(rows),
-            "parse_errors": parse_errors,
+            "file_offset": position.offset,
+            "lag_bytes": lag_bytes,
+            "lines_total": len(rows),
+            "parse_errors_total": parse_errors,
             "last_ingest_at": stamp if rows else None,
-            "now": stamp,
+            "updated_at": stamp,
         }
 
         def write(conn: sqlite3.Connection) -> None:
@@ -107,10 +158,7 @@ class TailStore:
     def heartbeat(self, lag_bytes: int) -> None:
         def write(conn: sqlite3.Connection) -> None:
             conn.execute(
-                "INSERT INTO log_tail_positions (stream, lag_bytes, updated_at) VALUES (?, ?, ?)"
-                " ON CONFLICT (stream) DO UPDATE SET lag_bytes = excluded.lag_bytes,"
-                " updated_at = excluded.updated_at",
-                (self.stream, lag_bytes, now_us()),
+                HEARTBEAT, {"stream": self.stream, "lag_bytes": lag_bytes, "now": now_us()}
             )
 
         self.run_in_transaction(write)
@@ -118,28 +166,25 @@ class TailStore:
     def index_full_text(self, max_rows: int) -> int:
         """Add rows past the FTS watermark to the full-text index; returns rows indexed."""
         indexed = 0
-        through, newest = self._conn.execute(
-            "SELECT indexed_through, (SELECT max(id) FROM backend_logs)"
-            " FROM backend_logs_fts_state WHERE id = 1"
-        ).fetchone()
+        through, newest = self._conn.execute(WATERMARK_AND_NEWEST).fetchone()
         if newest is None or newest <= through:
             return 0
 
         def write(conn: sqlite3.Connection) -> None:
             nonlocal indexed
-            (through,) = conn.execute(fts.READ_WATERMARK).fetchone()
+            (through,) = conn.execute(READ_WATERMARK).fetchone()
             bounds = {"through": through, "max_rows": max_rows}
-            upper = conn.execute(fts.UPPER_BOUND, bounds).fetchone()[0]
+            upper = conn.execute(UPPER_BOUND, bounds).fetchone()[0]
             if upper is None:
                 indexed = 0
                 return
-            indexed = conn.execute(fts.INDEX_RANGE, {"through": through, "upper": upper}).rowcount
-            conn.execute(fts.MOVE_WATERMARK, {"upper": upper})
+            indexed = conn.execute(INDEX_RANGE, {"through": through, "upper": upper}).rowcount
+            conn.execute(MOVE_WATERMARK, {"upper": upper})
 
         self.run_in_transaction(write)
         return indexed
 
-    def run_in_transaction(self, write) -> None:  # type: ignore[no-untyped-def]
+    def run_in_transaction(self, write: Callable[[sqlite3.Connection], None]) -> None:
         attempt = 0
         while True:
             try:
@@ -159,4 +204,5 @@ class TailStore:
                 self.lock_retries += 1
                 delay = min(MAX_BACKOFF_SECONDS, 0.01 * 2 ** min(attempt, 10))
                 if self._stop_event.wait(delay):
-                    raise TailStopped from exc
+                    # Nothing was committed; the service stops where it was.
+                    raise ServiceStopped from exc

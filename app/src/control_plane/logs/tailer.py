@@ -145,8 +145,7 @@ class LogTailer:
                 self._current = self._resume()
                 if self._current is None:
                     return written
-            self._handle_truncation(self._current)
-            current = self._current
+            current = self._current = self._handle_truncation(self._current)
             if current is None:
                 return written
             drained, complete = self._drain(current, final=False, max_batches=max_batches)
@@ -276,15 +275,16 @@ class LogTailer:
                 return opened
         return open_log_file(self.path, 0)
 
-    def _handle_truncation(self, current: OpenLogFile) -> None:
+    def _handle_truncation(self, current: OpenLogFile) -> OpenLogFile | None:
         """Detect a file truncated (or rewritten) under us and restart it from the beginning,
-        after reading what we had not yet read from a copytruncate copy, if one is there."""
+        after reading what we had not yet read from a copytruncate copy, if one is there.
+        Returns the file to go on reading (None when it is gone)."""
         truncated = current.size() < current.offset or not prefix_matches(
             current.fd, current.fingerprint, current.fingerprint_len
         )
         if not truncated:
             current.refresh_fingerprint()
-            return
+            return current
         logger.warning(
             "log file %s was truncated; reading it again from the start",
             current.path,
@@ -299,6 +299,7 @@ class LogTailer:
         self._current = restarted
         if restarted is not None:
             self.store.commit([], restarted.position(), lag_bytes=self.lag_bytes(), parse_errors=0)
+        return restarted
 
     def _find_copy(self, current: OpenLogFile) -> OpenLogFile | None:
         if current.fingerprint_len == 0:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
+from control_plane.db.sqlite import write_transaction
 from control_plane.sessions import store
 from control_plane.sessions.execution import MARKET_STEP, record_event
 from control_plane.sessions.kill_switch import is_tripped
@@ -31,7 +32,7 @@ def start_session(
     """The simulated market starts at the minute of `now` (or `market_start`) with the
     session's id as seed unless given, so a restart rebuilds the same prices."""
     start = market_start or EPOCH + (now - EPOCH) // MARKET_STEP * MARKET_STEP
-    with store.write_transaction(conn):
+    with write_transaction(conn):
         if is_tripped(conn):
             raise KillSwitchTripped
         session_id = store.insert_session(

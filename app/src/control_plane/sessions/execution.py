@@ -18,6 +18,7 @@ import orjson
 from pydantic import ValidationError
 
 from control_plane.correlation import correlation_id_var, new_correlation_id
+from control_plane.db.sqlite import dumps, write_transaction
 from control_plane.sessions import store
 from control_plane.sessions.live_orders import CloseRequest
 from control_plane.sessions.times import from_us, iso_z, to_us
@@ -188,7 +189,7 @@ class SessionExecutor:
     def advance(self, session_id: int, now: datetime) -> None:
         """One engine step for a live session. A paused session enters nothing new but its
         open position is still marked and still exits on its rules."""
-        with store.write_transaction(self.conn):
+        with write_transaction(self.conn):
             row = self._load(session_id)
             # A tick whose clock was read just before the session started has nothing to do.
             if (
@@ -215,7 +216,7 @@ class SessionExecutor:
             if outcome.closed is not None:
                 changes.update(self._closed(row, now, session.market, outcome.closed))
             changes.update(mark_columns(session.market, now, outcome.state.position))
-            changes["engine_state"] = store.dumps(state_to_json(outcome.state))
+            changes["engine_state"] = dumps(state_to_json(outcome.state))
             if _differs(row, changes):
                 changes["updated_at"] = to_us(now)
                 store.update_session(self.conn, session_id, **changes)
@@ -258,7 +259,7 @@ class SessionExecutor:
     def change_status(self, session_id: int, now: datetime, target: str, reason: str) -> None:
         """pause (running -> paused) and resume (paused -> running)."""
         source = {"paused": "running", "running": "paused"}[target]
-        with store.write_transaction(self.conn):
+        with write_transaction(self.conn):
             row = self._load(session_id)
             if row["status"] != source:
                 raise ImpossibleTransition(f"session {session_id} is {row['status']}")
@@ -279,7 +280,7 @@ class SessionExecutor:
         """stop or panic: close any open position at market now, then end the session. A live
         session holding a position is only asked to close (the engine buys it back on Delta);
         returns whether the session has ended."""
-        with store.write_transaction(self.conn):
+        with write_transaction(self.conn):
             row = self._load(session_id)
             if row["status"] not in store.LIVE_STATUSES:
                 raise ImpossibleTransition(f"session {session_id} is {row['status']}")
@@ -302,7 +303,7 @@ class SessionExecutor:
         if session is not None and session.state.position is not None:
             closed = close_position(session.market, now, session.state.position, close, self.costs)
             changes.update(self._closed(row, now, session.market, closed))
-            changes["engine_state"] = store.dumps(
+            changes["engine_state"] = dumps(
                 state_to_json(EngineState(None, session.state.last_entry_session))
             )
         finish_session(self.conn, row, now, status, reason, changes)
@@ -313,7 +314,7 @@ class SessionExecutor:
     def end_all_live(self, now: datetime, reason: str) -> int:
         """Panic-close every running or paused session (the kill switch)."""
         ended = 0
-        with store.write_transaction(self.conn):
+        with write_transaction(self.conn):
             for row in store.live_sessions(self.conn):
                 if row["mode"] == "live":
                     request = CloseRequest("panic_closed", reason, "kill_switch")
@@ -505,5 +506,5 @@ def mark_columns(market: Any, now: datetime, position: OpenPosition | None) -> d
     marks = mark_to_market(market, now, position)
     return {
         "unrealised_pnl": marks.unrealised_pnl,
-        "marks": store.dumps({"call": marks.call_mid, "put": marks.put_mid}),
+        "marks": dumps({"call": marks.call_mid, "put": marks.put_mid}),
     }

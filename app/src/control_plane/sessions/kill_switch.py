@@ -8,6 +8,7 @@ from datetime import UTC, datetime, time
 from typing import Any
 
 from control_plane.audit import record_system_audit
+from control_plane.db.sqlite import write_transaction
 from control_plane.sessions import store
 from control_plane.sessions.execution import SessionExecutor, record_event
 from control_plane.sessions.times import iso_from_us, to_us
@@ -43,7 +44,7 @@ def is_tripped(conn: sqlite3.Connection) -> bool:
 def trip(executor: SessionExecutor, now: datetime, reason: str) -> int:
     """Mark the switch tripped and panic-close every live session; returns how many."""
     conn = executor.conn
-    with store.write_transaction(conn):
+    with write_transaction(conn):
         store.set_kill_switch(conn, tripped=True, reason=reason, now_us=to_us(now))
         record_event(
             conn,
@@ -57,7 +58,7 @@ def trip(executor: SessionExecutor, now: datetime, reason: str) -> int:
 
 
 def rearm(conn: sqlite3.Connection, now: datetime, by: str) -> None:
-    with store.write_transaction(conn):
+    with write_transaction(conn):
         store.set_kill_switch(conn, tripped=False, reason=None, now_us=to_us(now))
         record_event(conn, now, "kill_switch_rearmed", f"kill switch re-armed by {by}")
 

@@ -27,6 +27,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from control_plane.correlation import new_correlation_id
+from control_plane.db.sqlite import dumps, in_worker_thread, write_transaction
 from control_plane.exchange.client import DeltaClient
 from control_plane.exchange.errors import DeltaApiError, DeltaError
 from control_plane.exchange.market_snapshot import DeltaMarketSnapshot
@@ -98,7 +99,7 @@ class LiveTrader:
             self._client = None
 
     async def _db(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        return await store.in_worker_thread(self.settings.database_path, work)
+        return await in_worker_thread(self.settings.database_path, work)
 
     async def tick(self, now: datetime) -> None:
         rows = await self._db(store.live_sessions)
@@ -206,7 +207,7 @@ class LiveTrader:
         armed: bool,
     ) -> str | None:
         """Step on the fetched market; returns the pending orders written, if any."""
-        with store.write_transaction(conn):
+        with write_transaction(conn):
             row = store.load_session(conn, session_id)
             # Ended, or already handled by another tick, since the market was fetched.
             if row is None or row["status"] not in store.LIVE_STATUSES or row["pending_orders"]:
@@ -238,7 +239,7 @@ class LiveTrader:
                     )
                     changes["enter_now"] = 0
                 elif closed is None:
-                    changes["engine_state"] = store.dumps(state_to_json(outcome.state))
+                    changes["engine_state"] = dumps(state_to_json(outcome.state))
                     changes.update(mark_columns(market, now, outcome.state.position))
             if closed is not None and closed.reason == "expiry":
                 changes.update(self._settled(conn, row, now, state, closed, request))
@@ -274,9 +275,7 @@ class LiveTrader:
             for option_type in ("call", "put")
         )
         changes = record_close(conn, row, now, closed, fills)  # type: ignore[arg-type]
-        changes["engine_state"] = store.dumps(
-            state_to_json(EngineState(None, state.last_entry_session))
-        )
+        changes["engine_state"] = dumps(state_to_json(EngineState(None, state.last_entry_session)))
         if request is not None:
             finish_session(conn, row, now, request.status, request.reason, changes)
             return {}
@@ -334,7 +333,7 @@ class LiveTrader:
         results: list[Order | Refused],
         now: datetime,
     ) -> None:
-        with store.write_transaction(conn):
+        with write_transaction(conn):
             row = store.load_session(conn, session_id)
             if row is None or row["pending_orders"] != pending_json:
                 return  # recorded by another tick
@@ -383,7 +382,7 @@ class LiveTrader:
                 peak_profit_pct=profit_pct(call_price + put_price, mids),
             )
             changes.update(record_open(conn, row, now, opened, fills))  # type: ignore[arg-type]
-            changes["engine_state"] = store.dumps(
+            changes["engine_state"] = dumps(
                 state_to_json(EngineState(opened, pending.last_entry_session))
             )
             store.update_session(conn, row["id"], **changes)
@@ -392,9 +391,7 @@ class LiveTrader:
             position, now, pending.reason or "stopped", call_price, put_price, exit_fees=fees
         )
         changes.update(record_close(conn, row, now, closed, fills))  # type: ignore[arg-type]
-        changes["engine_state"] = store.dumps(
-            state_to_json(EngineState(None, state.last_entry_session))
-        )
+        changes["engine_state"] = dumps(state_to_json(EngineState(None, state.last_entry_session)))
         request = CloseRequest.from_row(row["close_request"])
         if request is not None:
             finish_session(conn, row, now, request.status, request.reason, changes)
@@ -417,9 +414,7 @@ class LiveTrader:
                 conn,
                 row["id"],
                 pending_orders=None,
-                engine_state=store.dumps(
-                    state_to_json(EngineState(None, pending.last_entry_session))
-                ),
+                engine_state=dumps(state_to_json(EngineState(None, pending.last_entry_session))),
                 updated_at=to_us(now),
             )
             record_event(
@@ -479,7 +474,7 @@ def _describe(result: Order | Refused) -> str:
 
 def _interrupt(conn: sqlite3.Connection, session_id: int, now: datetime, reason: str) -> None:
     """Mark a session still live interrupted, as an ERROR: an operator must act on Delta."""
-    with store.write_transaction(conn):
+    with write_transaction(conn):
         row = store.load_session(conn, session_id)
         if row is not None and row["status"] in store.LIVE_STATUSES:
             SessionExecutor(conn).interrupt(row, now, reason, level=logging.ERROR)

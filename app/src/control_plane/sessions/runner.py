@@ -20,6 +20,7 @@ from datetime import datetime
 
 from control_plane.correlation import new_correlation_id
 from control_plane.db.database_lock import DatabaseLock
+from control_plane.db.sqlite import with_connection, write_transaction
 from control_plane.sessions import store
 from control_plane.sessions.execution import (
     MarketCache,
@@ -106,17 +107,17 @@ class SessionRunner:
                 await asyncio.wait_for(self._wake.wait(), self.settings.ENGINE_TICK_SECONDS)
 
     def recover(self, now: datetime) -> None:
-        store.with_connection(self.settings.database_path, lambda conn: self._recover(conn, now))
+        with_connection(self.settings.database_path, lambda conn: self._recover(conn, now))
 
     def tick(self, now: datetime) -> None:
         """One pass over the live sessions, then the kill switch; a connection per tick, as
         ticks run in worker threads."""
-        store.with_connection(self.settings.database_path, lambda conn: self._tick(conn, now))
+        with_connection(self.settings.database_path, lambda conn: self._tick(conn, now))
 
     def _recover(self, conn: sqlite3.Connection, now: datetime) -> None:
         """After a start: resume what can be restored, mark the rest interrupted."""
         executor = SessionExecutor(conn, self.markets)
-        with new_correlation_id("engine-recover"), store.write_transaction(executor.conn):
+        with new_correlation_id("engine-recover"), write_transaction(executor.conn):
             for row in store.live_sessions(executor.conn):
                 try:
                     if row["mode"] == "live":

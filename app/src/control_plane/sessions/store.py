@@ -6,69 +6,19 @@ process are serialised by SQLite's write lock and never act on a stale state.
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-import orjson
+from control_plane.db.sqlite import dumps
 
-from control_plane.db.sqlite import DEFAULT_CACHE_KIB, connect
+# api/updates.py (Part C) reaches it here until it imports it from db.sqlite.
+from control_plane.db.sqlite import in_worker_thread as in_worker_thread
 
 LIVE_STATUSES = ("running", "paused")
-T = TypeVar("T")
 
 
 class LiveSessionExists(Exception):
     """The strategy already has a running or paused session."""
-
-
-def open_connection(
-    database_path: Path, *, cache_kib: int = DEFAULT_CACHE_KIB
-) -> sqlite3.Connection:
-    conn = connect(database_path, cache_kib=cache_kib)
-    conn.row_factory = sqlite3.Row
-    return conn
-
-
-def with_connection(
-    database_path: Path,
-    work: Callable[[sqlite3.Connection], T],
-    *,
-    cache_kib: int = DEFAULT_CACHE_KIB,
-) -> T:
-    conn = open_connection(database_path, cache_kib=cache_kib)
-    try:
-        return work(conn)
-    finally:
-        conn.close()
-
-
-async def in_worker_thread(database_path: Path, work: Callable[[sqlite3.Connection], T]) -> T:
-    """Run blocking database work off the event loop, on a connection of its own."""
-    return await asyncio.to_thread(with_connection, database_path, work)
-
-
-@contextmanager
-def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """BEGIN IMMEDIATE ... COMMIT; inside an open transaction, part of that one (so a batch of
-    operations, like the demo's history, can commit once)."""
-    if conn.in_transaction:
-        yield conn
-        return
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
-
-
-def dumps(value: Any) -> str:
-    return orjson.dumps(value).decode()
 
 
 def insert_session(

@@ -1,4 +1,4 @@
-"""A local stand-in for Delta's REST API: a real HTTP server for tests and the sandbox.
+"""A local stand-in for Delta's REST API: a real HTTP server for tests.
 
 It checks `api-key`, the 5 s `timestamp` window and the HMAC `signature` the way Delta
 documents them, keeps orders, positions, a wallet and heartbeats, refuses a `client_order_id`
@@ -8,7 +8,7 @@ request was carried out (a lost answer).
 Market orders fill whole at the best bid or ask, with a commission on Delta's option schedule;
 `reprice` moves the listed prices along its simulated market.
 
-    python -m control_plane.exchange.fake_server --port 8900   # key/secret from DELTA_API_*
+    cd app && uv run --locked python -m tests.fakes.delta_server --port 8900   # DELTA_API_*
 """
 
 from __future__ import annotations
@@ -19,17 +19,15 @@ import hmac
 import itertools
 import json
 import os
-import socket
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -38,6 +36,7 @@ from starlette.routing import Route
 from control_plane.exchange.signing import SIGNATURE_WINDOW_SECONDS, signature
 from control_plane.trading.fills import ExecutionCosts
 from control_plane.trading.market import SimulatedMarket
+from tests.servers import serve_in_thread
 
 
 @dataclass(frozen=True, slots=True)
@@ -372,31 +371,6 @@ def _error(status: int, code: str) -> JSONResponse:
 def build_app(fake: FakeDelta) -> Starlette:
     methods = ["GET", "POST", "PUT", "DELETE"]
     return Starlette(routes=[Route("/{path:path}", fake.handle, methods=methods)])
-
-
-@contextmanager
-def serve_in_thread(
-    app: Any, host: str = "127.0.0.1", port: int = 0, **options: Any
-) -> Iterator[str]:
-    """Run an ASGI app under uvicorn in a background thread; yields its base URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    options = {"log_config": None, "access_log": False, "timeout_graceful_shutdown": 1} | options
-    server = uvicorn.Server(uvicorn.Config(app, **options))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("server did not start")
-        time.sleep(0.01)
-    try:
-        yield f"http://{host}:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=5)
-        sock.close()
 
 
 def serve_fake_delta(fake: FakeDelta, host: str = "127.0.0.1", port: int = 0) -> Any:
