@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import CursorResult, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -87,7 +87,14 @@ _HOLDER = (
 async def session_holder(session: AsyncSession, session_id: str) -> SessionHolder | None:
     """Who holds this session, or None once it is revoked, expired or its user deactivated."""
     row = (await session.execute(text(_HOLDER), {"id": session_id, "now": now_us()})).first()
-    return SessionHolder(*row) if row else None
+    if row is None:
+        return None
+    return SessionHolder(
+        username=row.username,
+        role=row.role,
+        password_changed_at_us=row.password_changed_at,
+        expires_at_us=row.expires_at_us,
+    )
 
 
 async def rotate_refresh_token(
@@ -102,7 +109,7 @@ async def rotate_refresh_token(
         ),
         {"id": session_id, "old": presented_hash, "new": new_hash, "now": now_us()},
     )
-    if cast(CursorResult, rotated).rowcount == 1:
+    if cast(CursorResult[Any], rotated).rowcount == 1:
         holder = await session_holder(session, session_id)
         await session.commit()
         if holder is not None:
@@ -133,7 +140,7 @@ async def _revoke(session: AsyncSession, where: str, params: dict[str, object], 
         ),
         {**params, "now": now_us(), "reason": reason},
     )
-    return cast(CursorResult, result).rowcount
+    return cast(CursorResult[Any], result).rowcount
 
 
 async def revoke_auth_session(session: AsyncSession, session_id: str, reason: str) -> bool:
@@ -155,9 +162,9 @@ async def revoke_user_sessions(
 async def live_session_counts(session: AsyncSession) -> dict[str, int]:
     rows = await session.execute(
         text(
-            "SELECT username, count(*) FROM auth_sessions"
+            "SELECT username, count(*) AS sessions FROM auth_sessions"
             " WHERE revoked_at_us IS NULL AND expires_at_us > :now GROUP BY username"
         ),
         {"now": now_us()},
     )
-    return {username: count for username, count in rows}
+    return {row.username: row.sessions for row in rows}

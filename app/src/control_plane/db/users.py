@@ -7,10 +7,10 @@ in the same transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 from argon2 import PasswordHasher
-from sqlalchemy import CursorResult, text
+from sqlalchemy import CursorResult, Row, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -52,6 +52,20 @@ class UserSummary:
 
 
 _COLUMNS = "username, role, password_hash, created_at, password_changed_at, deactivated_at"
+
+
+def _user(row: Row[Any]) -> UserRecord:
+    """A row selected as `_COLUMNS`."""
+    return UserRecord(
+        username=row.username,
+        role=row.role,
+        password_hash=row.password_hash,
+        created_at_us=row.created_at,
+        password_changed_at_us=row.password_changed_at,
+        deactivated_at_us=row.deactivated_at,
+    )
+
+
 # True when some other active admin would remain after :u is demoted or deactivated.
 _ANOTHER_ACTIVE_ADMIN = (
     "EXISTS (SELECT 1 FROM users WHERE role = 'admin' AND deactivated_at IS NULL"
@@ -65,12 +79,12 @@ async def find_user(session: AsyncSession, username: str) -> UserRecord | None:
             text(f"SELECT {_COLUMNS} FROM users WHERE username = :u"), {"u": username}
         )
     ).first()
-    return UserRecord(*row) if row else None
+    return _user(row) if row else None
 
 
 async def list_users(session: AsyncSession) -> list[UserSummary]:
     rows = await session.execute(text(f"SELECT {_COLUMNS} FROM users ORDER BY id"))
-    users = [UserRecord(*row) for row in rows]
+    users = [_user(row) for row in rows]
     counts = await live_session_counts(session)
     return [UserSummary(user, counts.get(user.username, 0)) for user in users]
 
@@ -119,7 +133,7 @@ async def set_role(session: AsyncSession, username: str, role: Role) -> None:
         text(f"UPDATE users SET role = :r WHERE username = :u{guard}"), {"u": username, "r": role}
     )
     await session.commit()
-    if cast(CursorResult, result).rowcount == 0:
+    if cast(CursorResult[Any], result).rowcount == 0:
         raise LastActiveAdmin(username)
 
 
@@ -132,7 +146,7 @@ async def deactivate_user(session: AsyncSession, username: str) -> int:
         ),
         {"u": username, "t": now_us()},
     )
-    if cast(CursorResult, result).rowcount == 0:
+    if cast(CursorResult[Any], result).rowcount == 0:
         await session.rollback()
         raise LastActiveAdmin(username)
     revoked = await revoke_user_sessions(session, username, "user deactivated", commit=False)
