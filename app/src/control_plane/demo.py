@@ -10,7 +10,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from control_plane.db.sqlite import dumps, write_transaction
+from sqlalchemy.dialects.sqlite import insert
+
+from control_plane.db.schema import strategies
+from control_plane.db.sqlite import execute_core, write_transaction
+from control_plane.db.strategies import column_values
 from control_plane.sessions import store
 from control_plane.sessions.control import SessionControl, start_session
 from control_plane.sessions.times import iso_z
@@ -75,32 +79,18 @@ class SeededStrategy:
 
 
 def _upsert_strategy(conn: sqlite3.Connection, config: StrategyConfig, now_us: int) -> int:
-    values = config.model_dump(mode="json")
-    conn.execute(
-        "INSERT INTO strategies (name, underlying, expiry_rule, strike_selection, quantity,"
-        " entry_time, exit_time, timezone, max_loss_pct, max_profit_pct, trailing_stops, active,"
-        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)"
-        " ON CONFLICT (name) DO UPDATE SET underlying = excluded.underlying,"
-        " expiry_rule = excluded.expiry_rule, strike_selection = excluded.strike_selection,"
-        " quantity = excluded.quantity, entry_time = excluded.entry_time,"
-        " exit_time = excluded.exit_time, timezone = excluded.timezone,"
-        " max_loss_pct = excluded.max_loss_pct, max_profit_pct = excluded.max_profit_pct,"
-        " trailing_stops = excluded.trailing_stops, updated_at = excluded.updated_at",
-        (
-            values["name"],
-            values["underlying"],
-            values["expiry_rule"],
-            dumps(values["strike_selection"]),
-            values["quantity"],
-            # The format SQLAlchemy's Time column reads back.
-            f"{config.entry_time:%H:%M:%S.%f}",
-            f"{config.exit_time:%H:%M:%S.%f}",
-            values["timezone"],
-            values["max_loss_pct"],
-            values["max_profit_pct"],
-            dumps(values["trailing_stops"]),
-            now_us,
-            now_us,
+    values = {**column_values(config), "active": False}
+    kept = ("id", "name", "active", "created_at")
+    upsert = insert(strategies).values(**values, created_at=now_us, updated_at=now_us)
+    execute_core(
+        conn,
+        upsert.on_conflict_do_update(
+            index_elements=[strategies.c.name],
+            set_={
+                column.name: upsert.excluded[column.name]
+                for column in strategies.columns
+                if column.name not in kept
+            },
         ),
     )
     (strategy_id,) = conn.execute(

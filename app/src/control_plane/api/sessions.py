@@ -20,7 +20,6 @@ from control_plane.api.session_models import KillSwitchOut, SessionEvent, Sessio
 from control_plane.api.strategies import existing_strategy, strategy_target
 from control_plane.db.schema import ACTIVE_STATUSES
 from control_plane.db.sqlite import in_worker_thread
-from control_plane.db.strategies import config_of
 from control_plane.sessions import store
 from control_plane.sessions.control import (
     ImpossibleTransition,
@@ -133,7 +132,7 @@ async def create_session(
 async def _start_session(
     strategy_id: int, body: StartSession, settings: Settings, session: AsyncSession
 ) -> SessionOut:
-    config = config_of(await existing_strategy(session, strategy_id))
+    config = (await existing_strategy(session, strategy_id)).config
 
     def start(conn: sqlite3.Connection) -> SessionOut:
         try:
