@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_plane.audit import record_system_audit
-from control_plane.db.auth_sessions import live_session_counts, revoke_user_sessions
+from control_plane.db.auth_sessions import active_session_counts, revoke_user_sessions
 from control_plane.security import hash_password, verify_password
 from control_plane.sessions.times import now_us
 
@@ -48,7 +48,7 @@ class UserRecord:
 @dataclass(frozen=True, slots=True)
 class UserSummary:
     user: UserRecord
-    live_sessions: int
+    active_sessions: int
 
 
 _COLUMNS = "username, role, password_hash, created_at, password_changed_at, deactivated_at"
@@ -85,7 +85,7 @@ async def find_user(session: AsyncSession, username: str) -> UserRecord | None:
 async def list_users(session: AsyncSession) -> list[UserSummary]:
     rows = await session.execute(text(f"SELECT {_COLUMNS} FROM users ORDER BY id"))
     users = [_user(row) for row in rows]
-    counts = await live_session_counts(session)
+    counts = await active_session_counts(session)
     return [UserSummary(user, counts.get(user.username, 0)) for user in users]
 
 
