@@ -24,6 +24,7 @@ from control_plane.db.strategies import column_values, get_strategy
 from control_plane.settings import Settings
 from control_plane.trading.strategy_config import StrategyConfig
 from tests.conftest import make_settings
+from tests.test_trading_paper_engine import config as paper_engine_config
 
 SHARED = {
     "journal_mode": "wal",
@@ -63,20 +64,10 @@ def test_worker_and_async_connections_share_the_pragmas(settings: Settings) -> N
 def test_core_statement_on_sqlite3_round_trips_through_the_async_engine(
     settings: Settings,
 ) -> None:
-    config = StrategyConfig.model_validate(
-        {
-            "name": "round trip",
-            "underlying": "BTC",
-            "expiry_rule": "nearest_daily",
-            "strike_selection": {"kind": "delta", "low": 0.1, "high": 0.15},
-            "quantity": 2,
-            "entry_time": "09:30",
-            "exit_time": "17:05:30",
-            "timezone": "UTC",
-            "max_loss_pct": 50,
-            "max_profit_pct": 80,
-            "trailing_stops": [{"trigger_pct": 40, "lock_pct": 20}],
-        }
+    config = paper_engine_config(
+        name="round trip",
+        exit_time="17:05:30",
+        trailing_stops=[{"trigger_pct": 40, "lock_pct": 20}],
     )
     conn = open_connection(settings.database_path)
     with write_transaction(conn):
@@ -85,7 +76,7 @@ def test_core_statement_on_sqlite3_round_trips_through_the_async_engine(
         )
     stored = conn.execute("SELECT entry_time, exit_time FROM strategies").fetchone()
     conn.close()
-    assert tuple(stored) == ("09:30:00.000000", "17:05:30.000000")
+    assert tuple(stored) == ("01:00:00.000000", "17:05:30.000000")
 
     async def read() -> StrategyConfig | None:
         engine = create_engine(settings)
@@ -97,4 +88,4 @@ def test_core_statement_on_sqlite3_round_trips_through_the_async_engine(
             await engine.dispose()
 
     assert asyncio.run(read()) == config
-    assert config.entry_time == time(9, 30)
+    assert config.entry_time == time(1, 0)

@@ -95,19 +95,8 @@ class NewFill:
 
 
 @dataclass(frozen=True, slots=True)
-class FillRecord:
+class FillRecord(NewFill):
     id: int
-    session_id: int
-    strategy_id: int
-    client_order_id: str
-    leg: Leg
-    side: FillSide
-    strike: float
-    price: float
-    contracts: int
-    fee: float
-    time: int
-    exchange_order_id: int | None
 
 
 @dataclass(frozen=True, slots=True)
