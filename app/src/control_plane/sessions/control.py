@@ -15,12 +15,13 @@ from typing import Literal
 
 import orjson
 
+from control_plane.db.schema import SessionMode
 from control_plane.db.sqlite import write_transaction
 from control_plane.sessions import store
 from control_plane.sessions.ledger import EndStatus, finish_session, record_event
 from control_plane.sessions.live_orders import CloseRequest
 from control_plane.sessions.paper import MARKET_STEP, MarketCache, PaperExecutor
-from control_plane.sessions.store import Mode, SessionRecord
+from control_plane.sessions.store import SessionRecord
 from control_plane.sessions.times import EPOCH, to_us
 from control_plane.trading.fills import ExecutionCosts
 from control_plane.trading.paper_engine import CloseReason
@@ -47,7 +48,7 @@ def start_session(
     config: StrategyConfig,
     now: datetime,
     *,
-    mode: Mode = "paper",
+    mode: SessionMode = "paper",
     enter_now: bool = False,
     market_seed: int | None = None,
     market_start: datetime | None = None,

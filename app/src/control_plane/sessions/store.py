@@ -13,14 +13,12 @@ from typing import Any, Literal, TypedDict, cast
 
 from sqlalchemy import update
 
-from control_plane.db.schema import ACTIVE_STATUSES, trading_sessions
+from control_plane.db.schema import ACTIVE_STATUSES, SessionMode, SessionStatus, trading_sessions
 from control_plane.db.sqlite import dumps, execute_core
 
 # api/updates.py (Part C) reaches it here until it imports it from db.sqlite.
 from control_plane.db.sqlite import in_worker_thread as in_worker_thread
 
-Mode = Literal["paper", "live"]
-Status = Literal["running", "paused", "stopped", "panic_closed", "interrupted"]
 Leg = Literal["call", "put"]
 FillSide = Literal["buy", "sell"]
 
@@ -36,8 +34,8 @@ class SessionRecord:
     id: int
     strategy_id: int
     strategy_name: str
-    mode: Mode
-    status: Status
+    mode: SessionMode
+    status: SessionStatus
     status_reason: str | None
     config: str
     engine_state: str
@@ -64,7 +62,7 @@ class SessionRecord:
 class SessionChanges(TypedDict, total=False):
     """The columns of a session an engine step or an operator changes."""
 
-    status: Status
+    status: SessionStatus
     status_reason: str | None
     engine_state: str
     enter_now: int
@@ -140,7 +138,7 @@ def insert_session(
     *,
     strategy_id: int,
     strategy_name: str,
-    mode: Mode,
+    mode: SessionMode,
     config: dict[str, Any],
     enter_now: bool,
     market_seed: int | None,
