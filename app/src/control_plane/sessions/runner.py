@@ -108,7 +108,7 @@ class SessionRunner:
         with_connection(self.settings.database_path, lambda conn: self._recover(conn, now))
 
     def tick(self, now: datetime) -> None:
-        """One pass over the live sessions, then the kill switch; a connection per tick, as
+        """One pass over the active sessions, then the kill switch; a connection per tick, as
         ticks run in worker threads."""
         with_connection(self.settings.database_path, lambda conn: self._tick(conn, now))
 
