@@ -16,10 +16,9 @@ from fastapi.testclient import TestClient
 from control_plane.db.migrate import upgrade_to_head
 from control_plane.db.sqlite import with_connection
 from control_plane.main import create_app
-from control_plane.sessions.control import start_session
-from control_plane.sessions.execution import SessionExecutor
+from control_plane.sessions.control import SessionControl, start_session
 from control_plane.sessions.kill_switch import trip
-from control_plane.sessions.live import LiveTrader
+from control_plane.sessions.live import LiveExecutor
 from control_plane.settings import Settings
 from control_plane.trading.expiries import expiry_for_rule
 from control_plane.trading.market import SimulatedMarket
@@ -84,11 +83,11 @@ def start(settings: Settings, config: StrategyConfig, *, enter_now: bool = False
     )
 
 
-def ticks(settings: Settings, *times: datetime, trader: LiveTrader | None = None) -> None:
+def ticks(settings: Settings, *times: datetime, trader: LiveExecutor | None = None) -> None:
     """One engine process ticking at the given times."""
 
     async def run() -> None:
-        live = trader or LiveTrader(settings)
+        live = trader or LiveExecutor(settings)
         try:
             for now in times:
                 await live.tick(now)
@@ -197,10 +196,10 @@ def test_stop_loss_on_delta_prices_and_the_switch_disarmed_after_stop(
 
     with_connection(
         settings.database_path,
-        lambda conn: SessionExecutor(conn).end(session_id, minutes(3), "stopped", "test"),
+        lambda conn: SessionControl(conn).end(session_id, minutes(3), "stopped", "test"),
     )
     assert session_row(settings, session_id)["status"] == "stopped"  # flat: ends at once
-    trader = LiveTrader(settings)
+    trader = LiveExecutor(settings)
     trader.armed = True  # this process armed it before the stop
     ticks(settings, minutes(4), trader=trader)
     assert fake.heartbeat_log[-1] == {"heartbeat_id": HEARTBEAT_ID, "ttl": 0}
@@ -266,7 +265,7 @@ def test_no_entry_while_the_dead_man_switch_cannot_be_armed(
 ) -> None:
     session_id = start(settings, strategy())
     fake.fail_next(2, Fault(status=503, path="/v2/heartbeat"))
-    trader = LiveTrader(settings)  # one process throughout
+    trader = LiveExecutor(settings)  # one process throughout
     ticks(settings, minutes(1), trader=trader)
     assert fake.orders == {}
     assert fake.heartbeat_log == []
@@ -284,7 +283,7 @@ def test_kill_switch_buys_a_live_position_back_on_delta(
     session_id = start(settings, strategy())
     ticks(settings, minutes(1))
     with_connection(
-        settings.database_path, lambda conn: trip(SessionExecutor(conn), minutes(2), "test")
+        settings.database_path, lambda conn: trip(SessionControl(conn), minutes(2), "test")
     )
     row = session_row(settings, session_id)
     assert row["status"] == "running" and json.loads(row["close_request"])["close_reason"] == (

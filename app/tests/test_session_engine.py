@@ -170,22 +170,22 @@ def test_paused_session_enters_nothing_but_still_exits(settings: Settings) -> No
         conn, 1, config(max_profit_pct=30), START, market_seed=0, market_start=START
     )
     runner = SessionRunner(settings)
-    from control_plane.sessions.execution import SessionExecutor
+    from control_plane.sessions.control import SessionControl
 
-    executor = SessionExecutor(conn)
+    executor = SessionControl(conn)
     executor.change_status(session_id, START, "paused", "test")
     for minute in range(0, 120):
         runner.tick(START + timedelta(minutes=minute))
-    assert store.load_session(conn, session_id)["trade_count"] == 0
-    assert json.loads(store.load_session(conn, session_id)["engine_state"])["position"] is None
+    assert store.load_session(conn, session_id).trade_count == 0
+    assert json.loads(store.load_session(conn, session_id).engine_state)["position"] is None
     executor.change_status(session_id, START + timedelta(hours=2), "running", "test")
     runner.tick(START + timedelta(hours=2))
-    assert json.loads(store.load_session(conn, session_id)["engine_state"])["position"]
+    assert json.loads(store.load_session(conn, session_id).engine_state)["position"]
     executor.change_status(session_id, START + timedelta(hours=2), "paused", "test")
     for minute in range(121, 12 * 60):
         runner.tick(START + timedelta(minutes=minute))
-        if store.load_session(conn, session_id)["trade_count"]:
+        if store.load_session(conn, session_id).trade_count:
             break
-    row = store.load_session(conn, session_id)
+    session = store.load_session(conn, session_id)
     conn.close()
-    assert (row["status"], row["trade_count"]) == ("paused", 1)
+    assert (session.status, session.trade_count) == ("paused", 1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sqlite3
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from control_plane.settings import ConfigurationError, Settings, load_settings
@@ -177,7 +178,8 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigurationError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
-    return args.handler(settings, args)
+    handler: Callable[[Settings, argparse.Namespace], int] = args.handler
+    return handler(settings, args)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """`control-plane demo seed`: a reproducible paper history so analytics and the dashboard show
 something. The demo owns the strategies whose names start with DEMO_PREFIX: running it again
 replaces their sessions, fills and events (same seed and day, same rows), and refuses while
-one of them has a live session."""
+one of them has an active (running or paused) session."""
 
 from __future__ import annotations
 
@@ -10,10 +10,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from control_plane.db.sqlite import dumps, write_transaction
+from sqlalchemy.dialects.sqlite import insert
+
+from control_plane.db.schema import strategies
+from control_plane.db.sqlite import execute_core, write_transaction
+from control_plane.db.strategies import column_values
 from control_plane.sessions import store
-from control_plane.sessions.control import start_session
-from control_plane.sessions.execution import SessionExecutor
+from control_plane.sessions.control import SessionControl, start_session
 from control_plane.sessions.times import iso_z
 from control_plane.trading.strategy_config import StrategyConfig
 
@@ -76,35 +79,24 @@ class SeededStrategy:
 
 
 def _upsert_strategy(conn: sqlite3.Connection, config: StrategyConfig, now_us: int) -> int:
-    values = config.model_dump(mode="json")
-    conn.execute(
-        "INSERT INTO strategies (name, underlying, expiry_rule, strike_selection, quantity,"
-        " entry_time, exit_time, timezone, max_loss_pct, max_profit_pct, trailing_stops, active,"
-        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)"
-        " ON CONFLICT (name) DO UPDATE SET underlying = excluded.underlying,"
-        " expiry_rule = excluded.expiry_rule, strike_selection = excluded.strike_selection,"
-        " quantity = excluded.quantity, entry_time = excluded.entry_time,"
-        " exit_time = excluded.exit_time, timezone = excluded.timezone,"
-        " max_loss_pct = excluded.max_loss_pct, max_profit_pct = excluded.max_profit_pct,"
-        " trailing_stops = excluded.trailing_stops, updated_at = excluded.updated_at",
-        (
-            values["name"],
-            values["underlying"],
-            values["expiry_rule"],
-            dumps(values["strike_selection"]),
-            values["quantity"],
-            # The format SQLAlchemy's Time column reads back.
-            f"{config.entry_time:%H:%M:%S.%f}",
-            f"{config.exit_time:%H:%M:%S.%f}",
-            values["timezone"],
-            values["max_loss_pct"],
-            values["max_profit_pct"],
-            dumps(values["trailing_stops"]),
-            now_us,
-            now_us,
+    values = {**column_values(config), "active": False}
+    kept = ("id", "name", "active", "created_at")
+    upsert = insert(strategies).values(**values, created_at=now_us, updated_at=now_us)
+    execute_core(
+        conn,
+        upsert.on_conflict_do_update(
+            index_elements=[strategies.c.name],
+            set_={
+                column.name: upsert.excluded[column.name]
+                for column in strategies.columns
+                if column.name not in kept
+            },
         ),
     )
-    return conn.execute("SELECT id FROM strategies WHERE name = ?", (config.name,)).fetchone()[0]
+    (strategy_id,) = conn.execute(
+        "SELECT id FROM strategies WHERE name = ?", (config.name,)
+    ).fetchone()
+    return int(strategy_id)
 
 
 def _forget_demo_history(conn: sqlite3.Connection) -> None:
@@ -117,14 +109,14 @@ def _forget_demo_history(conn: sqlite3.Connection) -> None:
     if not ids:
         return
     marks = ", ".join("?" for _ in ids)
-    live = conn.execute(
+    active = conn.execute(
         f"SELECT id FROM trading_sessions WHERE strategy_id IN ({marks})"
         " AND status IN ('running', 'paused')",
         ids,
     ).fetchall()
-    if live:
+    if active:
         raise DemoRefused(
-            f"demo strategies have live sessions ({', '.join(str(r[0]) for r in live)});"
+            f"demo strategies have live sessions ({', '.join(str(r[0]) for r in active)});"
             " stop them before seeding again"
         )
     conn.execute(f"DELETE FROM timeline_events WHERE strategy_id IN ({marks})", ids)
@@ -143,7 +135,7 @@ def seed_demo(
     seeded: list[SeededStrategy] = []
     with write_transaction(conn):
         _forget_demo_history(conn)
-        executor = SessionExecutor(conn)
+        control = SessionControl(conn)
         for index, values in enumerate(DEMO_STRATEGIES):
             config = StrategyConfig.model_validate(values)
             strategy_id = _upsert_strategy(conn, config, int(now.timestamp() * 1e6))
@@ -157,13 +149,18 @@ def seed_demo(
             )
             moment = start
             while moment < end:
-                executor.advance(session_id, moment)
+                control.paper.advance(session_id, moment)
                 moment += STEP
-            executor.end(session_id, end, "stopped", "demo history ends")
-            row = store.load_session(conn, session_id)
+            control.end(session_id, end, "stopped", "demo history ends")
+            session = store.load_session(conn, session_id)
+            assert session is not None  # written in this transaction
             seeded.append(
                 SeededStrategy(
-                    config.name, strategy_id, session_id, row["trade_count"], row["realised_pnl"]
+                    config.name,
+                    strategy_id,
+                    session_id,
+                    session.trade_count,
+                    session.realised_pnl,
                 )
             )
     return seeded
@@ -184,12 +181,12 @@ def describe(seeded: list[SeededStrategy], conn: sqlite3.Connection, days: int) 
     events = conn.execute(
         f"SELECT count(*) FROM timeline_events WHERE session_id IN ({marks})", ids
     ).fetchone()[0]
-    first = conn.execute(
+    first, last = conn.execute(
         f"SELECT min(started_at), max(ended_at) FROM trading_sessions WHERE id IN ({marks})", ids
     ).fetchone()
     lines.append(
         f"wrote {len(seeded)} sessions, {fills} fills, {events} timeline events"
-        f" from {iso_z(datetime.fromtimestamp(first[0] / 1e6, UTC))}"
-        f" to {iso_z(datetime.fromtimestamp(first[1] / 1e6, UTC))}"
+        f" from {iso_z(datetime.fromtimestamp(first / 1e6, UTC))}"
+        f" to {iso_z(datetime.fromtimestamp(last / 1e6, UTC))}"
     )
     return "\n".join(lines)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from control_plane.analytics.filters import HistoryFilters
+from control_plane.sessions.store import TIMELINE_EVENT_COLUMNS, TimelineEvent, timeline_events
 from control_plane.sessions.times import from_us, to_us
 from control_plane.trading.metrics import ClosedTrade, StatisticsAccumulator
 
@@ -42,20 +43,23 @@ def accumulate(
 
 def count_events(conn: sqlite3.Connection, filters: HistoryFilters) -> int:
     clause, params = _range(filters)
-    return conn.execute(f"SELECT count(*) FROM timeline_events WHERE {clause}", params).fetchone()[
-        0
-    ]
+    (count,) = conn.execute(
+        f"SELECT count(*) FROM timeline_events WHERE {clause}", params
+    ).fetchone()
+    return int(count)
 
 
 def newest_events(
     conn: sqlite3.Connection, filters: HistoryFilters, page: int, page_size: int
-) -> list[sqlite3.Row]:
+) -> list[TimelineEvent]:
     clause, params = _range(filters)
-    return conn.execute(
-        f"SELECT * FROM timeline_events WHERE {clause} ORDER BY time DESC, id DESC"
-        " LIMIT ? OFFSET ?",
-        [*params, page_size, (page - 1) * page_size],
-    ).fetchall()
+    return timeline_events(
+        conn.execute(
+            f"SELECT {TIMELINE_EVENT_COLUMNS} FROM timeline_events WHERE {clause}"
+            " ORDER BY time DESC, id DESC LIMIT ? OFFSET ?",
+            [*params, page_size, (page - 1) * page_size],
+        )
+    )
 
 
 def events_after(

@@ -50,16 +50,16 @@ def history(
     accumulator = queries.accumulate(conn, filters, keep_series=True)
     items = [
         {
-            "id": row["id"],
-            "time": iso_from_us(row["time"]),
-            "event": row["event"],
-            "session_id": row["session_id"],
-            "strategy_id": row["strategy_id"],
-            "strategy_name": row["strategy_name"],
-            "message": row["message"],
-            "pnl": row["pnl"],
+            "id": event.id,
+            "time": iso_from_us(event.time),
+            "event": event.event,
+            "session_id": event.session_id,
+            "strategy_id": event.strategy_id,
+            "strategy_name": event.strategy_name,
+            "message": event.message,
+            "pnl": event.pnl,
         }
-        for row in queries.newest_events(conn, filters, page, page_size)
+        for event in queries.newest_events(conn, filters, page, page_size)
     ]
     return {
         "filters": filters.as_json(),

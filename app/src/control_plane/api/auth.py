@@ -79,7 +79,8 @@ class PasswordChange(BaseModel):
 
 
 def login_throttle(request: Request) -> LoginThrottle:
-    return request.app.state.login_throttle
+    throttle: LoginThrottle = request.app.state.login_throttle
+    return throttle
 
 
 def audit_attempt(request: Request, username: str, action: str, **details: Any) -> None:

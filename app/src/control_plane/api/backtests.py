@@ -12,7 +12,6 @@ from pydantic import AwareDatetime, BaseModel, Field
 from control_plane.api.deps import CurrentUser, RowId, SessionDep
 from control_plane.api.errors import error_responses
 from control_plane.api.strategies import existing_strategy
-from control_plane.db.strategies import config_of
 from control_plane.trading.backtest import BacktestResult, run_backtest
 from control_plane.trading.exits import ExitReason
 from control_plane.trading.fills import ExecutionCosts
@@ -97,7 +96,7 @@ def _response(result: BacktestResult) -> BacktestResponse:
 async def backtest_strategy(
     strategy_id: RowId, body: BacktestRequest, _user: CurrentUser, session: SessionDep
 ) -> BacktestResponse:
-    config = config_of(await existing_strategy(session, strategy_id))
+    config = (await existing_strategy(session, strategy_id)).config
     # Up to a month of minute steps is CPU work; keep it off the event loop.
     result = await asyncio.to_thread(_simulate, config, body)
     return _response(result)

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from control_plane import __version__
 from control_plane.db.migrate import current_revision
+from control_plane.db.sqlite import probe_connection
 from control_plane.settings import Settings
 
 router = APIRouter(prefix="/api/health", tags=["health"])
@@ -56,7 +57,7 @@ def process_memory_bytes() -> int:
 
 def database_writable(settings: Settings) -> str | None:
     try:
-        conn = sqlite3.connect(settings.database_path, timeout=1.0, isolation_level=None)
+        conn = probe_connection(settings.database_path, read_only=False)
         try:
             conn.execute("BEGIN IMMEDIATE")
             conn.execute("ROLLBACK")
@@ -75,7 +76,7 @@ def tailer_problem(settings: Settings, holds_lock: bool, tail_running: bool) -> 
     if holds_lock and not tail_running:
         return "log tailer is not running"
     try:
-        conn = sqlite3.connect(f"file:{settings.database_path}?mode=ro", uri=True, timeout=1.0)
+        conn = probe_connection(settings.database_path, read_only=True)
         try:
             row = conn.execute(
                 "SELECT lag_bytes, updated_at FROM log_tail_positions WHERE stream = ?",

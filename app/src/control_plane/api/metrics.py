@@ -4,30 +4,37 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from typing import Protocol
 
 from fastapi import APIRouter, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.process_collector import ProcessCollector
 
+from control_plane.db.sqlite import probe_connection
 from control_plane.settings import Settings
 
 router = APIRouter(tags=["metrics"])
 
 
+class LockHolder(Protocol):
+    """The log pipeline, as far as the metrics read it."""
+
+    @property
+    def holds_lock(self) -> bool: ...
+
+
 class LogPipelineCollector:
     """Reads the tailer's figures from the position row, so every worker reports them."""
 
-    def __init__(self, settings: Settings, pipeline) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, settings: Settings, pipeline: LockHolder) -> None:
         self.settings = settings
         self.pipeline = pipeline
 
     def collect(self) -> Iterator[Metric]:
         row = None
         try:
-            conn = sqlite3.connect(
-                f"file:{self.settings.database_path}?mode=ro", uri=True, timeout=1.0
-            )
+            conn = probe_connection(self.settings.database_path, read_only=True)
             try:
                 row = conn.execute(
                     "SELECT lines_total, parse_errors_total, lag_bytes, last_ingest_at"
@@ -60,7 +67,7 @@ class LogPipelineCollector:
         )
 
 
-def build_registry(settings: Settings, pipeline) -> CollectorRegistry:  # type: ignore[no-untyped-def]
+def build_registry(settings: Settings, pipeline: LockHolder) -> CollectorRegistry:
     registry = CollectorRegistry()
     registry.register(LogPipelineCollector(settings, pipeline))
     ProcessCollector(registry=registry)

@@ -18,14 +18,15 @@ from control_plane.api.errors import SIGNED_IN, error_responses
 from control_plane.api.query_params import OptionalIdQuery, OptionalStatusQuery
 from control_plane.api.session_models import KillSwitchOut, SessionEvent, SessionOut
 from control_plane.api.strategies import existing_strategy, strategy_target
+from control_plane.db.schema import ACTIVE_STATUSES
 from control_plane.db.sqlite import in_worker_thread
-from control_plane.db.strategies import config_of
 from control_plane.sessions import store
-from control_plane.sessions.control import KillSwitchTripped, start_session
-from control_plane.sessions.execution import (
+from control_plane.sessions.control import (
     ImpossibleTransition,
-    SessionExecutor,
+    KillSwitchTripped,
+    SessionControl,
     SessionNotFound,
+    start_session,
 )
 from control_plane.sessions.kill_switch import KILL_SWITCH_TARGET, kill_switch_view, rearm, trip
 from control_plane.sessions.times import utc_now
@@ -65,10 +66,10 @@ def _not_found(session_id: int) -> HTTPException:
 
 
 def _session_or_404(conn: sqlite3.Connection, session_id: int) -> SessionOut:
-    row = store.load_session(conn, session_id)
-    if row is None:
+    session = store.load_session(conn, session_id)
+    if session is None:
         raise _not_found(session_id)
-    return SessionOut.model_validate(session_view(row))
+    return SessionOut.model_validate(session_view(session))
 
 
 @router.get("/api/sessions", responses=SIGNED_IN)
@@ -78,8 +79,8 @@ async def list_sessions(
     status_filter: OptionalStatusQuery = None,
     strategy_id: OptionalIdQuery = None,
 ) -> list[SessionOut]:
-    rows = await _in_db(settings, lambda c: store.list_sessions(c, status_filter, strategy_id))
-    return [SessionOut.model_validate(session_view(row)) for row in rows]
+    sessions = await _in_db(settings, lambda c: store.list_sessions(c, status_filter, strategy_id))
+    return [SessionOut.model_validate(session_view(session)) for session in sessions]
 
 
 @router.get("/api/sessions/{session_id}", responses=error_responses(401, 404))
@@ -96,8 +97,8 @@ async def session_events(
 ) -> list[SessionEvent]:
     def read(conn: sqlite3.Connection) -> list[SessionEvent]:
         _session_or_404(conn, session_id)
-        rows = store.session_events(conn, session_id, limit)
-        return [SessionEvent.model_validate(event_view(row)) for row in rows]
+        events = store.session_events(conn, session_id, limit)
+        return [SessionEvent.model_validate(event_view(event)) for event in events]
 
     return await _in_db(settings, read)
 
@@ -131,7 +132,7 @@ async def create_session(
 async def _start_session(
     strategy_id: int, body: StartSession, settings: Settings, session: AsyncSession
 ) -> SessionOut:
-    config = config_of(await existing_strategy(session, strategy_id))
+    config = (await existing_strategy(session, strategy_id)).config
 
     def start(conn: sqlite3.Connection) -> SessionOut:
         try:
@@ -142,7 +143,7 @@ async def _start_session(
             raise HTTPException(
                 status.HTTP_409_CONFLICT, "the kill switch is tripped; re-arm it first"
             ) from None
-        except store.LiveSessionExists:
+        except store.ActiveSessionExists:
             raise HTTPException(
                 status.HTTP_409_CONFLICT,
                 f"strategy {strategy_id} already has a running or paused session",
@@ -155,17 +156,17 @@ async def _start_session(
 SessionAction = Literal["pause", "resume", "stop", "panic"]
 
 
-def _apply(executor: SessionExecutor, session_id: int, action: SessionAction, by: str) -> bool:
+def _apply(control: SessionControl, session_id: int, action: SessionAction, by: str) -> bool:
     """Returns False when a live session was only asked to close (the engine does it)."""
     now = utc_now()
     if action == "pause":
-        executor.change_status(session_id, now, "paused", f"paused by {by}")
+        control.change_status(session_id, now, "paused", f"paused by {by}")
     elif action == "resume":
-        executor.change_status(session_id, now, "running", f"resumed by {by}")
+        control.change_status(session_id, now, "running", f"resumed by {by}")
     elif action == "stop":
-        return executor.end(session_id, now, "stopped", f"stopped by {by}")
+        return control.end(session_id, now, "stopped", f"stopped by {by}")
     else:
-        return executor.end(session_id, now, "panic_closed", f"panic by {by}")
+        return control.end(session_id, now, "panic_closed", f"panic by {by}")
     return True
 
 
@@ -194,7 +195,7 @@ async def control_session(
 
     def run(conn: sqlite3.Connection) -> tuple[bool, SessionOut]:
         try:
-            done = _apply(SessionExecutor(conn), session_id, action, admin.username)
+            done = _apply(SessionControl(conn), session_id, action, admin.username)
         except SessionNotFound:
             raise _not_found(session_id) from None
         except ImpossibleTransition as exc:
@@ -210,10 +211,10 @@ async def control_session(
         runner.wake()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + LIVE_CLOSE_WAIT_SECONDS
-        while session.status in store.LIVE_STATUSES and loop.time() < deadline:
+        while session.status in ACTIVE_STATUSES and loop.time() < deadline:
             await asyncio.sleep(0.2)
             session = await _in_db(settings, lambda c: _session_or_404(c, session_id))
-    if session.status in store.LIVE_STATUSES:
+    if session.status in ACTIVE_STATUSES:
         response.status_code = status.HTTP_202_ACCEPTED
     return session
 
@@ -237,7 +238,7 @@ async def trip_kill_switch(
     limit = settings.KILL_SWITCH_DAILY_LOSS_LIMIT
 
     def run(conn: sqlite3.Connection) -> KillSwitchOut:
-        trip(SessionExecutor(conn), utc_now(), f"{body.reason} (by {admin.username})")
+        trip(SessionControl(conn), utc_now(), f"{body.reason} (by {admin.username})")
         return _kill_switch(conn, limit)
 
     with audited(request, admin, "kill_switch.trip", target=KILL_SWITCH_TARGET, reason=body.reason):

@@ -13,7 +13,6 @@ from control_plane.api.audited import audited
 from control_plane.api.deps import AdminUser, CurrentUser, RowId, SessionDep
 from control_plane.api.errors import SIGNED_IN, error_responses
 from control_plane.db import strategies as store
-from control_plane.db.models import Strategy
 from control_plane.trading.strategy_config import StrategyConfig
 
 router = APIRouter(prefix="/api/strategies", tags=["strategies"])
@@ -25,12 +24,12 @@ class StrategyOut(StrategyConfig):
     updated_at: datetime
 
 
-def _out(row: Strategy) -> StrategyOut:
+def _out(record: store.StrategyRecord) -> StrategyOut:
     return StrategyOut(
-        **store.config_of(row).model_dump(),
-        id=row.id,
-        created_at=datetime.fromtimestamp(row.created_at / 1_000_000, UTC),
-        updated_at=datetime.fromtimestamp(row.updated_at / 1_000_000, UTC),
+        **record.config.model_dump(),
+        id=record.id,
+        created_at=datetime.fromtimestamp(record.created_at_us / 1_000_000, UTC),
+        updated_at=datetime.fromtimestamp(record.updated_at_us / 1_000_000, UTC),
     )
 
 
@@ -42,16 +41,16 @@ def _name_taken(name: str) -> HTTPException:
     return HTTPException(status.HTTP_409_CONFLICT, f"a strategy named {name!r} already exists")
 
 
-async def existing_strategy(session: SessionDep, strategy_id: int) -> Strategy:
-    row = await store.get_strategy(session, strategy_id)
-    if row is None:
+async def existing_strategy(session: SessionDep, strategy_id: int) -> store.StrategyRecord:
+    record = await store.get_strategy(session, strategy_id)
+    if record is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"strategy {strategy_id} not found")
-    return row
+    return record
 
 
 @router.get("", responses=SIGNED_IN)
 async def list_strategies(_user: CurrentUser, session: SessionDep) -> list[StrategyOut]:
-    return [_out(row) for row in await store.list_strategies(session)]
+    return [_out(record) for record in await store.list_strategies(session)]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=error_responses(401, 403, 409))
@@ -72,9 +71,11 @@ async def get_strategy(strategy_id: RowId, _user: CurrentUser, session: SessionD
     return _out(await existing_strategy(session, strategy_id))
 
 
-async def _replace(session: SessionDep, row: Strategy, config: StrategyConfig) -> StrategyOut:
+async def _replace(
+    session: SessionDep, record: store.StrategyRecord, config: StrategyConfig
+) -> StrategyOut:
     try:
-        return _out(await store.replace_strategy(session, row, config))
+        return _out(await store.replace_strategy(session, record, config))
     except store.DuplicateStrategyName:
         raise _name_taken(config.name) from None
 
@@ -102,8 +103,8 @@ async def update_strategy(
     """Change some fields; the merged configuration is validated as a whole."""
     target = strategy_target(strategy_id)
     with audited(request, admin, "strategy.update", target=target, fields=sorted(changes)):
-        row = await existing_strategy(session, strategy_id)
-        merged = store.config_of(row).model_dump() | changes
+        record = await existing_strategy(session, strategy_id)
+        merged = record.config.model_dump() | changes
         try:
             config = StrategyConfig.model_validate(merged)
         except ValidationError as exc:
@@ -113,7 +114,7 @@ async def update_strategy(
                     for error in exc.errors(include_url=False)
                 ]
             ) from None
-        return await _replace(session, row, config)
+        return await _replace(session, record, config)
 
 
 @router.delete(

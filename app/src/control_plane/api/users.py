@@ -13,7 +13,7 @@ from control_plane.api.audited import outcome_for_status
 from control_plane.api.auth import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from control_plane.api.deps import AdminUser, SessionDep, User, audit
 from control_plane.api.errors import ADMIN_ONLY, error_responses
-from control_plane.db.auth_sessions import live_session_counts, revoke_user_sessions
+from control_plane.db.auth_sessions import active_session_counts, revoke_user_sessions
 from control_plane.db.users import (
     DuplicateUsername,
     LastActiveAdmin,
@@ -73,18 +73,18 @@ class Revoked(BaseModel):
     revoked: int
 
 
-def _out(user: UserRecord, live_sessions: int) -> UserOut:
+def _out(user: UserRecord, active_sessions: int) -> UserOut:
     return UserOut(
         username=user.username,
         role=user.role,
         active=user.active,
         created_at=datetime.fromtimestamp(user.created_at_us / 1_000_000, UTC),
-        active_sessions=live_sessions,
+        active_sessions=active_sessions,
     )
 
 
 def _summary_out(summary: UserSummary) -> UserOut:
-    return _out(summary.user, summary.live_sessions)
+    return _out(summary.user, summary.active_sessions)
 
 
 def _audited_error(
@@ -111,7 +111,7 @@ async def _current(session: SessionDep, username: str) -> UserOut:
     user = await find_user(session, username)
     if user is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such user")
-    return _out(user, (await live_session_counts(session)).get(username, 0))
+    return _out(user, (await active_session_counts(session)).get(username, 0))
 
 
 @router.get("", responses=ADMIN_ONLY)

@@ -1,1 +1,3 @@
-"""Database access: engines, connections and migrations."""
+"""The one way the app reaches SQLite: the schema (`schema`), connections, transactions and
+PRAGMAs (`sqlite`), migrations (`migrate`), backups, and the typed stores of users, auth
+sessions and strategies."""

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import CursorResult, text
+from sqlalchemy import ColumnElement, CursorResult, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from control_plane.db.schema import auth_sessions, users
 from control_plane.sessions.times import now_us
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ class SessionHolder:
 
 class Rotation(Enum):
     ROTATED = "rotated"
-    # A refresh token naming a live session but not its current one: a spent token that
+    # A refresh token naming an active session but not its current one: a spent token that
     # someone kept (only the current one's hash is stored, so any other counts the same).
     REUSED = "reused"
     INVALID = "invalid"
@@ -55,39 +56,53 @@ async def start_auth_session(
 ) -> None:
     now = now_us()
     # Rows past their absolute expiry can never authenticate again; dropping them here keeps
-    # the table as small as the number of live sign-ins.
+    # the table as small as the number of active sign-ins.
+    await session.execute(delete(auth_sessions).where(auth_sessions.c.expires_at_us <= now))
     await session.execute(
-        text("DELETE FROM auth_sessions WHERE expires_at_us <= :now"), {"now": now}
-    )
-    await session.execute(
-        text(
-            "INSERT INTO auth_sessions (id, username, created_at_us, expires_at_us,"
-            " refresh_token_hash, source_address) VALUES (:id, :u, :now, :exp, :h, :a)"
-        ),
-        {
-            "id": session_id,
-            "u": username,
-            "now": now,
-            "exp": expires_at_us,
-            "h": refresh_hash,
-            "a": source_address,
-        },
+        insert(auth_sessions).values(
+            id=session_id,
+            username=username,
+            created_at_us=now,
+            expires_at_us=expires_at_us,
+            refresh_token_hash=refresh_hash,
+            source_address=source_address,
+        )
     )
     await session.commit()
 
 
-_HOLDER = (
-    "SELECT u.username, u.role, u.password_changed_at, s.expires_at_us"
-    " FROM auth_sessions s JOIN users u ON u.username = s.username"
-    " WHERE s.id = :id AND s.revoked_at_us IS NULL AND s.expires_at_us > :now"
-    " AND u.deactivated_at IS NULL"
-)
+def _unrevoked(now: int) -> ColumnElement[bool]:
+    return (auth_sessions.c.revoked_at_us.is_(None)) & (auth_sessions.c.expires_at_us > now)
+
+
+_ACTIVE_USERNAMES = select(users.c.username).where(users.c.deactivated_at.is_(None))
 
 
 async def session_holder(session: AsyncSession, session_id: str) -> SessionHolder | None:
     """Who holds this session, or None once it is revoked, expired or its user deactivated."""
-    row = (await session.execute(text(_HOLDER), {"id": session_id, "now": now_us()})).first()
-    return SessionHolder(*row) if row else None
+    query = (
+        select(
+            users.c.username,
+            users.c.role,
+            users.c.password_changed_at,
+            auth_sessions.c.expires_at_us,
+        )
+        .join_from(auth_sessions, users, users.c.username == auth_sessions.c.username)
+        .where(
+            auth_sessions.c.id == session_id,
+            _unrevoked(now_us()),
+            users.c.deactivated_at.is_(None),
+        )
+    )
+    row = (await session.execute(query)).first()
+    if row is None:
+        return None
+    return SessionHolder(
+        username=row.username,
+        role=row.role,
+        password_changed_at_us=row.password_changed_at,
+        expires_at_us=row.expires_at_us,
+    )
 
 
 async def rotate_refresh_token(
@@ -95,14 +110,16 @@ async def rotate_refresh_token(
 ) -> RotationResult:
     """Swap the refresh token in one statement; a stale one revokes the whole session."""
     rotated = await session.execute(
-        text(
-            "UPDATE auth_sessions SET refresh_token_hash = :new WHERE id = :id"
-            " AND refresh_token_hash = :old AND revoked_at_us IS NULL AND expires_at_us > :now"
-            " AND username IN (SELECT username FROM users WHERE deactivated_at IS NULL)"
-        ),
-        {"id": session_id, "old": presented_hash, "new": new_hash, "now": now_us()},
+        update(auth_sessions)
+        .where(
+            auth_sessions.c.id == session_id,
+            auth_sessions.c.refresh_token_hash == presented_hash,
+            _unrevoked(now_us()),
+            auth_sessions.c.username.in_(_ACTIVE_USERNAMES),
+        )
+        .values(refresh_token_hash=new_hash)
     )
-    if cast(CursorResult, rotated).rowcount == 1:
+    if cast(CursorResult[Any], rotated).rowcount == 1:
         holder = await session_holder(session, session_id)
         await session.commit()
         if holder is not None:
@@ -110,34 +127,33 @@ async def rotate_refresh_token(
         return RotationResult(Rotation.INVALID)
     row = (
         await session.execute(
-            text(
-                "SELECT username FROM auth_sessions WHERE id = :id AND revoked_at_us IS NULL"
-                " AND expires_at_us > :now AND refresh_token_hash != :old"
-            ),
-            {"id": session_id, "old": presented_hash, "now": now_us()},
+            select(auth_sessions.c.username).where(
+                auth_sessions.c.id == session_id,
+                _unrevoked(now_us()),
+                auth_sessions.c.refresh_token_hash != presented_hash,
+            )
         )
     ).first()
     if row is None:
         await session.rollback()
         return RotationResult(Rotation.INVALID)
-    await _revoke(session, "id = :id", {"id": session_id}, "refresh token reused")
+    await _revoke(session, auth_sessions.c.id == session_id, "refresh token reused")
     await session.commit()
-    return RotationResult(Rotation.REUSED, username=row[0])
+    return RotationResult(Rotation.REUSED, username=row.username)
 
 
-async def _revoke(session: AsyncSession, where: str, params: dict[str, object], reason: str) -> int:
+async def _revoke(session: AsyncSession, which: ColumnElement[bool], reason: str) -> int:
+    now = now_us()
     result = await session.execute(
-        text(
-            "UPDATE auth_sessions SET revoked_at_us = :now, revoked_reason = :reason"
-            f" WHERE {where} AND revoked_at_us IS NULL AND expires_at_us > :now"
-        ),
-        {**params, "now": now_us(), "reason": reason},
+        update(auth_sessions)
+        .where(which, _unrevoked(now))
+        .values(revoked_at_us=now, revoked_reason=reason)
     )
-    return cast(CursorResult, result).rowcount
+    return cast(CursorResult[Any], result).rowcount
 
 
 async def revoke_auth_session(session: AsyncSession, session_id: str, reason: str) -> bool:
-    revoked = await _revoke(session, "id = :id", {"id": session_id}, reason)
+    revoked = await _revoke(session, auth_sessions.c.id == session_id, reason)
     await session.commit()
     return revoked == 1
 
@@ -145,19 +161,18 @@ async def revoke_auth_session(session: AsyncSession, session_id: str, reason: st
 async def revoke_user_sessions(
     session: AsyncSession, username: str, reason: str, *, commit: bool = True
 ) -> int:
-    """Revoke every live session of the user; the number revoked."""
-    revoked = await _revoke(session, "username = :u", {"u": username}, reason)
+    """Revoke every active session of the user; the number revoked."""
+    revoked = await _revoke(session, auth_sessions.c.username == username, reason)
     if commit:
         await session.commit()
     return revoked
 
 
-async def live_session_counts(session: AsyncSession) -> dict[str, int]:
+async def active_session_counts(session: AsyncSession) -> dict[str, int]:
+    sessions = func.count().label("sessions")
     rows = await session.execute(
-        text(
-            "SELECT username, count(*) FROM auth_sessions"
-            " WHERE revoked_at_us IS NULL AND expires_at_us > :now GROUP BY username"
-        ),
-        {"now": now_us()},
+        select(auth_sessions.c.username, sessions)
+        .where(_unrevoked(now_us()))
+        .group_by(auth_sessions.c.username)
     )
-    return {username: count for username, count in rows}
+    return {row.username: row.sessions for row in rows}

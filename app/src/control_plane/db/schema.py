@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from datetime import time
-from typing import Any
+from typing import Any, Literal, get_args
 
 from sqlalchemy import (
     REAL,
@@ -175,10 +175,12 @@ strategies = Table(
 )
 Index("ix_strategies_active", strategies.c.active)
 
-SESSION_MODES = ("paper", "live")
-SESSION_STATUSES = ("running", "paused", "stopped", "panic_closed", "interrupted")
+SessionMode = Literal["paper", "live"]
+SessionStatus = Literal["running", "paused", "stopped", "panic_closed", "interrupted"]
+SESSION_MODES: tuple[SessionMode, ...] = get_args(SessionMode)
+SESSION_STATUSES: tuple[SessionStatus, ...] = get_args(SessionStatus)
 # Running or paused: the session's engine still acts (at most one per strategy).
-ACTIVE_STATUSES = ("running", "paused")
+ACTIVE_STATUSES: tuple[SessionStatus, ...] = ("running", "paused")
 
 trading_sessions = Table(
     "trading_sessions",
@@ -186,15 +188,8 @@ trading_sessions = Table(
     Column("id", Integer, primary_key=True, nullable=True),
     Column("strategy_id", Integer, nullable=False),
     Column("strategy_name", Text, nullable=False),
-    Column("mode", Text, CheckConstraint("mode IN ('paper', 'live')"), nullable=False),
-    Column(
-        "status",
-        Text,
-        CheckConstraint(
-            "status IN ('running', 'paused', 'stopped', 'panic_closed', 'interrupted')"
-        ),
-        nullable=False,
-    ),
+    Column("mode", Text, CheckConstraint(f"mode IN {SESSION_MODES!r}"), nullable=False),
+    Column("status", Text, CheckConstraint(f"status IN {SESSION_STATUSES!r}"), nullable=False),
     Column("status_reason", Text),
     Column("config", Text, nullable=False),
     Column("engine_state", Text, nullable=False, server_default="{}"),

@@ -12,13 +12,15 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import orjson
-from sqlalchemy import event
+from sqlalchemy import ClauseElement, event
+from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from control_plane.settings import Settings
 
@@ -28,6 +30,7 @@ BUSY_TIMEOUT_MS = 5000
 DEFAULT_CACHE_KIB = 32 * 1024
 # The WAL file is cut back to this size after a checkpoint, so it cannot stay large.
 JOURNAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024
+PROBE_TIMEOUT_S = 1.0
 
 
 def pragma_statements(
@@ -136,6 +139,14 @@ async def in_worker_thread(database_path: Path, work: Callable[[sqlite3.Connecti
     return await asyncio.to_thread(with_connection, database_path, work)
 
 
+def probe_connection(path: Path, *, read_only: bool) -> sqlite3.Connection:
+    """A short-lived connection for health and metrics probes: a 1 s busy timeout and no
+    PRAGMAs, so a probe never waits long on a busy database; read-only when asked."""
+    if read_only:
+        return sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=PROBE_TIMEOUT_S)
+    return sqlite3.connect(path, timeout=PROBE_TIMEOUT_S, isolation_level=None)
+
+
 @contextmanager
 def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """BEGIN IMMEDIATE ... COMMIT; inside an open transaction, part of that one (so a batch of
@@ -150,6 +161,23 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+_DIALECT = SQLiteDialect_pysqlite()
+
+
+def execute_core(conn: sqlite3.Connection, statement: ClauseElement) -> sqlite3.Cursor:
+    """Run a Core statement (built on control_plane.db.schema) on a sqlite3 connection, its
+    values converted by their columns' types as the async engine would."""
+    compiled = statement.compile(dialect=_DIALECT)
+    if not isinstance(compiled, SQLCompiler):
+        raise TypeError(f"not a SQL statement: {statement!r}")
+    params = compiled.construct_params()
+    values = []
+    for name in compiled.positiontup or ():
+        convert = compiled.binds[name].type.bind_processor(_DIALECT)
+        values.append(convert(params[name]) if convert else params[name])
+    return conn.execute(compiled.string, values)
 
 
 def dumps(value: Any) -> str:

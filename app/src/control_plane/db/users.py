@@ -7,15 +7,16 @@ in the same transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 from argon2 import PasswordHasher
-from sqlalchemy import CursorResult, text
+from sqlalchemy import ColumnElement, CursorResult, Row, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_plane.audit import record_system_audit
-from control_plane.db.auth_sessions import live_session_counts, revoke_user_sessions
+from control_plane.db.auth_sessions import active_session_counts, revoke_user_sessions
+from control_plane.db.schema import users
 from control_plane.security import hash_password, verify_password
 from control_plane.sessions.times import now_us
 
@@ -48,49 +49,70 @@ class UserRecord:
 @dataclass(frozen=True, slots=True)
 class UserSummary:
     user: UserRecord
-    live_sessions: int
+    active_sessions: int
 
 
-_COLUMNS = "username, role, password_hash, created_at, password_changed_at, deactivated_at"
-# True when some other active admin would remain after :u is demoted or deactivated.
-_ANOTHER_ACTIVE_ADMIN = (
-    "EXISTS (SELECT 1 FROM users WHERE role = 'admin' AND deactivated_at IS NULL"
-    " AND username != :u)"
+_COLUMNS = (
+    users.c.username,
+    users.c.role,
+    users.c.password_hash,
+    users.c.created_at,
+    users.c.password_changed_at,
+    users.c.deactivated_at,
 )
 
 
+def _user(row: Row[Any]) -> UserRecord:
+    """A row selected as `_COLUMNS`."""
+    return UserRecord(
+        username=row.username,
+        role=row.role,
+        password_hash=row.password_hash,
+        created_at_us=row.created_at,
+        password_changed_at_us=row.password_changed_at,
+        deactivated_at_us=row.deactivated_at,
+    )
+
+
+def _another_active_admin(username: str) -> ColumnElement[bool]:
+    """True when some other active admin would remain after `username` is demoted or
+    deactivated."""
+    other = users.alias("other")
+    return exists().where(
+        other.c.role == "admin", other.c.deactivated_at.is_(None), other.c.username != username
+    )
+
+
 async def find_user(session: AsyncSession, username: str) -> UserRecord | None:
-    row = (
-        await session.execute(
-            text(f"SELECT {_COLUMNS} FROM users WHERE username = :u"), {"u": username}
-        )
-    ).first()
-    return UserRecord(*row) if row else None
+    row = (await session.execute(select(*_COLUMNS).where(users.c.username == username))).first()
+    return _user(row) if row else None
 
 
 async def list_users(session: AsyncSession) -> list[UserSummary]:
-    rows = await session.execute(text(f"SELECT {_COLUMNS} FROM users ORDER BY id"))
-    users = [UserRecord(*row) for row in rows]
-    counts = await live_session_counts(session)
-    return [UserSummary(user, counts.get(user.username, 0)) for user in users]
+    rows = await session.execute(select(*_COLUMNS).order_by(users.c.id))
+    records = [_user(row) for row in rows]
+    counts = await active_session_counts(session)
+    return [UserSummary(user, counts.get(user.username, 0)) for user in records]
 
 
 async def create_user(
     session: AsyncSession, username: str, password_hash: str, role: Role
 ) -> UserRecord:
     taken = await session.execute(
-        text("SELECT 1 FROM users WHERE lower(username) = lower(:u)"), {"u": username}
+        select(users.c.id).where(func.lower(users.c.username) == func.lower(username))
     )
     if taken.first() is not None:
         raise DuplicateUsername(username)
     created = now_us()
     try:
         await session.execute(
-            text(
-                "INSERT INTO users (username, password_hash, created_at, role, password_changed_at)"
-                " VALUES (:u, :h, :t, :r, 0)"
-            ),
-            {"u": username, "h": password_hash, "t": created, "r": role},
+            insert(users).values(
+                username=username,
+                password_hash=password_hash,
+                created_at=created,
+                role=role,
+                password_changed_at=0,
+            )
         )
         await session.commit()
     except IntegrityError:
@@ -104,8 +126,9 @@ async def set_password(
 ) -> int:
     """Store a new hash and revoke every session of the user; the number revoked."""
     await session.execute(
-        text("UPDATE users SET password_hash = :h, password_changed_at = :t WHERE username = :u"),
-        {"u": username, "h": password_hash, "t": now_us()},
+        update(users)
+        .where(users.c.username == username)
+        .values(password_hash=password_hash, password_changed_at=now_us())
     )
     revoked = await revoke_user_sessions(session, username, reason, commit=False)
     await session.commit()
@@ -114,25 +137,28 @@ async def set_password(
 
 async def set_role(session: AsyncSession, username: str, role: Role) -> None:
     """Raises LastActiveAdmin rather than demote the only active admin."""
-    guard = "" if role == "admin" else f" AND (role != 'admin' OR {_ANOTHER_ACTIVE_ADMIN})"
-    result = await session.execute(
-        text(f"UPDATE users SET role = :r WHERE username = :u{guard}"), {"u": username, "r": role}
-    )
+    statement = update(users).where(users.c.username == username).values(role=role)
+    if role != "admin":
+        statement = statement.where((users.c.role != "admin") | _another_active_admin(username))
+    result = await session.execute(statement)
     await session.commit()
-    if cast(CursorResult, result).rowcount == 0:
+    if cast(CursorResult[Any], result).rowcount == 0:
         raise LastActiveAdmin(username)
 
 
 async def deactivate_user(session: AsyncSession, username: str) -> int:
     """Deactivate and revoke every session; the number revoked. Raises LastActiveAdmin."""
     result = await session.execute(
-        text(
-            "UPDATE users SET deactivated_at = coalesce(deactivated_at, :t) WHERE username = :u"
-            f" AND (role != 'admin' OR deactivated_at IS NOT NULL OR {_ANOTHER_ACTIVE_ADMIN})"
-        ),
-        {"u": username, "t": now_us()},
+        update(users)
+        .where(
+            users.c.username == username,
+            (users.c.role != "admin")
+            | users.c.deactivated_at.is_not(None)
+            | _another_active_admin(username),
+        )
+        .values(deactivated_at=func.coalesce(users.c.deactivated_at, now_us()))
     )
-    if cast(CursorResult, result).rowcount == 0:
+    if cast(CursorResult[Any], result).rowcount == 0:
         await session.rollback()
         raise LastActiveAdmin(username)
     revoked = await revoke_user_sessions(session, username, "user deactivated", commit=False)
@@ -142,7 +168,7 @@ async def deactivate_user(session: AsyncSession, username: str) -> int:
 
 async def reactivate_user(session: AsyncSession, username: str) -> None:
     await session.execute(
-        text("UPDATE users SET deactivated_at = NULL WHERE username = :u"), {"u": username}
+        update(users).where(users.c.username == username).values(deactivated_at=None)
     )
     await session.commit()
 
@@ -165,11 +191,12 @@ async def bootstrap_admin(
     user = await find_user(session, username)
     if user is None:
         await session.execute(
-            text(
-                "INSERT INTO users (username, password_hash, created_at, role)"
-                " VALUES (:u, :h, :t, 'admin')"
-            ),
-            {"u": username, "h": hash_password(hasher, password), "t": now_us()},
+            insert(users).values(
+                username=username,
+                password_hash=hash_password(hasher, password),
+                created_at=now_us(),
+                role="admin",
+            )
         )
         await session.commit()
         _audit_system_change("user.create", username, "bootstrap admin from ADMIN_PASSWORD")

@@ -10,7 +10,8 @@ from typing import Any
 from control_plane.audit import record_system_audit
 from control_plane.db.sqlite import write_transaction
 from control_plane.sessions import store
-from control_plane.sessions.execution import SessionExecutor, record_event
+from control_plane.sessions.control import SessionControl
+from control_plane.sessions.ledger import record_event
 from control_plane.sessions.times import iso_from_us, to_us
 
 # What audit events of the kill switch name as their target.
@@ -23,27 +24,23 @@ def day_start(now: datetime) -> datetime:
 
 def day_pnl(conn: sqlite3.Connection, now: datetime) -> float:
     """Realised PnL of trades closed since 00:00 UTC plus open positions' unrealised PnL."""
-    return store.realised_pnl_since(conn, to_us(day_start(now))) + store.live_unrealised_pnl(conn)
+    return store.realised_pnl_since(conn, to_us(day_start(now))) + store.active_unrealised_pnl(conn)
 
 
 def kill_switch_view(conn: sqlite3.Connection, now: datetime, limit: float) -> dict[str, Any]:
-    row = store.kill_switch_row(conn)
+    switch = store.kill_switch_state(conn)
     return {
-        "tripped": bool(row["tripped"]),
-        "tripped_at": iso_from_us(row["tripped_at"]),
-        "reason": row["reason"],
+        "tripped": switch.tripped,
+        "tripped_at": iso_from_us(switch.tripped_at),
+        "reason": switch.reason,
         "daily_loss_limit": limit,
         "day_pnl": day_pnl(conn, now),
     }
 
 
-def is_tripped(conn: sqlite3.Connection) -> bool:
-    return bool(store.kill_switch_row(conn)["tripped"])
-
-
-def trip(executor: SessionExecutor, now: datetime, reason: str) -> int:
-    """Mark the switch tripped and panic-close every live session; returns how many."""
-    conn = executor.conn
+def trip(control: SessionControl, now: datetime, reason: str) -> int:
+    """Mark the switch tripped and panic-close every active session; returns how many."""
+    conn = control.conn
     with write_transaction(conn):
         store.set_kill_switch(conn, tripped=True, reason=reason, now_us=to_us(now))
         record_event(
@@ -54,7 +51,7 @@ def trip(executor: SessionExecutor, now: datetime, reason: str) -> int:
             details={"reason": reason},
             level=logging.WARNING,
         )
-    return executor.end_all_live(now, f"kill switch: {reason}")
+    return control.end_all_active(now, f"kill switch: {reason}")
 
 
 def rearm(conn: sqlite3.Connection, now: datetime, by: str) -> None:
@@ -63,21 +60,21 @@ def rearm(conn: sqlite3.Connection, now: datetime, by: str) -> None:
         record_event(conn, now, "kill_switch_rearmed", f"kill switch re-armed by {by}")
 
 
-def check_daily_loss(executor: SessionExecutor, now: datetime, limit: float) -> bool:
+def check_daily_loss(control: SessionControl, now: datetime, limit: float) -> bool:
     """Trip when the day's PnL (since the last re-arm, if that was today) reaches -`limit`;
     True when it tripped now."""
-    conn = executor.conn
-    row = store.kill_switch_row(conn)
-    if row["tripped"]:
+    conn = control.conn
+    switch = store.kill_switch_state(conn)
+    if switch.tripped:
         return False
     # After a re-arm only what is lost from then on counts, or the switch would trip again
     # at once on the losses that tripped it.
-    since = max(to_us(day_start(now)), row["updated_at"])
-    pnl = store.realised_pnl_since(conn, since) + store.live_unrealised_pnl(conn)
+    since = max(to_us(day_start(now)), switch.updated_at)
+    pnl = store.realised_pnl_since(conn, since) + store.active_unrealised_pnl(conn)
     if pnl > -limit:
         return False
     reason = f"day PnL {pnl:.2f} USD passed the daily loss limit of {limit:.2f} USD"
-    closed = trip(executor, now, reason)
+    closed = trip(control, now, reason)
     # The engine itself, not a person, trips the switch on the daily loss limit.
     record_system_audit(
         "kill_switch.trip", target=KILL_SWITCH_TARGET, reason=reason, sessions_closed=closed

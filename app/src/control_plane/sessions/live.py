@@ -1,6 +1,7 @@
-"""Live sessions: the paper engine's decisions, priced and filled on Delta Exchange.
+"""The live executor: the paper engine's decisions, priced and filled on Delta Exchange ("live"
+means trading on Delta; running or paused is "active").
 
-Each tick, for every running or paused live session:
+Each tick, for every active live session:
 1. orders left in flight by an earlier tick (or an earlier process) are completed first: each
    is looked up on Delta by its `client_order_id` and sent only if Delta does not have it;
 2. otherwise the option chain of the expiry in play is fetched and `paper_engine.step` decides
@@ -24,7 +25,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from control_plane.correlation import new_correlation_id
 from control_plane.db.sqlite import dumps, in_worker_thread, write_transaction
@@ -33,17 +34,19 @@ from control_plane.exchange.errors import DeltaApiError, DeltaError
 from control_plane.exchange.market_snapshot import DeltaMarketSnapshot
 from control_plane.exchange.models import Order, OrderRequest
 from control_plane.sessions import store
-from control_plane.sessions.execution import (
+from control_plane.sessions.ledger import (
     LegFill,
-    SessionExecutor,
     decode,
     finish_session,
+    flat_state,
+    interrupt,
     mark_columns,
     record_close,
     record_event,
     record_open,
 )
 from control_plane.sessions.live_orders import CloseRequest, PendingOrders, leg_orders
+from control_plane.sessions.store import SessionChanges, SessionRecord
 from control_plane.sessions.times import to_us
 from control_plane.settings import Settings
 from control_plane.trading.exits import profit_pct
@@ -56,6 +59,7 @@ from control_plane.trading.paper_engine import (
     close_position,
     step,
 )
+from control_plane.trading.pricing import OptionType
 from control_plane.trading.schedule import entry_session_start
 from control_plane.trading.state_codec import UnreadableState, state_to_json
 from control_plane.trading.strategy_config import StrategyConfig
@@ -72,7 +76,7 @@ class Refused:
     error: DeltaApiError
 
 
-class LiveTrader:
+class LiveExecutor:
     def __init__(
         self,
         settings: Settings,
@@ -102,13 +106,13 @@ class LiveTrader:
         return await in_worker_thread(self.settings.database_path, work)
 
     async def tick(self, now: datetime) -> None:
-        rows = await self._db(store.live_sessions)
-        live = [row for row in rows if row["mode"] == "live"]
+        active = await self._db(store.active_sessions)
+        live = [session for session in active if session.mode == "live"]
         armed = await self._heartbeat(bool(live))
-        for row in live:
+        for session in live:
             with new_correlation_id("engine"):
                 try:
-                    await self.advance(row["id"], now, armed=armed)
+                    await self.advance(session.id, now, armed=armed)
                 except Exception:
                     # A failed fetch or step is retried next tick; orders in flight stay
                     # written down until they are found on Delta.
@@ -116,8 +120,8 @@ class LiveTrader:
                         "live engine step failed",
                         extra={
                             "event": "engine_step_failed",
-                            "session_id": row["id"],
-                            "strategy_id": row["strategy_id"],
+                            "session_id": session.id,
+                            "strategy_id": session.strategy_id,
                         },
                     )
 
@@ -164,21 +168,21 @@ class LiveTrader:
     # One session.
 
     async def advance(self, session_id: int, now: datetime, *, armed: bool) -> None:
-        row = await self._db(lambda conn: store.load_session(conn, session_id))
-        if row is None or row["status"] not in store.LIVE_STATUSES or row["mode"] != "live":
+        session = await self._db(lambda conn: store.load_session(conn, session_id))
+        if session is None or not session.active or session.mode != "live":
             return
-        if row["pending_orders"]:
-            await self._complete(session_id, row["pending_orders"], now, look_up_first=True)
+        if session.pending_orders:
+            await self._complete(session_id, session.pending_orders, now, look_up_first=True)
             return
         try:
-            config, state = decode(row)
+            config, state = decode(session)
         except UnreadableState as exc:
             reason = str(exc)
             await self._db(lambda conn: _interrupt(conn, session_id, now, reason))
             return
-        request = CloseRequest.from_row(row["close_request"])
+        request = CloseRequest.from_row(session.close_request)
         position = state.position
-        if position is None and not _may_enter(row, config, state, now, armed, request):
+        if position is None and not _may_enter(session, config, state, now, armed, request):
             return
         if position is not None and now >= position.expiry:
             # Delta settles expired options itself; only the spot to record them at is needed.
@@ -208,24 +212,25 @@ class LiveTrader:
     ) -> str | None:
         """Step on the fetched market; returns the pending orders written, if any."""
         with write_transaction(conn):
-            row = store.load_session(conn, session_id)
+            session = store.load_session(conn, session_id)
             # Ended, or already handled by another tick, since the market was fetched.
-            if row is None or row["status"] not in store.LIVE_STATUSES or row["pending_orders"]:
+            if session is None or not session.active or session.pending_orders:
                 return None
-            config, state = decode(row)
-            request = CloseRequest.from_row(row["close_request"])
+            config, state = decode(session)
+            request = CloseRequest.from_row(session.close_request)
             position = state.position
-            changes: dict[str, Any] = {}
+            changes: SessionChanges = {}
             pending: PendingOrders | None = None
+            closed: ClosedPosition | None
             if request is not None and position is None:
-                finish_session(conn, row, now, request.status, request.reason)
+                finish_session(conn, session, now, request.status, request.reason)
                 return None
             if request is not None and position is not None:
                 closed = close_position(market, now, position, request.close_reason, self.costs)
             else:
-                running = row["status"] == "running"
+                running = session.status == "running"
                 active = config.model_copy(update={"active": running and armed})
-                enter_now = running and armed and bool(row["enter_now"])
+                enter_now = running and armed and bool(session.enter_now)
                 outcome = step(active, market, now, state, self.costs, enter_now=enter_now)
                 closed = outcome.closed
                 if outcome.opened is not None:
@@ -242,7 +247,7 @@ class LiveTrader:
                     changes["engine_state"] = dumps(state_to_json(outcome.state))
                     changes.update(mark_columns(market, now, outcome.state.position))
             if closed is not None and closed.reason == "expiry":
-                changes.update(self._settled(conn, row, now, state, closed, request))
+                changes.update(self._settled(conn, session, now, state, closed, request))
             elif closed is not None:
                 pending = PendingOrders(
                     "close",
@@ -255,29 +260,27 @@ class LiveTrader:
                 )
             if pending is not None:
                 changes["pending_orders"] = pending.to_json()
-            if changes and row["status"] in store.LIVE_STATUSES:
+            if changes:
                 changes["updated_at"] = to_us(now)
-                store.update_session(conn, session_id, **changes)
+                store.update_session(conn, session_id, changes)
             return changes.get("pending_orders")
 
     def _settled(
         self,
         conn: sqlite3.Connection,
-        row: sqlite3.Row,
+        session: SessionRecord,
         now: datetime,
         state: EngineState,
         closed: ClosedPosition,
         request: CloseRequest | None,
-    ) -> dict[str, Any]:
-        sequence = store.count_fills(conn, row["id"]) // 4 + 1
-        fills = tuple(
-            LegFill(f"live-s{row['id']}-settle{sequence}-{option_type}", 0.0)
-            for option_type in ("call", "put")
-        )
-        changes = record_close(conn, row, now, closed, fills)  # type: ignore[arg-type]
-        changes["engine_state"] = dumps(state_to_json(EngineState(None, state.last_entry_session)))
+    ) -> SessionChanges:
+        sequence = store.count_fills(conn, session.id) // 4 + 1
+        prefix = f"live-s{session.id}-settle{sequence}"
+        fills = (LegFill(f"{prefix}-call", 0.0), LegFill(f"{prefix}-put", 0.0))
+        changes = record_close(conn, session, now, closed, fills)
+        changes["engine_state"] = flat_state(state.last_entry_session)
         if request is not None:
-            finish_session(conn, row, now, request.status, request.reason, changes)
+            finish_session(conn, session, now, request.status, request.reason, changes)
             return {}
         return changes
 
@@ -334,27 +337,28 @@ class LiveTrader:
         now: datetime,
     ) -> None:
         with write_transaction(conn):
-            row = store.load_session(conn, session_id)
-            if row is None or row["pending_orders"] != pending_json:
+            session = store.load_session(conn, session_id)
+            if session is None or session.pending_orders != pending_json:
                 return  # recorded by another tick
             filled = [r for r in results if isinstance(r, Order) and r.filled]
             if len(filled) == len(pending.orders):
-                self._record_fills(conn, row, now, pending, filled)
+                self._record_fills(conn, session, now, pending, filled)
                 return
-            self._record_failure(conn, row, now, pending, results)
+            self._record_failure(conn, session, now, pending, results)
 
     def _record_fills(
         self,
         conn: sqlite3.Connection,
-        row: sqlite3.Row,
+        session: SessionRecord,
         now: datetime,
         pending: PendingOrders,
         orders: list[Order],
     ) -> None:
         position = pending.position
-        fills = tuple(
-            LegFill(
-                client_order_id=order.client_order_id or leg.client_order_id,
+
+        def fill(order: Order, client_order_id: str) -> LegFill:
+            return LegFill(
+                client_order_id=order.client_order_id or client_order_id,
                 fee=order.paid_commission
                 if order.paid_commission is not None
                 else self.costs.fee(
@@ -365,12 +369,18 @@ class LiveTrader:
                 ),
                 exchange_order_id=order.id,
             )
-            for leg, order in zip(pending.orders, orders, strict=True)
+
+        call_order, put_order = orders
+        call_leg, put_leg = pending.orders
+        fills = (
+            fill(call_order, call_leg.client_order_id),
+            fill(put_order, put_leg.client_order_id),
         )
-        call_price, put_price = (order.average_fill_price or 0.0 for order in orders)
+        call_price = call_order.average_fill_price or 0.0
+        put_price = put_order.average_fill_price or 0.0
         fees = sum(fill.fee for fill in fills)
-        _, state = decode(row)
-        changes: dict[str, Any] = {"pending_orders": None, "updated_at": to_us(now)}
+        _, state = decode(session)
+        changes: SessionChanges = {"pending_orders": None, "updated_at": to_us(now)}
         if pending.kind == "open":
             mids = position.call.entry_mid + position.put.entry_mid
             opened = replace(
@@ -381,27 +391,27 @@ class LiveTrader:
                 entry_fees=fees,
                 peak_profit_pct=profit_pct(call_price + put_price, mids),
             )
-            changes.update(record_open(conn, row, now, opened, fills))  # type: ignore[arg-type]
+            changes.update(record_open(conn, session, now, opened, fills))
             changes["engine_state"] = dumps(
                 state_to_json(EngineState(opened, pending.last_entry_session))
             )
-            store.update_session(conn, row["id"], **changes)
+            store.update_session(conn, session.id, changes)
             return
         closed = ClosedPosition(
             position, now, pending.reason or "stopped", call_price, put_price, exit_fees=fees
         )
-        changes.update(record_close(conn, row, now, closed, fills))  # type: ignore[arg-type]
-        changes["engine_state"] = dumps(state_to_json(EngineState(None, state.last_entry_session)))
-        request = CloseRequest.from_row(row["close_request"])
+        changes.update(record_close(conn, session, now, closed, fills))
+        changes["engine_state"] = flat_state(state.last_entry_session)
+        request = CloseRequest.from_row(session.close_request)
         if request is not None:
-            finish_session(conn, row, now, request.status, request.reason, changes)
+            finish_session(conn, session, now, request.status, request.reason, changes)
         else:
-            store.update_session(conn, row["id"], **changes)
+            store.update_session(conn, session.id, changes)
 
     def _record_failure(
         self,
         conn: sqlite3.Connection,
-        row: sqlite3.Row,
+        session: SessionRecord,
         now: datetime,
         pending: PendingOrders,
         results: list[Order | Refused],
@@ -412,33 +422,35 @@ class LiveTrader:
             # Nothing traded: no position, and no new attempt in this entry window.
             store.update_session(
                 conn,
-                row["id"],
-                pending_orders=None,
-                engine_state=dumps(state_to_json(EngineState(None, pending.last_entry_session))),
-                updated_at=to_us(now),
+                session.id,
+                {
+                    "pending_orders": None,
+                    "engine_state": flat_state(pending.last_entry_session),
+                    "updated_at": to_us(now),
+                },
             )
             record_event(
                 conn,
                 now,
                 "entry_refused",
                 f"Delta refused the entry: {outcome}",
-                row,
+                session,
                 details={"orders": outcome},
                 level=logging.WARNING,
             )
             return
         # Part of the strangle is on Delta and part is not: an operator has to take over.
-        store.update_session(conn, row["id"], pending_orders=None)
+        store.update_session(conn, session.id, {"pending_orders": None})
         _interrupt(
             conn,
-            row["id"],
+            session.id,
             now,
             f"{pending.kind} not completed on Delta ({outcome}); check the position there",
         )
 
 
 def _may_enter(
-    row: sqlite3.Row,
+    session: SessionRecord,
     config: StrategyConfig,
     state: EngineState,
     now: datetime,
@@ -448,15 +460,17 @@ def _may_enter(
     """Whether a flat session could open now; saves fetching the chain when it cannot."""
     if request is not None:
         return True  # the close request is honoured in _decide
-    if row["status"] != "running" or not armed:
+    if session.status != "running" or not armed:
         return False
-    if row["enter_now"]:
+    if session.enter_now:
         return True
     window = entry_session_start(config, now)
     return window is not None and window != state.last_entry_session
 
 
-def _products(market: DeltaMarketSnapshot, position: OpenPosition) -> dict[str, Any]:
+def _products(
+    market: DeltaMarketSnapshot, position: OpenPosition
+) -> dict[OptionType, tuple[str, int | None]]:
     return {
         leg.option_type: market.product_for(leg.option_type, leg.strike)
         for leg in (position.call, position.put)
@@ -473,8 +487,8 @@ def _describe(result: Order | Refused) -> str:
 
 
 def _interrupt(conn: sqlite3.Connection, session_id: int, now: datetime, reason: str) -> None:
-    """Mark a session still live interrupted, as an ERROR: an operator must act on Delta."""
+    """Mark a session still active interrupted, as an ERROR: an operator must act on Delta."""
     with write_transaction(conn):
-        row = store.load_session(conn, session_id)
-        if row is not None and row["status"] in store.LIVE_STATUSES:
-            SessionExecutor(conn).interrupt(row, now, reason, level=logging.ERROR)
+        session = store.load_session(conn, session_id)
+        if session is not None and session.active:
+            interrupt(conn, session, now, reason, level=logging.ERROR)

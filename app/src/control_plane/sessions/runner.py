@@ -1,11 +1,13 @@
 """The session runner: one per database (flock on `<db>.engine.lock`), ticking every
-ENGINE_TICK_SECONDS over running and paused sessions, then checking the kill switch.
+ENGINE_TICK_SECONDS over the active (running and paused) sessions, then checking the kill
+switch.
 
 A process that does not get the lock serves HTTP only and retries the lock on a timer, so a
-redeploy's overlap never trades twice. On taking the lock, sessions found live are resumed
+redeploy's overlap never trades twice. On taking the lock, sessions found active are resumed
 when their stored state can be restored, else marked `interrupted` with the reason.
 
-Paper sessions step in a worker thread; live ones then step on Delta (`sessions.live`). An
+Paper sessions step in a worker thread (`sessions.paper`); live ones then step on Delta
+(`sessions.live`). An
 operator's stop or panic of a live session wakes the loop rather than waiting for the tick.
 """
 
@@ -22,15 +24,11 @@ from control_plane.correlation import new_correlation_id
 from control_plane.db.database_lock import DatabaseLock
 from control_plane.db.sqlite import with_connection, write_transaction
 from control_plane.sessions import store
-from control_plane.sessions.execution import (
-    MarketCache,
-    SessionExecutor,
-    decode,
-    record_event,
-    restore,
-)
+from control_plane.sessions.control import SessionControl
 from control_plane.sessions.kill_switch import check_daily_loss
-from control_plane.sessions.live import LiveTrader
+from control_plane.sessions.ledger import decode, interrupt, record_event
+from control_plane.sessions.live import LiveExecutor
+from control_plane.sessions.paper import MarketCache, restore
 from control_plane.sessions.times import utc_now
 from control_plane.settings import Settings
 from control_plane.trading.state_codec import UnreadableState
@@ -53,7 +51,7 @@ class SessionRunner:
         self.lock = DatabaseLock.for_database(settings.database_path, "engine")
         self.lock_retry_seconds = lock_retry_seconds
         self.markets = MarketCache()
-        self.live = LiveTrader(settings)
+        self.live = LiveExecutor(settings)
         self._task: asyncio.Task[None] | None = None
         self._wake: asyncio.Event | None = None
 
@@ -110,47 +108,46 @@ class SessionRunner:
         with_connection(self.settings.database_path, lambda conn: self._recover(conn, now))
 
     def tick(self, now: datetime) -> None:
-        """One pass over the live sessions, then the kill switch; a connection per tick, as
+        """One pass over the active sessions, then the kill switch; a connection per tick, as
         ticks run in worker threads."""
         with_connection(self.settings.database_path, lambda conn: self._tick(conn, now))
 
     def _recover(self, conn: sqlite3.Connection, now: datetime) -> None:
         """After a start: resume what can be restored, mark the rest interrupted."""
-        executor = SessionExecutor(conn, self.markets)
-        with new_correlation_id("engine-recover"), write_transaction(executor.conn):
-            for row in store.live_sessions(executor.conn):
+        with new_correlation_id("engine-recover"), write_transaction(conn):
+            for session in store.active_sessions(conn):
                 try:
-                    if row["mode"] == "live":
-                        decode(row)  # its market is Delta's; orders in flight are looked up
+                    if session.mode == "live":
+                        decode(session)  # its market is Delta's; orders in flight are looked up
                     else:
-                        restore(row, self.markets)
+                        restore(session, self.markets)
                 except UnreadableState as exc:
-                    executor.interrupt(row, now, f"not resumed after a restart: {exc}")
+                    interrupt(conn, session, now, f"not resumed after a restart: {exc}")
                     continue
                 record_event(
-                    executor.conn,
+                    conn,
                     now,
                     "session_recovered",
-                    f"{row['status']} session resumed after a restart",
-                    row,
+                    f"{session.status} session resumed after a restart",
+                    session,
                 )
 
     def _tick(self, conn: sqlite3.Connection, now: datetime) -> None:
-        executor = SessionExecutor(conn, self.markets)
-        live = store.live_sessions(executor.conn)
-        self.markets.keep_only(live)
-        for row in live:
+        control = SessionControl(conn, self.markets)
+        active = store.active_sessions(conn)
+        self.markets.keep_only(active)
+        for session in active:
             with new_correlation_id("engine"):
                 try:
-                    executor.advance(row["id"], now)
+                    control.paper.advance(session.id, now)
                 except Exception:
                     logger.exception(
                         "engine step failed",
                         extra={
                             "event": "engine_step_failed",
-                            "session_id": row["id"],
-                            "strategy_id": row["strategy_id"],
+                            "session_id": session.id,
+                            "strategy_id": session.strategy_id,
                         },
                     )
         with new_correlation_id("engine"):
-            check_daily_loss(executor, now, self.settings.KILL_SWITCH_DAILY_LOSS_LIMIT)
+            check_daily_loss(control, now, self.settings.KILL_SWITCH_DAILY_LOSS_LIMIT)

@@ -1,4 +1,5 @@
-"""Rows of trading sessions, fills, timeline events and the kill switch (synchronous sqlite3).
+"""Session records: typed rows of trading sessions, fills, timeline events and the kill switch
+(synchronous sqlite3, connections from control_plane.db.sqlite).
 
 Writers take `BEGIN IMMEDIATE`, so the engine's tick and an operator's stop or panic from any
 process are serialised by SQLite's write lock and never act on a stale state.
@@ -7,18 +8,129 @@ process are serialised by SQLite's write lock and never act on a stale state.
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
+from dataclasses import dataclass, fields
+from typing import Any, Literal, TypedDict, cast
 
-from control_plane.db.sqlite import dumps
+from sqlalchemy import update
+
+from control_plane.db.schema import ACTIVE_STATUSES, SessionMode, SessionStatus, trading_sessions
+from control_plane.db.sqlite import dumps, execute_core
 
 # api/updates.py (Part C) reaches it here until it imports it from db.sqlite.
 from control_plane.db.sqlite import in_worker_thread as in_worker_thread
 
-LIVE_STATUSES = ("running", "paused")
+Leg = Literal["call", "put"]
+FillSide = Literal["buy", "sell"]
 
 
-class LiveSessionExists(Exception):
+class ActiveSessionExists(Exception):
     """The strategy already has a running or paused session."""
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRecord:
+    """One row of trading_sessions; JSON columns stay text (decoded where they are used)."""
+
+    id: int
+    strategy_id: int
+    strategy_name: str
+    mode: SessionMode
+    status: SessionStatus
+    status_reason: str | None
+    config: str
+    engine_state: str
+    enter_now: int
+    market_seed: int
+    market_start: int
+    realised_pnl: float
+    unrealised_pnl: float
+    fees: float
+    trade_count: int
+    marks: str | None
+    started_at: int
+    ended_at: int | None
+    updated_at: int
+    pending_orders: str | None
+    close_request: str | None
+
+    @property
+    def active(self) -> bool:
+        """Running or paused: its engine still acts."""
+        return self.status in ACTIVE_STATUSES
+
+
+class SessionChanges(TypedDict, total=False):
+    """The columns of a session an engine step or an operator changes."""
+
+    status: SessionStatus
+    status_reason: str | None
+    engine_state: str
+    enter_now: int
+    realised_pnl: float
+    unrealised_pnl: float
+    fees: float
+    trade_count: int
+    marks: str | None
+    ended_at: int
+    updated_at: int
+    pending_orders: str | None
+    close_request: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class NewFill:
+    session_id: int
+    strategy_id: int
+    client_order_id: str
+    exchange_order_id: int | None
+    leg: Leg
+    side: FillSide
+    strike: float
+    price: float
+    contracts: int
+    fee: float
+    time: int
+
+
+@dataclass(frozen=True, slots=True)
+class FillRecord(NewFill):
+    id: int
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEvent:
+    id: int
+    time: int
+    event: str
+    session_id: int | None
+    strategy_id: int | None
+    strategy_name: str | None
+    message: str
+    details: str
+    pnl: float | None
+    fees: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class KillSwitchState:
+    tripped: bool
+    tripped_at: int | None
+    reason: str | None
+    updated_at: int
+
+
+def _columns(record: type[Any]) -> str:
+    return ", ".join(f.name for f in fields(record))
+
+
+_SESSION = f"SELECT {_columns(SessionRecord)} FROM trading_sessions"
+_FILL = f"SELECT {_columns(FillRecord)} FROM trading_fills"
+_EVENT = f"SELECT {_columns(TimelineEvent)} FROM timeline_events"
+_ACTIVE = f"status IN {ACTIVE_STATUSES!r}"
+
+
+def _sessions(cursor: sqlite3.Cursor) -> list[SessionRecord]:
+    return [SessionRecord(*row) for row in cursor]
 
 
 def insert_session(
@@ -26,7 +138,7 @@ def insert_session(
     *,
     strategy_id: int,
     strategy_name: str,
-    mode: str,
+    mode: SessionMode,
     config: dict[str, Any],
     enter_now: bool,
     market_seed: int | None,
@@ -52,67 +164,77 @@ def insert_session(
             ),
         )
     except sqlite3.IntegrityError as exc:
-        raise LiveSessionExists(strategy_id) from exc
+        raise ActiveSessionExists(strategy_id) from exc
     session_id = int(cursor.lastrowid or 0)
     if market_seed is None:
         conn.execute("UPDATE trading_sessions SET market_seed = id WHERE id = ?", (session_id,))
     return session_id
 
 
-def load_session(conn: sqlite3.Connection, session_id: int) -> sqlite3.Row | None:
-    return conn.execute("SELECT * FROM trading_sessions WHERE id = ?", (session_id,)).fetchone()
+def load_session(conn: sqlite3.Connection, session_id: int) -> SessionRecord | None:
+    row = conn.execute(f"{_SESSION} WHERE id = ?", (session_id,)).fetchone()
+    return SessionRecord(*row) if row is not None else None
 
 
 def list_sessions(
     conn: sqlite3.Connection, status: str | None = None, strategy_id: int | None = None
-) -> list[sqlite3.Row]:
-    clauses, params = [], []
-    if status is not None:
-        clauses.append("status = ?")
-        params.append(status)
-    if strategy_id is not None:
-        clauses.append("strategy_id = ?")
-        params.append(strategy_id)
-    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    return conn.execute(
-        f"SELECT * FROM trading_sessions{where} ORDER BY id DESC", params
-    ).fetchall()
+) -> list[SessionRecord]:
+    cursor = conn.execute(
+        f"{_SESSION} WHERE (:status IS NULL OR status = :status)"
+        " AND (:strategy IS NULL OR strategy_id = :strategy) ORDER BY id DESC",
+        {"status": status, "strategy": strategy_id},
+    )
+    return _sessions(cursor)
 
 
-def live_sessions(conn: sqlite3.Connection) -> list[sqlite3.Row]:
-    return conn.execute(
-        "SELECT * FROM trading_sessions WHERE status IN ('running', 'paused') ORDER BY id"
-    ).fetchall()
+def active_sessions(conn: sqlite3.Connection) -> list[SessionRecord]:
+    return _sessions(conn.execute(f"{_SESSION} WHERE {_ACTIVE} ORDER BY id"))
 
 
-def update_session(conn: sqlite3.Connection, session_id: int, **columns: Any) -> None:
-    assignments = ", ".join(f"{name} = ?" for name in columns)
-    conn.execute(
-        f"UPDATE trading_sessions SET {assignments} WHERE id = ?", (*columns.values(), session_id)
+def update_session(conn: sqlite3.Connection, session_id: int, changes: SessionChanges) -> None:
+    execute_core(
+        conn,
+        update(trading_sessions)
+        .where(trading_sessions.c.id == session_id)
+        .values(cast(dict[str, Any], changes)),
     )
 
 
-def insert_fill(conn: sqlite3.Connection, **values: Any) -> dict[str, Any]:
-    names = ", ".join(values)
-    marks = ", ".join("?" for _ in values)
-    conn.execute(f"INSERT INTO trading_fills ({names}) VALUES ({marks})", tuple(values.values()))
-    return values
+def insert_fill(conn: sqlite3.Connection, fill: NewFill) -> None:
+    conn.execute(
+        "INSERT INTO trading_fills (session_id, strategy_id, client_order_id, exchange_order_id,"
+        " leg, side, strike, price, contracts, fee, time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            fill.session_id,
+            fill.strategy_id,
+            fill.client_order_id,
+            fill.exchange_order_id,
+            fill.leg,
+            fill.side,
+            fill.strike,
+            fill.price,
+            fill.contracts,
+            fill.fee,
+            fill.time,
+        ),
+    )
 
 
 def count_fills(conn: sqlite3.Connection, session_id: int) -> int:
-    return conn.execute(
+    (count,) = conn.execute(
         "SELECT count(*) FROM trading_fills WHERE session_id = ?", (session_id,)
-    ).fetchone()[0]
+    ).fetchone()
+    return int(count)
 
 
-def fills_after(conn: sqlite3.Connection, after_id: int) -> list[sqlite3.Row]:
-    return conn.execute(
-        "SELECT * FROM trading_fills WHERE id > ? ORDER BY id", (after_id,)
-    ).fetchall()
+def fills_after(conn: sqlite3.Connection, after_id: int) -> list[FillRecord]:
+    cursor = conn.execute(f"{_FILL} WHERE id > ? ORDER BY id", (after_id,))
+    return [FillRecord(*row) for row in cursor]
 
 
 def last_fill_id(conn: sqlite3.Connection) -> int:
-    return conn.execute("SELECT coalesce(max(id), 0) FROM trading_fills").fetchone()[0]
+    (last,) = conn.execute("SELECT coalesce(max(id), 0) FROM trading_fills").fetchone()
+    return int(last)
 
 
 def insert_event(
@@ -146,15 +268,26 @@ def insert_event(
     return int(cursor.lastrowid or 0)
 
 
-def session_events(conn: sqlite3.Connection, session_id: int, limit: int) -> list[sqlite3.Row]:
-    return conn.execute(
-        "SELECT * FROM timeline_events WHERE session_id = ? ORDER BY time DESC, id DESC LIMIT ?",
-        (session_id, limit),
-    ).fetchall()
+def session_events(conn: sqlite3.Connection, session_id: int, limit: int) -> list[TimelineEvent]:
+    cursor = conn.execute(
+        f"{_EVENT} WHERE session_id = ? ORDER BY time DESC, id DESC LIMIT ?", (session_id, limit)
+    )
+    return [TimelineEvent(*row) for row in cursor]
 
 
-def kill_switch_row(conn: sqlite3.Connection) -> sqlite3.Row:
-    return conn.execute("SELECT * FROM kill_switch WHERE id = 1").fetchone()
+def timeline_events(cursor: sqlite3.Cursor) -> list[TimelineEvent]:
+    """Events of a query that selects `TIMELINE_EVENT_COLUMNS` (the analytics' pages)."""
+    return [TimelineEvent(*row) for row in cursor]
+
+
+TIMELINE_EVENT_COLUMNS = _columns(TimelineEvent)
+
+
+def kill_switch_state(conn: sqlite3.Connection) -> KillSwitchState:
+    tripped, tripped_at, reason, updated_at = conn.execute(
+        "SELECT tripped, tripped_at, reason, updated_at FROM kill_switch WHERE id = 1"
+    ).fetchone()
+    return KillSwitchState(bool(tripped), tripped_at, reason, updated_at)
 
 
 def set_kill_switch(
@@ -168,35 +301,39 @@ def set_kill_switch(
 
 
 def realised_pnl_since(conn: sqlite3.Connection, since_us: int) -> float:
-    return conn.execute(
+    (pnl,) = conn.execute(
         "SELECT coalesce(sum(pnl), 0) FROM timeline_events"
         " WHERE event = 'position_closed' AND time >= ?",
         (since_us,),
-    ).fetchone()[0]
+    ).fetchone()
+    return float(pnl)
 
 
-def live_unrealised_pnl(conn: sqlite3.Connection) -> float:
-    return conn.execute(
-        "SELECT coalesce(sum(unrealised_pnl), 0) FROM trading_sessions"
-        " WHERE status IN ('running', 'paused')"
-    ).fetchone()[0]
+def active_unrealised_pnl(conn: sqlite3.Connection) -> float:
+    (pnl,) = conn.execute(
+        f"SELECT coalesce(sum(unrealised_pnl), 0) FROM trading_sessions WHERE {_ACTIVE}"
+    ).fetchone()
+    return float(pnl)
 
 
-def recent_sessions(conn: sqlite3.Connection, limit: int) -> list[sqlite3.Row]:
-    """Every live session and the newest `limit` others, newest first."""
-    return conn.execute(
-        "SELECT * FROM trading_sessions WHERE status IN ('running', 'paused')"
-        " OR id IN (SELECT id FROM trading_sessions ORDER BY id DESC LIMIT ?) ORDER BY id DESC",
-        (limit,),
-    ).fetchall()
+def recent_sessions(conn: sqlite3.Connection, limit: int) -> list[SessionRecord]:
+    """Every active session and the newest `limit` others, newest first."""
+    return _sessions(
+        conn.execute(
+            f"{_SESSION} WHERE {_ACTIVE}"
+            " OR id IN (SELECT id FROM trading_sessions ORDER BY id DESC LIMIT ?)"
+            " ORDER BY id DESC",
+            (limit,),
+        )
+    )
 
 
-def sessions_updated_after(conn: sqlite3.Connection, updated_us: int) -> list[sqlite3.Row]:
-    return conn.execute(
-        "SELECT * FROM trading_sessions WHERE updated_at > ? ORDER BY updated_at, id",
-        (updated_us,),
-    ).fetchall()
+def sessions_updated_after(conn: sqlite3.Connection, updated_us: int) -> list[SessionRecord]:
+    return _sessions(
+        conn.execute(f"{_SESSION} WHERE updated_at > ? ORDER BY updated_at, id", (updated_us,))
+    )
 
 
 def last_session_update(conn: sqlite3.Connection) -> int:
-    return conn.execute("SELECT coalesce(max(updated_at), 0) FROM trading_sessions").fetchone()[0]
+    (last,) = conn.execute("SELECT coalesce(max(updated_at), 0) FROM trading_sessions").fetchone()
+    return int(last)

@@ -32,35 +32,35 @@ class UpdateFeed:
     _sent: dict[int, int] = field(default_factory=dict)
 
     def snapshot(self, conn: sqlite3.Connection) -> dict[str, Any]:
-        rows = store.recent_sessions(conn, SNAPSHOT_RECENT_SESSIONS)
+        sessions = store.recent_sessions(conn, SNAPSHOT_RECENT_SESSIONS)
         self._session_watermark = store.last_session_update(conn)
-        self._sent = {row["id"]: row["updated_at"] for row in rows}
+        self._sent = {session.id: session.updated_at for session in sessions}
         self._fill_watermark = store.last_fill_id(conn)
         kill_switch = kill_switch_view(conn, utc_now(), self.daily_loss_limit)
         self._kill_switch_seen = self._kill_switch_key(conn, kill_switch)
         return {
             "type": "snapshot",
-            "sessions": [session_view(row) for row in rows],
+            "sessions": [session_view(session) for session in sessions],
             "kill_switch": kill_switch,
         }
 
     @staticmethod
     def _kill_switch_key(conn: sqlite3.Connection, view: dict[str, Any]) -> tuple[int, int, int]:
-        switch = store.kill_switch_row(conn)
-        return (switch["tripped"], switch["updated_at"], round(view["day_pnl"] * 100))
+        switch = store.kill_switch_state(conn)
+        return (int(switch.tripped), switch.updated_at, round(view["day_pnl"] * 100))
 
     def changes(self, conn: sqlite3.Connection) -> list[dict[str, Any]]:
         messages: list[dict[str, Any]] = []
-        for row in store.sessions_updated_after(conn, self._session_watermark - LOOK_BACK_US):
-            self._session_watermark = max(self._session_watermark, row["updated_at"])
-            if self._sent.get(row["id"]) == row["updated_at"]:
+        for session in store.sessions_updated_after(conn, self._session_watermark - LOOK_BACK_US):
+            self._session_watermark = max(self._session_watermark, session.updated_at)
+            if self._sent.get(session.id) == session.updated_at:
                 continue
-            self._sent[row["id"]] = row["updated_at"]
-            messages.append({"type": "session", "session": session_view(row)})
-        for row in store.fills_after(conn, self._fill_watermark):
-            self._fill_watermark = row["id"]
+            self._sent[session.id] = session.updated_at
+            messages.append({"type": "session", "session": session_view(session)})
+        for fill in store.fills_after(conn, self._fill_watermark):
+            self._fill_watermark = fill.id
             messages.append(
-                {"type": "fill", "session_id": row["session_id"], "fill": fill_view(row)}
+                {"type": "fill", "session_id": fill.session_id, "fill": fill_view(fill)}
             )
         kill_switch = kill_switch_view(conn, utc_now(), self.daily_loss_limit)
         key = self._kill_switch_key(conn, kill_switch)

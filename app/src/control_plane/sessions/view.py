@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 import orjson
 
+from control_plane.sessions.store import FillRecord, SessionRecord, TimelineEvent
 from control_plane.sessions.times import iso_from_us, iso_z
 from control_plane.trading.state_codec import UnreadableState, state_from_json
 
 
-def _position(row: sqlite3.Row) -> dict[str, Any] | None:
+def _position(session: SessionRecord) -> dict[str, Any] | None:
     try:
-        state = state_from_json(orjson.loads(row["engine_state"] or "{}"))
+        state = state_from_json(orjson.loads(session.engine_state or "{}"))
     except (UnreadableState, orjson.JSONDecodeError):
         return None
     position = state.position
     if position is None:
         return None
-    marks = orjson.loads(row["marks"]) if row["marks"] else {}
+    marks = orjson.loads(session.marks) if session.marks else {}
     return {
         "opened_at": iso_z(position.opened_at),
         "expiry": iso_z(position.expiry),
@@ -34,49 +34,49 @@ def _position(row: sqlite3.Row) -> dict[str, Any] | None:
             for leg in (position.call, position.put)
         ],
         "premium_collected": position.premium_collected,
-        "unrealised_pnl": row["unrealised_pnl"],
+        "unrealised_pnl": session.unrealised_pnl,
     }
 
 
-def session_view(row: sqlite3.Row) -> dict[str, Any]:
+def session_view(session: SessionRecord) -> dict[str, Any]:
     return {
-        "id": row["id"],
-        "strategy_id": row["strategy_id"],
-        "strategy_name": row["strategy_name"],
-        "mode": row["mode"],
-        "status": row["status"],
-        "started_at": iso_from_us(row["started_at"]),
-        "ended_at": iso_from_us(row["ended_at"]),
-        "status_reason": row["status_reason"],
-        "realised_pnl": row["realised_pnl"],
-        "unrealised_pnl": row["unrealised_pnl"],
-        "fees": row["fees"],
-        "trade_count": row["trade_count"],
-        "position": _position(row),
-        "updated_at": iso_from_us(row["updated_at"]),
+        "id": session.id,
+        "strategy_id": session.strategy_id,
+        "strategy_name": session.strategy_name,
+        "mode": session.mode,
+        "status": session.status,
+        "started_at": iso_from_us(session.started_at),
+        "ended_at": iso_from_us(session.ended_at),
+        "status_reason": session.status_reason,
+        "realised_pnl": session.realised_pnl,
+        "unrealised_pnl": session.unrealised_pnl,
+        "fees": session.fees,
+        "trade_count": session.trade_count,
+        "position": _position(session),
+        "updated_at": iso_from_us(session.updated_at),
     }
 
 
-def event_view(row: sqlite3.Row) -> dict[str, Any]:
+def event_view(event: TimelineEvent) -> dict[str, Any]:
     return {
-        "id": row["id"],
-        "time": iso_from_us(row["time"]),
-        "event": row["event"],
-        "session_id": row["session_id"],
-        "strategy_id": row["strategy_id"],
-        "message": row["message"],
-        "details": orjson.loads(row["details"]),
-        "pnl": row["pnl"],
+        "id": event.id,
+        "time": iso_from_us(event.time),
+        "event": event.event,
+        "session_id": event.session_id,
+        "strategy_id": event.strategy_id,
+        "message": event.message,
+        "details": orjson.loads(event.details),
+        "pnl": event.pnl,
     }
 
 
-def fill_view(row: sqlite3.Row) -> dict[str, Any]:
+def fill_view(fill: FillRecord) -> dict[str, Any]:
     return {
-        "time": iso_from_us(row["time"]),
-        "option_type": row["leg"],
-        "strike": row["strike"],
-        "side": row["side"],
-        "price": row["price"],
-        "contracts": row["contracts"],
-        "fee": row["fee"],
+        "time": iso_from_us(fill.time),
+        "option_type": fill.leg,
+        "strike": fill.strike,
+        "side": fill.side,
+        "price": fill.price,
+        "contracts": fill.contracts,
+        "fee": fill.fee,
     }

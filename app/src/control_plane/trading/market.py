@@ -1,5 +1,6 @@
-"""Simulated market: a seeded geometric Brownian motion for the underlying and option chains
-priced off it with Black-Scholes and a volatility skew."""
+"""Markets the engine trades on: the `Market` protocol it reads, and the simulated market (a
+seeded geometric Brownian motion for the underlying, option chains priced off it with
+Black-Scholes and a volatility skew)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import math
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Literal, Protocol
 
 from control_plane.trading.expiries import years_between
 from control_plane.trading.pricing import (
@@ -19,6 +20,7 @@ from control_plane.trading.pricing import (
 )
 
 Underlying = Literal["BTC", "ETH"]
+OPTION_TYPES: tuple[OptionType, ...] = ("call", "put")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +78,27 @@ class OptionChain:
             if candidate.option_type == option_type and candidate.strike == strike:
                 return candidate
         raise KeyError(f"no {option_type} at strike {strike}")
+
+
+class Market(Protocol):
+    """What the engine reads of a market: the simulated one, or a snapshot of Delta's chain
+    (control_plane.exchange.market_snapshot)."""
+
+    @property
+    def underlying(self) -> Underlying: ...
+
+    @property
+    def profile(self) -> UnderlyingProfile: ...
+
+    def spot_at(self, when: datetime) -> float: ...
+
+    def quote(
+        self, option_type: OptionType, strike: float, expiry: datetime, at: datetime
+    ) -> OptionQuote: ...
+
+    def chain(
+        self, expiry: datetime, at: datetime, strikes_each_side: int | None = None
+    ) -> OptionChain: ...
 
 
 @dataclass
@@ -145,7 +168,7 @@ class SimulatedMarket:
         quotes = tuple(
             price_quote(option_type, spot, strike, time_years, self.rate, self.profile.skew)
             for strike in strikes
-            for option_type in ("call", "put")
+            for option_type in OPTION_TYPES
         )
         return OptionChain(self.underlying, spot, at, expiry, quotes)
 

@@ -1,8 +1,8 @@
 """One step of the paper engine: enter a short strangle or manage the open one.
 
-`step` is a function of the strategy, the simulated market, the time and the previous state;
-it returns the next state and what happened, and touches nothing else, so a session runner
-can call it on a clock and persist the results.
+`step` is a function of the strategy, a market (simulated, or a snapshot of Delta's chain),
+the time and the previous state; it returns the next state and what happened, and touches
+nothing else, so a session runner can call it on a clock and persist the results.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Literal
 from control_plane.trading.exits import ExitReason, exit_reason, profit_pct
 from control_plane.trading.expiries import expiry_for_rule
 from control_plane.trading.fills import ExecutionCosts
-from control_plane.trading.market import OptionQuote, SimulatedMarket
+from control_plane.trading.market import Market, OptionQuote
 from control_plane.trading.metrics import ClosedTrade
 from control_plane.trading.pricing import OptionType, intrinsic_value
 from control_plane.trading.schedule import entry_session_start, exit_deadline
@@ -99,7 +99,7 @@ class StepOutcome:
 
 def step(
     config: StrategyConfig,
-    market: SimulatedMarket,
+    market: Market,
     now: datetime,
     state: EngineState,
     costs: ExecutionCosts | None = None,
@@ -121,7 +121,7 @@ def step(
 
 def _enter(
     config: StrategyConfig,
-    market: SimulatedMarket,
+    market: Market,
     now: datetime,
     state: EngineState,
     costs: ExecutionCosts,
@@ -177,7 +177,7 @@ def _sold_leg(quote: OptionQuote, costs: ExecutionCosts) -> Leg:
 
 def _manage(
     config: StrategyConfig,
-    market: SimulatedMarket,
+    market: Market,
     now: datetime,
     state: EngineState,
     position: OpenPosition,
@@ -198,7 +198,7 @@ def _manage(
 
 
 def close_position(
-    market: SimulatedMarket,
+    market: Market,
     now: datetime,
     position: OpenPosition,
     reason: CloseReason,
@@ -219,7 +219,7 @@ def close_position(
     return ClosedPosition(position, now, reason, call_price, put_price, exit_fees)
 
 
-def _settle(market: SimulatedMarket, now: datetime, position: OpenPosition) -> ClosedPosition:
+def _settle(market: Market, now: datetime, position: OpenPosition) -> ClosedPosition:
     """Settled at intrinsic value against the spot at expiry, with no fill to slip."""
     spot = market.spot_at(position.expiry)
     call_price = intrinsic_value("call", spot, position.call.strike)
@@ -234,7 +234,7 @@ class Marks:
     unrealised_pnl: float
 
 
-def mark_to_market(market: SimulatedMarket, now: datetime, position: OpenPosition) -> Marks:
+def mark_to_market(market: Market, now: datetime, position: OpenPosition) -> Marks:
     """Mid prices of the legs and what closing at mid would make, net of the entry fees
     already paid (exit costs are not known until the exit)."""
     if now >= position.expiry:
