@@ -1,5 +1,5 @@
-"""control_plane.db.sqlite: every connection gets the same PRAGMAs, and a Core statement run on
-a worker thread's sqlite3 connection stores values as the async engine reads them back."""
+"""control_plane.db: every connection gets the same PRAGMAs, and a Core statement run on a
+worker thread's sqlite3 connection stores values as the async engine reads them back."""
 
 from __future__ import annotations
 
@@ -10,16 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert, text
 
+from control_plane.db.engine import create_engine, create_session_factory
 from control_plane.db.migrate import upgrade_to_head
 from control_plane.db.schema import strategies
-from control_plane.db.sqlite import (
-    BUSY_TIMEOUT_MS,
-    create_engine,
-    create_session_factory,
-    execute_core,
-    open_connection,
-    write_transaction,
-)
+from control_plane.db.sqlite import BUSY_TIMEOUT_MS, open_connection, write_transaction
+from control_plane.db.statements import execute_core
 from control_plane.db.strategies import column_values, get_strategy
 from control_plane.settings import Settings
 from control_plane.trading.strategy_config import StrategyConfig

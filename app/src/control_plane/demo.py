@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy.dialects.sqlite import insert
 
 from control_plane.db.schema import strategies
-from control_plane.db.sqlite import execute_core, write_transaction
+from control_plane.db.sqlite import write_transaction
+from control_plane.db.statements import execute_core
 from control_plane.db.strategies import column_values
 from control_plane.sessions import store
 from control_plane.sessions.control import SessionControl, start_session

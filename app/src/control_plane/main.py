@@ -24,8 +24,8 @@ from control_plane.api import (
     users,
 )
 from control_plane.api.openapi_errors import document_implied_errors
+from control_plane.db.engine import create_engine, create_session_factory
 from control_plane.db.migrate import head_revision
-from control_plane.db.sqlite import create_engine, create_session_factory
 from control_plane.db.users import bootstrap_admin
 from control_plane.login_throttle import LoginThrottle
 from control_plane.logs.pipeline import LogPipeline

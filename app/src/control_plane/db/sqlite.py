@@ -1,5 +1,7 @@
-"""The one way the app reaches SQLite: the PRAGMAs every connection shares, the async engine of
-the HTTP side, synchronous `sqlite3` connections for worker threads, and write transactions.
+"""The one way the app reaches SQLite: the PRAGMAs every connection shares, synchronous `sqlite3`
+connections for worker threads and the tailer, and write transactions. The async engine of the
+HTTP side is db.engine; Core statements on these connections are db.statements. No SQLAlchemy
+here: the tailer process imports this module, and its restart time is its import time.
 """
 
 from __future__ import annotations
@@ -12,17 +14,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import orjson
-from sqlalchemy import ClauseElement, event
-from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
-from sqlalchemy.ext.asyncio import (
-    AsyncEngine,
-    AsyncSession,
-    async_sessionmaker,
-    create_async_engine,
-)
-from sqlalchemy.sql.compiler import SQLCompiler
-
-from control_plane.settings import Settings
 
 T = TypeVar("T")
 
@@ -65,32 +56,6 @@ def prepare_database_file(path: Path) -> None:
         conn.execute("PRAGMA journal_mode=WAL")
     finally:
         conn.close()
-
-
-# --- the async engine (HTTP side) ---------------------------------------------------------
-
-
-def create_engine(settings: Settings) -> AsyncEngine:
-    engine = create_async_engine(
-        settings.async_database_url,
-        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
-    )
-
-    @event.listens_for(engine.sync_engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        cursor = dbapi_connection.cursor()
-        for pragma in pragma_statements(cache_kib=None):
-            cursor.execute(pragma)
-        cursor.close()
-
-    return engine
-
-
-def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
-
-
-# --- synchronous connections (worker threads, the engine, the tailer) ---------------------
 
 
 def apply_pragmas(
@@ -161,23 +126,6 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
-
-
-_DIALECT = SQLiteDialect_pysqlite()
-
-
-def execute_core(conn: sqlite3.Connection, statement: ClauseElement) -> sqlite3.Cursor:
-    """Run a Core statement (built on control_plane.db.schema) on a sqlite3 connection, its
-    values converted by their columns' types as the async engine would."""
-    compiled = statement.compile(dialect=_DIALECT)
-    if not isinstance(compiled, SQLCompiler):
-        raise TypeError(f"not a SQL statement: {statement!r}")
-    params = compiled.construct_params()
-    values = []
-    for name in compiled.positiontup or ():
-        convert = compiled.binds[name].type.bind_processor(_DIALECT)
-        values.append(convert(params[name]) if convert else params[name])
-    return conn.execute(compiled.string, values)
 
 
 def dumps(value: Any) -> str:

@@ -15,8 +15,8 @@ from sqlalchemy import bindparam, delete, literal_column, select
 from control_plane.background_service import BackgroundService
 from control_plane.db.schema import backend_logs
 from control_plane.db.sqlite import BUSY_TIMEOUT_MS, connect
+from control_plane.db.statements import sqlite3_text
 from control_plane.logs import fts
-from control_plane.logs.sqlite3_text import sqlite3_text
 
 logger = logging.getLogger("control_plane.logs.retention")
 

@@ -14,10 +14,10 @@ from sqlalchemy.dialects.sqlite import insert as upsert
 from control_plane.background_service import ServiceStopped
 from control_plane.db.schema import backend_logs, log_tail_positions
 from control_plane.db.sqlite import connect
+from control_plane.db.statements import sqlite3_text
 from control_plane.logs import fts
 from control_plane.logs.file_identity import FilePosition
 from control_plane.logs.line_parser import Row
-from control_plane.logs.sqlite3_text import sqlite3_text
 
 # The order of line_parser.Row; every tailed line's source is "backend".
 ROW_COLUMNS = (

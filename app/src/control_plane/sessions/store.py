@@ -14,10 +14,8 @@ from typing import Any, Literal, TypedDict, cast
 from sqlalchemy import update
 
 from control_plane.db.schema import ACTIVE_STATUSES, SessionMode, SessionStatus, trading_sessions
-from control_plane.db.sqlite import dumps, execute_core
-
-# api/updates.py (Part C) reaches it here until it imports it from db.sqlite.
-from control_plane.db.sqlite import in_worker_thread as in_worker_thread
+from control_plane.db.sqlite import dumps
+from control_plane.db.statements import execute_core
 
 Leg = Literal["call", "put"]
 FillSide = Literal["buy", "sell"]

@@ -1,7 +1,10 @@
-"""Core statements over db.schema compiled once to SQL text for the raw `sqlite3` connections
-of the tailer, the full-text indexer and retention, whose batch commits are load-bearing."""
+"""Core statements over db.schema on raw `sqlite3` connections: run once with their columns'
+conversions (execute_core), or compiled once to SQL text for the batch commits of the tailer, the
+full-text indexer and retention (sqlite3_text), which are load-bearing."""
 
 from __future__ import annotations
+
+import sqlite3
 
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -9,6 +12,20 @@ from sqlalchemy.sql.expression import ClauseElement
 
 _NAMED = sqlite.dialect(paramstyle="named")
 _QMARK = sqlite.dialect()
+
+
+def execute_core(conn: sqlite3.Connection, statement: ClauseElement) -> sqlite3.Cursor:
+    """Run a Core statement (built on control_plane.db.schema) on a sqlite3 connection, its
+    values converted by their columns' types as the async engine would."""
+    compiled = statement.compile(dialect=_QMARK)
+    if not isinstance(compiled, SQLCompiler):
+        raise TypeError(f"not a SQL statement: {statement!r}")
+    params = compiled.construct_params()
+    values = []
+    for name in compiled.positiontup or ():
+        convert = compiled.binds[name].type.bind_processor(_QMARK)
+        values.append(convert(params[name]) if convert else params[name])
+    return conn.execute(compiled.string, values)
 
 
 def sqlite3_text(statement: ClauseElement, *, positional: tuple[str, ...] | None = None) -> str:
