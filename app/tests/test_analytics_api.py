@@ -15,8 +15,8 @@ from fastapi.testclient import TestClient
 from control_plane.analytics.report import EXPORT_PAGE_ROWS
 from control_plane.db.sqlite import open_connection, write_transaction
 from control_plane.sessions import store
-from control_plane.sessions.times import to_us
 from control_plane.settings import Settings
+from control_plane.times import to_us
 
 DAY1 = datetime(2026, 10, 1, 10, 0, tzinfo=UTC)
 RANGE = "start=2026-10-01&end=2026-10-03"

@@ -102,7 +102,7 @@ def _demo_seed(settings: Settings, args: argparse.Namespace) -> int:
     from control_plane.db.sqlite import open_connection
     from control_plane.demo import DemoRefused, describe, seed_demo
     from control_plane.sessions.control import KillSwitchTripped
-    from control_plane.sessions.times import utc_now
+    from control_plane.times import utc_now
 
     if not settings.database_path.exists():
         print(f"no database at {settings.database_path}; run db upgrade first", file=sys.stderr)

@@ -18,7 +18,7 @@ from control_plane.db.statements import execute_core
 from control_plane.db.strategies import column_values
 from control_plane.sessions import store
 from control_plane.sessions.control import SessionControl, start_session
-from control_plane.sessions.times import iso_z
+from control_plane.times import iso_z
 from control_plane.trading.strategy_config import StrategyConfig
 
 DEMO_PREFIX = "Demo "

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
 from control_plane.sessions.kill_switch import day_start
-from control_plane.sessions.times import EPOCH, iso_z
+from control_plane.times import EPOCH, iso_z
 
 Preset = Literal["today", "7d", "30d", "90d", "ytd", "all"]
 PRESET_DAYS = {"7d": 7, "30d": 30, "90d": 90}

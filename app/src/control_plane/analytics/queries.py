@@ -8,7 +8,7 @@ from typing import Any
 
 from control_plane.analytics.filters import HistoryFilters
 from control_plane.sessions.store import TIMELINE_EVENT_COLUMNS, TimelineEvent, timeline_events
-from control_plane.sessions.times import from_us, to_us
+from control_plane.times import from_us, to_us
 from control_plane.trading.metrics import ClosedTrade, StatisticsAccumulator
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from control_plane.analytics import queries
 from control_plane.analytics.filters import HistoryFilters
 from control_plane.db.sqlite import with_connection
-from control_plane.sessions.times import iso_from_us, iso_z
+from control_plane.times import iso_from_us, iso_z
 from control_plane.trading.metrics import TradeStatistics
 
 EXPORT_PAGE_ROWS = 5000

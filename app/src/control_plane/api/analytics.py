@@ -16,7 +16,7 @@ from control_plane.api.deps import MAX_ROW_ID, CurrentUser, SettingsDep
 from control_plane.api.errors import SIGNED_IN, json_error_responses
 from control_plane.api.query_params import OptionalIdQuery, OptionalTextQuery
 from control_plane.db.sqlite import in_worker_thread
-from control_plane.sessions.times import utc_now
+from control_plane.times import utc_now
 
 router = APIRouter(prefix="/api/analytics", tags=["analytics"])
 

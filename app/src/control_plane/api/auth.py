@@ -39,8 +39,8 @@ from control_plane.security import (
     refresh_token_session_id,
     verify_password,
 )
-from control_plane.sessions.times import now_us
 from control_plane.settings import Settings
+from control_plane.times import now_us
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 

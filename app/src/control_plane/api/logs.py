@@ -40,7 +40,7 @@ from control_plane.logs.query import (
     fetch_page,
     to_us,
 )
-from control_plane.sessions.times import now_us
+from control_plane.times import now_us
 
 router = APIRouter(prefix="/api/logs", tags=["logs"])
 

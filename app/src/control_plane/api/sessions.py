@@ -29,9 +29,9 @@ from control_plane.sessions.control import (
     start_session,
 )
 from control_plane.sessions.kill_switch import KILL_SWITCH_TARGET, kill_switch_view, rearm, trip
-from control_plane.sessions.times import utc_now
 from control_plane.sessions.view import event_view, session_view
 from control_plane.settings import Settings
+from control_plane.times import utc_now
 
 router = APIRouter(tags=["sessions"])
 T = TypeVar("T")

@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, CursorResult, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_plane.db.schema import auth_sessions, users
-from control_plane.sessions.times import now_us
+from control_plane.times import now_us
 
 if TYPE_CHECKING:
     from control_plane.db.users import Role

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_plane.db.schema import strategies
-from control_plane.sessions.times import now_us
+from control_plane.times import now_us
 from control_plane.trading.strategy_config import StrategyConfig
 
 

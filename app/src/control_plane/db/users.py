@@ -18,7 +18,7 @@ from control_plane.audit import record_system_audit
 from control_plane.db.auth_sessions import active_session_counts, revoke_user_sessions
 from control_plane.db.schema import users
 from control_plane.security import hash_password, verify_password
-from control_plane.sessions.times import now_us
+from control_plane.times import now_us
 
 Role = Literal["admin", "viewer"]
 ROLES: tuple[Role, ...] = ("admin", "viewer")

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
 import orjson
 
+from control_plane.times import EPOCH, ONE_MICROSECOND
+
 MAX_LINE_BYTES = 64 * 1024
 UNPARSED_LEVEL = "UNKNOWN"
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-ONE_MICROSECOND = timedelta(microseconds=1)
 ONE_SECOND = timedelta(seconds=1)
 
 # (ts, level, logger, event, message, correlation_id, strategy_id, parse_error, truncated,

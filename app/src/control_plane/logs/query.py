@@ -25,10 +25,10 @@ from sqlalchemy import (
 from sqlalchemy.engine import Result
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from control_plane import times
 from control_plane.db.schema import HOUR_US, backend_logs
 from control_plane.logging_setup import format_timestamp
 from control_plane.logs.fts import FULL_TEXT
-from control_plane.sessions import times
 
 MAX_PAGE_SIZE = 1000
 MAX_PROBED_HOURS = 24 * 400

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import bindparam, delete, literal_column, select
 
+from control_plane import times
 from control_plane.background_service import BackgroundService
 from control_plane.db.schema import backend_logs
 from control_plane.db.sqlite import BUSY_TIMEOUT_MS, connect
@@ -83,7 +84,7 @@ class LogPruner:
         self._stop_event = stop_event or threading.Event()
 
     def prune(self, retention_days: int, *, now_us: int | None = None) -> PruneResult:
-        cutoff = retention_cutoff_us(now_us or time.time_ns() // 1000, retention_days)
+        cutoff = retention_cutoff_us(now_us or times.now_us(), retention_days)
         conn = connect(self.database_path)
         batch = 500
         deleted = transactions = 0

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from control_plane.db.statements import sqlite3_text
 from control_plane.logs import fts
 from control_plane.logs.file_identity import FilePosition
 from control_plane.logs.line_parser import Row
+from control_plane.times import now_us
 
 # The order of line_parser.Row; every tailed line's source is "backend".
 ROW_COLUMNS = (
@@ -93,10 +93,6 @@ INDEX_RANGE = sqlite3_text(fts.INDEX_RANGE)
 MOVE_WATERMARK = sqlite3_text(fts.MOVE_WATERMARK)
 MAX_BACKOFF_SECONDS = 1.0
 TAILER_CACHE_KIB = 128 * 1024
-
-
-def now_us() -> int:
-    return time.time_ns() // 1000
 
 
 def is_lock_error(exc: sqlite3.OperationalError) -> bool:

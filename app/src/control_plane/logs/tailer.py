@@ -27,7 +27,8 @@ from control_plane.logs.file_identity import (
 )
 from control_plane.logs.line_parser import Row, parse_line, parse_lines
 from control_plane.logs.line_reader import CHUNK_BYTES, iter_line_runs
-from control_plane.logs.tail_store import TailStore, now_us
+from control_plane.logs.tail_store import TailStore
+from control_plane.times import now_us
 
 logger = logging.getLogger("control_plane.logs.tailer")
 

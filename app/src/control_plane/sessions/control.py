@@ -22,7 +22,7 @@ from control_plane.sessions.ledger import EndStatus, finish_session, record_even
 from control_plane.sessions.live_orders import CloseRequest
 from control_plane.sessions.paper import MARKET_STEP, MarketCache, PaperExecutor
 from control_plane.sessions.store import SessionRecord
-from control_plane.sessions.times import EPOCH, to_us
+from control_plane.times import EPOCH, to_us
 from control_plane.trading.fills import ExecutionCosts
 from control_plane.trading.paper_engine import CloseReason
 from control_plane.trading.strategy_config import StrategyConfig

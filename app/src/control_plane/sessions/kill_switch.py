@@ -12,7 +12,7 @@ from control_plane.db.sqlite import write_transaction
 from control_plane.sessions import store
 from control_plane.sessions.control import SessionControl
 from control_plane.sessions.ledger import record_event
-from control_plane.sessions.times import iso_from_us, to_us
+from control_plane.times import iso_from_us, to_us
 
 # What audit events of the kill switch name as their target.
 KILL_SWITCH_TARGET = "kill_switch"

@@ -21,7 +21,7 @@ from control_plane.correlation import correlation_id_var, new_correlation_id
 from control_plane.db.sqlite import dumps
 from control_plane.sessions import store
 from control_plane.sessions.store import SessionChanges, SessionRecord
-from control_plane.sessions.times import iso_z, to_us
+from control_plane.times import iso_z, to_us
 from control_plane.trading.market import Market
 from control_plane.trading.paper_engine import (
     ClosedPosition,

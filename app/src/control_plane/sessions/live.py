@@ -47,8 +47,8 @@ from control_plane.sessions.ledger import (
 )
 from control_plane.sessions.live_orders import CloseRequest, PendingOrders, leg_orders
 from control_plane.sessions.store import SessionChanges, SessionRecord
-from control_plane.sessions.times import to_us
 from control_plane.settings import Settings
+from control_plane.times import to_us
 from control_plane.trading.exits import profit_pct
 from control_plane.trading.expiries import expiry_for_rule
 from control_plane.trading.fills import ExecutionCosts

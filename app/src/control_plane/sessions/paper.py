@@ -24,7 +24,7 @@ from control_plane.sessions.ledger import (
     record_open,
 )
 from control_plane.sessions.store import SessionChanges, SessionRecord
-from control_plane.sessions.times import from_us, to_us
+from control_plane.times import from_us, to_us
 from control_plane.trading.fills import ExecutionCosts
 from control_plane.trading.market import SimulatedMarket, Underlying
 from control_plane.trading.paper_engine import (

@@ -29,8 +29,8 @@ from control_plane.sessions.kill_switch import check_daily_loss
 from control_plane.sessions.ledger import decode, interrupt, record_event
 from control_plane.sessions.live import LiveExecutor
 from control_plane.sessions.paper import MarketCache, restore
-from control_plane.sessions.times import utc_now
 from control_plane.settings import Settings
+from control_plane.times import utc_now
 from control_plane.trading.state_codec import UnreadableState
 
 logger = logging.getLogger("control_plane.sessions.runner")

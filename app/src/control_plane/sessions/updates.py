@@ -12,8 +12,8 @@ from typing import Any
 
 from control_plane.sessions import store
 from control_plane.sessions.kill_switch import kill_switch_view
-from control_plane.sessions.times import utc_now
 from control_plane.sessions.view import fill_view, session_view
+from control_plane.times import utc_now
 
 SNAPSHOT_RECENT_SESSIONS = 50
 # A write stamped a moment before another may commit after it; looking back this far (and

@@ -7,7 +7,7 @@ from typing import Any
 import orjson
 
 from control_plane.sessions.store import FillRecord, SessionRecord, TimelineEvent
-from control_plane.sessions.times import iso_from_us, iso_z
+from control_plane.times import iso_from_us, iso_z
 from control_plane.trading.state_codec import UnreadableState, state_from_json
 
 
