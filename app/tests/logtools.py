@@ -17,6 +17,7 @@ from pathlib import Path
 import orjson
 
 from control_plane.settings import Settings
+from tests.polling import poll
 
 
 def json_line(message: str, **extra: object) -> str:
@@ -56,12 +57,7 @@ def row_count(database_path: Path) -> int:
 
 
 def wait_until(predicate: Callable[[], bool], *, timeout: float = 30.0, step: float = 0.02) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(step)
-    return predicate()
+    return bool(poll(predicate, timeout=timeout, interval=step))
 
 
 class ReopeningWriter:

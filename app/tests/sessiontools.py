@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from control_plane.settings import Settings
+from tests.polling import poll
 
 
 def strategy_body(**overrides: Any) -> dict[str, Any]:
@@ -42,14 +42,10 @@ def create_strategy(client: TestClient, headers: dict[str, str], **overrides: An
 
 
 def wait_for(condition: Callable[[], Any], timeout: float = 20.0, interval: float = 0.05) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(interval)
+    value = poll(condition, timeout=timeout, interval=interval)
+    if not value:
+        raise AssertionError("condition not met in time")
+    return value
 
 
 def session_json(client: TestClient, headers: dict[str, str], session_id: int) -> dict[str, Any]:

@@ -51,15 +51,24 @@ class Stack:
         return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
     def wait_until_ready(self, timeout: float = 120) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        def ready() -> bool:
             try:
-                if requests.get(f"{self.url}/api/health/ready", timeout=5).status_code == 200:
-                    return
+                return requests.get(f"{self.url}/api/health/ready", timeout=5).status_code == 200
             except requests.ConnectionError:
-                pass
-            time.sleep(1)
-        raise AssertionError(f"the stack did not become ready within {timeout} s")
+                return False
+
+        assert poll(ready, timeout=timeout, interval=1), f"the stack did not become ready within {timeout} s"
+
+
+def poll(condition, *, timeout: float, interval: float):
+    """condition() again every `interval` seconds until it is truthy or `timeout` has passed;
+    its last value (the stack tests' one polling loop)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value or time.monotonic() >= deadline:
+            return value
+        time.sleep(interval)
 
 
 def free_port() -> int:

@@ -10,7 +10,7 @@ import uuid
 from pathlib import Path
 
 import requests
-from stack_harness import APP_UID, ROOT, Stack
+from stack_harness import APP_UID, ROOT, Stack, poll
 
 # Certificates this machine adds to Debian's set (an intercepting proxy's CA): builds receive them
 # as a secret, so their bodies must not be found in any image.
@@ -36,16 +36,16 @@ def test_a_request_is_found_by_its_correlation_id(stack: Stack):
     made = requests.get(f"{stack.url}/api/health", headers={"X-Request-ID": request_id}, timeout=10)
     assert made.headers["X-Request-ID"] == request_id
     started = time.monotonic()
-    rows: list = []
-    # A liveness bound, not a timing assertion: the latency is printed, and benchmarked elsewhere.
-    while not rows and time.monotonic() - started < 30:
+
+    def stored_rows() -> list:
         found = requests.get(
             f"{stack.url}/api/logs", params={"correlation_id": request_id}, headers=headers, timeout=10
         )
         assert found.status_code == 200, found.text
-        rows = found.json()["items"]
-        if not rows:
-            time.sleep(0.2)
+        return found.json()["items"]
+
+    # A liveness bound, not a timing assertion: the latency is printed, and benchmarked elsewhere.
+    rows = poll(stored_rows, timeout=30, interval=0.2)
     print(f"correlation id queryable after {time.monotonic() - started:.2f} s")
     assert rows
     assert {row["correlation_id"] for row in rows} == {request_id}
@@ -144,13 +144,13 @@ def test_rows_survive_down_and_up(stack: Stack):
     headers = stack.login()
     request_id = f"persist-{uuid.uuid4().hex}"
     requests.get(f"{stack.url}/api/health", headers={"X-Request-ID": request_id}, timeout=10)
-    deadline = time.monotonic() + 30
-    before: list = []
-    while not before and time.monotonic() < deadline:
-        before = requests.get(
+    before = poll(
+        lambda: requests.get(
             f"{stack.url}/api/logs", params={"correlation_id": request_id}, headers=headers, timeout=10
-        ).json()["items"]
-        time.sleep(0.2)
+        ).json()["items"],
+        timeout=30,
+        interval=0.2,
+    )
     assert before
     stack.compose("down")
     stack.compose("up", "-d", "--wait", "--wait-timeout", "180")

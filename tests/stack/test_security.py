@@ -5,14 +5,13 @@ holes nginx used to leave (HTML for unknown paths, HTML 413, cacheable API answe
 import json
 import secrets
 import subprocess
-import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import requests
-from stack_harness import Stack
+from stack_harness import Stack, poll
 from ws_client import open_and_receive
 
 VIEWER_NAME = "stack-viewer"
@@ -98,10 +97,8 @@ def wait_for_rows_through(stack: Stack, request_id: str) -> None:
         "import sqlite3, sys; c = sqlite3.connect('/app/data/delta_trader.db'); print(c.execute("
         "'SELECT count(*) FROM backend_logs WHERE correlation_id = ?', (sys.argv[1],)).fetchone()[0])"
     )
-    deadline = time.monotonic() + 60
-    while int(backend_python(stack, count, request_id)) == 0:
-        assert time.monotonic() < deadline, "the tailer did not catch up within 60 s"
-        time.sleep(0.5)
+    stored = poll(lambda: int(backend_python(stack, count, request_id)), timeout=60, interval=0.5)
+    assert stored, "the tailer did not catch up within 60 s"
 
 
 def sinks(stack: Stack) -> dict[str, str]:
