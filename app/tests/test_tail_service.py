@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from pathlib import Path
 
 from control_plane.logging_setup import configure_logging
+from control_plane.logs.pipeline import LogPipeline
 from control_plane.logs.tail_service import BackendLogTailService
 from control_plane.settings import Settings
 from tests.logtools import append, json_line, row_count, wait_until
@@ -65,3 +67,32 @@ def test_own_logs_do_not_feed_back(settings: Settings, tmp_path: Path) -> None:
         configure_logging("INFO", None, stdout=False)
     assert row_count(settings.database_path) <= 50 + 3
     assert len(log_path.read_text().splitlines()) <= 50 + 3
+
+
+def test_one_log_pipeline_per_database_and_the_next_takes_over(settings: Settings) -> None:
+    settings.BACKEND_LOG_INGEST_ENABLED = True
+    settings.BACKEND_LOG_PATH.parent.mkdir(parents=True)
+
+    async def scenario() -> None:
+        first = LogPipeline(settings, lock_retry_seconds=0.05)
+        second = LogPipeline(settings, lock_retry_seconds=0.05)
+        await first.start()
+        await second.start()
+        try:
+            assert first.holds_lock and not second.holds_lock
+            assert second.tail_service is None
+            append(settings.BACKEND_LOG_PATH, [json_line(f"first{i}") for i in range(10)])
+            assert await asyncio.to_thread(
+                wait_until, lambda: row_count(settings.database_path) == 10
+            )
+            await first.stop()
+            assert await asyncio.to_thread(wait_until, lambda: second.holds_lock)
+            append(settings.BACKEND_LOG_PATH, [json_line(f"second{i}") for i in range(5)])
+            assert await asyncio.to_thread(
+                wait_until, lambda: row_count(settings.database_path) == 15
+            )
+        finally:
+            await first.stop()
+            await second.stop()
+
+    asyncio.run(scenario())

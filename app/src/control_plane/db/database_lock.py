@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import fcntl
 import os
 from pathlib import Path
@@ -33,6 +34,14 @@ class DatabaseLock:
             return False
         self._fd = fd
         return True
+
+    async def acquire_when_free(self, retry_seconds: float) -> None:
+        """Return once this process holds the lock; flock has no wait-with-timeout that suits
+        the event loop, so it is tried again every `retry_seconds`."""
+        while True:
+            if self.try_acquire():
+                return
+            await asyncio.sleep(retry_seconds)
 
     def release(self) -> None:
         if self._fd is not None:

@@ -74,9 +74,5 @@ class LogPipeline:
         return True
 
     async def _retry_lock(self) -> None:
-        """flock has no wait-with-timeout that suits the event loop, so the lock is retried
-        on a timer."""
-        while True:
-            await asyncio.sleep(self.lock_retry_seconds)
-            if self._try_take_over():
-                return
+        await self.lock.acquire_when_free(self.lock_retry_seconds)
+        self._try_take_over()

@@ -85,10 +85,7 @@ class SessionRunner:
         self.lock.release()
 
     async def _run(self) -> None:
-        while True:
-            if self.lock.try_acquire():
-                break
-            await asyncio.sleep(self.lock_retry_seconds)
+        await self.lock.acquire_when_free(self.lock_retry_seconds)
         logger.info("this process runs the trading engine", extra={"event": "engine_owner"})
         await asyncio.to_thread(self.recover, self.clock())
         self._wake = asyncio.Event()
