@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 import orjson
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from control_plane.api.deps import (
     CurrentUser,
@@ -33,7 +33,9 @@ from control_plane.logs.batch_ingest import (
 from control_plane.logs.query import (
     MAX_PAGE_SIZE,
     InvalidCursor,
+    LogContext,
     LogFilter,
+    LogPage,
     decode_cursor,
     fetch_context,
     fetch_facets,
@@ -48,34 +50,6 @@ MAX_BATCH_BODY_BYTES = 1024 * 1024
 MAX_CONTEXT_ROWS = 200
 # "frontend" is the earlier name of "ui".
 LogSource = Literal["backend", "ui", "ingest", "frontend"]
-
-
-class LogEntry(BaseModel):
-    id: int
-    ts: str | None
-    level: str | None
-    logger: str | None
-    event: str | None
-    message: str | None
-    correlation_id: str | None
-    strategy_id: str | None
-    source: str | None
-    parse_error: bool
-    truncated: bool
-    payload: Any
-    actor: str | None = Field(description="who: the audit actor or the signed-in browser user")
-    ingested_at: str
-
-
-class LogPage(BaseModel):
-    items: list[LogEntry]
-    next_cursor: str | None
-
-
-class LogContext(BaseModel):
-    before: list[LogEntry]
-    entry: LogEntry
-    after: list[LogEntry]
 
 
 class FacetCount(BaseModel):

@@ -9,9 +9,10 @@ import binascii
 import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any, TypedDict, cast
+from typing import Annotated, Any, cast
 
 import orjson
+from pydantic import Field
 from sqlalchemy import (
     ColumnElement,
     Select,
@@ -24,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Result
 from sqlalchemy.ext.asyncio import AsyncSession
+from typing_extensions import TypedDict  # pydantic reads a typing.TypedDict only from 3.12
 
 from control_plane import times
 from control_plane.db.schema import HOUR_US, backend_logs
@@ -90,7 +92,9 @@ class LogEntry(TypedDict):
     parse_error: bool
     truncated: bool
     payload: Any
-    actor: str | None
+    actor: Annotated[
+        str | None, Field(description="who: the audit actor or the signed-in browser user")
+    ]
     ingested_at: str
 
 
