@@ -115,6 +115,15 @@ def test_containers_are_healthy_and_run_as_the_app_uid(host):
         assert image == f"delta-strangle-{service}:{tag}"
 
 
+def test_an_operators_compose_up_on_the_host_is_what_the_deploy_ran(host):
+    # The one compose command with release.env: the deployed containers are kept, none recreated.
+    plan = host.run(f"{APP_ROOT}/scripts/compose.sh --dry-run up --detach --no-build")
+    assert plan.rc == 0, plan.stderr
+    lines = (plan.stdout + plan.stderr).splitlines()
+    assert [line for line in lines if "Running" in line], lines
+    assert not [line for line in lines if "Recreate" in line or "Creat" in line], lines
+
+
 def test_only_the_frontend_port_listens_on_the_host(host):
     ports = {
         int(socket.rsplit(":", 1)[1])
