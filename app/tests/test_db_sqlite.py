@@ -6,9 +6,10 @@ from __future__ import annotations
 import asyncio
 from datetime import time
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import insert, text
+from sqlalchemy import insert, select, text
 
 from control_plane.db.engine import create_engine, create_session_factory
 from control_plane.db.migrate import upgrade_to_head
@@ -84,3 +85,25 @@ def test_core_statement_on_sqlite3_round_trips_through_the_async_engine(
 
     assert asyncio.run(read()) == config
     assert config.entry_time == time(1, 0)
+
+
+def test_core_statement_with_in_lists_on_sqlite3(settings: Settings) -> None:
+    conn = open_connection(settings.database_path)
+    with write_transaction(conn):
+        for name in ("alpha", "beta", "gamma"):
+            config = paper_engine_config(name=name, exit_time="17:05:30")
+            execute_core(
+                conn, insert(strategies).values(**column_values(config), created_at=1, updated_at=2)
+            )
+    names = strategies.c.name
+
+    def found(*statement_filters: Any) -> list[str]:
+        query = select(names).where(*statement_filters).order_by(names)
+        return [row[0] for row in execute_core(conn, query)]
+
+    assert found(names.in_(["gamma", "alpha", "missing"])) == ["alpha", "gamma"]
+    assert found(names.in_([]), strategies.c.id > 0) == []
+    # Each expanded value goes through its column's type (TIME stored as text).
+    at_1705 = strategies.c.exit_time.in_([time(17, 5, 30), time(9)])
+    assert found(at_1705, names != "beta") == ["alpha", "gamma"]
+    conn.close()

@@ -10,9 +10,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.sqlite import insert
 
-from control_plane.db.schema import strategies
+from control_plane.db.schema import (
+    ACTIVE_STATUSES,
+    strategies,
+    timeline_events,
+    trading_fills,
+    trading_sessions,
+)
 from control_plane.db.sqlite import write_transaction
 from control_plane.db.statements import execute_core
 from control_plane.db.strategies import column_values
@@ -94,8 +101,8 @@ def _upsert_strategy(conn: sqlite3.Connection, config: StrategyConfig, now_us: i
             },
         ),
     )
-    (strategy_id,) = conn.execute(
-        "SELECT id FROM strategies WHERE name = ?", (config.name,)
+    (strategy_id,) = execute_core(
+        conn, select(strategies.c.id).where(strategies.c.name == config.name)
     ).fetchone()
     return int(strategy_id)
 
@@ -103,25 +110,26 @@ def _upsert_strategy(conn: sqlite3.Connection, config: StrategyConfig, now_us: i
 def _forget_demo_history(conn: sqlite3.Connection) -> None:
     ids = [
         row[0]
-        for row in conn.execute(
-            "SELECT id FROM strategies WHERE name LIKE ? || '%'", (DEMO_PREFIX,)
+        for row in execute_core(
+            conn, select(strategies.c.id).where(strategies.c.name.startswith(DEMO_PREFIX))
         )
     ]
     if not ids:
         return
-    marks = ", ".join("?" for _ in ids)
-    active = conn.execute(
-        f"SELECT id FROM trading_sessions WHERE strategy_id IN ({marks})"
-        " AND status IN ('running', 'paused')",
-        ids,
+    sessions = trading_sessions.c
+    active = execute_core(
+        conn,
+        select(sessions.id).where(
+            sessions.strategy_id.in_(ids), sessions.status.in_(ACTIVE_STATUSES)
+        ),
     ).fetchall()
     if active:
         raise DemoRefused(
             f"demo strategies have live sessions ({', '.join(str(r[0]) for r in active)});"
             " stop them before seeding again"
         )
-    conn.execute(f"DELETE FROM timeline_events WHERE strategy_id IN ({marks})", ids)
-    conn.execute(f"DELETE FROM trading_sessions WHERE strategy_id IN ({marks})", ids)
+    execute_core(conn, delete(timeline_events).where(timeline_events.c.strategy_id.in_(ids)))
+    execute_core(conn, delete(trading_sessions).where(sessions.strategy_id.in_(ids)))
 
 
 def seed_demo(
@@ -175,15 +183,18 @@ def describe(seeded: list[SeededStrategy], conn: sqlite3.Connection, days: int) 
             f" {item.trades} trades, net {item.net_pnl:.2f} USD"
         )
     ids = [item.session_id for item in seeded]
-    marks = ", ".join("?" for _ in ids)
-    fills = conn.execute(
-        f"SELECT count(*) FROM trading_fills WHERE session_id IN ({marks})", ids
-    ).fetchone()[0]
-    events = conn.execute(
-        f"SELECT count(*) FROM timeline_events WHERE session_id IN ({marks})", ids
-    ).fetchone()[0]
-    first, last = conn.execute(
-        f"SELECT min(started_at), max(ended_at) FROM trading_sessions WHERE id IN ({marks})", ids
+    (fills,) = execute_core(
+        conn, select(func.count()).where(trading_fills.c.session_id.in_(ids))
+    ).fetchone()
+    (events,) = execute_core(
+        conn, select(func.count()).where(timeline_events.c.session_id.in_(ids))
+    ).fetchone()
+    sessions = trading_sessions.c
+    first, last = execute_core(
+        conn,
+        select(func.min(sessions.started_at), func.max(sessions.ended_at)).where(
+            sessions.id.in_(ids)
+        ),
     ).fetchone()
     lines.append(
         f"wrote {len(seeded)} sessions, {fills} fills, {events} timeline events"

@@ -6,27 +6,31 @@ import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
+from sqlalchemy import ColumnElement, and_, func, select, tuple_
+
 from control_plane.analytics.filters import HistoryFilters
-from control_plane.sessions.store import TIMELINE_EVENT_COLUMNS, TimelineEvent, timeline_events
+from control_plane.db.schema import timeline_events
+from control_plane.db.statements import execute_core
+from control_plane.sessions.store import POSITION_CLOSED, TimelineEvent, select_events
 from control_plane.times import from_us, to_us
 from control_plane.trading.metrics import ClosedTrade, StatisticsAccumulator
 
+events = timeline_events.c
 
-def _range(filters: HistoryFilters) -> tuple[str, list[Any]]:
-    clause = "time >= ? AND time < ?"
-    params: list[Any] = [to_us(filters.start), to_us(filters.end)]
+
+def _in_range(filters: HistoryFilters) -> ColumnElement[bool]:
+    clause = and_(events.time >= to_us(filters.start), events.time < to_us(filters.end))
     if filters.strategy_id is not None:
-        clause += " AND strategy_id = ?"
-        params.append(filters.strategy_id)
-    return clause, params
+        clause = and_(clause, events.strategy_id == filters.strategy_id)
+    return clause
 
 
 def closed_trades(conn: sqlite3.Connection, filters: HistoryFilters) -> Iterator[ClosedTrade]:
-    clause, params = _range(filters)
-    cursor = conn.execute(
-        "SELECT time, pnl, coalesce(fees, 0) FROM timeline_events"
-        f" WHERE event = 'position_closed' AND {clause} ORDER BY time, id",
-        params,
+    cursor = execute_core(
+        conn,
+        select(events.time, events.pnl, func.coalesce(events.fees, 0))
+        .where(POSITION_CLOSED, _in_range(filters))
+        .order_by(events.time, events.id),
     )
     for time_us, pnl, fees in cursor:
         yield ClosedTrade(net_pnl=pnl or 0.0, fees=fees, closed_at=from_us(time_us))
@@ -42,9 +46,8 @@ def accumulate(
 
 
 def count_events(conn: sqlite3.Connection, filters: HistoryFilters) -> int:
-    clause, params = _range(filters)
-    (count,) = conn.execute(
-        f"SELECT count(*) FROM timeline_events WHERE {clause}", params
+    (count,) = execute_core(
+        conn, select(func.count()).select_from(timeline_events).where(_in_range(filters))
     ).fetchone()
     return int(count)
 
@@ -52,14 +55,14 @@ def count_events(conn: sqlite3.Connection, filters: HistoryFilters) -> int:
 def newest_events(
     conn: sqlite3.Connection, filters: HistoryFilters, page: int, page_size: int
 ) -> list[TimelineEvent]:
-    clause, params = _range(filters)
-    return timeline_events(
-        conn.execute(
-            f"SELECT {TIMELINE_EVENT_COLUMNS} FROM timeline_events WHERE {clause}"
-            " ORDER BY time DESC, id DESC LIMIT ? OFFSET ?",
-            [*params, page_size, (page - 1) * page_size],
-        )
+    query = (
+        select_events()
+        .where(_in_range(filters))
+        .order_by(events.time.desc(), events.id.desc())
+        .limit(page_size)
+        .offset((page - 1) * page_size)
     )
+    return [TimelineEvent(*row) for row in execute_core(conn, query)]
 
 
 def events_after(
@@ -70,12 +73,24 @@ def events_after(
 ) -> list[tuple[Any, ...]]:
     """Oldest first, after the (time, id) key of the previous page: keyset paging stays fast
     however deep the export goes."""
-    clause, params = _range(filters)
+    clause = _in_range(filters)
     if after is not None:
-        clause += " AND (time, id) > (?, ?)"
-        params.extend(after)
-    return conn.execute(
-        "SELECT id, time, event, session_id, strategy_id, strategy_name, message, pnl, fees,"
-        f" details FROM timeline_events WHERE {clause} ORDER BY time, id LIMIT ?",
-        [*params, limit],
-    ).fetchall()
+        clause = and_(clause, tuple_(events.time, events.id) > tuple_(*after))
+    query = (
+        select(
+            events.id,
+            events.time,
+            events.event,
+            events.session_id,
+            events.strategy_id,
+            events.strategy_name,
+            events.message,
+            events.pnl,
+            events.fees,
+            events.details,
+        )
+        .where(clause)
+        .order_by(events.time, events.id)
+        .limit(limit)
+    )
+    return execute_core(conn, query).fetchall()

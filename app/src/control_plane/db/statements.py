@@ -17,13 +17,15 @@ _QMARK = sqlite.dialect()
 def execute_core(conn: sqlite3.Connection, statement: ClauseElement) -> sqlite3.Cursor:
     """Run a Core statement (built on control_plane.db.schema) on a sqlite3 connection, its
     values converted by their columns' types as the async engine would."""
-    compiled = statement.compile(dialect=_QMARK)
+    # IN (list) parameters are expanded here, into name_1, name_2, ... of the list's parameter.
+    compiled = statement.compile(dialect=_QMARK, compile_kwargs={"render_postcompile": True})
     if not isinstance(compiled, SQLCompiler):
         raise TypeError(f"not a SQL statement: {statement!r}")
     params = compiled.construct_params()
     values = []
     for name in compiled.positiontup or ():
-        convert = compiled.binds[name].type.bind_processor(_QMARK)
+        bind = compiled.binds[name if name in compiled.binds else name.rsplit("_", 1)[0]]
+        convert = bind.type.bind_processor(_QMARK)
         values.append(convert(params[name]) if convert else params[name])
     return conn.execute(compiled.string, values)
 

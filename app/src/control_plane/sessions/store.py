@@ -8,12 +8,20 @@ process are serialised by SQLite's write lock and never act on a stale state.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass, fields
 from typing import Any, Literal, TypedDict, cast
 
-from sqlalchemy import update
+from sqlalchemy import ColumnElement, Select, Table, func, insert, literal_column, select, update
 
-from control_plane.db.schema import ACTIVE_STATUSES, SessionMode, SessionStatus, trading_sessions
+from control_plane.db.schema import (
+    ACTIVE_STATUSES,
+    SessionMode,
+    SessionStatus,
+    kill_switch,
+    timeline_events,
+    trading_fills,
+    trading_sessions,
+)
 from control_plane.db.sqlite import dumps
 from control_plane.db.statements import execute_core
 
@@ -117,14 +125,21 @@ class KillSwitchState:
     updated_at: int
 
 
-def _columns(record: type[Any]) -> str:
-    return ", ".join(f.name for f in fields(record))
+def _select(table: Table, record: type[Any]) -> Select[Any]:
+    """The columns of a record, in its fields' order (rows are built positionally)."""
+    return select(*(table.c[f.name] for f in fields(record)))
 
 
-_SESSION = f"SELECT {_columns(SessionRecord)} FROM trading_sessions"
-_FILL = f"SELECT {_columns(FillRecord)} FROM trading_fills"
-_EVENT = f"SELECT {_columns(TimelineEvent)} FROM timeline_events"
-_ACTIVE = f"status IN {ACTIVE_STATUSES!r}"
+_SESSION = _select(trading_sessions, SessionRecord)
+_FILL = _select(trading_fills, FillRecord)
+_EVENT = _select(timeline_events, TimelineEvent)
+# Literals, not parameters: SQLite uses a partial index only when the query names its constants.
+_ACTIVE: ColumnElement[bool] = trading_sessions.c.status.in_(
+    [literal_column(repr(status)) for status in ACTIVE_STATUSES]
+)
+POSITION_CLOSED: ColumnElement[bool] = timeline_events.c.event == literal_column(
+    "'position_closed'"
+)
 
 
 def _sessions(cursor: sqlite3.Cursor) -> list[SessionRecord]:
@@ -145,48 +160,52 @@ def insert_session(
 ) -> int:
     """Insert a running session; its market seed defaults to its own id."""
     try:
-        cursor = conn.execute(
-            "INSERT INTO trading_sessions (strategy_id, strategy_name, mode, status, config,"
-            " enter_now, market_seed, market_start, started_at, updated_at)"
-            " VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)",
-            (
-                strategy_id,
-                strategy_name,
-                mode,
-                dumps(config),
-                int(enter_now),
-                market_seed if market_seed is not None else 0,
-                market_start_us,
-                now_us,
-                now_us,
+        cursor = execute_core(
+            conn,
+            insert(trading_sessions).values(
+                strategy_id=strategy_id,
+                strategy_name=strategy_name,
+                mode=mode,
+                status="running",
+                config=dumps(config),
+                enter_now=int(enter_now),
+                market_seed=market_seed if market_seed is not None else 0,
+                market_start=market_start_us,
+                started_at=now_us,
+                updated_at=now_us,
             ),
         )
     except sqlite3.IntegrityError as exc:
         raise ActiveSessionExists(strategy_id) from exc
     session_id = int(cursor.lastrowid or 0)
     if market_seed is None:
-        conn.execute("UPDATE trading_sessions SET market_seed = id WHERE id = ?", (session_id,))
+        execute_core(
+            conn,
+            update(trading_sessions)
+            .where(trading_sessions.c.id == session_id)
+            .values(market_seed=trading_sessions.c.id),
+        )
     return session_id
 
 
 def load_session(conn: sqlite3.Connection, session_id: int) -> SessionRecord | None:
-    row = conn.execute(f"{_SESSION} WHERE id = ?", (session_id,)).fetchone()
+    row = execute_core(conn, _SESSION.where(trading_sessions.c.id == session_id)).fetchone()
     return SessionRecord(*row) if row is not None else None
 
 
 def list_sessions(
     conn: sqlite3.Connection, status: str | None = None, strategy_id: int | None = None
 ) -> list[SessionRecord]:
-    cursor = conn.execute(
-        f"{_SESSION} WHERE (:status IS NULL OR status = :status)"
-        " AND (:strategy IS NULL OR strategy_id = :strategy) ORDER BY id DESC",
-        {"status": status, "strategy": strategy_id},
-    )
-    return _sessions(cursor)
+    query = _SESSION.order_by(trading_sessions.c.id.desc())
+    if status is not None:
+        query = query.where(trading_sessions.c.status == status)
+    if strategy_id is not None:
+        query = query.where(trading_sessions.c.strategy_id == strategy_id)
+    return _sessions(execute_core(conn, query))
 
 
 def active_sessions(conn: sqlite3.Connection) -> list[SessionRecord]:
-    return _sessions(conn.execute(f"{_SESSION} WHERE {_ACTIVE} ORDER BY id"))
+    return _sessions(execute_core(conn, _SESSION.where(_ACTIVE).order_by(trading_sessions.c.id)))
 
 
 def update_session(conn: sqlite3.Connection, session_id: int, changes: SessionChanges) -> None:
@@ -199,39 +218,25 @@ def update_session(conn: sqlite3.Connection, session_id: int, changes: SessionCh
 
 
 def insert_fill(conn: sqlite3.Connection, fill: NewFill) -> None:
-    conn.execute(
-        "INSERT INTO trading_fills (session_id, strategy_id, client_order_id, exchange_order_id,"
-        " leg, side, strike, price, contracts, fee, time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            fill.session_id,
-            fill.strategy_id,
-            fill.client_order_id,
-            fill.exchange_order_id,
-            fill.leg,
-            fill.side,
-            fill.strike,
-            fill.price,
-            fill.contracts,
-            fill.fee,
-            fill.time,
-        ),
-    )
+    execute_core(conn, insert(trading_fills).values(asdict(fill)))
 
 
 def count_fills(conn: sqlite3.Connection, session_id: int) -> int:
-    (count,) = conn.execute(
-        "SELECT count(*) FROM trading_fills WHERE session_id = ?", (session_id,)
+    (count,) = execute_core(
+        conn, select(func.count()).where(trading_fills.c.session_id == session_id)
     ).fetchone()
     return int(count)
 
 
 def fills_after(conn: sqlite3.Connection, after_id: int) -> list[FillRecord]:
-    cursor = conn.execute(f"{_FILL} WHERE id > ? ORDER BY id", (after_id,))
+    cursor = execute_core(
+        conn, _FILL.where(trading_fills.c.id > after_id).order_by(trading_fills.c.id)
+    )
     return [FillRecord(*row) for row in cursor]
 
 
 def last_fill_id(conn: sqlite3.Connection) -> int:
-    (last,) = conn.execute("SELECT coalesce(max(id), 0) FROM trading_fills").fetchone()
+    (last,) = execute_core(conn, select(func.coalesce(func.max(trading_fills.c.id), 0))).fetchone()
     return int(last)
 
 
@@ -248,42 +253,47 @@ def insert_event(
     pnl: float | None = None,
     fees: float | None = None,
 ) -> int:
-    cursor = conn.execute(
-        "INSERT INTO timeline_events (time, event, session_id, strategy_id, strategy_name,"
-        " message, details, pnl, fees) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            time_us,
-            event,
-            session_id,
-            strategy_id,
-            strategy_name,
-            message,
-            dumps(details or {}),
-            pnl,
-            fees,
+    cursor = execute_core(
+        conn,
+        insert(timeline_events).values(
+            time=time_us,
+            event=event,
+            session_id=session_id,
+            strategy_id=strategy_id,
+            strategy_name=strategy_name,
+            message=message,
+            details=dumps(details or {}),
+            pnl=pnl,
+            fees=fees,
         ),
     )
     return int(cursor.lastrowid or 0)
 
 
 def session_events(conn: sqlite3.Connection, session_id: int, limit: int) -> list[TimelineEvent]:
-    cursor = conn.execute(
-        f"{_EVENT} WHERE session_id = ? ORDER BY time DESC, id DESC LIMIT ?", (session_id, limit)
+    cursor = execute_core(
+        conn,
+        _EVENT.where(timeline_events.c.session_id == session_id)
+        .order_by(timeline_events.c.time.desc(), timeline_events.c.id.desc())
+        .limit(limit),
     )
     return [TimelineEvent(*row) for row in cursor]
 
 
-def timeline_events(cursor: sqlite3.Cursor) -> list[TimelineEvent]:
-    """Events of a query that selects `TIMELINE_EVENT_COLUMNS` (the analytics' pages)."""
-    return [TimelineEvent(*row) for row in cursor]
-
-
-TIMELINE_EVENT_COLUMNS = _columns(TimelineEvent)
+def select_events() -> Select[Any]:
+    """The columns of a `TimelineEvent`, for the analytics' pages."""
+    return _EVENT
 
 
 def kill_switch_state(conn: sqlite3.Connection) -> KillSwitchState:
-    tripped, tripped_at, reason, updated_at = conn.execute(
-        "SELECT tripped, tripped_at, reason, updated_at FROM kill_switch WHERE id = 1"
+    tripped, tripped_at, reason, updated_at = execute_core(
+        conn,
+        select(
+            kill_switch.c.tripped,
+            kill_switch.c.tripped_at,
+            kill_switch.c.reason,
+            kill_switch.c.updated_at,
+        ).where(kill_switch.c.id == 1),
     ).fetchone()
     return KillSwitchState(bool(tripped), tripped_at, reason, updated_at)
 
@@ -291,47 +301,62 @@ def kill_switch_state(conn: sqlite3.Connection) -> KillSwitchState:
 def set_kill_switch(
     conn: sqlite3.Connection, *, tripped: bool, reason: str | None, now_us: int
 ) -> None:
-    conn.execute(
-        "UPDATE kill_switch SET tripped = ?, tripped_at = ?, reason = ?, updated_at = ?"
-        " WHERE id = 1",
-        (int(tripped), now_us if tripped else None, reason, now_us),
+    execute_core(
+        conn,
+        update(kill_switch)
+        .where(kill_switch.c.id == 1)
+        .values(
+            tripped=int(tripped),
+            tripped_at=now_us if tripped else None,
+            reason=reason,
+            updated_at=now_us,
+        ),
     )
 
 
 def realised_pnl_since(conn: sqlite3.Connection, since_us: int) -> float:
-    (pnl,) = conn.execute(
-        "SELECT coalesce(sum(pnl), 0) FROM timeline_events"
-        " WHERE event = 'position_closed' AND time >= ?",
-        (since_us,),
+    (pnl,) = execute_core(
+        conn,
+        select(func.coalesce(func.sum(timeline_events.c.pnl), 0)).where(
+            POSITION_CLOSED, timeline_events.c.time >= since_us
+        ),
     ).fetchone()
     return float(pnl)
 
 
 def active_unrealised_pnl(conn: sqlite3.Connection) -> float:
-    (pnl,) = conn.execute(
-        f"SELECT coalesce(sum(unrealised_pnl), 0) FROM trading_sessions WHERE {_ACTIVE}"
+    (pnl,) = execute_core(
+        conn, select(func.coalesce(func.sum(trading_sessions.c.unrealised_pnl), 0)).where(_ACTIVE)
     ).fetchone()
     return float(pnl)
 
 
 def recent_sessions(conn: sqlite3.Connection, limit: int) -> list[SessionRecord]:
     """Every active session and the newest `limit` others, newest first."""
+    newest = select(trading_sessions.c.id).order_by(trading_sessions.c.id.desc()).limit(limit)
     return _sessions(
-        conn.execute(
-            f"{_SESSION} WHERE {_ACTIVE}"
-            " OR id IN (SELECT id FROM trading_sessions ORDER BY id DESC LIMIT ?)"
-            " ORDER BY id DESC",
-            (limit,),
+        execute_core(
+            conn,
+            _SESSION.where(_ACTIVE | trading_sessions.c.id.in_(newest)).order_by(
+                trading_sessions.c.id.desc()
+            ),
         )
     )
 
 
 def sessions_updated_after(conn: sqlite3.Connection, updated_us: int) -> list[SessionRecord]:
     return _sessions(
-        conn.execute(f"{_SESSION} WHERE updated_at > ? ORDER BY updated_at, id", (updated_us,))
+        execute_core(
+            conn,
+            _SESSION.where(trading_sessions.c.updated_at > updated_us).order_by(
+                trading_sessions.c.updated_at, trading_sessions.c.id
+            ),
+        )
     )
 
 
 def last_session_update(conn: sqlite3.Connection) -> int:
-    (last,) = conn.execute("SELECT coalesce(max(updated_at), 0) FROM trading_sessions").fetchone()
+    (last,) = execute_core(
+        conn, select(func.coalesce(func.max(trading_sessions.c.updated_at), 0))
+    ).fetchone()
     return int(last)
