@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from control_plane import __version__
 from control_plane.db.migrate import current_revision
 from control_plane.db.sqlite import probe_connection
+from control_plane.logs.tail_store import read_tail_figures
 from control_plane.settings import Settings
 
 router = APIRouter(prefix="/api/health", tags=["health"])
@@ -76,24 +77,16 @@ def tailer_problem(settings: Settings, holds_lock: bool, tail_running: bool) -> 
     if holds_lock and not tail_running:
         return "log tailer is not running"
     try:
-        conn = probe_connection(settings.database_path, read_only=True)
-        try:
-            row = conn.execute(
-                "SELECT lag_bytes, updated_at FROM log_tail_positions WHERE stream = ?",
-                (str(settings.BACKEND_LOG_PATH),),
-            ).fetchone()
-        finally:
-            conn.close()
+        figures = read_tail_figures(settings.database_path, str(settings.BACKEND_LOG_PATH))
     except sqlite3.Error as exc:
         return f"log tailer status unreadable: {exc}"
-    if row is None:
+    if figures is None:
         return "log tailer has not reported yet"
-    lag_bytes, updated_at_us = row
-    age = time.time() - updated_at_us / 1_000_000
+    age = time.time() - figures.updated_at / 1_000_000
     if age > settings.READY_MAX_POSITION_AGE_SECONDS:
         return f"log tailer last reported {age:.0f} s ago"
-    if lag_bytes > settings.READY_MAX_LAG_BYTES:
-        return f"log tailer lags {lag_bytes} bytes"
+    if figures.lag_bytes > settings.READY_MAX_LAG_BYTES:
+        return f"log tailer lags {figures.lag_bytes} bytes"
     return None
 
 

@@ -11,7 +11,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.process_collector import ProcessCollector
 
-from control_plane.db.sqlite import probe_connection
+from control_plane.logs.tail_store import read_tail_figures
 from control_plane.settings import Settings
 
 router = APIRouter(tags=["metrics"])
@@ -32,20 +32,22 @@ class LogPipelineCollector:
         self.pipeline = pipeline
 
     def collect(self) -> Iterator[Metric]:
-        row = None
         try:
-            conn = probe_connection(self.settings.database_path, read_only=True)
-            try:
-                row = conn.execute(
-                    "SELECT lines_total, parse_errors_total, lag_bytes, last_ingest_at"
-                    " FROM log_tail_positions WHERE stream = ?",
-                    (str(self.settings.BACKEND_LOG_PATH),),
-                ).fetchone()
-            finally:
-                conn.close()
+            figures = read_tail_figures(
+                self.settings.database_path, str(self.settings.BACKEND_LOG_PATH)
+            )
         except sqlite3.Error:
-            row = None
-        lines, errors, lag, last = row if row else (0, 0, 0, None)
+            figures = None
+        lines, errors, lag, last = (
+            (
+                figures.lines_total,
+                figures.parse_errors_total,
+                figures.lag_bytes,
+                figures.last_ingest_at,
+            )
+            if figures
+            else (0, 0, 0, None)
+        )
         yield CounterMetricFamily(
             "control_plane_log_lines_ingested", "Log lines ingested by the tailer", value=lines
         )

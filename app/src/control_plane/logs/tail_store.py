@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import bindparam, func, insert, literal_column, select
@@ -12,7 +13,7 @@ from sqlalchemy.dialects.sqlite import insert as upsert
 
 from control_plane.background_service import ServiceStopped
 from control_plane.db.schema import backend_logs, log_tail_positions
-from control_plane.db.sqlite import connect
+from control_plane.db.sqlite import connect, probe_connection
 from control_plane.db.statements import sqlite3_text
 from control_plane.logs import fts
 from control_plane.logs.file_identity import FilePosition
@@ -93,6 +94,38 @@ INDEX_RANGE = sqlite3_text(fts.INDEX_RANGE)
 MOVE_WATERMARK = sqlite3_text(fts.MOVE_WATERMARK)
 MAX_BACKOFF_SECONDS = 1.0
 TAILER_CACHE_KIB = 128 * 1024
+
+TAIL_FIGURES = sqlite3_text(
+    select(
+        POSITIONS.lines_total,
+        POSITIONS.parse_errors_total,
+        POSITIONS.lag_bytes,
+        POSITIONS.last_ingest_at,
+        POSITIONS.updated_at,
+    ).where(POSITIONS.stream == bindparam("stream"))
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TailFigures:
+    """What the tailer last reported in its position row (readiness and /metrics read it)."""
+
+    lines_total: int
+    parse_errors_total: int
+    lag_bytes: int
+    last_ingest_at: int | None
+    updated_at: int
+
+
+def read_tail_figures(database_path: Path, stream: str) -> TailFigures | None:
+    """On a read-only probe connection, so any worker may ask; None before the first report.
+    A busy or unreadable database raises sqlite3.Error."""
+    conn = probe_connection(database_path, read_only=True)
+    try:
+        row = conn.execute(TAIL_FIGURES, {"stream": stream}).fetchone()
+    finally:
+        conn.close()
+    return TailFigures(*row) if row is not None else None
 
 
 def is_lock_error(exc: sqlite3.OperationalError) -> bool:
