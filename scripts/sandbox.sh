@@ -14,14 +14,20 @@ cd "$ROOT"
 NAME=delta-sandbox
 VOLUME=delta-sandbox-docker
 IMAGE=${HOST_BASE_IMAGE:-delta-strangle/debian-systemd:trixie}
-# Port on this machine's loopback where the sandbox host's nginx (port 80) is published.
+# Ports on this machine's loopback where the sandbox host's edge (80 and 443) is published.
 SANDBOX_PORT=${SANDBOX_PORT:-8080}
+SANDBOX_HTTPS_PORT=${SANDBOX_HTTPS_PORT:-8443}
+# The edge's local CA (TLS mode internal), copied here for the browser or curl to trust.
+ROOT_CA=$ROOT/.cache/sandbox-root-ca.crt
 # Explicit capabilities instead of --privileged (CAP_SYS_RESOURCE cannot be granted here), as in
 # molecule; molecule/shared/prepare.yml makes /proc/sys writable for the nested engine.
 CAPS=(SYS_ADMIN NET_ADMIN NET_RAW MKNOD SYS_PTRACE AUDIT_WRITE SYS_CHROOT SETFCAP
       DAC_READ_SEARCH SYS_NICE IPC_LOCK LINUX_IMMUTABLE SYS_MODULE)
 
 host_running() { [ "$(docker inspect -f '{{.State.Running}}' "$NAME" 2>/dev/null)" = true ]; }
+
+# A host started before the edge existed publishes no HTTPS port: it is started afresh.
+host_publishes_https() { docker port "$NAME" 443/tcp >/dev/null 2>&1; }
 
 # systemd is booted when it says running, or degraded by units a container cannot start.
 wait_for_boot() {
@@ -37,7 +43,7 @@ wait_for_boot() {
 }
 
 start_host() {
-  if host_running; then
+  if host_running && host_publishes_https; then
     log "reusing the running sandbox host $NAME"
     return
   fi
@@ -46,7 +52,7 @@ start_host() {
   local args=(run -d --name "$NAME" --hostname "$NAME" --cgroupns host
     --security-opt seccomp=unconfined --security-opt apparmor=unconfined
     -v /sys/fs/cgroup:/sys/fs/cgroup:rw -v "$VOLUME:/var/lib/docker"
-    -p "127.0.0.1:$SANDBOX_PORT:80"
+    -p "127.0.0.1:$SANDBOX_PORT:80" -p "127.0.0.1:$SANDBOX_HTTPS_PORT:443"
     --tmpfs /run --tmpfs /run/lock)
   for cap in "${CAPS[@]}"; do args+=(--cap-add "$cap"); done
   docker "${args[@]}" "$IMAGE" /lib/systemd/systemd >/dev/null
@@ -69,7 +75,10 @@ up() {
     || log "the demo seed did not run (see above); the stack is deployed all the same"
   local password
   password=$(docker exec "$NAME" cat /opt/delta-strangle/secrets/ADMIN_PASSWORD)
-  log "the stack answers at http://127.0.0.1:$SANDBOX_PORT/ (sign in as admin / $password, TEST ONLY)"
+  docker cp "$NAME:/opt/delta-strangle/edge/data/caddy/pki/authorities/local/root.crt" "$ROOT_CA"
+  log "the stack answers at https://localhost:$SANDBOX_HTTPS_PORT/ (sign in as admin / $password, TEST ONLY)"
+  log "its certificate comes from the sandbox edge's own CA ($(openssl x509 -in "$ROOT_CA" -noout -fingerprint -sha256)):"
+  log "  trust it in the browser (import $ROOT_CA as an authority), or: curl --cacert $ROOT_CA https://localhost:$SANDBOX_HTTPS_PORT/api/health"
   log "deployed commit: $(docker exec "$NAME" git -C /opt/delta-strangle rev-parse --short HEAD); $(docker exec "$NAME" docker compose version)"
   log "a shell on the host: docker exec -it $NAME bash; remove it: make sandbox-down"
 }
