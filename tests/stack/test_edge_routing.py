@@ -70,7 +70,7 @@ def reload_edge(stack: Stack) -> subprocess.CompletedProcess:
     """What roles/app_edge/tasks/reload.yml runs in the edge."""
     return subprocess.run(
         ["docker", "exec", stack.container("edge"),
-         "caddy", "reload", "--config", "/etc/caddy/Caddyfile", "--adapter", "caddyfile"],
+         "caddy", "reload", "--config", "/etc/caddy/Caddyfile", "--adapter", "caddyfile", "--force"],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
 
