@@ -100,7 +100,9 @@ def metrics_token():
 def scrape_from_the_controller(host):
     """GET /metrics from outside the host, from the one address app_edge_metrics_allow lists."""
     address = host.check_output("hostname -I").split()[0]
-    request = urllib.request.Request(f"https://{address}/metrics", headers={"Host": host.backend.get_hostname()})
+    request = urllib.request.Request(
+        f"https://{address}/metrics", headers={"Host": host.backend.get_hostname()}
+    )
     # Who may scrape is under test here; the certificate is checked by the default scenario.
     context = ssl._create_unverified_context()  # noqa: S323
     try:

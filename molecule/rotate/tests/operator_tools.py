@@ -82,7 +82,9 @@ def request_loop(inventory, label, max_failed=0):
     """The shared request loop through the edge around the block; its figures (requests, failed,
     statuses) in the dict yielded, filled in once the block ends; more than max_failed fails."""
     figures = {}
-    returncode, output = run_playbook(inventory, "molecule/rotate/request-loop.yml", "-e", "request_loop_step=start")
+    returncode, output = run_playbook(
+        inventory, "molecule/rotate/request-loop.yml", "-e", "request_loop_step=start"
+    )
     assert returncode == 0, output
     yield figures
     returncode, output = run_playbook(
@@ -95,6 +97,8 @@ def request_loop(inventory, label, max_failed=0):
         "-e",
         f"request_loop_max_failed={max_failed}",
     )
-    figures.update(json.loads((Path(os.environ["DELTA_REPO_ROOT"]) / f".cache/downtime-{label}.json").read_text()))
+    figures.update(
+        json.loads((Path(os.environ["DELTA_REPO_ROOT"]) / f".cache/downtime-{label}.json").read_text())
+    )
     print(f"{label} request loop: {figures}")
     assert returncode == 0, output
