@@ -18,6 +18,13 @@ SANDBOX = REPO / "inventory/sandbox"
 VAULT = Path("group_vars/all/vault.yml")
 
 
+class Findings(dict):
+    """What a fixture found (secrets, a play's output); its repr hides the values from failure reports."""
+
+    def __repr__(self):
+        return f"<findings: {sorted(self)}>"
+
+
 def sign_in(host, password):
     return http(
         host,

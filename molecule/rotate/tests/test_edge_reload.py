@@ -9,18 +9,11 @@ import ssl
 
 import pytest
 from host_checks import APP_ROOT, container_id, http
-from operator_tools import VAULT, request_loop, run_playbook, vault_vars, writable_inventory
+from operator_tools import VAULT, Findings, request_loop, run_playbook, vault_vars, writable_inventory
 from vault_tools import vault_view
 
 TLS_DIR = f"{APP_ROOT}/edge/config/tls"
 SERVED_CERTIFICATE = "python3 -c 'import ssl; print(ssl.get_server_certificate((\"127.0.0.1\", 443)))'"
-
-
-class Reload(dict):
-    """What the reload fixture found; its repr hides the deploy's output from failure reports."""
-
-    def __repr__(self):
-        return f"<reload: {sorted(self)}>"
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +39,7 @@ def reload(host, inventory):
     with request_loop(inventory, "rotate-edge-reload") as figures:
         returncode, output = run_playbook(inventory, "deploy.yml", "-e", "app_edge_hsts_max_age=600")
         assert returncode == 0, output
-    return Reload(before=before, after=edge_state(host), figures=figures, output=output)
+    return Findings(before=before, after=edge_state(host), figures=figures, output=output)
 
 
 def test_the_edge_serves_the_provided_certificate(host, vault):

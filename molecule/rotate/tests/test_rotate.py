@@ -17,6 +17,7 @@ from operator_tools import (
     REPO,
     SANDBOX,
     VAULT,
+    Findings,
     post_log_batch,
     request_loop,
     run_playbook,
@@ -27,13 +28,6 @@ from operator_tools import (
 from vault_tools import vault_view
 
 ROTATED = {"vault_jwt_secret", "vault_log_ingest_api_key", "vault_admin_password"}
-
-
-class Rotation(dict):
-    """What the rotation fixture found; its repr hides the values from failure reports."""
-
-    def __repr__(self):
-        return f"<rotation: {sorted(self)}>"
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +58,7 @@ def rotation(host, inventory):
         )
         assert returncode == 0, output
     after_text = vault_view(inventory / VAULT, password_file)
-    return Rotation(
+    return Findings(
         before=before,
         before_text=before_text,
         after=vault_vars(after_text),
