@@ -3,6 +3,7 @@ the edge over HTTPS (certificate verified), the database with sqlite3, the deplo
 the audit trail."""
 
 import json
+import os
 import shlex
 import time
 
@@ -10,6 +11,8 @@ APP_ROOT = "/opt/delta-strangle"
 DB = f"{APP_ROOT}/data/delta_trader.db"
 # The root of the edge's internal CA (TLS mode internal, the sandbox inventory's default).
 EDGE_ROOT_CA = f"{APP_ROOT}/edge/data/caddy/pki/authorities/local/root.crt"
+# Whom http() trusts by default: a scenario in another TLS mode names its CA file on the host.
+EDGE_CA_FILE = os.environ.get("EDGE_CA_FILE", EDGE_ROOT_CA)
 
 HTTP_CLIENT = """
 import json, ssl, sys, urllib.request, urllib.error
@@ -30,7 +33,7 @@ print(json.dumps({"status": response.status, "headers": {k.lower(): v for k, v i
 """
 
 
-def http(host, method, path, headers=None, body="", *, base=None, ca_file=EDGE_ROOT_CA, follow=True):
+def http(host, method, path, headers=None, body="", *, base=None, ca_file=EDGE_CA_FILE, follow=True):
     """A request made on the host to the edge, as a user on the host would: by default
     https://<the host's name><path>, its certificate verified against ca_file ("" for the system's
     trust store). Status, headers (lower-case names) and body text."""

