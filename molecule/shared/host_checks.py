@@ -37,7 +37,9 @@ def http(host, method, path, headers=None, body="", *, base=None, ca_file=EDGE_C
     """A request made on the host to the edge, as a user on the host would: by default
     https://<the host's name><path>, its certificate verified against ca_file ("" for the system's
     trust store). Status, headers (lower-case names) and body text."""
-    base = base or f"https://{host.check_output('hostname')}"
+    # The inventory's name, as /etc/hosts has it: systemd replaces a kernel host name it finds invalid
+    # (delta-molecule-backup_restore, an underscore) with its fallback name.
+    base = base or f"https://{host.backend.get_hostname()}"
     args = [method, f"{base}{path}", json.dumps(headers or {}), body, ca_file, "yes" if follow else "no"]
     command = "python3 -c " + shlex.quote(HTTP_CLIENT) + " " + " ".join(shlex.quote(a) for a in args)
     return json.loads(host.check_output(command))

@@ -99,10 +99,9 @@ def metrics_token():
 
 def scrape_from_the_controller(host):
     """GET /metrics from outside the host, from the one address app_edge_metrics_allow lists."""
-    address = host.check_output("hostname -I").split()[0]
-    request = urllib.request.Request(
-        f"https://{address}/metrics", headers={"Host": host.backend.get_hostname()}
-    )
+    name = host.backend.get_hostname()
+    address = host.check_output(f"getent hosts {name}").split()[0]
+    request = urllib.request.Request(f"https://{address}/metrics", headers={"Host": name})
     # Who may scrape is under test here; the certificate is checked by the default scenario.
     context = ssl._create_unverified_context()  # noqa: S323
     try:
