@@ -6,6 +6,7 @@ import json
 import subprocess
 import threading
 import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -63,3 +64,41 @@ def test_a_service_replaced_next_to_the_running_one_loses_no_request(stack: Stac
     assert loop.failures == [], f"{len(loop.failures)} of {loop.count} requests failed: {loop.failures[:10]}"
     assert stack.container(service) == new
     print(f"{service} replaced through the edge: {loop.count} requests, {len(loop.failures)} failed")
+
+
+def reload_edge(stack: Stack) -> subprocess.CompletedProcess:
+    """What roles/app_edge/tasks/reload.yml runs in the edge."""
+    return subprocess.run(
+        ["docker", "exec", stack.container("edge"),
+         "caddy", "reload", "--config", "/etc/caddy/Caddyfile", "--adapter", "caddyfile", "--force"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+
+
+def test_a_configuration_change_is_applied_by_reload_and_a_refused_one_changes_nothing(stack: Stack):
+    caddyfile = Path(stack.env["EDGE_DIR"]) / "config/Caddyfile"
+    rendered = caddyfile.read_text()
+    edge = stack.container("edge")
+    loop = RequestLoop(f"{stack.url}/api/health")
+    loop.start()
+    try:
+        caddyfile.write_text(
+            rendered.replace("Referrer-Policy strict-origin-when-cross-origin", "Referrer-Policy no-referrer")
+        )
+        applied = reload_edge(stack)
+        assert applied.returncode == 0, applied.stderr
+        assert requests.get(f"{stack.url}/", timeout=10).headers["Referrer-Policy"] == "no-referrer"
+        caddyfile.write_text(rendered.replace("route {", "route {\n\t\tno_such_directive on", 1))
+        refused = reload_edge(stack)
+        assert refused.returncode != 0
+        assert "no_such_directive" in refused.stderr
+        assert requests.get(f"{stack.url}/", timeout=10).headers["Referrer-Policy"] == "no-referrer"
+        time.sleep(1)
+    finally:
+        caddyfile.write_text(rendered)
+        restored = reload_edge(stack)
+        loop.stop()
+    assert restored.returncode == 0, restored.stderr
+    assert stack.container("edge") == edge, "the edge was recreated"
+    assert loop.failures == [], f"{len(loop.failures)} of {loop.count} requests failed: {loop.failures[:10]}"
+    print(f"edge reloaded twice (one refused): {loop.count} requests, {len(loop.failures)} failed")
