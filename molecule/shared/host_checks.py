@@ -3,6 +3,7 @@ the edge over HTTPS (certificate verified), the database with sqlite3, the deplo
 the audit trail."""
 
 import json
+import os
 import shlex
 import time
 
@@ -10,6 +11,8 @@ APP_ROOT = "/opt/delta-strangle"
 DB = f"{APP_ROOT}/data/delta_trader.db"
 # The root of the edge's internal CA (TLS mode internal, the sandbox inventory's default).
 EDGE_ROOT_CA = f"{APP_ROOT}/edge/data/caddy/pki/authorities/local/root.crt"
+# Whom http() trusts by default: a scenario in another TLS mode names its CA file on the host.
+EDGE_CA_FILE = os.environ.get("EDGE_CA_FILE", EDGE_ROOT_CA)
 
 HTTP_CLIENT = """
 import json, ssl, sys, urllib.request, urllib.error
@@ -30,11 +33,13 @@ print(json.dumps({"status": response.status, "headers": {k.lower(): v for k, v i
 """
 
 
-def http(host, method, path, headers=None, body="", *, base=None, ca_file=EDGE_ROOT_CA, follow=True):
+def http(host, method, path, headers=None, body="", *, base=None, ca_file=EDGE_CA_FILE, follow=True):
     """A request made on the host to the edge, as a user on the host would: by default
     https://<the host's name><path>, its certificate verified against ca_file ("" for the system's
     trust store). Status, headers (lower-case names) and body text."""
-    base = base or f"https://{host.check_output('hostname')}"
+    # The inventory's name, as /etc/hosts has it: systemd replaces a kernel host name it finds invalid
+    # (delta-molecule-backup_restore, an underscore) with its fallback name.
+    base = base or f"https://{host.backend.get_hostname()}"
     args = [method, f"{base}{path}", json.dumps(headers or {}), body, ca_file, "yes" if follow else "no"]
     command = "python3 -c " + shlex.quote(HTTP_CLIENT) + " " + " ".join(shlex.quote(a) for a in args)
     return json.loads(host.check_output(command))

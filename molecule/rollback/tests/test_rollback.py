@@ -1,6 +1,8 @@
 """After a failed deploy: the earlier release serves again with the image it had, the schema the
 broken release added is gone (database restored), and the attempt is on record."""
 
+import json
+
 import pytest
 from host_checks import APP_ROOT, audit_events, container_id, deployments, ready, scenario_facts, sqlite
 
@@ -42,3 +44,15 @@ def test_the_rollback_is_in_the_audit_log(host, facts):
     assert events, "the play posted no rollback audit record"
     assert (events[-1]["actor_role"], events[-1]["outcome"]) == ("operator", "success")
     assert events[-1]["details"]["to_sha"] == facts["bad_sha"]
+
+
+def test_while_the_database_was_restored_users_got_the_maintenance_answer_never_a_502(host):
+    figures = json.loads(host.file("/var/tmp/request-loop.json").content_string)
+    print(f"rollback request loop: {figures}")
+    assert figures["statuses"].get("503", 0) > 0, figures
+    assert set(figures["statuses"]) <= {"200", "503"}, figures
+
+
+def test_maintenance_mode_is_off_again(host):
+    assert not host.file(f"{APP_ROOT}/edge/state/maintenance.json").exists
+    assert not host.file(f"{APP_ROOT}/edge/state/maintenance.html").exists

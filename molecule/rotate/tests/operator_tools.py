@@ -1,6 +1,7 @@
 """What the rotate scenario's tests do as an operator would: HTTP through nginx on the host, a
 writable copy of the sandbox inventory, ansible-vault and ansible-playbook as subprocesses."""
 
+import contextlib
 import json
 import os
 import shutil
@@ -15,6 +16,13 @@ EPHEMERAL = Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"])
 SCENARIO_INVENTORY = Path(os.environ["MOLECULE_INVENTORY_FILE"])
 SANDBOX = REPO / "inventory/sandbox"
 VAULT = Path("group_vars/all/vault.yml")
+
+
+class Findings(dict):
+    """What a fixture found (secrets, a play's output); its repr hides the values from failure reports."""
+
+    def __repr__(self):
+        return f"<findings: {sorted(self)}>"
 
 
 def sign_in(host, password):
@@ -44,13 +52,14 @@ def vault_vars(text):
 
 
 def writable_inventory(name):
-    """A writable copy of the scenario's inventory: its host and the sandbox's group_vars, TEST-ONLY vault
-    included, so that a play rewrites the copy and never a committed file."""
+    """A writable copy of the scenario's inventory: its host (and host_vars) and the sandbox's group_vars,
+    TEST-ONLY vault included, so that a play rewrites the copy and never a committed file."""
     root = EPHEMERAL / name
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir()
     shutil.copy(SCENARIO_INVENTORY, root / "hosts.yml")
     shutil.copytree(SANDBOX / "group_vars", root / "group_vars")
+    shutil.copytree(SCENARIO_INVENTORY.parent / "host_vars", root / "host_vars")
     shutil.copy(SANDBOX / "TEST-ONLY-vault-password.txt", root / "vault-password.txt")
     return root
 
@@ -73,3 +82,30 @@ def run_playbook(inventory, playbook, *args):
         check=False,
     )
     return run.returncode, run.stdout + run.stderr
+
+
+@contextlib.contextmanager
+def request_loop(inventory, label, max_failed=0):
+    """The shared request loop through the edge around the block; its figures (requests, failed,
+    statuses) in the dict yielded, filled in once the block ends; more than max_failed fails."""
+    figures = {}
+    returncode, output = run_playbook(
+        inventory, "molecule/rotate/request-loop.yml", "-e", "request_loop_step=start"
+    )
+    assert returncode == 0, output
+    yield figures
+    returncode, output = run_playbook(
+        inventory,
+        "molecule/rotate/request-loop.yml",
+        "-e",
+        "request_loop_step=stop",
+        "-e",
+        f"request_loop_label={label}",
+        "-e",
+        f"request_loop_max_failed={max_failed}",
+    )
+    figures.update(
+        json.loads((Path(os.environ["DELTA_REPO_ROOT"]) / f".cache/downtime-{label}.json").read_text())
+    )
+    print(f"{label} request loop: {figures}")
+    assert returncode == 0, output

@@ -2,7 +2,8 @@
 
 Before: a sign-in token, the ingest key and the container ids. Then playbooks/rotate-secrets.yml
 runs as an operator would run it (a subprocess, verbose, its whole output kept) against a writable
-copy of the sandbox inventory, and finally scripts/rekey-vault.sh re-keys that copy.
+copy of the sandbox inventory while a request loop through the edge counts failed requests, and
+finally scripts/rekey-vault.sh re-keys that copy.
 """
 
 import json
@@ -16,7 +17,9 @@ from operator_tools import (
     REPO,
     SANDBOX,
     VAULT,
+    Findings,
     post_log_batch,
+    request_loop,
     run_playbook,
     sign_in,
     vault_vars,
@@ -25,13 +28,6 @@ from operator_tools import (
 from vault_tools import vault_view
 
 ROTATED = {"vault_jwt_secret", "vault_log_ingest_api_key", "vault_admin_password"}
-
-
-class Rotation(dict):
-    """What the rotation fixture found; its repr hides the values from failure reports."""
-
-    def __repr__(self):
-        return f"<rotation: {sorted(self)}>"
 
 
 @pytest.fixture(scope="module")
@@ -51,17 +47,18 @@ def rotation(host, inventory):
     admin_password_file = EPHEMERAL / "operator" / "admin-password.txt"
     shutil.rmtree(admin_password_file.parent, ignore_errors=True)
 
-    returncode, output = run_playbook(
-        inventory,
-        "playbooks/rotate-secrets.yml",
-        "-e",
-        "rotate_admin_password=true",
-        "-e",
-        f"rotate_secrets_admin_password_file={admin_password_file}",
-    )
-    assert returncode == 0, output
+    with request_loop(inventory, "rotate-secrets") as figures:
+        returncode, output = run_playbook(
+            inventory,
+            "playbooks/rotate-secrets.yml",
+            "-e",
+            "rotate_admin_password=true",
+            "-e",
+            f"rotate_secrets_admin_password_file={admin_password_file}",
+        )
+        assert returncode == 0, output
     after_text = vault_view(inventory / VAULT, password_file)
-    return Rotation(
+    return Findings(
         before=before,
         before_text=before_text,
         after=vault_vars(after_text),
@@ -70,7 +67,13 @@ def rotation(host, inventory):
         ids=ids,
         output=output,
         admin_password_file=admin_password_file,
+        figures=figures,
     )
+
+
+def test_no_request_through_the_edge_failed_during_the_rotation(rotation):
+    assert rotation["figures"]["requests"] > 0
+    assert rotation["figures"]["failed"] == 0, rotation["figures"]
 
 
 def test_rotation_prints_no_secret_old_or_new(rotation):
