@@ -31,6 +31,8 @@ IMAGES=(
   "node            delta-strangle/node:22-trixie-slim          node:22-trixie-slim         node"
   "nginx           delta-strangle/nginx-unprivileged:trixie    nginxinc/nginx-unprivileged:1.28          nginx"
   "host            delta-strangle/debian-systemd:trixie        -                           systemd-host"
+  # TEST-ONLY: the ACME server of molecule's redeploy scenario.
+  "pebble          delta-strangle/pebble:trixie                -                           pebble"
 )
 
 recipe_hash() {  # recipe-dir parent-hash
