@@ -1,5 +1,5 @@
-# The control plane's web UI: Vite builds the SPA with Node, an unprivileged nginx serves it and
-# proxies /api/ and /ws/ to the backend. Base images are build arguments (official or kit).
+# The control plane's web UI: Vite builds the SPA with Node, an unprivileged nginx serves its static
+# files behind the edge. Base images are build arguments (official or kit).
 # Built from the repository root, whose .dockerignore admits only frontend/ and docker/nginx/
 # (named build contexts need a newer BuildKit than Debian 12's engine has).
 ARG NODE_BASE_IMAGE=node:22-trixie-slim
@@ -19,7 +19,5 @@ RUN npm run build
 
 FROM ${NGINX_BASE_IMAGE} AS runtime
 COPY docker/nginx/default.conf /etc/nginx/conf.d/default.conf
-COPY docker/nginx/security-headers.conf docker/nginx/proxy-headers.conf docker/nginx/api-headers.conf \
-     docker/nginx/json-not-found.conf /etc/nginx/snippets/
 COPY --from=build /src/dist /usr/share/nginx/html
 EXPOSE 8080

@@ -115,13 +115,13 @@ main() {
   "$app_root/scripts/compose.sh" ps
 
   local port
-  port=$(sed -n 's/^HTTP_PORT=//p' "$app_root/.env.prod")
+  port=$(sed -n 's/^EDGE_HTTPS_PORT=//p' "$app_root/release.env")
   step "reminders:"
   printf '    stashes kept in the checkout: %s (git -C %s stash list; recover one with git stash show -p / git stash apply stash@{N})\n' \
     "$stashes_after" "$app_root" >&2
   printf '    deployments: %s/data/deployments.jsonl; backups: %s/data/backups/\n' "$app_root" "$app_root" >&2
-  printf '    log viewer: http://%s:%s/logs (sign in as the admin; through your TLS proxy if you have one)\n' \
-    "$(hostname -f 2>/dev/null || hostname)" "${port:-80}" >&2
+  printf '    log viewer: https://%s:%s/logs (sign in as the admin; the edge serves the names in app_edge_domains)\n' \
+    "$(hostname -f 2>/dev/null || hostname)" "${port:-443}" >&2
   step "deployed $head_after in $(( $(date +%s) - started )) s"
 }
 

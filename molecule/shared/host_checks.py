@@ -1,5 +1,6 @@
 """What several scenarios' testinfra tests read on the host: the app's HTTP answers through
-nginx, the database with sqlite3, the deployment record, the audit trail."""
+the edge over HTTPS (certificate verified), the database with sqlite3, the deployment record,
+the audit trail."""
 
 import json
 import shlex
@@ -7,13 +8,21 @@ import time
 
 APP_ROOT = "/opt/delta-strangle"
 DB = f"{APP_ROOT}/data/delta_trader.db"
+# The root of the edge's internal CA (TLS mode internal, the sandbox inventory's default).
+EDGE_ROOT_CA = f"{APP_ROOT}/edge/data/caddy/pki/authorities/local/root.crt"
 
 HTTP_CLIENT = """
-import json, sys, urllib.request, urllib.error
-method, url, headers, body = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), sys.argv[4]
-request = urllib.request.Request(url, method=method, headers=headers, data=body.encode() or None)
+import json, ssl, sys, urllib.request, urllib.error
+method, url, headers, body, ca_file, follow = sys.argv[1:7]
+request = urllib.request.Request(url, method=method, headers=json.loads(headers), data=body.encode() or None)
+handlers = [urllib.request.HTTPSHandler(context=ssl.create_default_context(cafile=ca_file or None))]
+if follow != "yes":
+    class Refuse(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args):
+            return None
+    handlers.append(Refuse())
 try:
-    response = urllib.request.urlopen(request, timeout=20)
+    response = urllib.request.build_opener(*handlers).open(request, timeout=20)
 except urllib.error.HTTPError as error:
     response = error
 print(json.dumps({"status": response.status, "headers": {k.lower(): v for k, v in response.headers.items()},
@@ -21,10 +30,12 @@ print(json.dumps({"status": response.status, "headers": {k.lower(): v for k, v i
 """
 
 
-def http(host, method, path, headers=None, body=""):
-    """An HTTP request made on the host to the published port, as a user on the host would:
-    status, headers (lower-case names) and body text."""
-    args = [method, f"http://127.0.0.1{path}", json.dumps(headers or {}), body]
+def http(host, method, path, headers=None, body="", *, base=None, ca_file=EDGE_ROOT_CA, follow=True):
+    """A request made on the host to the edge, as a user on the host would: by default
+    https://<the host's name><path>, its certificate verified against ca_file ("" for the system's
+    trust store). Status, headers (lower-case names) and body text."""
+    base = base or f"https://{host.check_output('hostname')}"
+    args = [method, f"{base}{path}", json.dumps(headers or {}), body, ca_file, "yes" if follow else "no"]
     command = "python3 -c " + shlex.quote(HTTP_CLIENT) + " " + " ".join(shlex.quote(a) for a in args)
     return json.loads(host.check_output(command))
 

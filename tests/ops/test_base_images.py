@@ -32,6 +32,7 @@ def test_every_base_image_is_recorded_and_present():
         "PYTHON_BASE_IMAGE",
         "NODE_BASE_IMAGE",
         "NGINX_BASE_IMAGE",
+        "CADDY_BASE_IMAGE",
         "HOST_BASE_IMAGE",
         "PEBBLE_BASE_IMAGE",
     }
@@ -51,7 +52,9 @@ def test_kit_images_carry_a_recipe_hash_tag_that_matches_their_label():
 
 
 @pytest.mark.skipif(not KIT_BUILT, reason="official images in use")
-@pytest.mark.parametrize("name", ["DEBIAN_BASE_IMAGE", "PYTHON_BASE_IMAGE", "NGINX_BASE_IMAGE"])
+@pytest.mark.parametrize(
+    "name", ["DEBIAN_BASE_IMAGE", "PYTHON_BASE_IMAGE", "NGINX_BASE_IMAGE", "CADDY_BASE_IMAGE"]
+)
 def test_kit_images_are_slimmed_like_the_official_ones(name):
     leftovers = run_in(
         IMAGES[name],
@@ -114,6 +117,22 @@ def test_nginx_base_serves_as_an_unprivileged_user():
         assert uid != "0"
     finally:
         docker("rm", "-f", name, check=False)
+
+
+def test_caddy_base_runs_caddy_2_6_unprivileged_on_a_read_only_root():
+    out = run_in(
+        IMAGES["CADDY_BASE_IMAGE"],
+        "caddy version; caddy adapt --config /etc/caddy/Caddyfile >/dev/null && echo adapted; id -u",
+        "--read-only",
+        "--user",
+        "10001:10001",
+        "--cap-drop",
+        "ALL",
+    )
+    version, adapted, uid = out.split("\n")[:3]
+    assert version.removeprefix("v").startswith("2.6."), version
+    assert adapted == "adapted"
+    assert uid == "10001"
 
 
 def test_host_image_boots_systemd_as_pid_1():

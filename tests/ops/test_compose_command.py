@@ -11,7 +11,15 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts/compose.sh"
-RELEASE = {"BACKEND_IMAGE_TAG": "b" * 40, "FRONTEND_IMAGE_TAG": "f" * 40, "GIT_SHA": "c" * 40}
+RELEASE = {
+    "BACKEND_IMAGE_TAG": "b" * 40,
+    "FRONTEND_IMAGE_TAG": "f" * 40,
+    "EDGE_IMAGE_TAG": "e" * 40,
+    "GIT_SHA": "c" * 40,
+    "EDGE_BIND_ADDRESS": "127.0.0.1",
+    "EDGE_HTTP_PORT": "8088",
+    "EDGE_HTTPS_PORT": "8443",
+}
 
 
 def host_checkout(tmp_path: Path, release: dict[str, str] | None) -> Path:
@@ -19,7 +27,7 @@ def host_checkout(tmp_path: Path, release: dict[str, str] | None) -> Path:
     root = tmp_path / "checkout"
     root.mkdir()
     shutil.copy(ROOT / "docker-compose.prod.yml", root)
-    (root / ".env.prod").write_text("APP_UID=10001\nAPP_GID=10001\nHTTP_PORT=8088\n")
+    (root / ".env.prod").write_text("APP_UID=10001\nAPP_GID=10001\n")
     if release is not None:
         (root / "release.env").write_text("".join(f"{key}={value}\n" for key, value in release.items()))
     return root
@@ -48,7 +56,11 @@ def test_compose_runs_the_release_in_release_env(tmp_path):
         config["services"]["frontend"]["image"] == f"delta-strangle-frontend:{RELEASE['FRONTEND_IMAGE_TAG']}"
     )
     assert config["services"]["backend"]["environment"]["GIT_SHA"] == RELEASE["GIT_SHA"]
-    assert config["services"]["frontend"]["ports"][0]["published"] == "8088"
+    assert config["services"]["edge"]["image"] == f"delta-strangle-edge:{RELEASE['EDGE_IMAGE_TAG']}"
+    # The edge alone publishes, on the release's address, listening inside on the ports it publishes.
+    assert [service for service, spec in config["services"].items() if spec.get("ports")] == ["edge"]
+    published = {(p["host_ip"], p["published"], p["target"]) for p in config["services"]["edge"]["ports"]}
+    assert published == {("127.0.0.1", "8088", 8088), ("127.0.0.1", "8443", 8443)}
 
 
 def test_compose_without_release_env_refuses_rather_than_run_latest(tmp_path):

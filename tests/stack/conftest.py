@@ -15,6 +15,7 @@ from stack_harness import (
     ROOT,
     Stack,
     free_port,
+    render_edge_config,
     write_env_file,
     write_secret_files,
 )
@@ -36,7 +37,9 @@ def stack(tmp_path_factory) -> Stack:
         "DELTA_API_KEY": secrets.token_hex(16),
         "DELTA_API_SECRET": secrets.token_hex(32),
     }
-    port = free_port()
+    port, https_port = free_port(), free_port()
+    edge_dir = work / "edge"
+    render_edge_config(edge_dir, port, https_port, APP_UID)
     env_file = work / ".env.prod"
     write_env_file(
         env_file,
@@ -44,8 +47,6 @@ def stack(tmp_path_factory) -> Stack:
             "APP_ENV": "production",
             "APP_UID": str(APP_UID),
             "APP_GID": str(APP_GID),
-            "HTTP_BIND": "127.0.0.1",
-            "HTTP_PORT": str(port),
             "ADMIN_USERNAME": "admin",
             "LOG_LEVEL": "INFO",
             "ALLOWED_ORIGINS": f"http://127.0.0.1:{port}",
@@ -64,7 +65,15 @@ def stack(tmp_path_factory) -> Stack:
     release_env_file = work / "release.env"
     write_env_file(
         release_env_file,
-        {"BACKEND_IMAGE_TAG": IMAGE_TAG, "FRONTEND_IMAGE_TAG": IMAGE_TAG, "GIT_SHA": git_sha},
+        {
+            "BACKEND_IMAGE_TAG": IMAGE_TAG,
+            "FRONTEND_IMAGE_TAG": IMAGE_TAG,
+            "EDGE_IMAGE_TAG": IMAGE_TAG,
+            "GIT_SHA": git_sha,
+            "EDGE_BIND_ADDRESS": "127.0.0.1",
+            "EDGE_HTTP_PORT": str(port),
+            "EDGE_HTTPS_PORT": str(https_port),
+        },
     )
     env = {
         **os.environ,
@@ -74,6 +83,7 @@ def stack(tmp_path_factory) -> Stack:
         "SECRET_FILES_DIR": str(secrets_dir),
         "DATA_DIR": str(data_dir),
         "LOGS_DIR": str(logs_dir),
+        "EDGE_DIR": str(edge_dir),
         "BUILD_TIME": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     the_stack = Stack(

@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,6 +81,33 @@ def free_port() -> int:
 def write_env_file(path: Path, values: dict[str, str]) -> None:
     path.write_text("".join(f"{key}={value}\n" for key, value in values.items()))
     path.chmod(0o600)
+
+
+def render_edge_config(edge_dir: Path, http_port: int, https_port: int, uid: int) -> None:
+    """The edge's files as roles/app_edge lays them out, its Caddyfile rendered from the role's own
+    template in TLS mode off (the stack tests speak plain HTTP to the edge; molecule checks TLS)."""
+    templates = ROOT / "roles/app_edge/templates"
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates),
+        autoescape=jinja2.select_autoescape(),
+        trim_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    settings = {
+        "ansible_managed": "Rendered by tests/stack",
+        "app_edge_tls": "off",
+        "app_edge_domains": [],
+        "delta_app_http_port": http_port,
+        "delta_app_https_port": https_port,
+        "app_edge_hsts_max_age": 31536000,
+        "app_edge_acme_renew_interval": "",
+    }
+    for name, mode in (("config", 0o750), ("state", 0o750), ("data", 0o700)):
+        (edge_dir / name).mkdir(parents=True)
+        os.chown(edge_dir / name, uid, uid)
+        (edge_dir / name).chmod(mode)
+    for name in ("Caddyfile", "metrics.caddy", "maintenance.caddy"):
+        (edge_dir / "config" / name).write_text(environment.get_template(f"{name}.j2").render(settings))
 
 
 def write_secret_files(directory: Path, values: dict[str, str], uid: int) -> None:

@@ -1,4 +1,4 @@
-"""The production Compose stack, built from this checkout and seen from outside through nginx."""
+"""The production Compose stack, built from this checkout and seen from outside through the edge."""
 
 import io
 import json
@@ -24,7 +24,7 @@ def docker(*args: str) -> str:
     return subprocess.run(["docker", *args], capture_output=True, text=True, check=True).stdout
 
 
-def test_ready_through_nginx_reports_the_built_sha(stack: Stack):
+def test_ready_through_the_edge_reports_the_built_sha(stack: Stack):
     response = requests.get(f"{stack.url}/api/health/ready", timeout=10)
     assert response.status_code == 200, response.text
     assert response.json()["version"] == stack.git_sha
@@ -56,7 +56,7 @@ def test_log_endpoints_require_sign_in(stack: Stack):
 
 
 def test_containers_run_as_the_configured_uid_without_root(stack: Stack):
-    for service in ("backend", "frontend"):
+    for service in ("backend", "frontend", "edge"):
         container = stack.container(service)
         assert docker("exec", container, "id", "-u").strip() == str(APP_UID)
         config = json.loads(docker("inspect", container))[0]["HostConfig"]
@@ -78,19 +78,21 @@ def test_root_filesystem_is_read_only(stack: Stack):
     assert "Read-only file system" in result.stderr
 
 
-def test_only_the_frontend_port_is_published(stack: Stack):
+def test_only_the_edge_ports_are_published(stack: Stack):
     published = {
         service: json.loads(docker("inspect", stack.container(service)))[0]["NetworkSettings"]["Ports"]
-        for service in ("backend", "frontend")
+        for service in ("backend", "frontend", "edge")
     }
     assert all(not bindings for bindings in published["backend"].values())
-    frontend_bindings = [b for bindings in published["frontend"].values() if bindings for b in bindings]
-    assert [(b["HostIp"], b["HostPort"]) for b in frontend_bindings] == [
-        ("127.0.0.1", stack.url.rsplit(":", 1)[1])
-    ]
+    assert all(not bindings for bindings in published["frontend"].values())
+    release_env = dict(line.split("=", 1) for line in Path(stack.env["RELEASE_ENV_FILE"]).read_text().split())
+    edge_bindings = [b for bindings in published["edge"].values() if bindings for b in bindings]
+    assert sorted((b["HostIp"], b["HostPort"]) for b in edge_bindings) == sorted(
+        [("127.0.0.1", release_env["EDGE_HTTP_PORT"]), ("127.0.0.1", release_env["EDGE_HTTPS_PORT"])]
+    )
 
 
-def test_nginx_serves_the_spa_with_security_headers_and_caching(stack: Stack):
+def test_the_spa_is_served_with_security_headers_and_caching(stack: Stack):
     index = requests.get(f"{stack.url}/logs?level=ERROR", timeout=10)
     assert index.status_code == 200
     assert "text/html" in index.headers["Content-Type"]
@@ -109,7 +111,7 @@ def test_nginx_serves_the_spa_with_security_headers_and_caching(stack: Stack):
 
 
 def test_no_build_time_secret_lands_in_an_image(stack: Stack, tmp_path):
-    for service in ("backend", "frontend"):
+    for service in ("backend", "frontend", "edge"):
         image = json.loads(docker("inspect", stack.container(service)))[0]["Config"]["Image"]
         history = docker("history", "--no-trunc", "--format", "{{.CreatedBy}}", image)
         config = docker("image", "inspect", image)

@@ -103,13 +103,13 @@ def wait_for_rows_through(stack: Stack, request_id: str) -> None:
 
 def sinks(stack: Stack) -> dict[str, str]:
     """Every place a line is written: files in the logs dir (backend.log, rotations, any
-    deployments.jsonl), each container's stdout and stderr (nginx's access log is the
-    frontend's stdout), and every row of the database."""
+    deployments.jsonl), each container's stdout and stderr (the access log of every request is
+    the edge's stdout, nginx's of the SPA's files the frontend's), and every row of the database."""
     found = {}
     logs_dir = Path(stack.env["LOGS_DIR"])
     for path in sorted(p for p in logs_dir.rglob("*") if p.is_file()):
         found[f"logs/{path.relative_to(logs_dir)}"] = path.read_text(errors="replace")
-    for service in ("backend", "frontend"):
+    for service in ("backend", "frontend", "edge"):
         result = subprocess.run(
             ["docker", "logs", stack.container(service)], capture_output=True, text=True, check=True
         )
@@ -219,8 +219,8 @@ def test_no_credential_reaches_any_sink_after_every_route_and_the_socket(stack: 
 
     wait_for_rows_through(stack, f"sinks-{uuid.uuid4().hex}")
     found = sinks(stack)
-    assert any('"path":"/api/auth/login"' in text for name, text in found.items() if "frontend" in name), (
-        "nginx's access log is not where it is searched"
+    assert any('"uri":"/api/auth/login"' in text for name, text in found.items() if "edge" in name), (
+        "the edge's access log is not where it is searched"
     )
     assert any("WebSocket /ws/updates" in text for text in found.values()), "uvicorn's socket line is missing"
     leaks = [
@@ -274,7 +274,7 @@ def test_a_viewer_cannot_write_server_or_audit_rows_through_the_batch(stack: Sta
     assert server_rows <= {("audit", "auth.sign_in")}
 
 
-def test_nginx_never_answers_api_paths_with_the_spa_or_caches_them(stack: Stack):
+def test_the_edge_never_answers_api_paths_with_the_spa_or_caches_them(stack: Stack):
     for path in ("/metrics", "/openapi.json", "/docs", "/redoc", "/api", "/api/no-such-route", "/ws"):
         response = requests.get(f"{stack.url}{path}", timeout=10)
         assert response.status_code == 404, path
@@ -285,7 +285,7 @@ def test_nginx_never_answers_api_paths_with_the_spa_or_caches_them(stack: Stack)
         assert requests.get(f"{stack.url}{path}", timeout=10).headers["Cache-Control"] == "no-store"
 
 
-def test_nginx_answers_an_oversized_body_with_json_413(stack: Stack):
+def test_the_edge_answers_an_oversized_body_with_json_413(stack: Stack):
     response = requests.post(f"{stack.url}/api/logs/batch", data=b"x" * (3 * 1024 * 1024), timeout=30)
     assert response.status_code == 413
     assert response.headers["Content-Type"].startswith("application/json")
@@ -300,10 +300,11 @@ def test_a_hostile_request_path_is_one_access_line_and_one_row(stack: Stack):
     response = requests.get(f"{stack.url}{hostile}", headers={"X-Request-ID": request_id}, timeout=10)
     assert response.status_code == 404
     wait_for_rows_through(stack, f"after-{uuid.uuid4().hex}")
-    access_lines = [line for line in docker_logs(stack, "frontend").splitlines() if marker in line]
+    access_lines = [line for line in docker_logs(stack, "edge").splitlines() if marker in line]
     assert len(access_lines) == 1, access_lines
     logged = json.loads(access_lines[0])
-    assert logged["query"] == "[REDACTED]"
+    assert logged["request"]["uri"].endswith("[REDACTED]")
+    assert "headers" not in logged["request"]
     assert f"abc{marker}" not in access_lines[0]
     assert "\x1b" not in access_lines[0]
     headers = bearer(sign_in(stack, Credentials(stack), "admin", stack.secrets["ADMIN_PASSWORD"]))

@@ -92,7 +92,7 @@ def _connect_from_outside(address, port):
         return type(error).__name__
 
 
-def test_the_firewall_lets_in_the_published_port_and_drops_the_rest(host):
+def test_the_firewall_lets_in_the_edge_ports_and_drops_the_rest(host):
     address_format = "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}"
     address = subprocess.run(
         ["docker", "inspect", "-f", address_format, HOST_CONTAINER],
@@ -107,6 +107,7 @@ def test_the_firewall_lets_in_the_published_port_and_drops_the_rest(host):
         assert host.run(f"for _ in $(seq 50); do {listening} && exit 0; sleep 0.2; done; exit 1").rc == 0
         assert _connect_from_outside(address, 9999) == "dropped"
         assert _connect_from_outside(address, 80) == "open"
+        assert _connect_from_outside(address, 443) == "open"
     finally:
         host.run("systemctl stop firewall-probe")
     assert "table inet delta_firewall" in host.check_output("nft list tables")

@@ -1,4 +1,4 @@
-"""The deployed stack on the host, seen from outside: files, users, containers, HTTP through nginx."""
+"""The deployed stack on the host, seen from outside: files, users, containers, HTTPS through the edge."""
 
 import json
 import uuid
@@ -9,7 +9,6 @@ APP_UID = APP_GID = 10001
 REQUIRED_ENV_KEYS = {
     "APP_UID",
     "APP_GID",
-    "HTTP_PORT",
     "APP_ENV",
     "SECRETS_DIGEST",
     "ADMIN_USERNAME",
@@ -101,6 +100,7 @@ def test_checkout_is_at_the_remote_branch(host):
 IMAGE_INPUTS = {
     "backend": "app docker/backend.Dockerfile",
     "frontend": "frontend docker/frontend.Dockerfile docker/nginx .dockerignore",
+    "edge": "docker/edge.Dockerfile",
 }
 
 
@@ -124,18 +124,18 @@ def test_an_operators_compose_up_on_the_host_is_what_the_deploy_ran(host):
     assert not [line for line in lines if "Recreate" in line or "Creat" in line], lines
 
 
-def test_only_the_frontend_port_listens_on_the_host(host):
+def test_only_the_edge_ports_listen_on_the_host(host):
     ports = {
         int(socket.rsplit(":", 1)[1])
         for socket in host.socket.get_listening_sockets()
         if socket.startswith(("tcp://", "tcp6://"))
     }
-    assert 80 in ports
+    assert {80, 443} <= ports
     assert 8001 not in ports
     assert 8080 not in ports
 
 
-def test_ready_through_nginx_reports_the_deployed_sha(host):
+def test_ready_through_the_edge_reports_the_deployed_sha(host):
     response = http(host, "GET", "/api/health/ready")
     assert response["status"] == 200, response
     assert json.loads(response["body"])["version"] == deployed_sha(host)

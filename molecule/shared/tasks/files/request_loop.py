@@ -1,15 +1,17 @@
-"""Request /api/health through nginx on loopback every 100 ms until the stop file appears, then
-write what was seen: requests, failed requests, and the seconds during which requests failed
-(from a failed request to the next answered one)."""
+"""Request a URL (the edge's /api/health over HTTPS, certificate verified against a CA file) every
+100 ms until the stop file appears, then write what was seen: requests, failed requests, and the
+seconds during which requests failed (from a failed request to the next answered one)."""
 
 import json
 import os
+import ssl
 import sys
 import time
 import urllib.error
 import urllib.request
 
-url, stop_file, out_file = sys.argv[1], sys.argv[2], sys.argv[3]
+url, stop_file, out_file, ca_file = sys.argv[1:5]
+context = ssl.create_default_context(cafile=ca_file or None)
 total = failed = 0
 failing_since = None
 failed_seconds = 0.0
@@ -17,7 +19,7 @@ statuses: dict[str, int] = {}
 while not os.path.exists(stop_file):
     started = time.monotonic()
     try:
-        with urllib.request.urlopen(url, timeout=2) as response:
+        with urllib.request.urlopen(url, timeout=2, context=context) as response:
             status = str(response.status)
     except urllib.error.HTTPError as error:
         status = str(error.code)

@@ -1,0 +1,163 @@
+"""app_edge on this machine: each TLS mode renders a configuration the edge's own Caddy accepts
+(`caddy validate` in the kit's caddy image), the provided key is written 0600 and never printed,
+and unusable settings are refused with a message naming the variable."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CADDY_IMAGE = os.environ.get("CADDY_BASE_IMAGE", "caddy:2.6")
+PLAY = """
+- name: Render the edge's files as a deploy does
+  hosts: all
+  gather_facts: false
+  roles:
+    - role: app_edge
+  tasks:
+    - name: Show whether the configuration changed
+      ansible.builtin.debug:
+        msg: "config changed: {{ app_edge_config_changed }}"
+"""
+
+
+def run_role(tmp_path: Path, settings: dict) -> subprocess.CompletedProcess:
+    inventory = tmp_path / "hosts.yml"
+    inventory.write_text(
+        "all:\n  hosts:\n    localhost:\n      ansible_connection: local\n"
+        f"      ansible_python_interpreter: {sys.executable}\n"
+    )
+    app_root = tmp_path / "app"
+    app_root.mkdir(exist_ok=True)
+    variables = tmp_path / "vars.json"
+    variables.write_text(
+        json.dumps(
+            {
+                "delta_app_root": str(app_root),
+                "delta_app_uid": os.getuid(),
+                "delta_app_gid": os.getgid(),
+                "delta_app_http_port": 80,
+                "delta_app_https_port": 443,
+                **settings,
+            }
+        )
+    )
+    play = tmp_path / "play.yml"
+    play.write_text(PLAY)
+    env = {
+        **os.environ,
+        "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
+        "ANSIBLE_ROLES_PATH": str(ROOT / "roles"),
+        "ANSIBLE_VAULT_IDENTITY_LIST": f"sandbox@{ROOT / 'inventory/sandbox/TEST-ONLY-vault-password.txt'}",
+    }
+    return subprocess.run(
+        ["ansible-playbook", "-v", "-i", str(inventory), "-e", f"@{variables}", str(play)],
+        cwd=tmp_path, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+
+
+def caddy_validate(config_dir: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["docker", "run", "--rm", "--read-only", "--tmpfs", "/data", "--tmpfs", "/config",
+         "-e", "XDG_DATA_HOME=/data", "-e", "XDG_CONFIG_HOME=/config",
+         "-v", f"{config_dir}:/etc/caddy:ro", CADDY_IMAGE,
+         "caddy", "validate", "--config", "/etc/caddy/Caddyfile", "--adapter", "caddyfile"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory) -> dict[str, str]:
+    """TEST-ONLY: a throwaway self-signed certificate and key for mode provided (and as a CA root)."""
+    work = tmp_path_factory.mktemp("cert")
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+         "-subj", "/CN=edge.test", "-addext", "subjectAltName=DNS:edge.test", "-days", "2",
+         "-keyout", str(work / "key.pem"), "-out", str(work / "cert.pem")],
+        capture_output=True, check=True,
+    )  # fmt: skip
+    return {"cert": (work / "cert.pem").read_text(), "key": (work / "key.pem").read_text()}
+
+
+def mode_settings(mode: str, certificate: dict[str, str]) -> dict:
+    settings = {"app_edge_tls": mode, "app_edge_domains": ["edge.test", "www.edge.test"]}
+    if mode == "provided":
+        settings |= {
+            "app_edge_certificate": certificate["cert"],
+            "app_edge_certificate_key": certificate["key"],
+        }
+    if mode == "acme":
+        settings |= {
+            "app_edge_acme_directory": "https://pebble.test:14000/dir",
+            "app_edge_acme_email": "ops@edge.test",
+            "app_edge_acme_ca_root": certificate["cert"],
+            "app_edge_acme_renew_interval": "30s",
+        }
+    return settings
+
+
+@pytest.mark.parametrize("mode", ["off", "internal", "provided", "acme"])
+def test_each_tls_mode_renders_a_configuration_caddy_accepts(tmp_path, certificate, mode):
+    result = run_role(tmp_path, mode_settings(mode, certificate))
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "config changed: True" in result.stdout
+    config = tmp_path / "app/edge/config"
+    validated = caddy_validate(config)
+    assert validated.returncode == 0, validated.stderr[-3000:]
+    caddyfile = (config / "Caddyfile").read_text()
+    assert ("Strict-Transport-Security" in caddyfile) is (mode != "off")
+    assert ("edge.test, www.edge.test {" in caddyfile) is (mode != "off")
+    assert (config / "tls/key.pem").exists() is (mode == "provided")
+    assert (config / "acme-ca-root.pem").exists() is (mode == "acme")
+    assert ((tmp_path / "app/edge/data").stat().st_mode & 0o777) == 0o700
+    again = run_role(tmp_path, mode_settings(mode, certificate))
+    assert "config changed: False" in again.stdout, again.stdout[-3000:]
+
+
+def test_the_provided_key_is_private_and_never_printed(tmp_path, certificate):
+    result = run_role(tmp_path, mode_settings("provided", certificate))
+    assert result.returncode == 0, result.stdout[-3000:]
+    key = tmp_path / "app/edge/config/tls/key.pem"
+    assert key.read_text() == certificate["key"]
+    assert key.stat().st_mode & 0o777 == 0o600
+    secret_line = certificate["key"].splitlines()[1]
+    assert secret_line not in result.stdout + result.stderr
+
+
+def test_acme_settings_reach_the_issuer_and_no_hsts_at_max_age_0(tmp_path, certificate):
+    result = run_role(tmp_path, mode_settings("acme", certificate) | {"app_edge_hsts_max_age": 0})
+    assert result.returncode == 0, result.stdout[-3000:]
+    caddyfile = (tmp_path / "app/edge/config/Caddyfile").read_text()
+    assert "dir https://pebble.test:14000/dir" in caddyfile
+    assert "email ops@edge.test" in caddyfile
+    assert "trusted_roots /etc/caddy/acme-ca-root.pem" in caddyfile
+    assert "renew_interval 30s" in caddyfile
+    assert "Strict-Transport-Security" not in caddyfile
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"app_edge_tls": "internal", "app_edge_domains": []}, "app_edge_domains is empty"),
+        ({"app_edge_tls": "internal", "app_edge_domains": ["https://edge.test/"]}, "is not a host name"),
+        ({"app_edge_tls": "provided", "app_edge_domains": ["edge.test"]}, "do not hold a PEM"),
+        ({"app_edge_tls": "tls"}, "app_edge_tls"),
+        (
+            {
+                "app_edge_tls": "acme",
+                "app_edge_domains": ["edge.test"],
+                "app_edge_acme_renew_interval": "daily",
+            },
+            "is not a duration",
+        ),
+    ],
+)
+def test_unusable_settings_are_refused_before_anything_is_written(tmp_path, settings, message):
+    result = run_role(tmp_path, settings)
+    assert result.returncode != 0
+    assert message in result.stdout, result.stdout[-3000:]
+    assert not (tmp_path / "app/edge").exists()
