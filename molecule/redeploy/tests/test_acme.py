@@ -7,9 +7,8 @@ import json
 import shlex
 
 import pytest
-from host_checks import APP_ROOT, container_id, scenario_facts
+from host_checks import APP_ROOT, container_id
 
-PEBBLE_ROOT = "/var/tmp/pebble-root.pem"
 APP_RELEASES = ["backend", "both", "frontend"]
 
 FETCH = """
@@ -20,18 +19,13 @@ print(urllib.request.urlopen(sys.argv[1], context=context, timeout=10).read().de
 
 
 @pytest.fixture
-def facts(host):
-    return scenario_facts(host, "redeploy")
-
-
-@pytest.fixture
 def name(host):
     return host.ansible.get_variables()["inventory_hostname"]
 
 
-def served_certificate(host, name):
-    """The certificate the edge serves for `name`; fails unless it verifies against pebble's root."""
-    return json.loads(host.check_output(f"python3 /var/tmp/served_certificate.py {name} {PEBBLE_ROOT}"))
+def served_certificate(host, name, ca_file):
+    """The certificate the edge serves for `name`; fails unless it verifies against ca_file."""
+    return json.loads(host.check_output(f"python3 /var/tmp/served_certificate.py {name} {ca_file}"))
 
 
 def tls_events(log_text, logger, message):
@@ -44,13 +38,13 @@ def edge_log(host):
     return host.check_output(f"{APP_ROOT}/scripts/compose.sh logs --no-color --no-log-prefix edge")
 
 
-def test_the_root_verified_against_is_the_one_pebble_serves(host):
+def test_the_root_verified_against_is_the_one_pebble_serves(host, pebble_root):
     variables = host.ansible.get_variables()
     url = f"https://{variables['pebble_address']}:15000/roots/0"
     pebble_https = f"{APP_ROOT}/edge/config/acme-ca-root.pem"
     root = host.check_output(f"python3 -c {shlex.quote(FETCH)} {url} {pebble_https}")
     assert root.startswith("-----BEGIN CERTIFICATE-----")
-    assert root.strip() == host.file(PEBBLE_ROOT).content_string.strip()
+    assert root.strip() == host.file(pebble_root).content_string.strip()
 
 
 def test_the_first_deploy_obtained_a_certificate_from_pebble(facts, name):
@@ -59,8 +53,8 @@ def test_the_first_deploy_obtained_a_certificate_from_pebble(facts, name):
     assert first["issuer"].startswith("Pebble Intermediate CA")
 
 
-def test_the_edge_serves_a_certificate_that_verifies_against_pebbles_root(host, name):
-    served = served_certificate(host, name)
+def test_the_edge_serves_a_certificate_that_verifies_against_pebbles_root(host, name, pebble_root):
+    served = served_certificate(host, name, pebble_root)
     assert served["names"] == [name]
     assert served["issuer"].startswith("Pebble Intermediate CA")
 
