@@ -30,8 +30,9 @@ def served_certificate(host, name, ca_file):
 
 def tls_messages(log_text, logger):
     """The messages of one of Caddy's TLS loggers (tls.obtain, tls.renew) in its JSON log, in order."""
-    lines = [json.loads(line) for line in log_text.splitlines() if line.startswith("{")]
-    return [line["msg"] for line in lines if line.get("logger") == logger]
+    # A line may start with a terminal control sequence that compose writes before it.
+    lines = [json.loads(line[line.index("{") :]) for line in log_text.splitlines() if '"logger":' in line]
+    return [line["msg"] for line in lines if line["logger"] == logger]
 
 
 def edge_log(host):
