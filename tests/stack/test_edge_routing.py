@@ -1,0 +1,104 @@
+"""The edge while a service is replaced, as app_stack's rolling step does it: the edge's upstream
+is the compose service's name, so a second container is reached once it runs and the old one can
+go, and requests through the edge keep being answered."""
+
+import json
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from stack_harness import Stack, poll
+
+
+class RequestLoop(threading.Thread):
+    """GET a URL every 50 ms until stopped; every answer that is not a 200 is kept."""
+
+    def __init__(self, url: str):
+        super().__init__(daemon=True)
+        self.url, self.count, self.failures = url, 0, []
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                status = requests.get(self.url, timeout=5).status_code
+            except requests.RequestException as error:
+                status = type(error).__name__
+            self.count += 1
+            if status != 200:
+                self.failures.append(status)
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.join()
+
+
+def health(container: str) -> str:
+    state = subprocess.run(["docker", "inspect", container], capture_output=True, text=True, check=True)
+    return json.loads(state.stdout)[0]["State"]["Health"]["Status"]
+
+
+@pytest.mark.parametrize(("service", "path"), [("backend", "/api/health"), ("frontend", "/")])
+def test_a_service_replaced_next_to_the_running_one_loses_no_request(stack: Stack, service, path):
+    old = stack.container(service)
+    loop = RequestLoop(f"{stack.url}{path}")
+    loop.start()
+    try:
+        stack.compose("up", "-d", "--no-deps", "--no-recreate", "--scale", f"{service}=2", service)
+        new = next(
+            container for container in stack.compose("ps", "-q", service).stdout.split() if container != old
+        )
+        assert poll(lambda: health(new) == "healthy", timeout=120, interval=1), (
+            f"the new {service} stayed unhealthy"
+        )
+        subprocess.run(["docker", "stop", "-t", "30", old], capture_output=True, check=True)
+        subprocess.run(["docker", "rm", old], capture_output=True, check=True)
+        time.sleep(2)
+    finally:
+        loop.stop()
+    assert loop.count > 40, loop.count
+    assert loop.failures == [], f"{len(loop.failures)} of {loop.count} requests failed: {loop.failures[:10]}"
+    assert stack.container(service) == new
+    print(f"{service} replaced through the edge: {loop.count} requests, {len(loop.failures)} failed")
+
+
+def reload_edge(stack: Stack) -> subprocess.CompletedProcess:
+    """What roles/app_edge/tasks/reload.yml runs in the edge."""
+    return subprocess.run(
+        ["docker", "exec", stack.container("edge"),
+         "caddy", "reload", "--config", "/etc/caddy/Caddyfile", "--adapter", "caddyfile", "--force"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+
+
+def test_a_configuration_change_is_applied_by_reload_and_a_refused_one_changes_nothing(stack: Stack):
+    caddyfile = Path(stack.env["EDGE_DIR"]) / "config/Caddyfile"
+    rendered = caddyfile.read_text()
+    edge = stack.container("edge")
+    loop = RequestLoop(f"{stack.url}/api/health")
+    loop.start()
+    try:
+        caddyfile.write_text(
+            rendered.replace("Referrer-Policy strict-origin-when-cross-origin", "Referrer-Policy no-referrer")
+        )
+        applied = reload_edge(stack)
+        assert applied.returncode == 0, applied.stderr
+        assert requests.get(f"{stack.url}/", timeout=10).headers["Referrer-Policy"] == "no-referrer"
+        caddyfile.write_text(rendered.replace("route {", "route {\n\t\tno_such_directive on", 1))
+        refused = reload_edge(stack)
+        assert refused.returncode != 0
+        assert "no_such_directive" in refused.stderr
+        assert requests.get(f"{stack.url}/", timeout=10).headers["Referrer-Policy"] == "no-referrer"
+        time.sleep(1)
+    finally:
+        caddyfile.write_text(rendered)
+        restored = reload_edge(stack)
+        loop.stop()
+    assert restored.returncode == 0, restored.stderr
+    assert stack.container("edge") == edge, "the edge was recreated"
+    assert loop.failures == [], f"{len(loop.failures)} of {loop.count} requests failed: {loop.failures[:10]}"
+    print(f"edge reloaded twice (one refused): {loop.count} requests, {len(loop.failures)} failed")
