@@ -32,6 +32,8 @@ IMAGES=(
   "nginx           delta-strangle/nginx-unprivileged:trixie    nginxinc/nginx-unprivileged:1.28          nginx"
   "caddy           delta-strangle/caddy:2.6-trixie             caddy:2.6                   caddy"
   "host            delta-strangle/debian-systemd:trixie        -                           systemd-host"
+  # TEST-ONLY: the ACME server of molecule's redeploy scenario.
+  "pebble          delta-strangle/pebble:trixie                -                           pebble"
 )
 
 recipe_hash() {  # recipe-dir parent-hash

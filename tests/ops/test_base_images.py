@@ -1,7 +1,11 @@
 """The base image kit's images, seen from outside: slim, labelled with their recipe, usable."""
 
+import http.client
+import json
 import os
+import ssl
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -30,6 +34,7 @@ def test_every_base_image_is_recorded_and_present():
         "NGINX_BASE_IMAGE",
         "CADDY_BASE_IMAGE",
         "HOST_BASE_IMAGE",
+        "PEBBLE_BASE_IMAGE",
     }
     for image in IMAGES.values():
         docker("image", "inspect", image)
@@ -141,6 +146,57 @@ def test_host_image_boots_systemd_as_pid_1():
         "/usr/bin/sudo",
         "/usr/sbin/update-ca-certificates",
     ]
+
+
+def pebble_directory(port: str, ca_file: Path) -> dict | None:
+    """pebble's ACME directory on localhost:port, its HTTPS verified with ca_file; None until it answers."""
+    context = ssl.create_default_context(cafile=str(ca_file))
+    connection = http.client.HTTPSConnection("localhost", int(port), context=context, timeout=2)
+    try:
+        connection.request("GET", "/dir")
+        return json.load(connection.getresponse())
+    except OSError:
+        return None
+    finally:
+        connection.close()
+
+
+def test_pebble_serves_an_acme_directory_over_https_as_an_unprivileged_user(tmp_path):
+    # TEST-ONLY key and certificate for pebble's own HTTPS, readable by the image's user.
+    tmp_path.chmod(0o755)
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+         "-nodes", "-keyout", tmp_path / "key.pem", "-out", tmp_path / "cert.pem", "-days", "1",
+         "-subj", "/CN=pebble", "-addext", "subjectAltName=DNS:localhost"],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    (tmp_path / "key.pem").chmod(0o644)
+    config = {
+        "listenAddress": "0.0.0.0:14000",
+        "managementListenAddress": "0.0.0.0:15000",
+        "certificate": "/etc/pebble/cert.pem",
+        "privateKey": "/etc/pebble/key.pem",
+        "httpPort": 80,
+        "tlsPort": 443,
+    }
+    (tmp_path / "pebble-config.json").write_text(json.dumps({"pebble": config}))
+    name = "delta-test-pebble-base"
+    docker("rm", "-f", name, check=False)
+    docker("run", "-d", "--name", name, "--read-only", "--cap-drop", "ALL", "-p", "127.0.0.1::14000",
+           "-v", f"{tmp_path}:/etc/pebble:ro", IMAGES["PEBBLE_BASE_IMAGE"])  # fmt: skip
+    try:
+        port = docker("port", name, "14000/tcp").stdout.split(":")[-1].strip()
+        for _ in range(100):
+            directory = pebble_directory(port, tmp_path / "cert.pem")
+            if directory is not None:
+                break
+            time.sleep(0.2)
+        assert directory is not None, docker("logs", name).stderr
+        assert directory["newOrder"].endswith("/order-plz")
+        assert docker("exec", name, "id", "-u").stdout.strip() == "65534"
+    finally:
+        docker("rm", "-f", name, check=False)
 
 
 def test_kit_rejects_an_unknown_image_source():

@@ -1,20 +1,16 @@
-"""After a redeploy over hand edits: the edits are in a labelled stash, HEAD is the remote's
-branch, the rows written before are still there, and the stack reports the new release."""
+"""After a redeploy over hand edits and the releases after it: the edits are in a labelled stash,
+HEAD is the remote's branch, the rows written before are still there, and the stack reports the
+last release, each release recorded in order."""
 
+import json
 import re
 
-import pytest
-from host_checks import APP_ROOT, deployments, ready, scenario_facts, sqlite
-
-
-@pytest.fixture
-def facts(host):
-    return scenario_facts(host, "redeploy")
+from host_checks import APP_ROOT, deployments, http, sqlite
 
 
 def test_head_is_the_remote_branch(host, facts):
     head = host.check_output(f"git -C {APP_ROOT} rev-parse HEAD")
-    assert head == facts["new_sha"]
+    assert head == facts["edge_sha"]
     assert head == host.check_output("git --git-dir /srv/git/delta-strangle.git rev-parse main")
 
 
@@ -36,8 +32,17 @@ def test_rows_written_before_are_still_there(host, facts):
     assert int(sqlite(host, "SELECT max(id) FROM backend_logs")) > facts["max_log_id"]
 
 
-def test_the_stack_reports_the_new_release(host, facts):
-    assert ready(host)["version"] == facts["new_sha"]
-    last = deployments(host)[-1]
-    assert last["result"] == "deployed"
-    assert (last["from_sha"], last["to_sha"]) == (facts["old_sha"], facts["new_sha"])
+def test_the_stack_reports_the_last_release_and_records_each_in_order(host, facts, pebble_root):
+    answer = http(host, "GET", "/api/health/ready", ca_file=pebble_root)
+    assert answer["status"] == 200, answer
+    assert json.loads(answer["body"])["version"] == facts["edge_sha"]
+    old, new, both, edge = facts["old_sha"], facts["new_sha"], facts["both_sha"], facts["edge_sha"]
+    releases = deployments(host)[-4:]
+    assert [record["result"] for record in releases] == ["deployed"] * 4
+    # The frontend change deploys the same commit again.
+    assert [(record["from_sha"], record["to_sha"]) for record in releases] == [
+        (old, new),
+        (new, both),
+        (both, both),
+        (both, edge),
+    ]
