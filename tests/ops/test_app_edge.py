@@ -5,12 +5,11 @@ and unusable settings are refused with a message naming the variable."""
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from repo_ansible import LOCALHOST_INVENTORY, ansible_env
 
-ROOT = Path(__file__).resolve().parents[2]
 CADDY_IMAGE = os.environ.get("CADDY_BASE_IMAGE", "caddy:2.6")
 PLAY = """
 - name: Render the edge's files as a deploy does
@@ -27,10 +26,7 @@ PLAY = """
 
 def run_role(tmp_path: Path, settings: dict) -> subprocess.CompletedProcess:
     inventory = tmp_path / "hosts.yml"
-    inventory.write_text(
-        "all:\n  hosts:\n    localhost:\n      ansible_connection: local\n"
-        f"      ansible_python_interpreter: {sys.executable}\n"
-    )
+    inventory.write_text(LOCALHOST_INVENTORY)
     app_root = tmp_path / "app"
     app_root.mkdir(exist_ok=True)
     variables = tmp_path / "vars.json"
@@ -48,12 +44,7 @@ def run_role(tmp_path: Path, settings: dict) -> subprocess.CompletedProcess:
     )
     play = tmp_path / "play.yml"
     play.write_text(PLAY)
-    env = {
-        **os.environ,
-        "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
-        "ANSIBLE_ROLES_PATH": str(ROOT / "roles"),
-        "ANSIBLE_VAULT_IDENTITY_LIST": f"sandbox@{ROOT / 'inventory/sandbox/TEST-ONLY-vault-password.txt'}",
-    }
+    env = ansible_env()
     return subprocess.run(
         ["ansible-playbook", "-v", "-i", str(inventory), "-e", f"@{variables}", str(play)],
         cwd=tmp_path, env=env, capture_output=True, text=True, check=False,

@@ -4,13 +4,11 @@ a line break refused naming the variable before anything is written, the app's p
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from repo_ansible import LOCALHOST_INVENTORY, ansible_env
 
-ROOT = Path(__file__).resolve().parents[2]
-SANDBOX_PASSWORD = ROOT / "inventory/sandbox/TEST-ONLY-vault-password.txt"
 # Written into the vault as plain quoted YAML (no !unsafe): an operator's ordinary vault.
 HOSTILE = {
     "vault_jwt_secret": " Ab{{ 7*7 }}ef $HOME ${USER} $$ 'single' \"double\" # not a comment = \\ ` é ",
@@ -31,23 +29,14 @@ PLAY = """
 def run_role(tmp_path: Path, vault: dict[str, str]) -> subprocess.CompletedProcess:
     inventory = tmp_path / "inventory"
     (inventory / "group_vars/all").mkdir(parents=True)
-    (inventory / "hosts.yml").write_text(
-        "all:\n  hosts:\n    localhost:\n      ansible_connection: local\n"
-        f"      ansible_python_interpreter: {sys.executable}\n"
-    )
+    (inventory / "hosts.yml").write_text(LOCALHOST_INVENTORY)
     app_root = tmp_path / "app"
     (inventory / "group_vars/all/vars.yml").write_text(
-        f"delta_app_root: {app_root}\ndelta_app_uid: {os.getuid()}\n"
-        f"delta_app_gid: {os.getgid()}\ndelta_app_http_port: 8080\n"
+        f"delta_app_root: {app_root}\ndelta_app_uid: {os.getuid()}\ndelta_app_gid: {os.getgid()}\n"
     )
     vault_file = inventory / "group_vars/all/vault.yml"
     vault_file.write_text("".join(f"{key}: {json.dumps(value)}\n" for key, value in vault.items()))
-    env = {
-        **os.environ,
-        "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
-        "ANSIBLE_ROLES_PATH": str(ROOT / "roles"),
-        "ANSIBLE_VAULT_IDENTITY_LIST": f"sandbox@{SANDBOX_PASSWORD}",
-    }
+    env = ansible_env()
     encrypted = subprocess.run(
         ["ansible-vault", "encrypt", "--encrypt-vault-id", "sandbox", str(vault_file)],
         env=env, capture_output=True, text=True, check=False,
@@ -84,12 +73,7 @@ def test_a_second_run_changes_nothing(tmp_path):
     again = subprocess.run(
         ["ansible-playbook", "-i", str(tmp_path / "inventory"), str(tmp_path / "play.yml")],
         cwd=tmp_path,
-        env={
-            **os.environ,
-            "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
-            "ANSIBLE_ROLES_PATH": str(ROOT / "roles"),
-            "ANSIBLE_VAULT_IDENTITY_LIST": f"sandbox@{SANDBOX_PASSWORD}",
-        },
+        env=ansible_env(),
         capture_output=True,
         text=True,
         check=False,

@@ -2,15 +2,13 @@
 
 import importlib.util
 import json
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from ansible.errors import AnsibleFilterError
+from repo_ansible import ROOT, ansible_env
 
-ROOT = Path(__file__).resolve().parents[2]
 PLUGIN = ROOT / "roles/app_stack/filter_plugins/deploy_releases.py"
 _spec = importlib.util.spec_from_file_location("deploy_releases", PLUGIN)
 releases = importlib.util.module_from_spec(_spec)
@@ -131,8 +129,7 @@ def test_the_filters_load_with_the_role_in_a_play(tmp_path):
         ["ansible-playbook", "-i", "localhost,", "-c", "local", str(play),
          "-e", f"ansible_python_interpreter={sys.executable}",
          "-e", f"record={tmp_path / 'deployments.jsonl'}", "-e", f"running={B}"],
-        env={**os.environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
-             "ANSIBLE_ROLES_PATH": str(ROOT / "roles")},
+        env=ansible_env(),
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr

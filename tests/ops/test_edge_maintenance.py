@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from repo_ansible import ROOT, ansible_env
 
-ROOT = Path(__file__).resolve().parents[2]
 MESSAGE = 'Back at 14:00 <b>UTC</b> & "soon"'
 PLAY = """
 - name: Switch maintenance mode as playbooks/maintenance.yml does
@@ -44,15 +44,11 @@ METRICS_PLAY = """
 def run(tmp_path: Path, play: str, *extra: str) -> subprocess.CompletedProcess:
     play_file = tmp_path / "play.yml"
     play_file.write_text(play)
-    env = {
-        **os.environ,
-        "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
-        "ANSIBLE_ROLES_PATH": str(ROOT / "roles"),
-        "ANSIBLE_VAULT_IDENTITY_LIST": f"sandbox@{ROOT / 'inventory/sandbox/TEST-ONLY-vault-password.txt'}",
-        "ANSIBLE_NOCOLOR": "1",
-        "EDGE_TEMPLATES": str(ROOT / "roles/app_edge/templates"),
-        "EDGE_OUT": str(tmp_path),
-    }
+    env = ansible_env(
+        ANSIBLE_NOCOLOR="1",
+        EDGE_TEMPLATES=str(ROOT / "roles/app_edge/templates"),
+        EDGE_OUT=str(tmp_path),
+    )
     facts = json.dumps(
         {
             "ansible_connection": "local",
