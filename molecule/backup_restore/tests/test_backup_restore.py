@@ -74,6 +74,13 @@ def test_while_maintenance_is_on_the_api_gets_a_json_503_with_retry_after(host):
         assert json.loads(answer["content"]) == {"detail": MESSAGE, "maintenance": True}
 
 
+def test_while_maintenance_is_on_the_plays_audit_endpoint_still_reaches_the_backend(host):
+    # The backend's own answer to a GET of the POST-only endpoint, not the edge's maintenance 503.
+    answer = edge_answers(host, "maintenance-on")["/api/audit/events"]
+    assert answer["status"] == 405, answer
+    assert "maintenance" not in answer["content"]
+
+
 def test_once_maintenance_is_off_the_app_answers_again(host):
     answers = edge_answers(host, "maintenance-off")
     assert answers["/"]["status"] == 200
