@@ -9,6 +9,7 @@ from pathlib import Path
 
 import jinja2
 import requests
+import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 # Two checkouts (git worktrees) can run their stacks side by side under different names.
@@ -93,15 +94,18 @@ def render_edge_config(edge_dir: Path, http_port: int, https_port: int, uid: int
         trim_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    settings = {
-        "ansible_managed": "Rendered by tests/stack",
-        "app_edge_tls": "off",
-        "app_edge_domains": [],
-        "delta_app_http_port": http_port,
-        "delta_app_https_port": https_port,
-        "app_edge_hsts_max_age": 31536000,
-        "app_edge_acme_renew_interval": "",
-    }
+    # The role's defaults, but for those Ansible would template (vault lookups: none here).
+    defaults = yaml.safe_load((ROOT / "roles/app_edge/defaults/main.yml").read_text())
+    settings = {name: value for name, value in defaults.items() if "{{" not in str(value)}
+    settings.update(
+        {
+            "ansible_managed": "Rendered by tests/stack",
+            "app_edge_tls": "off",
+            "app_edge_metrics_token": "",
+            "delta_app_http_port": http_port,
+            "delta_app_https_port": https_port,
+        }
+    )
     for name, mode in (("config", 0o750), ("state", 0o750), ("data", 0o700)):
         (edge_dir / name).mkdir(parents=True)
         os.chown(edge_dir / name, uid, uid)
