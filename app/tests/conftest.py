@@ -25,6 +25,7 @@ def make_settings(tmp_path: Path, **overrides: object) -> Settings:
         "BACKEND_LOG_POLL_INTERVAL": 0.05,
         "JWT_SECRET": "test-jwt-secret-0123456789abcdef0123456789",
         "LOG_INGEST_API_KEY": "test-ingest-key",
+        "OPS_API_TOKEN": "test-ops-token-5b1e0c",
         "ADMIN_USERNAME": "admin",
         "ADMIN_PASSWORD": "correct horse battery staple",
         "BACKEND_LOG_INGEST_ENABLED": False,

@@ -235,8 +235,8 @@ def test_restart_resumes_what_it_can_and_marks_the_rest_interrupted(
 
 
 def test_one_engine_per_database(fast_settings: Settings) -> None:
-    first_runner = SessionRunner(fast_settings, lock_retry_seconds=0.05)
-    second_runner = SessionRunner(fast_settings, lock_retry_seconds=0.05)
+    first_runner = SessionRunner(fast_settings)
+    second_runner = SessionRunner(fast_settings)
     first = TestClient(create_app(fast_settings, runner=first_runner))
     second = TestClient(create_app(fast_settings, runner=second_runner))
     with ExitStack() as running:

@@ -8,6 +8,7 @@ PRODUCTION_SECRETS = {
     "JWT_SECRET": "a-real-secret-value-with-enough-entropy-42",
     "LOG_INGEST_API_KEY": "k-7f3a9c1e",
     "ADMIN_PASSWORD": "s3cure-admin-pass",
+    "OPS_API_TOKEN": "o-93be0d4a",
 }
 
 

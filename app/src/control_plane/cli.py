@@ -122,6 +122,35 @@ def _demo_seed(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _ops(settings: Settings, args: argparse.Namespace) -> int:
+    """Ask the backend serving on this host (the deploy runs this inside its container)."""
+    import httpx
+
+    method, path = OPS_CALLS[args.ops_command]
+    headers = {"Authorization": f"Bearer {settings.OPS_API_TOKEN}"}
+    try:
+        response = httpx.request(
+            method, f"{args.url.rstrip('/')}{path}", headers=headers, timeout=args.timeout
+        )
+    except httpx.HTTPError as exc:
+        print(f"the backend at {args.url} did not answer: {exc}", file=sys.stderr)
+        return 1
+    if response.status_code != 200:
+        print(
+            f"the backend at {args.url} answered {response.status_code}: {response.text}",
+            file=sys.stderr,
+        )
+        return 1
+    print(response.text)
+    return 0
+
+
+OPS_CALLS = {
+    "trading-state": ("GET", "/api/ops/trading-state"),
+    "hand-off": ("POST", "/api/ops/engine/hand-off"),
+}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="control-plane")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -152,6 +181,17 @@ def build_parser() -> argparse.ArgumentParser:
     logs_commands.add_parser(
         "follow", help="tail BACKEND_LOG_PATH in the foreground until SIGTERM"
     ).set_defaults(handler=_logs_follow)
+
+    ops = commands.add_parser("ops", help="the deploy's calls to the running backend")
+    ops.add_argument("--url", default="http://127.0.0.1:8001", help="the backend's base URL")
+    ops.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for the answer")
+    ops_commands = ops.add_subparsers(dest="ops_command", required=True)
+    ops_commands.add_parser(
+        "trading-state", help="print the engine, the active sessions and their next entry/exit"
+    ).set_defaults(handler=_ops)
+    ops_commands.add_parser(
+        "hand-off", help="make the backend finish its tick and release the engine for good"
+    ).set_defaults(handler=_ops)
 
     demo = commands.add_parser("demo", help="demonstration data")
     demo_commands = demo.add_subparsers(dest="demo_command", required=True)

@@ -18,6 +18,7 @@ from control_plane.api import (
     health,
     logs,
     metrics,
+    ops,
     sessions,
     strategies,
     updates,
@@ -52,10 +53,12 @@ def create_app(settings: Settings | None = None, runner: SessionRunner | None = 
             )
         await pipeline.start()
         await runner.start()
+        restore_sigterm = runner.hand_off_on_sigterm()
         try:
             yield
         finally:
             await runner.stop()
+            restore_sigterm()
             await pipeline.stop()
             await engine.dispose()
 
@@ -92,6 +95,7 @@ def create_app(settings: Settings | None = None, runner: SessionRunner | None = 
         sessions.router,
         analytics.router,
         updates.router,
+        ops.router,
     ):
         app.include_router(router)
     document_implied_errors(app)

@@ -19,7 +19,12 @@ from pydantic_settings import (
 
 # Characters no secret may hold (the play refuses them too): a secret is one line of text.
 SECRET_FORBIDDEN_CHARACTERS = ("\n", "\r", "\x00")
-SECRETS_REQUIRED_IN_PRODUCTION = ("JWT_SECRET", "LOG_INGEST_API_KEY", "ADMIN_PASSWORD")
+SECRETS_REQUIRED_IN_PRODUCTION = (
+    "JWT_SECRET",
+    "LOG_INGEST_API_KEY",
+    "ADMIN_PASSWORD",
+    "OPS_API_TOKEN",
+)
 SQLITE_URL_PREFIXES = ("sqlite+aiosqlite:///", "sqlite:///")
 
 
@@ -98,6 +103,9 @@ class Settings(BaseSettings):
     # Delta's dead-man switch: cancels the account's option orders when not renewed in time.
     DELTA_HEARTBEAT_ID: str = "delta-strangle-control-plane"
     DELTA_HEARTBEAT_TTL_SECONDS: float = 30.0
+    # Bearer token of the deploy's ops endpoints (/api/ops/*) and `control-plane ops`; empty
+    # turns them off (401).
+    OPS_API_TOKEN: str = ""
     ALLOWED_ORIGINS: str = "http://localhost:3000"
     JWT_SECRET: str = "dev-only-jwt-secret-not-for-production"
     # An access token lives minutes; the auth session it is bound to (and its refresh token)

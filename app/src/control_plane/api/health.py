@@ -16,13 +16,20 @@ from control_plane import __version__
 from control_plane.db.migrate import current_revision
 from control_plane.db.sqlite import probe_connection
 from control_plane.logs.tail_store import read_tail_figures
+from control_plane.sessions.runner import SessionRunner
 from control_plane.settings import Settings
+from control_plane.times import iso_z
 
 router = APIRouter(prefix="/api/health", tags=["health"])
 
 
 class Liveness(BaseModel):
     status: str
+
+
+class EngineOwnership(BaseModel):
+    owner: bool
+    last_tick_at: str | None
 
 
 class Readiness(BaseModel):
@@ -36,6 +43,8 @@ class Readiness(BaseModel):
     migration: str | None
     log_pipeline_owner: bool
     data_free_bytes: int
+    # Whether this process runs the trading engine; a backend waiting for it is still ready.
+    engine: EngineOwnership
 
 
 @router.get("")
@@ -90,6 +99,11 @@ def tailer_problem(settings: Settings, holds_lock: bool, tail_running: bool) -> 
     return None
 
 
+def engine_ownership(runner: SessionRunner) -> dict[str, Any]:
+    last_tick = runner.last_tick_at
+    return {"owner": runner.holds_lock, "last_tick_at": iso_z(last_tick) if last_tick else None}
+
+
 def readiness(request: Request) -> tuple[list[str], dict[str, Any]]:
     app = request.app
     settings: Settings = app.state.settings
@@ -115,6 +129,7 @@ def readiness(request: Request) -> tuple[list[str], dict[str, Any]]:
         "migration": revision,
         "log_pipeline_owner": pipeline.holds_lock,
         "data_free_bytes": free,
+        "engine": engine_ownership(app.state.session_runner),
     }
     return reasons, details
 

@@ -61,7 +61,9 @@ def record_event(
     pnl: float | None = None,
     fees: float | None = None,
     level: int = logging.INFO,
+    log_details: bool = False,
 ) -> None:
+    """`log_details` puts the details in the log line's fields too (what notifications read)."""
     # Work no request or tick started (the CLI's demo) still gets an id to follow.
     scope = nullcontext() if correlation_id_var.get() else new_correlation_id("session")
     session_id = session.id if session is not None else None
@@ -87,6 +89,7 @@ def record_event(
                 "strategy_id": strategy_id,
                 "session_id": session_id,
                 "pnl": pnl,
+                **(details if log_details and details else {}),
             },
         )
 

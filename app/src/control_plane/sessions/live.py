@@ -105,9 +105,17 @@ class LiveExecutor:
     async def _db(self, work: Callable[[sqlite3.Connection], T]) -> T:
         return await in_worker_thread(self.settings.database_path, work)
 
-    async def tick(self, now: datetime) -> None:
+    async def _live_sessions(self) -> list[SessionRecord]:
         active = await self._db(store.active_sessions)
-        live = [session for session in active if session.mode == "live"]
+        return [session for session in active if session.mode == "live"]
+
+    async def renew_heartbeat(self) -> bool:
+        """Renew (or disarm) the dead-man switch as the active live sessions need it, outside a
+        tick: what an engine taking over does before anything else. True when armed."""
+        return await self._heartbeat(bool(await self._live_sessions()))
+
+    async def tick(self, now: datetime) -> None:
+        live = await self._live_sessions()
         armed = await self._heartbeat(bool(live))
         for session in live:
             with new_correlation_id("engine"):
