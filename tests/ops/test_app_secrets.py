@@ -16,6 +16,7 @@ HOSTILE = {
     "vault_admin_password": "  pa$$ {{ lookup('env', 'HOME') }} ü  ",
     "vault_delta_api_key": "",
     "vault_delta_api_secret": "${DELTA:-fallback}`id`",
+    "vault_ops_api_token": "ops {{ token }} $OPS",
 }
 PLAY = """
 - name: Configure the app as a deploy does

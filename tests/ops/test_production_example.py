@@ -43,6 +43,7 @@ def test_the_example_vault_holds_every_secret_the_play_reads():
         "vault_delta_api_key",
         "vault_delta_api_secret",
         "vault_deploy_key",
+        "vault_ops_api_token",
     }
 
 
@@ -69,4 +70,4 @@ def test_the_play_refuses_the_example_secrets(tmp_path):
         check=False,
     )
     assert result.returncode != 0
-    assert "Missing or placeholder secrets: JWT_SECRET, LOG_INGEST_API_KEY, ADMIN_PASSWORD" in result.stdout
+    assert "Missing or placeholder secrets: JWT_SECRET, LOG_INGEST_API_KEY, ADMIN_PASSWORD, OPS_API_TOKEN" in result.stdout

@@ -36,6 +36,7 @@ def stack(tmp_path_factory) -> Stack:
         "ADMIN_PASSWORD": secrets.token_urlsafe(18),
         "DELTA_API_KEY": secrets.token_hex(16),
         "DELTA_API_SECRET": secrets.token_hex(32),
+        "OPS_API_TOKEN": secrets.token_hex(24),
     }
     port, https_port = free_port(), free_port()
     edge_dir = work / "edge"
