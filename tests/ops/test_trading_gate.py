@@ -130,7 +130,11 @@ def test_a_wait_the_poll_ran_out_of_is_a_refusal():
         {"rc": 1, "stdout": "", "stderr": "the backend does not answer on 127.0.0.1:8001\n"},
         {"rc": 0, "stdout": "not json", "stderr": ""},
         {"rc": 0, "stdout": json.dumps({"engine": {}, "sessions": []}), "stderr": ""},
-        {"rc": 0, "stdout": json.dumps({"engine": {}, "sessions": [], "summary": {"running_live": "1"}}), "stderr": ""},
+        {
+            "rc": 0,
+            "stdout": json.dumps({"engine": {}, "sessions": [], "summary": {"running_live": "1"}}),
+            "stderr": "",
+        },
         {"failed": True, "msg": "No such container"},
     ],
 )

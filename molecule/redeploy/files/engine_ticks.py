@@ -30,7 +30,7 @@ while not os.path.exists(stop_file):
             ticks.add(engine["last_tick_at"])
     time.sleep(max(0.0, 0.2 - (time.monotonic() - started)))
 moments = sorted(datetime.fromisoformat(tick.replace("Z", "+00:00")).timestamp() for tick in ticks)
-gaps = [later - earlier for earlier, later in zip(moments, moments[1:])]
+gaps = [later - earlier for earlier, later in zip(moments, moments[1:], strict=False)]
 with open(out_file, "w") as out:
     json.dump(
         {

@@ -37,7 +37,8 @@ def test_the_stack_reports_the_last_release_and_records_each_in_order(host, fact
     assert answer["status"] == 200, answer
     assert json.loads(answer["body"])["version"] == facts["edge_sha"]
     old, new, both, edge = facts["old_sha"], facts["new_sha"], facts["both_sha"], facts["edge_sha"]
-    releases = deployments(host)[-4:]
+    # The deploy refused by the trading gate between the first two is recorded apart (test_engine_handoff).
+    releases = [record for record in deployments(host) if record["result"] != "refused"][-4:]
     assert [record["result"] for record in releases] == ["deployed"] * 4
     # The frontend change deploys the same commit again.
     assert [(record["from_sha"], record["to_sha"]) for record in releases] == [

@@ -91,11 +91,15 @@ def trading_gate(exec_result, policy, started, now, wait_seconds, final=False):
     A backend that cannot report its state is replaced under proceed only. `final` turns a
     "wait" into a refusal (the poll ran out of attempts)."""
     if policy not in POLICIES:
-        raise AnsibleFilterError(f"app_stack_trading_policy must be one of {', '.join(POLICIES)}, not {policy!r}")
+        raise AnsibleFilterError(
+            f"app_stack_trading_policy must be one of {', '.join(POLICIES)}, not {policy!r}"
+        )
     try:
         started, now, wait_seconds = float(started), float(now), float(wait_seconds)
     except (TypeError, ValueError) as error:
-        raise AnsibleFilterError(f"trading_gate needs numbers for started, now and wait_seconds: {error}") from error
+        raise AnsibleFilterError(
+            f"trading_gate needs numbers for started, now and wait_seconds: {error}"
+        ) from error
     if wait_seconds < 0:
         raise AnsibleFilterError(f"app_stack_trading_wait_seconds must be 0 or more, not {wait_seconds:g}")
     waited = max(0.0, now - started)
@@ -145,7 +149,10 @@ def trading_gate(exec_result, policy, started, now, wait_seconds, final=False):
     deadline, cut_by = started + wait_seconds, ""
     exit_at = _earliest_exit(state)
     if exit_at is not None and exit_at[0] < deadline:
-        deadline, cut_by = exit_at[0], f"; the exit at {exit_at[1]} comes first and the play never waits across an exit"
+        deadline, cut_by = (
+            exit_at[0],
+            f"; the exit at {exit_at[1]} comes first and the play never waits across an exit",
+        )
     if now < deadline and not final:
         return decided("wait", f"{'; '.join(busy)}: waiting at most {deadline - now:.0f} s more{cut_by}")
     return decided("refuse", f"after waiting {waited:.0f} s {'; '.join(busy)}{cut_by}")
