@@ -1,5 +1,5 @@
 """Ask the edge's /api/health/ready (over HTTPS, certificate verified against a CA file) every
-200 ms until the stop file appears, and keep every engine tick a backend that owns the engine
+500 ms until the stop file appears, and keep every engine tick a backend that owns the engine
 reported (its `engine.last_tick_at`); then write the ticks seen, in order, and the longest gap
 between two of them. A backend that does not own the engine (the new one waiting on the lock, the
 old one after its hand-off) is asked too, as the edge sends requests to either: its answers are
@@ -28,7 +28,7 @@ while not os.path.exists(stop_file):
         answers["owner" if engine.get("owner") else "not_owner"] += 1
         if engine.get("owner") and engine.get("last_tick_at"):
             ticks.add(engine["last_tick_at"])
-    time.sleep(max(0.0, 0.2 - (time.monotonic() - started)))
+    time.sleep(max(0.0, 0.5 - (time.monotonic() - started)))
 moments = sorted(datetime.fromisoformat(tick.replace("Z", "+00:00")).timestamp() for tick in ticks)
 gaps = [later - earlier for earlier, later in zip(moments, moments[1:], strict=False)]
 with open(out_file, "w") as out:
