@@ -18,6 +18,7 @@ from control_plane.sessions.runner import SessionRunner
 from control_plane.settings import Settings
 from tests.audittools import AuditLog
 from tests.conftest import login, make_settings
+from tests.polling import poll
 from tests.servers import serve_in_thread
 from tests.sessiontools import create_strategy, wait_for, wait_for_position
 
@@ -212,3 +213,20 @@ def test_cli_says_so_when_no_backend_answers(
         pass  # a port that no longer answers
     assert run_cli(monkeypatch, ops_settings, "ops", "--url", url, "trading-state") == 1
     assert f"the backend at {url} did not answer" in capsys.readouterr().err
+
+
+def test_an_app_served_again_runs_the_engine_again_unless_it_was_handed_off(
+    ops_settings: Settings,
+) -> None:
+    runner = SessionRunner(ops_settings)
+    app = create_app(ops_settings, runner=runner)
+    with TestClient(app):
+        wait_for(lambda: runner.holds_lock)
+    assert not runner.holds_lock
+    with TestClient(app) as client:
+        wait_for(lambda: runner.holds_lock)
+        assert client.post("/api/ops/engine/hand-off", headers=ops(ops_settings)).json()["released"]
+    with TestClient(app) as client:
+        # Several lock polls' time: it never takes the engine again.
+        assert not poll(lambda: runner.holds_lock, timeout=0.5, interval=0.05)
+        assert client.get("/api/health/ready").json()["engine"]["owner"] is False
