@@ -20,7 +20,7 @@ from tests.audittools import AuditLog
 from tests.conftest import login, make_settings
 from tests.polling import poll
 from tests.servers import serve_in_thread
-from tests.sessiontools import create_strategy, wait_for, wait_for_position
+from tests.sessiontools import create_strategy, db, wait_for, wait_for_position
 
 TICK = 0.05
 
@@ -230,3 +230,25 @@ def test_an_app_served_again_runs_the_engine_again_unless_it_was_handed_off(
         # Several lock polls' time: it never takes the engine again.
         assert not poll(lambda: runner.holds_lock, timeout=0.5, interval=0.05)
         assert client.get("/api/health/ready").json()["engine"]["owner"] is False
+
+
+def test_a_session_whose_state_cannot_be_read_counts_as_busy(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, ENGINE_ENABLED=False)
+    upgrade_to_head(settings)
+    with TestClient(create_app(settings)) as client:
+        admin = login(client, settings.ADMIN_USERNAME, settings.ADMIN_PASSWORD)
+        session_id = client.post(
+            f"/api/strategies/{create_strategy(client, admin)}/sessions", json={}, headers=admin
+        ).json()["id"]
+        with db(settings) as conn:
+            conn.execute(
+                "UPDATE trading_sessions SET engine_state = '{bad' WHERE id = ?", (session_id,)
+            )
+        state = client.get("/api/ops/trading-state", headers=ops(settings)).json()
+    (session,) = state["sessions"]
+    assert (session["id"], session["open_position"], session["in_exit_window"]) == (
+        session_id,
+        True,
+        True,
+    )
+    assert state["summary"]["open_positions"] == 1
