@@ -26,7 +26,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def environment(tmp_path: Path) -> dict[str, str]:
+def environment(tmp_path: Path, **overrides: str) -> dict[str, str]:
     return {
         "PATH": "/usr/bin:/bin",
         "APP_ENV": "test",
@@ -38,15 +38,20 @@ def environment(tmp_path: Path) -> dict[str, str]:
         "ARGON2_MEMORY_COST_KIB": "8192",
         "ENGINE_TICK_SECONDS": "0.1",
         "LOG_LEVEL": "WARNING",
+        **overrides,
     }
 
 
 @contextmanager
-def server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], httpx.Client]]:
+def server(
+    tmp_path: Path, **overrides: str
+) -> Iterator[tuple[subprocess.Popen[bytes], httpx.Client]]:
+    """A backend process on a free port, its client signed in as the admin; terminated (SIGTERM)
+    on the way out if still running."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "control_plane.cli", "serve", "--port", str(port)],
-        env=environment(tmp_path),
+        env=environment(tmp_path, **overrides),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

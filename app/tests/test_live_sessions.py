@@ -19,6 +19,7 @@ from control_plane.main import create_app
 from control_plane.sessions.control import SessionControl, start_session
 from control_plane.sessions.kill_switch import trip
 from control_plane.sessions.live import LiveExecutor
+from control_plane.sessions.runner import SessionRunner
 from control_plane.settings import Settings
 from control_plane.trading.expiries import expiry_for_rule
 from control_plane.trading.market import SimulatedMarket
@@ -370,3 +371,31 @@ def test_live_session_through_the_api_and_the_running_engine(
             assert response.json()["trade_count"] == 1
             assert [o["side"] for o in fake.orders.values()] == ["sell", "sell", "buy", "buy"]
             wait_for(lambda: fake.heartbeat_log[-1]["ttl"] == 0)
+
+
+def test_a_stop_asked_while_no_engine_ran_is_recorded_late_then_carried_out(
+    settings: Settings, fake: FakeDelta
+) -> None:
+    session_id = start(settings, strategy())
+    ticks(settings, minutes(1))
+    assert json.loads(session_row(settings, session_id)["engine_state"])["position"]
+    with_connection(
+        settings.database_path,
+        lambda conn: SessionControl(conn).end(session_id, minutes(2), "stopped", "operator"),
+    )
+    # No engine until minute 7: the one taking over records the stop as late, then buys back.
+    SessionRunner(settings).recover(minutes(7))
+    ticks(settings, minutes(7))
+    with db(settings) as conn:
+        late = conn.execute(
+            "SELECT details FROM timeline_events WHERE event = 'session_exit_late'"
+        ).fetchone()
+    details = json.loads(late["details"])
+    assert (details["due_at"], details["delay_seconds"]) == ("2026-11-23T04:02:00Z", 300.0)
+    assert events(settings, session_id)[-3:] == [
+        "session_exit_late",
+        "position_closed",
+        "session_stopped",
+    ]
+    assert session_row(settings, session_id)["status"] == "stopped"
+    assert len(fake.orders) == 4

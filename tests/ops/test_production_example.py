@@ -70,4 +70,5 @@ def test_the_play_refuses_the_example_secrets(tmp_path):
         check=False,
     )
     assert result.returncode != 0
-    assert "Missing or placeholder secrets: JWT_SECRET, LOG_INGEST_API_KEY, ADMIN_PASSWORD, OPS_API_TOKEN" in result.stdout
+    refused = "JWT_SECRET, LOG_INGEST_API_KEY, ADMIN_PASSWORD, OPS_API_TOKEN"
+    assert f"Missing or placeholder secrets: {refused}" in result.stdout

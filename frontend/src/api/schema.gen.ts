@@ -307,6 +307,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/ops/engine/hand-off": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hand Off Engine
+         * @description Finish the tick in progress, release the engine lock, never take it again here.
+         */
+        post: operations["hand_off_engine_api_ops_engine_hand_off_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ops/trading-state": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Trading State */
+        get: operations["get_trading_state_api_ops_trading_state_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sessions": {
         parameters: {
             query?: never;
@@ -721,6 +758,22 @@ export interface components {
             /** Low */
             low: number;
         };
+        /** EngineOut */
+        EngineOut: {
+            /** Last Tick At */
+            last_tick_at: string | null;
+            /** Owner */
+            owner: boolean;
+            /** Tick Seconds */
+            tick_seconds: number;
+        };
+        /** EngineOwnership */
+        EngineOwnership: {
+            /** Last Tick At */
+            last_tick_at: string | null;
+            /** Owner */
+            owner: boolean;
+        };
         /** ErrorDetail */
         ErrorDetail: {
             /** Detail */
@@ -732,6 +785,13 @@ export interface components {
             count: number;
             /** Value */
             value: string | null;
+        };
+        /** HandOffOut */
+        HandOffOut: {
+            /** Last Tick At */
+            last_tick_at: string | null;
+            /** Released */
+            released: boolean;
         };
         /**
          * HistoryMetrics
@@ -944,6 +1004,7 @@ export interface components {
             build_time: string;
             /** Data Free Bytes */
             data_free_bytes: number;
+            engine: components["schemas"]["EngineOwnership"];
             /** Log Pipeline Owner */
             log_pipeline_owner: boolean;
             /** Memory Rss Bytes */
@@ -1076,6 +1137,30 @@ export interface components {
             /** Unrealised Pnl */
             unrealised_pnl: number;
         };
+        /** SessionStateOut */
+        SessionStateOut: {
+            /** Id */
+            id: number;
+            /** In Entry Window */
+            in_entry_window: boolean;
+            /** In Exit Window */
+            in_exit_window: boolean;
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "paper" | "live";
+            /** Next Entry At */
+            next_entry_at: string | null;
+            /** Next Exit At */
+            next_exit_at: string | null;
+            /** Open Position */
+            open_position: boolean;
+            /** State */
+            state: string;
+            /** Strategy */
+            strategy: string;
+        };
         /**
          * StartSession
          * @description `live` trades on Delta Exchange and needs LIVE_TRADING_ENABLED and the API key.
@@ -1195,6 +1280,19 @@ export interface components {
              */
             updated_at: string;
         };
+        /** SummaryOut */
+        SummaryOut: {
+            /** Next Entry At */
+            next_entry_at: string | null;
+            /** Next Exit At */
+            next_exit_at: string | null;
+            /** Open Positions */
+            open_positions: number;
+            /** Running Live */
+            running_live: number;
+            /** Running Paper */
+            running_paper: number;
+        };
         /** TimelineItem */
         TimelineItem: {
             /** Event */
@@ -1227,6 +1325,13 @@ export interface components {
             page_size: number;
             /** Total */
             total: number;
+        };
+        /** TradingStateOut */
+        TradingStateOut: {
+            engine: components["schemas"]["EngineOut"];
+            /** Sessions */
+            sessions: components["schemas"]["SessionStateOut"][];
+            summary: components["schemas"]["SummaryOut"];
         };
         /** TrailingStopRule */
         TrailingStopRule: {
@@ -2091,6 +2196,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    hand_off_engine_api_ops_engine_hand_off_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HandOffOut"];
+                };
+            };
+            /** @description Not signed in, or the token is expired or superseded */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    get_trading_state_api_ops_trading_state_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TradingStateOut"];
+                };
+            };
+            /** @description Not signed in, or the token is expired or superseded */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
         };

@@ -109,18 +109,18 @@ def _outlooks(conn: sqlite3.Connection, now: datetime) -> list[SessionOutlook]:
         try:
             outlooks.append(session_outlook(session, now))
         except UnreadableState:
-            # The engine interrupts it on recovery; until then it may hold anything.
+            # The engine interrupts it; until then it may hold anything, so it counts as busy.
             outlooks.append(
                 SessionOutlook(
-                    session.id,
-                    session.mode,
-                    session.status,
-                    session.strategy_name,
-                    True,
-                    None,
-                    now,
-                    False,
-                    True,
+                    id=session.id,
+                    mode=session.mode,
+                    state=session.status,
+                    strategy=session.strategy_name,
+                    open_position=True,
+                    next_entry_at=None,
+                    next_exit_at=now,
+                    in_entry_window=False,
+                    in_exit_window=True,
                 )
             )
     return outlooks

@@ -52,6 +52,8 @@ logger = logging.getLogger("control_plane.sessions.runner")
 # How often a backend waiting for the engine tries its lock: well under a tick, so a hand-off
 # costs the sessions no more than one tick.
 LOCK_POLL_SECONDS = 0.05
+# The hand-off of a lifespan's end, which a later start of the same app may undo.
+SHUTDOWN = "shutdown"
 
 
 class SessionRunner:
@@ -74,6 +76,7 @@ class SessionRunner:
         self._wake: asyncio.Event | None = None
         self._handing_off = False
         self._hand_off_task: asyncio.Task[datetime | None] | None = None
+        self._hand_off_trigger: str | None = None
 
     @property
     def holds_lock(self) -> bool:
@@ -100,13 +103,19 @@ class SessionRunner:
     async def stop(self) -> None:
         if self._task is not None and self._task.get_loop() is not asyncio.get_running_loop():
             return  # started by the other lifespan, which stops it
-        await self.hand_off("shutdown")
+        await self.hand_off(SHUTDOWN)
         self._task = None
         await self.live.aclose()
+        if self._hand_off_trigger == SHUTDOWN:
+            # A lifespan that ended without being told to hand off (an app served again in
+            # one process, as tests do) may run the engine again when it starts again.
+            self._handing_off = False
+            self._hand_off_task = None
 
     def hand_off_soon(self, trigger: str) -> None:
         """Start the hand-off without waiting for it (a signal handler's way)."""
         if self._hand_off_task is None:
+            self._hand_off_trigger = trigger
             self._hand_off_task = asyncio.create_task(self._hand_off(trigger))
 
     def hand_off_on_sigterm(self) -> Callable[[], None]:
