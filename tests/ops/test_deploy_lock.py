@@ -106,8 +106,8 @@ class Lock:
 
 
 def one_line(output: str) -> str:
-    """The output with the YAML callback's line folding undone."""
-    return " ".join(output.split())
+    """The output with the YAML callback's line folding and quote doubling undone."""
+    return " ".join(output.replace("''", "'").split())
 
 
 @pytest.fixture
@@ -140,8 +140,10 @@ def test_a_second_run_is_refused_naming_the_holder(lock):
         held = lock.holder()
         assert held["pid"] == holder.pid
         assert (
-            f"The deploy lock of localhost is held by {held['operator']} on controller {socket.gethostname()}"
-            f" (ansible-playbook pid {holder.pid}, play.yml, play 'Hold the deploy lock') since {held['since']}"
+            f"The deploy lock of localhost is held by {held['operator']} "
+            f"on controller {socket.gethostname()} "
+            f"(ansible-playbook pid {holder.pid}, play.yml, play 'Hold the deploy lock') "
+            f"since {held['since']}"
         ) in text
         assert "-e lock_wait=SECONDS" in text
         assert "LOCK HELD" not in output
@@ -208,8 +210,9 @@ def test_a_holder_gone_from_this_controller_is_taken_over_at_once(lock):
     returncode, output = lock.run()
     assert returncode == 0, output
     assert (
-        f"Took over the deploy lock of localhost from alice on controller {socket.gethostname()} (ansible-playbook"
-        f" pid {pid}, deploy.yml, play 'Deploy the control plane stack') since 2026-12-01T10:00:00Z"
+        f"Took over the deploy lock of localhost from alice on controller {socket.gethostname()} "
+        f"(ansible-playbook pid {pid}, deploy.yml, play 'Deploy the control plane stack') "
+        "since 2026-12-01T10:00:00Z"
     ) in one_line(output)
     assert f"its ansible-playbook (pid {pid}) no longer runs on this controller" in one_line(output)
     taken = [event for event in lock.events() if event["event"] == "taken_over"]
