@@ -23,6 +23,7 @@ or killed play), so only a lost controller leaves a lock for the lease to end.
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
 import socket
@@ -41,6 +42,8 @@ STATES = ("acquire", "release", "status", "force_release")
 WATCH_SECONDS = 1.0
 # How often a waiting run asks again.
 WAIT_POLL_SECONDS = 3.0
+# How often the renewer tries to release the lock of a run that has ended, when the host does not answer.
+RELEASE_ATTEMPTS = 5
 
 
 def process_started(pid: int) -> str | None:
@@ -82,10 +85,8 @@ def describe(holder: dict) -> str:
         f"play '{holder.get('play', '?')}') since {holder.get('since', '?')}"
     )
     if "renewed_seconds_ago" in holder:
-        text += (
-            f", lease renewed {holder['renewed_seconds_ago']} s ago"
-            f" ({'expired' if holder.get('expired') else 'ends in ' + str(holder['expires_in_seconds']) + ' s'})"
-        )
+        lease = "expired" if holder.get("expired") else f"ends in {holder['expires_in_seconds']} s"
+        text += f", lease renewed {holder['renewed_seconds_ago']} s ago ({lease})"
     return text
 
 
@@ -122,7 +123,9 @@ class ActionModule(ActionBase):
         if state == "status":
             answer = self._call("status")
             held = answer.get("lock")
-            answer["msg"] = f"The deploy lock of {host} is " + (f"held by {describe(held)}." if held else "free.")
+            answer["msg"] = f"The deploy lock of {host} is " + (
+                f"held by {describe(held)}." if held else "free."
+            )
             return {**result, **answer}
         if state == "force_release":
             answer = self._call("release", force=True)
@@ -156,7 +159,9 @@ class ActionModule(ActionBase):
             task_vars=self._task_vars,
         )
         if answer.get("failed"):
-            raise AnsibleActionFail(f"The deploy lock's record could not be read or written: {answer.get('msg')}")
+            raise AnsibleActionFail(
+                f"The deploy lock's record could not be read or written: {answer.get('msg')}"
+            )
         return answer
 
     def _acquire(self, wait_seconds: int, args: dict) -> dict:
@@ -175,9 +180,14 @@ class ActionModule(ActionBase):
             if time.monotonic() >= deadline:
                 raise AnsibleActionFail(
                     f"The deploy lock of {host} is held by {describe(holder)}."
-                    + (f" Waited {round(time.monotonic() - started_waiting)} s (lock_wait)." if wait_seconds else "")
-                    + " Run again when it is done, wait for it with -e lock_wait=SECONDS, or, only if that run"
-                    " is gone for sure, release the lock: ansible-playbook playbooks/lock.yml -e lock=release."
+                    + (
+                        f" Waited {round(time.monotonic() - started_waiting)} s (lock_wait)."
+                        if wait_seconds
+                        else ""
+                    )
+                    + " Run again when it is done, wait for it with -e lock_wait=SECONDS, or, only if"
+                    " that run is gone for sure, release the lock:"
+                    " ansible-playbook playbooks/lock.yml -e lock=release."
                 )
             if waited_for != holder.get("run"):
                 display.display(
@@ -191,7 +201,8 @@ class ActionModule(ActionBase):
             why = (
                 f"its ansible-playbook (pid {previous.get('pid')}) no longer runs on this controller"
                 if answer["takeover_reason"] == "gone"
-                else f"its lease ran out {-previous['expires_in_seconds']} s ago (not renewed: its controller is gone)"
+                else f"its lease ran out {-previous['expires_in_seconds']} s ago"
+                " (not renewed: its controller is gone)"
             )
             answer["msg"] = f"Took over the deploy lock of {host} from {describe(previous)}: {why}."
             answer.setdefault("warnings", []).append(answer["msg"])
@@ -225,10 +236,16 @@ class ActionModule(ActionBase):
             while process_started(main_pid) == main_started:
                 time.sleep(WATCH_SECONDS)
                 if time.monotonic() - last_renewal >= renew_seconds:
-                    if not self._call("renew").get("renewed"):
-                        os._exit(0)
-                    last_renewal = time.monotonic()
-            self._call("release")
+                    # A host that does not answer for a moment is asked again at the next interval.
+                    with contextlib.suppress(Exception):
+                        if not self._call("renew").get("renewed"):
+                            os._exit(0)  # released by hand or taken over: nothing left to renew
+                        last_renewal = time.monotonic()
+            for _attempt in range(RELEASE_ATTEMPTS):
+                with contextlib.suppress(Exception):
+                    self._call("release")
+                    break
+                time.sleep(WATCH_SECONDS)
         except BaseException:  # noqa: BLE001, S110 - a renewer that fails leaves the lease to end
             pass
         os._exit(0)

@@ -95,14 +95,27 @@ def decide(state: str, current: dict | None, params: dict, now: float) -> tuple[
         return {**current, "renewed_at": now}, {"renewed": True}
     # acquire
     if mine:
-        return {**current, "renewed_at": now, "play": holder.get("play", "")}, {"acquired": True, "reentrant": True}
+        return {**current, "renewed_at": now, "play": holder.get("play", "")}, {
+            "acquired": True,
+            "reentrant": True,
+        }
     record = {**holder, "since": iso(now), "renewed_at": now, "lease_seconds": params["lease_seconds"]}
     if current is None:
         return record, {"acquired": True, "reentrant": False}
     if params.get("takeover") and params["takeover"] == current.get("run"):
-        return record, {"acquired": True, "reentrant": False, "taken_over": current, "takeover_reason": "gone"}
+        return record, {
+            "acquired": True,
+            "reentrant": False,
+            "taken_over": current,
+            "takeover_reason": "gone",
+        }
     if now > current["renewed_at"] + current["lease_seconds"]:
-        return record, {"acquired": True, "reentrant": False, "taken_over": current, "takeover_reason": "expired"}
+        return record, {
+            "acquired": True,
+            "reentrant": False,
+            "taken_over": current,
+            "takeover_reason": "expired",
+        }
     return current, {"acquired": False}
 
 
@@ -135,7 +148,14 @@ def main() -> None:
             write_record(params["path"], after)
         holder = params.get("holder") or {}
         if answer.get("taken_over"):
-            append_log(params["log"], "taken_over", now, holder=after, previous=current, why=answer["takeover_reason"])
+            append_log(
+                params["log"],
+                "taken_over",
+                now,
+                holder=after,
+                previous=current,
+                why=answer["takeover_reason"],
+            )
         elif answer.get("acquired") and not answer.get("reentrant"):
             append_log(params["log"], "acquired", now, holder=after)
         elif answer.get("released"):
