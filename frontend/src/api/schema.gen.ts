@@ -626,7 +626,7 @@ export interface components {
              * Action
              * @enum {string}
              */
-            action: "deploy" | "rollback" | "rollback_failed" | "restore" | "secrets.rotate" | "backup";
+            action: "deploy" | "rollback" | "rollback_failed" | "restore" | "secrets.rotate" | "backup" | "deploy_lock.release";
             /**
              * Actor
              * @description who ran the play

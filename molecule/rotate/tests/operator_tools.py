@@ -64,9 +64,10 @@ def writable_inventory(name):
     return root
 
 
-def run_playbook(inventory, playbook, *args):
-    """ansible-playbook as an operator runs it (verbose), with the copy's vault password; its whole output."""
-    run = subprocess.run(
+def start_playbook(inventory, playbook, *args):
+    """ansible-playbook started as an operator runs it (verbose), with the copy's vault password;
+    its output (stdout and stderr together) in the process's stdout."""
+    return subprocess.Popen(
         ["ansible-playbook", "-v", "-i", str(inventory), playbook, *args],
         cwd=REPO,
         env={
@@ -77,11 +78,21 @@ def run_playbook(inventory, playbook, *args):
             "ANSIBLE_NOCOLOR": "1",
             "ANSIBLE_FORCE_COLOR": "0",
         },
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         text=True,
-        check=False,
     )
-    return run.returncode, run.stdout + run.stderr
+
+
+def finish_playbook(process):
+    """The return code and whole output of a playbook started with start_playbook."""
+    output, _ = process.communicate()
+    return process.returncode, output
+
+
+def run_playbook(inventory, playbook, *args):
+    """ansible-playbook as an operator runs it (verbose), with the copy's vault password; its whole output."""
+    return finish_playbook(start_playbook(inventory, playbook, *args))
 
 
 @contextlib.contextmanager

@@ -1,5 +1,6 @@
 """POST /api/audit/events: the play's audit records (deploy, rollback, restore, rotation,
-backup), behind the ingest key alone: a signed-in user cannot write one."""
+backup, a deploy lock released by hand), behind the ingest key alone: a signed-in user cannot
+write one."""
 
 from __future__ import annotations
 
@@ -17,7 +18,15 @@ from control_plane.audit import Outcome, record_audit
 router = APIRouter(prefix="/api/audit", tags=["audit"])
 
 OPERATOR_ROLE = "operator"
-PlayAction = Literal["deploy", "rollback", "rollback_failed", "restore", "secrets.rotate", "backup"]
+PlayAction = Literal[
+    "deploy",
+    "rollback",
+    "rollback_failed",
+    "restore",
+    "secrets.rotate",
+    "backup",
+    "deploy_lock.release",
+]
 MAX_DETAILS = 32
 MAX_DETAIL_TEXT = 1000
 DETAIL_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
