@@ -66,7 +66,8 @@ def run(host, *extra: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         ["ansible-playbook", "-i", "localhost,", "-c", "local", str(play),
          "-e", f"ansible_python_interpreter={sys.executable}", "-e", f"delta_app_root={host['checkout']}",
-         "-e", f"app_source_repo_url=file://{host['remote']}", "-e", f"releases_file={host['tmp']}/releases.json", "-e", "app_source_branch=main", *extra],
+         "-e", f"app_source_repo_url=file://{host['remote']}", "-e", "app_source_branch=main",
+         "-e", f"releases_file={host['tmp']}/releases.json", *extra],
         env=ansible_env(ANSIBLE_FILTER_PLUGINS=str(ROOT / "roles/app_stack/filter_plugins")),
         capture_output=True, text=True, check=False,
     )  # fmt: skip
