@@ -19,6 +19,7 @@ if [ -x "$VENV/bin/ansible-playbook" ] && [ "$(cat "$STAMP" 2>/dev/null)" = "$wa
 fi
 
 command -v git >/dev/null 2>&1 || apt_install git
+use_system_trust_store
 if ! "$PYTHON" -m venv --help >/dev/null 2>&1 || ! "$PYTHON" -c 'import ensurepip' 2>/dev/null; then
   apt_install python3-venv
 fi

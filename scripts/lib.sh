@@ -24,3 +24,15 @@ apt_install() {
 }
 
 repo_root() { cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd; }
+
+# uv verifies HTTPS against its own bundled roots, and pip before 24.2 against certifi's: behind
+# an intercepting proxy both need the system trust store (which the host role and
+# EXTRA_CA_BUNDLE fill). An SSL_CERT_FILE or PIP_CERT already set is kept.
+SYSTEM_CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt
+use_system_trust_store() {
+  export UV_NATIVE_TLS=1
+  if [ -r "$SYSTEM_CA_BUNDLE" ]; then
+    export SSL_CERT_FILE="${SSL_CERT_FILE:-$SYSTEM_CA_BUNDLE}"
+    export PIP_CERT="${PIP_CERT:-$SSL_CERT_FILE}"
+  fi
+}
