@@ -950,6 +950,8 @@ export interface components {
             memory_rss_bytes: number;
             /** Migration */
             migration: string | null;
+            /** Offsite Backup Age Seconds */
+            offsite_backup_age_seconds: number | null;
             /** Reasons */
             reasons: string[];
             /** Status */

@@ -1,4 +1,4 @@
-"""Liveness (cheap) and readiness (database, migrations, tailer, disk)."""
+"""Liveness (cheap) and readiness (database, migrations, tailer, disk, off-host backup age)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,12 @@ from control_plane import __version__
 from control_plane.db.migrate import current_revision
 from control_plane.db.sqlite import probe_connection
 from control_plane.logs.tail_store import read_tail_figures
+from control_plane.offsite_backup import (
+    backup_age_seconds,
+    backup_overdue,
+    read_offsite_status,
+    status_path,
+)
 from control_plane.settings import Settings
 
 router = APIRouter(prefix="/api/health", tags=["health"])
@@ -36,6 +42,7 @@ class Readiness(BaseModel):
     migration: str | None
     log_pipeline_owner: bool
     data_free_bytes: int
+    offsite_backup_age_seconds: float | None
 
 
 @router.get("")
@@ -90,6 +97,18 @@ def tailer_problem(settings: Settings, holds_lock: bool, tail_running: bool) -> 
     return None
 
 
+def offsite_backup_state(settings: Settings, now: float) -> tuple[str | None, float | None]:
+    """The readiness reason (overdue, or an unreadable status) and the age of the newest
+    off-host backup; (None, None) on a host that runs none."""
+    try:
+        status = read_offsite_status(status_path(settings.data_dir))
+    except ValueError as exc:
+        return f"off-host backup status: {exc}", None
+    if status is None:
+        return None, None
+    return backup_overdue(status, now), round(backup_age_seconds(status, now), 3)
+
+
 def readiness(request: Request) -> tuple[list[str], dict[str, Any]]:
     app = request.app
     settings: Settings = app.state.settings
@@ -106,6 +125,9 @@ def readiness(request: Request) -> tuple[list[str], dict[str, Any]]:
     free = shutil.disk_usage(settings.data_dir).free
     if free < settings.READY_MIN_FREE_BYTES:
         reasons.append(f"data volume has {free} bytes free")
+    backup_problem, backup_age = offsite_backup_state(settings, time.time())
+    if backup_problem:
+        reasons.append(backup_problem)
     details = {
         "version": settings.GIT_SHA,
         "build_time": settings.BUILD_TIME,
@@ -115,6 +137,7 @@ def readiness(request: Request) -> tuple[list[str], dict[str, Any]]:
         "migration": revision,
         "log_pipeline_owner": pipeline.holds_lock,
         "data_free_bytes": free,
+        "offsite_backup_age_seconds": backup_age,
     }
     return reasons, details
 
