@@ -47,11 +47,11 @@ def sandbox_inventory(tmp_path):
 
 
 def test_the_example_production_secrets_are_refused_by_name(tmp_path):
-    result = validate(
-        tmp_path, PRODUCTION, "-i", "inventory/local", "--limit", "localhost", "--vault-id", f"prod@{EXAMPLE_PASSWORD}"
-    )
+    vault = ("--vault-id", f"prod@{EXAMPLE_PASSWORD}")
+    result = validate(tmp_path, PRODUCTION, "-i", "inventory/local", "--limit", "localhost", *vault)
     assert result.returncode != 0
-    assert "missing or placeholders: vault_backup_restic_password, vault_backup_restic_rest_password." in result.stdout
+    refused = "missing or placeholders: vault_backup_restic_password, vault_backup_restic_rest_password."
+    assert refused in result.stdout
     assert "replace-me" not in result.stdout
 
 
@@ -63,7 +63,7 @@ def test_the_sandbox_secrets_and_defaults_pass(tmp_path):
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        ("app_backup_offsite_schedule='every tuesday'", "'every tuesday' is not a systemd calendar expression"),
+        ("app_backup_offsite_schedule='every tuesday'", "'every tuesday' is not a systemd calendar"),
         ('{"app_backup_offsite_keep": {"daily": "seven"}}', "app_backup_offsite_keep maps last, hourly"),
         ('{"app_backup_offsite_keep": {"forever": 1}}', "app_backup_offsite_keep maps last, hourly"),
         ("app_backup_offsite_max_age_seconds=1.5", "app_backup_offsite_max_age_seconds"),
