@@ -65,7 +65,7 @@ def test_no_status_file_means_no_offsite_backup(tmp_path: Path) -> None:
 def test_a_broken_status_file_is_an_error_naming_it(tmp_path: Path, text: str) -> None:
     path = tmp_path / "offsite-backup.json"
     path.write_text(text)
-    with pytest.raises(ValueError, match="offsite-backup.json is not a valid status"):
+    with pytest.raises(ValueError, match=r"offsite-backup\.json is not a valid status"):
         read_offsite_status(path)
 
 
