@@ -67,8 +67,9 @@ path, tmp, snapshot, release = sys.argv[1:5]
 with open(path) as handle:
     status = json.load(handle)
 status.update(last_success_at=round(time.time(), 3), last_snapshot=snapshot, last_release=release)
+# As the role writes it (to_nice_json), so a deploy after a backup rewrites nothing.
 with open(tmp, "w") as handle:
-    json.dump(status, handle, indent=2, sort_keys=True)
+    handle.write(json.dumps(status, indent=4, sort_keys=True) + "\n")
 EOF
   chown "$OFFSITE_APP_UID:$OFFSITE_APP_GID" "$tmp"
   chmod 0640 "$tmp"
@@ -103,9 +104,10 @@ backup() {
 }
 
 fetch() {  # snapshot host dest
-  local snapshot=$1 host=$2 dest=$3 partial=$3.partial verdict hosts
+  local snapshot=$1 host=$2 dest=$3 partial=$3.partial verdict hosts found
   [[ $snapshot =~ ^(latest|[0-9a-f]{8,64})$ ]] || fail "a snapshot is 'latest' or its id (hex), not '$snapshot'"
-  if ! restic snapshots --json --host "$host" --tag "$TAG" | grep -q '"id"'; then
+  found=$(restic snapshots --json --host "$host" --tag "$TAG")
+  if [[ $found != *'"id"'* ]]; then
     hosts=$(restic snapshots --json --tag "$TAG" \
       | python3 -c 'import json, sys; print(", ".join(sorted({s["hostname"] for s in json.load(sys.stdin)})) or "none")')
     fail "no snapshot of host $host in the repository; hosts with snapshots there: $hosts"
