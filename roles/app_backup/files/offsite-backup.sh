@@ -82,7 +82,9 @@ backup() {
   [ -f "$database" ] || fail "no database at $database"
   [ -f "$OFFSITE_STATUS_FILE" ] || fail "no status file $OFFSITE_STATUS_FILE (deploy the role again)"
   release=$(git -C "$OFFSITE_APP_ROOT" rev-parse HEAD)
-  trap 'rm -f "$partial" "$SNAPSHOT_FILE"' EXIT
+  # Expanded now: the locals are gone when the trap runs.
+  # shellcheck disable=SC2064
+  trap "rm -f $(printf '%q ' "$partial" "$SNAPSHOT_FILE")" EXIT
   rm -f "$partial"
   # SQLite's online backup API: consistent while the backend keeps writing.
   sqlite3 "$database" ".backup '$partial'"
@@ -112,7 +114,8 @@ fetch() {  # snapshot host dest
       | python3 -c 'import json, sys; print(", ".join(sorted({s["hostname"] for s in json.load(sys.stdin)})) or "none")')
     fail "no snapshot of host $host in the repository; hosts with snapshots there: $hosts"
   fi
-  trap 'rm -f "$partial"' EXIT
+  # shellcheck disable=SC2064
+  trap "rm -f $(printf '%q' "$partial")" EXIT
   restic dump --host "$host" --tag "$TAG" "$snapshot" "$SNAPSHOT_FILE" >"$partial"
   verdict=$(integrity "$partial")
   [ "$verdict" = ok ] || fail "snapshot $snapshot of $host holds a damaged database (integrity_check: $verdict)"
