@@ -34,6 +34,8 @@ IMAGES=(
   "host            delta-strangle/debian-systemd:trixie        -                           systemd-host"
   # TEST-ONLY: the ACME server of molecule's redeploy scenario.
   "pebble          delta-strangle/pebble:trixie                -                           pebble"
+  # TEST-ONLY: the off-host backup repository of molecule's backup_restore scenario.
+  "restic_rest_server delta-strangle/restic-rest-server:trixie -                        restic-rest-server"
 )
 
 recipe_hash() {  # recipe-dir parent-hash

@@ -23,6 +23,8 @@ commit now deployed, `scripts/compose.sh ps`, and where the log viewer is. Run i
   --vault-id LABEL            vault id of the inventory's vault files (default: prod)
   -b, --branch BRANCH         deploy this branch instead of the inventory's app_source_branch
   --app-root DIR              the checkout that is deployed (default: the one holding this script)
+  -e, --extra-vars VAR=VALUE  passed to ansible-playbook (repeat it), e.g. -e app_source_version=SHA
+                              or -e app_stack_refresh_base_images=true (the base image refresh timer)
   -n, --dry-run               show the steps and the ansible-playbook command; change nothing
   -h, --help                  this text
 EOF
@@ -30,7 +32,7 @@ EOF
 
 main() {
   local inventory=inventory/production vault_label=prod branch="" dry_run=0
-  local password_file=${DELTA_VAULT_PASSWORD_FILE:-} app_root=$ROOT
+  local password_file=${DELTA_VAULT_PASSWORD_FILE:-} app_root=$ROOT extra_vars=()
   while [ "$#" -gt 0 ]; do
     case "$1" in
       -i|--inventory) need_value "$@"; inventory=$2; shift 2 ;;
@@ -38,6 +40,7 @@ main() {
       --vault-id) need_value "$@"; vault_label=$2; shift 2 ;;
       -b|--branch) need_value "$@"; branch=$2; shift 2 ;;
       --app-root) need_value "$@"; app_root=$2; shift 2 ;;
+      -e|--extra-vars) need_value "$@"; extra_vars+=(-e "$2"); shift 2 ;;
       -n|--dry-run) dry_run=1; shift ;;
       -h|--help) usage; exit 0 ;;
       *) usage >&2; die "unknown argument: $1" ;;
@@ -59,6 +62,7 @@ main() {
   local command=(ansible-playbook deploy.yml -i inventory/local -i "$inventory" --limit localhost
     --connection local --vault-id "$vault_id" -e "delta_app_root=$app_root")
   [ -z "$branch" ] || command+=(-e "app_source_branch=$branch")
+  command+=("${extra_vars[@]}")
 
   step "settings: checkout $app_root, inventory $inventory, vault id $vault_label" \
     "(password from ${password_file:-a prompt})${branch:+, branch $branch}"

@@ -35,6 +35,7 @@ def test_every_base_image_is_recorded_and_present():
         "CADDY_BASE_IMAGE",
         "HOST_BASE_IMAGE",
         "PEBBLE_BASE_IMAGE",
+        "RESTIC_REST_SERVER_BASE_IMAGE",
     }
     for image in IMAGES.values():
         docker("image", "inspect", image)

@@ -41,6 +41,7 @@ def test_help_describes_the_options():
         "--branch",
         "--app-root",
         "--dry-run",
+        "--extra-vars",
     ):
         assert option in result.stdout
 
@@ -51,6 +52,7 @@ def test_help_describes_the_options():
         (["--bogus"], "unknown argument: --bogus"),
         (["--inventory"], "--inventory needs a value"),
         (["--branch", ""], "--branch needs a value"),
+        (["-e"], "-e needs a value"),
         (["--inventory", "inventory/nowhere"], "no inventory directory inventory/nowhere"),
         (["--vault-password-file", "/nonexistent/vault-pass"], "cannot read the vault password file"),
         (["--vault-id", "prod@prompt"], "a vault id is letters"),
@@ -80,6 +82,16 @@ def test_dry_run_takes_the_vault_password_file_from_the_option_or_the_environmen
     assert "-e app_source_branch=release" in by_option
     by_environment = planned_command(deploy_prod("-n", DELTA_VAULT_PASSWORD_FILE=str(EXAMPLE_PASSWORD)))
     assert f"--vault-id prod@{EXAMPLE_PASSWORD}" in by_environment
+
+
+def test_extra_vars_reach_the_playbook_in_order():
+    # The base image refresh timer's deploy: the running commit, with the newest base images.
+    command = planned_command(
+        deploy_prod(
+            "-n", "-e", "app_source_version=" + "a" * 40, "--extra-vars", "app_stack_refresh_base_images=true"
+        )
+    )
+    assert command.endswith(f"-e app_source_version={'a' * 40} -e app_stack_refresh_base_images=true")
 
 
 def test_the_local_inventory_gives_this_machine_the_production_variables():

@@ -44,6 +44,10 @@ def test_the_example_vault_holds_every_secret_the_play_reads():
         "vault_delta_api_secret",
         "vault_deploy_key",
         "vault_ops_api_token",
+        "vault_backup_restic_repository",
+        "vault_backup_restic_password",
+        "vault_backup_restic_rest_username",
+        "vault_backup_restic_rest_password",
     }
 
 

@@ -1011,6 +1011,8 @@ export interface components {
             memory_rss_bytes: number;
             /** Migration */
             migration: string | null;
+            /** Offsite Backup Age Seconds */
+            offsite_backup_age_seconds: number | null;
             /** Reasons */
             reasons: string[];
             /** Status */

@@ -15,6 +15,9 @@ import yaml
 from host_checks import APP_ROOT, DB, audit_events, http, ready, scenario_facts, sqlite
 from vault_tools import vault_view
 
+# The first host's story; the fresh host's restore from the off-host repository is test_offsite_backup.py's.
+testinfra_hosts = ["delta-molecule-backup_restore"]
+
 COUNTS = "SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM strategies) AS strategies"
 
 

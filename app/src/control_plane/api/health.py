@@ -1,4 +1,4 @@
-"""Liveness (cheap) and readiness (database, migrations, tailer, disk)."""
+"""Liveness (cheap) and readiness (database, migrations, tailer, disk, off-host backup age)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,12 @@ from control_plane.db.migrate import current_revision
 from control_plane.db.sqlite import probe_connection
 from control_plane.logs.tail_store import read_tail_figures
 from control_plane.sessions.runner import SessionRunner
+from control_plane.offsite_backup import (
+    backup_age_seconds,
+    backup_overdue,
+    read_offsite_status,
+    status_path,
+)
 from control_plane.settings import Settings
 from control_plane.times import iso_z
 
@@ -45,6 +51,7 @@ class Readiness(BaseModel):
     data_free_bytes: int
     # Whether this process runs the trading engine; a backend waiting for it is still ready.
     engine: EngineOwnership
+    offsite_backup_age_seconds: float | None
 
 
 @router.get("")
@@ -102,6 +109,16 @@ def tailer_problem(settings: Settings, holds_lock: bool, tail_running: bool) -> 
 def engine_ownership(runner: SessionRunner) -> dict[str, Any]:
     last_tick = runner.last_tick_at
     return {"owner": runner.holds_lock, "last_tick_at": iso_z(last_tick) if last_tick else None}
+def offsite_backup_state(settings: Settings, now: float) -> tuple[str | None, float | None]:
+    """The readiness reason (overdue, or an unreadable status) and the age of the newest
+    off-host backup; (None, None) on a host that runs none."""
+    try:
+        status = read_offsite_status(status_path(settings.data_dir))
+    except ValueError as exc:
+        return f"off-host backup status: {exc}", None
+    if status is None:
+        return None, None
+    return backup_overdue(status, now), round(backup_age_seconds(status, now), 3)
 
 
 def readiness(request: Request) -> tuple[list[str], dict[str, Any]]:
@@ -120,6 +137,9 @@ def readiness(request: Request) -> tuple[list[str], dict[str, Any]]:
     free = shutil.disk_usage(settings.data_dir).free
     if free < settings.READY_MIN_FREE_BYTES:
         reasons.append(f"data volume has {free} bytes free")
+    backup_problem, backup_age = offsite_backup_state(settings, time.time())
+    if backup_problem:
+        reasons.append(backup_problem)
     details = {
         "version": settings.GIT_SHA,
         "build_time": settings.BUILD_TIME,
@@ -130,6 +150,7 @@ def readiness(request: Request) -> tuple[list[str], dict[str, Any]]:
         "log_pipeline_owner": pipeline.holds_lock,
         "data_free_bytes": free,
         "engine": engine_ownership(app.state.session_runner),
+        "offsite_backup_age_seconds": backup_age,
     }
     return reasons, details
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from typing import Protocol
 
@@ -12,6 +13,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.process_collector import ProcessCollector
 
 from control_plane.logs.tail_store import read_tail_figures
+from control_plane.offsite_backup import backup_age_seconds, read_offsite_status, status_path
 from control_plane.settings import Settings
 
 router = APIRouter(tags=["metrics"])
@@ -69,9 +71,41 @@ class LogPipelineCollector:
         )
 
 
+class OffsiteBackupCollector:
+    """The off-host backup's age from the host timer's status file; nothing on a host that runs
+    none, or whose status is unreadable (readiness names that)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def collect(self) -> Iterator[Metric]:
+        try:
+            status = read_offsite_status(status_path(self.settings.data_dir))
+        except ValueError:
+            status = None
+        if status is None:
+            return
+        yield GaugeMetricFamily(
+            "control_plane_offsite_backup_age_seconds",
+            "Seconds since the last off-host backup succeeded (or since it was scheduled)",
+            value=backup_age_seconds(status, time.time()),
+        )
+        yield GaugeMetricFamily(
+            "control_plane_offsite_backup_last_success_timestamp_seconds",
+            "When the last off-host backup succeeded (0: none yet)",
+            value=status.last_success_at or 0,
+        )
+        yield GaugeMetricFamily(
+            "control_plane_offsite_backup_max_age_seconds",
+            "Age past which the off-host backup is overdue (a readiness reason)",
+            value=status.max_age_seconds,
+        )
+
+
 def build_registry(settings: Settings, pipeline: LockHolder) -> CollectorRegistry:
     registry = CollectorRegistry()
     registry.register(LogPipelineCollector(settings, pipeline))
+    registry.register(OffsiteBackupCollector(settings))
     ProcessCollector(registry=registry)
     return registry
 

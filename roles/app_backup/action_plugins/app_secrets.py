@@ -1,0 +1,1 @@
+../../app_config/action_plugins/app_secrets.py
