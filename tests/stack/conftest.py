@@ -36,6 +36,8 @@ def stack(tmp_path_factory) -> Stack:
         "ADMIN_PASSWORD": secrets.token_urlsafe(18),
         "DELTA_API_KEY": secrets.token_hex(16),
         "DELTA_API_SECRET": secrets.token_hex(32),
+        # No notification channel in the stack tests (the app's tests and molecule have one).
+        "NOTIFY_URLS": "",
     }
     port, https_port = free_port(), free_port()
     edge_dir = work / "edge"

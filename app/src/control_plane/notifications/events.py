@@ -1,7 +1,8 @@
 """The one map from event names to the operators' notifications, and how a notification reads.
 
-Play events come from the deploy play and the host's units (`control-plane notify EVENT`); app
-events are structured log events the backend writes, noticed by `NotificationHandler`. Each
+Play and host events come from the deploy play and the host's units (`control-plane notify
+EVENT`); app events are structured log events the backend writes, noticed by
+`NotificationHandler`. Each
 notification names the host and the release, and links to the Log Viewer filtered on its event.
 Values are scrubbed (credential patterns, and every configured secret's value) before sending.
 """
@@ -35,21 +36,25 @@ class EventKind:
     fields: tuple[str, ...] = ()
 
 
+# What a deployment record says (roles/app_stack/tasks/record.yml).
+_DEPLOY_FIELDS = ("from_sha", "to_sha", "operator", "detail")
+
 EVENTS: dict[str, EventKind] = {
-    # Play events (the deploy play, the backup timer's failure unit).
-    "deploy_succeeded": EventKind("Release deployed", "success", ("from_sha", "to_sha")),
+    # Play and host events (the deploy play; the host's backup and recovery units).
+    "deploy_succeeded": EventKind("Release deployed", "success", _DEPLOY_FIELDS),
     "deploy_failed": EventKind(
-        "Release failed, nothing to roll back to", "failure", ("to_sha", "detail")
+        "Release failed, no release to go back to", "failure", _DEPLOY_FIELDS
     ),
-    "deploy_rolled_back": EventKind(
-        "Release rolled back", "warning", ("from_sha", "to_sha", "detail")
-    ),
+    "deploy_rolled_back": EventKind("Release rolled back", "warning", _DEPLOY_FIELDS),
     "rollback_failed": EventKind(
-        "Rollback failed: the host needs an operator", "failure", ("from_sha", "to_sha", "detail")
+        "Rollback failed: the host needs an operator", "failure", _DEPLOY_FIELDS
     ),
     "secrets_rotated": EventKind("Secrets rotated", "info", ("rotated",)),
     "database_restored": EventKind("Database restored", "warning", ("backup", "source")),
     "backup_failed": EventKind("Backup failed", "failure", ("unit", "detail")),
+    "stack_recovered": EventKind(
+        "Containers brought back after a kill or a failed start", "warning", ("services",)
+    ),
     # App events: the `event` of the backend's structured log lines.
     "kill_switch_tripped": EventKind("Kill switch tripped", "failure"),
     "session_interrupted": EventKind(
@@ -74,6 +79,7 @@ PLAY_EVENTS = frozenset(
         "secrets_rotated",
         "database_restored",
         "backup_failed",
+        "stack_recovered",
     }
 )
 # Log lines whose `event` is not the notification's name: the audit record of the refusal.
