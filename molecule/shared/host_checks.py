@@ -92,3 +92,26 @@ def audit_events(host, action, at_least=1, timeout=30):
         lambda rows: len(rows) >= at_least,
         timeout,
     )
+
+
+# TEST-ONLY: the receiver molecule/shared/prepare.yml starts beside every host, at the address
+# vault_notify_urls names in the sandbox's vault.
+NOTIFY_RECEIVER = "http://10.213.0.10:8025/received"
+
+
+def notifications(host, event, at_least=1, timeout=90):
+    """The messages (Apprise's JSON: title, message, type) the receiver got from this host for an
+    event, oldest first, once there are at least `at_least` (notifications are sent in the
+    background)."""
+    lines = (f"host: {host.backend.get_hostname()}", f"event: {event}")
+
+    fetch = f"import urllib.request; print(urllib.request.urlopen({NOTIFY_RECEIVER!r}).read().decode())"
+
+    def mine():
+        received = json.loads(host.check_output("python3 -c " + shlex.quote(fetch)))
+        bodies = [entry["body"] for entry in received if isinstance(entry["body"], dict)]
+        return [
+            body for body in bodies if all(line in body.get("message", "").splitlines() for line in lines)
+        ]
+
+    return poll(mine, lambda found: len(found) >= at_least, timeout, interval=2)

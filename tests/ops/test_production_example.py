@@ -42,6 +42,7 @@ def test_the_example_vault_holds_every_secret_the_play_reads():
         "vault_admin_password",
         "vault_delta_api_key",
         "vault_delta_api_secret",
+        "vault_notify_urls",
         "vault_deploy_key",
         "vault_ops_api_token",
         "vault_backup_restic_repository",

@@ -37,6 +37,8 @@ def stack(tmp_path_factory) -> Stack:
         "DELTA_API_KEY": secrets.token_hex(16),
         "DELTA_API_SECRET": secrets.token_hex(32),
         "OPS_API_TOKEN": secrets.token_hex(24),
+        # No notification channel in the stack tests (the app's tests and molecule have one).
+        "NOTIFY_URLS": "",
     }
     port, https_port = free_port(), free_port()
     edge_dir = work / "edge"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import re
 import sqlite3
 import sys
 from collections.abc import Callable
@@ -14,19 +16,76 @@ from control_plane.settings import ConfigurationError, Settings, load_settings
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
+    from control_plane.disk_watch import DiskWatch
     from control_plane.logging_setup import configure_logging
     from control_plane.main import create_app
+    from control_plane.notifications.sender import install, uninstall
 
     configure_logging(settings.LOG_LEVEL, settings.BACKEND_LOG_PATH)
-    uvicorn.run(
-        create_app(settings),
-        host=args.host,
-        port=args.port,
-        log_config=None,
-        access_log=False,
-        proxy_headers=True,
-    )
+    notifications = install(settings)
+    disk_watch = DiskWatch(settings.data_dir, settings.READY_MIN_FREE_BYTES)
+    disk_watch.start()
+    try:
+        uvicorn.run(
+            create_app(settings),
+            host=args.host,
+            port=args.port,
+            log_config=None,
+            access_log=False,
+            proxy_headers=True,
+        )
+    finally:
+        disk_watch.stop()
+        uninstall(notifications)
     return 0
+
+
+def _notify(settings: Settings, args: argparse.Namespace) -> int:
+    """A play event (or any mapped event) sent now, and logged to BACKEND_LOG_PATH so the
+    notification's Log Viewer link finds it."""
+    from control_plane.logging_setup import configure_logging
+    from control_plane.notifications.events import EVENTS
+    from control_plane.notifications.sender import NotificationSender
+
+    fields: dict[str, str] = dict(args.field)
+    try:
+        sender = NotificationSender(settings)
+    except ConfigurationError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        configure_logging(settings.LOG_LEVEL, settings.BACKEND_LOG_PATH, stdout=False)
+    except OSError as exc:
+        print(f"not logged to {settings.BACKEND_LOG_PATH}: {exc}", file=sys.stderr)
+    level = {"failure": logging.ERROR, "warning": logging.WARNING}.get(
+        EVENTS[args.event].severity, logging.INFO
+    )
+    logging.getLogger("control_plane.notifications").log(
+        level, args.summary, extra={"event": args.event, "details": fields}
+    )
+    if not sender.enabled:
+        print(f"{args.event}: notifications are off (NOTIFY_URLS is empty)")
+        return 0
+    if not sender.send(sender.compose(args.event, args.summary, fields, release=args.release)):
+        print(f"{args.event}: not sent: a channel did not take it", file=sys.stderr)
+        return 1
+    print(f"{args.event}: sent")
+    return 0
+
+
+def _disk_check(settings: Settings, _args: argparse.Namespace) -> int:
+    """One check of the data volume against READY_MIN_FREE_BYTES, notified like the server's."""
+    from control_plane.disk_watch import DiskWatch
+    from control_plane.logging_setup import configure_logging
+    from control_plane.notifications.sender import install, uninstall
+
+    configure_logging(settings.LOG_LEVEL, settings.BACKEND_LOG_PATH)
+    notifications = install(settings)
+    try:
+        low = DiskWatch(settings.data_dir, settings.READY_MIN_FREE_BYTES).check()
+    finally:
+        uninstall(notifications)
+    return 1 if low else 0
 
 
 def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:
@@ -192,6 +251,32 @@ def build_parser() -> argparse.ArgumentParser:
     ops_commands.add_parser(
         "hand-off", help="make the backend finish its tick and release the engine for good"
     ).set_defaults(handler=_ops)
+    notify = commands.add_parser(
+        "notify", help="send an event's notification to NOTIFY_URLS (and log it)"
+    )
+    notify.add_argument(
+        "event",
+        choices=sorted(_notification_events()),
+        metavar="EVENT",
+        help="one of: " + ", ".join(sorted(_notification_events())),
+    )
+    notify.add_argument("--summary", required=True, type=_summary, help="what happened, one line")
+    notify.add_argument(
+        "--field",
+        action="append",
+        default=[],
+        type=_field,
+        metavar="KEY=VALUE",
+        help="a detail the event's notification shows (repeatable)",
+    )
+    notify.add_argument("--release", help="the release it concerns (default: GIT_SHA)")
+    notify.set_defaults(handler=_notify)
+
+    disk = commands.add_parser("disk", help="the data volume")
+    disk_commands = disk.add_subparsers(dest="disk_command", required=True)
+    disk_commands.add_parser(
+        "check", help="log (and notify) disk_low when below READY_MIN_FREE_BYTES; exit 1 then"
+    ).set_defaults(handler=_disk_check)
 
     demo = commands.add_parser("demo", help="demonstration data")
     demo_commands = demo.add_subparsers(dest="demo_command", required=True)
@@ -202,6 +287,27 @@ def build_parser() -> argparse.ArgumentParser:
     demo_seed.add_argument("--seed", type=int, default=0, help="market seed")
     demo_seed.set_defaults(handler=_demo_seed)
     return parser
+
+
+def _notification_events() -> list[str]:
+    from control_plane.notifications.events import EVENTS
+
+    return list(EVENTS)
+
+
+def _summary(text: str) -> str:
+    if not text.strip() or any(character in text for character in "\r\n\x00"):
+        raise argparse.ArgumentTypeError("the summary must be one non-empty line")
+    return text
+
+
+def _field(text: str) -> tuple[str, str]:
+    key, separator, value = text.partition("=")
+    if not separator or not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", key):
+        raise argparse.ArgumentTypeError(
+            f"{key or text!r}: a field is KEY=VALUE, KEY in lower case letters, digits and _"
+        )
+    return key, value
 
 
 def _days(text: str) -> int:

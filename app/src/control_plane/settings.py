@@ -26,6 +26,17 @@ SECRETS_REQUIRED_IN_PRODUCTION = (
     "OPS_API_TOKEN",
 )
 SQLITE_URL_PREFIXES = ("sqlite+aiosqlite:///", "sqlite:///")
+# Every setting whose value is a secret: never in a log line's free text, nor in a notification.
+SECRET_SETTINGS = (
+    "JWT_SECRET",
+    "LOG_INGEST_API_KEY",
+    "ADMIN_PASSWORD",
+    "DELTA_API_KEY",
+    "DELTA_API_SECRET",
+    "NOTIFY_URLS",
+)
+# An Apprise URL: a scheme, then anything without spaces (the service checks the rest).
+_NOTIFY_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$")
 
 
 class ConfigurationError(ValueError):
@@ -131,6 +142,12 @@ class Settings(BaseSettings):
     WS_UPDATE_INTERVAL_SECONDS: float = 1.0
     GIT_SHA: str = "unknown"
     BUILD_TIME: str = "unknown"
+    # Apprise URLs of the operators' channels (a secret), separated by spaces or commas; empty
+    # turns notifications off. The host's name they give, and the base URL of the Log Viewer
+    # links they carry (https://<the edge's domain>; none when empty).
+    NOTIFY_URLS: str = ""
+    NOTIFY_HOST_NAME: str = ""
+    NOTIFY_LINK_BASE_URL: str = ""
 
     @classmethod
     def settings_customise_sources(
@@ -170,6 +187,22 @@ class Settings(BaseSettings):
     def _at_least_one(cls, value: int) -> int:
         if value < 1:
             raise ValueError("must be at least 1")
+        return value
+
+    @field_validator("NOTIFY_URLS")
+    @classmethod
+    def _apprise_urls(cls, value: str) -> str:
+        # The value is a secret: a bad URL is named by its position only.
+        for position, url in enumerate(split_notify_urls(value), start=1):
+            if not _NOTIFY_URL.match(url):
+                raise ValueError(f"URL {position} is not an Apprise URL (scheme://...)")
+        return value
+
+    @field_validator("NOTIFY_LINK_BASE_URL")
+    @classmethod
+    def _http_base(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https:// (or be empty)")
         return value
 
     @model_validator(mode="after")
@@ -228,8 +261,22 @@ class Settings(BaseSettings):
         return self.database_path.parent
 
     @property
+    def notify_urls(self) -> list[str]:
+        return split_notify_urls(self.NOTIFY_URLS)
+
+    @property
     def allowed_origins(self) -> list[str]:
         return [o.strip() for o in self.ALLOWED_ORIGINS.split(",") if o.strip()]
+
+
+def split_notify_urls(value: str) -> list[str]:
+    return [url for url in re.split(r"[\s,]+", value) if url]
+
+
+def secret_values(settings: Settings) -> list[str]:
+    """The values of the secret settings, and each notification URL on its own."""
+    values = [str(getattr(settings, name, "") or "") for name in SECRET_SETTINGS]
+    return [value for value in values + settings.notify_urls if value]
 
 
 def load_settings() -> Settings:
