@@ -16,13 +16,13 @@ from control_plane import __version__
 from control_plane.db.migrate import current_revision
 from control_plane.db.sqlite import probe_connection
 from control_plane.logs.tail_store import read_tail_figures
-from control_plane.sessions.runner import SessionRunner
 from control_plane.offsite_backup import (
     backup_age_seconds,
     backup_overdue,
     read_offsite_status,
     status_path,
 )
+from control_plane.sessions.runner import SessionRunner
 from control_plane.settings import Settings
 from control_plane.times import iso_z
 
