@@ -109,6 +109,8 @@ def tailer_problem(settings: Settings, holds_lock: bool, tail_running: bool) -> 
 def engine_ownership(runner: SessionRunner) -> dict[str, Any]:
     last_tick = runner.last_tick_at
     return {"owner": runner.holds_lock, "last_tick_at": iso_z(last_tick) if last_tick else None}
+
+
 def offsite_backup_state(settings: Settings, now: float) -> tuple[str | None, float | None]:
     """The readiness reason (overdue, or an unreadable status) and the age of the newest
     off-host backup; (None, None) on a host that runs none."""
