@@ -33,7 +33,9 @@ from tests.fakes.delta_server import FakeDelta, serve_fake_delta
 from tests.sessiontools import strategy_body, wait_for
 from tests.test_engine_crash import environment, server
 
-TICK = 0.5
+# Long enough that a loaded 2-core machine's scheduling noise stays well inside the budget of two
+# ticks (at 0.5 s, a gap of 1.015 s was seen with the machine's load at 16), short enough to be quick.
+TICK = 2.0
 OPS_TOKEN = "hand-off-test-ops-token"
 HEARTBEAT_TTL = 30.0
 pytestmark = pytest.mark.slow
