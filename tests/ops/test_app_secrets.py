@@ -3,6 +3,7 @@ a line break refused naming the variable before anything is written, the app's p
 
 import json
 import os
+import pwd
 import subprocess
 from pathlib import Path
 
@@ -34,6 +35,8 @@ def run_role(tmp_path: Path, vault: dict[str, str]) -> subprocess.CompletedProce
     app_root = tmp_path / "app"
     (inventory / "group_vars/all/vars.yml").write_text(
         f"delta_app_root: {app_root}\ndelta_app_uid: {os.getuid()}\ndelta_app_gid: {os.getgid()}\n"
+        # The app user is this machine's user of that uid (the play refuses a uid held by another).
+        f"delta_app_user: {pwd.getpwuid(os.getuid()).pw_name}\n"
     )
     vault_file = inventory / "group_vars/all/vault.yml"
     vault_file.write_text("".join(f"{key}: {json.dumps(value)}\n" for key, value in vault.items()))

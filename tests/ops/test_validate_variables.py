@@ -56,9 +56,10 @@ def test_a_value_outside_the_choices_is_refused(tmp_path):
 
 
 def test_root_as_the_app_user_is_refused(tmp_path):
-    result = check(tmp_path, "-e", "delta_app_uid=0")
+    # uid 0 is root's: the app user (delta) would be another name for root.
+    result = check(tmp_path, "-e", "delta_app_user=delta", "-e", "delta_app_uid=0")
     assert result.returncode != 0
-    assert "must be other than 0 (root)" in " ".join(result.stdout.split())
+    assert "The uid 0 (delta_app_uid) belongs to 'root' on the host" in " ".join(result.stdout.split())
 
 
 def test_a_uid_another_user_holds_is_refused(tmp_path):
