@@ -34,7 +34,7 @@ from tests.sessiontools import strategy_body, wait_for
 from tests.test_engine_crash import environment, server
 
 # Long enough that a loaded 2-core machine's scheduling noise stays well inside the budget of two
-# ticks (at 0.5 s, a gap of 1.015 s was seen with the machine's load at 16), short enough to be quick.
+# ticks (at 0.5 s a gap of 1.015 s was seen at a load of 16), short enough to be quick.
 TICK = 2.0
 OPS_TOKEN = "hand-off-test-ops-token"
 HEARTBEAT_TTL = 30.0
