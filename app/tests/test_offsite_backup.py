@@ -49,7 +49,7 @@ def test_overdue_only_past_the_allowed_age() -> None:
     reason = backup_overdue(status, now=10.0 + DAY + 1)
     assert reason == "off-host backup overdue: the last one succeeded 86401 s ago (allowed 86400 s)"
     never = OffsiteBackupStatus(scheduled_since=0.0, max_age_seconds=60.0, last_success_at=None)
-    assert "no off-host backup has succeeded in the 61 s since it was scheduled" in str(
+    assert "off-host backup missing: none has succeeded in the 61 s since it was scheduled" in str(
         backup_overdue(never, now=61.0)
     )
 

@@ -57,7 +57,7 @@ def backup_overdue(status: OffsiteBackupStatus, now: float) -> str | None:
         return None
     if status.last_success_at is None:
         return (
-            f"no off-host backup has succeeded in the {age:.0f} s since it was scheduled"
+            f"off-host backup missing: none has succeeded in the {age:.0f} s since it was scheduled"
             f" (allowed {status.max_age_seconds:.0f} s)"
         )
     return (
