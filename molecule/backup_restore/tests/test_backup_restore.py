@@ -30,7 +30,8 @@ def test_row_counts_equal_those_at_backup_time(host):
 
 def test_the_replaced_database_is_kept_and_every_backup_is_intact(host):
     # Databases only: the off-host backup's status file (offsite-backup.json) lives there too.
-    backups = [name for name in host.check_output(f"ls {APP_ROOT}/data/backups").split() if name.endswith(".db")]
+    listed = host.check_output(f"ls {APP_ROOT}/data/backups").split()
+    backups = [name for name in listed if name.endswith(".db")]
     replaced = [name for name in backups if name.endswith("-replaced-by-restore.db")]
     assert len(replaced) == 1
     assert sqlite(host, "SELECT count(*) FROM strategies", f"{APP_ROOT}/data/backups/{replaced[0]}") == "5"
