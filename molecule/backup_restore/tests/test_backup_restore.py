@@ -29,7 +29,9 @@ def test_row_counts_equal_those_at_backup_time(host):
 
 
 def test_the_replaced_database_is_kept_and_every_backup_is_intact(host):
-    backups = host.check_output(f"ls {APP_ROOT}/data/backups").split()
+    # Databases only: the off-host backup's status file (offsite-backup.json) lives there too.
+    listed = host.check_output(f"ls {APP_ROOT}/data/backups").split()
+    backups = [name for name in listed if name.endswith(".db")]
     replaced = [name for name in backups if name.endswith("-replaced-by-restore.db")]
     assert len(replaced) == 1
     assert sqlite(host, "SELECT count(*) FROM strategies", f"{APP_ROOT}/data/backups/{replaced[0]}") == "5"
