@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import testinfra
 import yaml
-from host_checks import APP_ROOT, DB, audit_events, http, ready, scenario_facts, sqlite
+from host_checks import APP_ROOT, DB, audit_events, http, notifications, ready, scenario_facts, sqlite
 from vault_tools import vault_view
 
 FIRST = "delta-molecule-backup_restore"
@@ -140,3 +140,5 @@ def test_a_failed_run_starts_the_notification_unit(fresh):
         "systemctl show --property InactiveExitTimestampMonotonic --value delta-offsite-backup-failed.service"
     )
     assert int(triggered) > 0
+    [message] = notifications(fresh, "backup_failed")[:1]
+    assert "unit: delta-offsite-backup.service" in message["message"].splitlines()
