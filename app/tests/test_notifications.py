@@ -39,6 +39,7 @@ SECRETS = {
     "ADMIN_PASSWORD": "notify-test-admin-password-7a8b",
     "DELTA_API_KEY": "notify-test-delta-key-0f1e2d",
     "DELTA_API_SECRET": "notify-test-delta-secret-3c4b5a",
+    "OPS_API_TOKEN": "notify-test-ops-token-2d3e4f5a6b7c",
 }
 APP_EVENTS = sorted(set(EVENTS) - PLAY_EVENTS)
 

@@ -33,6 +33,7 @@ SECRET_SETTINGS = (
     "ADMIN_PASSWORD",
     "DELTA_API_KEY",
     "DELTA_API_SECRET",
+    "OPS_API_TOKEN",
     "NOTIFY_URLS",
 )
 # An Apprise URL: a scheme, then anything without spaces (the service checks the rest).
