@@ -118,7 +118,8 @@ def test_no_build_time_secret_lands_in_an_image(stack: Stack, tmp_path):
         archive = tmp_path / f"{service}.tar"
         subprocess.run(["docker", "save", "-o", str(archive), image], check=True)
         contents = b"".join(layer_bytes(archive))
-        for name, value in stack.secrets.items():
+        # An empty secret (no notification channel here) has nothing to leak.
+        for name, value in filter(lambda item: item[1], stack.secrets.items()):
             assert value not in history, f"{name} in the history of {image}"
             assert value not in config, f"{name} in the configuration of {image}"
             assert value.encode() not in contents, f"{name} in a layer of {image}"
