@@ -97,6 +97,17 @@ def audit_events(host, action, at_least=1, timeout=30):
 # TEST-ONLY: the receiver molecule/shared/prepare.yml starts beside every host, at the address
 # vault_notify_urls names in the sandbox's vault.
 NOTIFY_RECEIVER = "http://10.213.0.10:8025/received"
+# The host container's own network (the one the tests reach it on), not the receiver's network
+# prepare.yml also connects it to: a docker inspect template for one of that network's fields.
+NOTIFY_NETWORK = "delta-molecule-notify"
+
+
+def own_network_field(field):
+    return (
+        "{{range $name, $net := .NetworkSettings.Networks}}"
+        f'{{{{if ne $name "{NOTIFY_NETWORK}"}}}}{{{{$net.{field}}}}}{{{{end}}}}'
+        "{{end}}"
+    )
 
 
 def notifications(host, event, at_least=1, timeout=90):

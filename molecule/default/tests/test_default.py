@@ -93,7 +93,7 @@ def _connect_from_outside(address, port):
 
 
 def test_the_firewall_lets_in_the_edge_ports_and_drops_the_rest(host):
-    address_format = "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}"
+    address_format = own_network_field("IPAddress")
     address = subprocess.run(
         ["docker", "inspect", "-f", address_format, HOST_CONTAINER],
         capture_output=True,

@@ -8,7 +8,7 @@ import ssl
 import subprocess
 
 import pytest
-from host_checks import APP_ROOT, EDGE_ROOT_CA, audit_events, container_id
+from host_checks import APP_ROOT, EDGE_ROOT_CA, audit_events, container_id, own_network_field
 
 HOST_CONTAINER = "delta-molecule-default"
 APP_UID = 10001
@@ -22,7 +22,7 @@ def _inspect(name, template):
 
 @pytest.fixture(scope="module")
 def address():
-    return _inspect(HOST_CONTAINER, "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}")
+    return _inspect(HOST_CONTAINER, own_network_field("IPAddress"))
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +101,7 @@ def test_tls_below_1_2_is_refused_by_the_edge(address, root_ca):
 
 
 def test_the_backend_sees_the_clients_address_and_https(host, address, root_ca):
-    gateway = _inspect(HOST_CONTAINER, "{{range .NetworkSettings.Networks}}{{.Gateway}}{{end}}")
+    gateway = _inspect(HOST_CONTAINER, own_network_field("Gateway"))
     password = host.file(f"{APP_ROOT}/secrets/ADMIN_PASSWORD").content_string
     before = len(audit_events(host, "auth.sign_in", at_least=0, timeout=0))
     status, _, body, _ = _request(
