@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from host_checks import own_network_field
 
 HOST_CONTAINER = "delta-molecule-default"
 NESTED_IMAGE = os.environ.get("DEBIAN_BASE_IMAGE", "delta-strangle/debian:trixie-slim")
