@@ -2,7 +2,13 @@ from __future__ import annotations
 
 import pytest
 
-from control_plane.settings import ConfigurationError, is_placeholder, load_settings
+from control_plane.settings import (
+    ConfigurationError,
+    is_placeholder,
+    load_settings,
+    secret_setting_names,
+    secret_values,
+)
 
 PRODUCTION_SECRETS = {
     "JWT_SECRET": "a-real-secret-value-with-enough-entropy-42",
@@ -174,3 +180,24 @@ def test_surrounding_whitespace_does_not_hide_a_placeholder(
     monkeypatch.setenv("ADMIN_PASSWORD", value)
     with pytest.raises(ConfigurationError, match="ADMIN_PASSWORD"):
         load_settings()
+
+
+def test_the_settings_repr_leaves_every_secret_out(production_env: None, monkeypatch) -> None:
+    # A failing test or an error report prints the settings; no secret may be in that text.
+    secrets = {
+        **PRODUCTION_SECRETS,
+        "DELTA_API_KEY": "dk-51c0ffee",
+        "DELTA_API_SECRET": "ds-9a7e2b11",
+        "NOTIFY_URLS": "json://127.0.0.1:8025/hook-4d2e",
+    }
+    for name, value in secrets.items():
+        monkeypatch.setenv(name, value)
+    settings = load_settings()
+    shown = repr(settings) + str(settings)
+    assert "APP_ENV='production'" in shown
+    for name, value in secrets.items():
+        assert getattr(settings, name) == value
+        assert value not in shown, name
+        assert name not in shown, name
+    assert set(secret_setting_names()) == set(secrets)
+    assert set(secret_values(settings)) == set(secrets.values())

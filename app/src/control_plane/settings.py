@@ -7,9 +7,9 @@ import re
 from functools import cached_property
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
@@ -26,16 +26,9 @@ SECRETS_REQUIRED_IN_PRODUCTION = (
     "OPS_API_TOKEN",
 )
 SQLITE_URL_PREFIXES = ("sqlite+aiosqlite:///", "sqlite:///")
-# Every setting whose value is a secret: never in a log line's free text, nor in a notification.
-SECRET_SETTINGS = (
-    "JWT_SECRET",
-    "LOG_INGEST_API_KEY",
-    "ADMIN_PASSWORD",
-    "DELTA_API_KEY",
-    "DELTA_API_SECRET",
-    "OPS_API_TOKEN",
-    "NOTIFY_URLS",
-)
+# A setting whose value is a secret: left out of the settings' repr (an error report or a failing
+# test prints it), never in a log line's free text, nor in a notification.
+SecretSetting = Annotated[str, Field(repr=False)]
 # An Apprise URL: a scheme, then anything without spaces (the service checks the rest).
 _NOTIFY_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$")
 
@@ -104,9 +97,9 @@ class Settings(BaseSettings):
     SECRETS_DIR: Path | None = None
     APP_ENV: Literal["development", "production", "test"] = "development"
     DATABASE_URL: str = "sqlite+aiosqlite:///./data/delta_trader.db"
-    LOG_INGEST_API_KEY: str = ""
-    DELTA_API_KEY: str = ""
-    DELTA_API_SECRET: str = ""
+    LOG_INGEST_API_KEY: SecretSetting = ""
+    DELTA_API_KEY: SecretSetting = ""
+    DELTA_API_SECRET: SecretSetting = ""
     DELTA_BASE_URL: str = "https://api.india.delta.exchange"
     DELTA_TIMEOUT_SECONDS: float = 5.0
     DELTA_MAX_ATTEMPTS: int = 4
@@ -117,15 +110,15 @@ class Settings(BaseSettings):
     DELTA_HEARTBEAT_TTL_SECONDS: float = 30.0
     # Bearer token of the deploy's ops endpoints (/api/ops/*) and `control-plane ops`; empty
     # turns them off (401).
-    OPS_API_TOKEN: str = ""
+    OPS_API_TOKEN: SecretSetting = ""
     ALLOWED_ORIGINS: str = "http://localhost:3000"
-    JWT_SECRET: str = "dev-only-jwt-secret-not-for-production"
+    JWT_SECRET: SecretSetting = "dev-only-jwt-secret-not-for-production"
     # An access token lives minutes; the auth session it is bound to (and its refresh token)
     # ends SESSION_MAX_HOURS after sign-in, whatever the refreshes.
     ACCESS_TOKEN_MINUTES: int = 10
     SESSION_MAX_HOURS: int = 12
     ADMIN_USERNAME: str = "admin"
-    ADMIN_PASSWORD: str = ""
+    ADMIN_PASSWORD: SecretSetting = ""
     ARGON2_TIME_COST: int = 3
     ARGON2_MEMORY_COST_KIB: int = 65536
     LOG_LEVEL: str = "INFO"
@@ -146,7 +139,7 @@ class Settings(BaseSettings):
     # Apprise URLs of the operators' channels (a secret), separated by spaces or commas; empty
     # turns notifications off. The host's name they give, and the base URL of the Log Viewer
     # links they carry (https://<the edge's domain>; none when empty).
-    NOTIFY_URLS: str = ""
+    NOTIFY_URLS: SecretSetting = ""
     NOTIFY_HOST_NAME: str = ""
     NOTIFY_LINK_BASE_URL: str = ""
 
@@ -274,9 +267,13 @@ def split_notify_urls(value: str) -> list[str]:
     return [url for url in re.split(r"[\s,]+", value) if url]
 
 
+def secret_setting_names() -> tuple[str, ...]:
+    return tuple(name for name, field in Settings.model_fields.items() if not field.repr)
+
+
 def secret_values(settings: Settings) -> list[str]:
     """The values of the secret settings, and each notification URL on its own."""
-    values = [str(getattr(settings, name, "") or "") for name in SECRET_SETTINGS]
+    values = [str(getattr(settings, name) or "") for name in secret_setting_names()]
     return [value for value in values + settings.notify_urls if value]
 
 
