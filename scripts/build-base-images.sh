@@ -30,7 +30,7 @@ IMAGES=(
   "python          delta-strangle/python:3.13-slim-trixie      python:3.13-slim-trixie     python"
   "node            delta-strangle/node:22-trixie-slim          node:22-trixie-slim         node"
   "nginx           delta-strangle/nginx-unprivileged:trixie    nginxinc/nginx-unprivileged:1.28          nginx"
-  "caddy           delta-strangle/caddy:2.6-trixie             caddy:2.6                   caddy"
+  "caddy           delta-strangle/caddy:2.11-trixie             caddy:2.11                   caddy"
   "host            delta-strangle/debian-systemd:trixie        -                           systemd-host"
   # TEST-ONLY: the ACME server of molecule's redeploy scenario.
   "pebble          delta-strangle/pebble:trixie                -                           pebble"

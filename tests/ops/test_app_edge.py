@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from repo_ansible import LOCALHOST_INVENTORY, ansible_env
 
-CADDY_IMAGE = os.environ.get("CADDY_BASE_IMAGE", "caddy:2.6")
+CADDY_IMAGE = os.environ.get("CADDY_BASE_IMAGE", "caddy:2.11")
 PLAY = """
 - name: Render the edge's files as a deploy does
   hosts: all

@@ -21,7 +21,7 @@ OFFICIAL = {
     "PYTHON_BASE_IMAGE": "python:3.13-slim-trixie",
     "NODE_BASE_IMAGE": "node:22-trixie-slim",
     "NGINX_BASE_IMAGE": "nginxinc/nginx-unprivileged:1.28",
-    "CADDY_BASE_IMAGE": "caddy:2.6",
+    "CADDY_BASE_IMAGE": "caddy:2.11",
 }
 
 
@@ -45,7 +45,7 @@ def compose_config(**environment: str) -> dict:
 def test_the_stacks_own_compose_file_names_every_base_image_of_its_builds():
     assert base_images.base_image_services(compose_config()) == {
         "python:3.13-slim-trixie": ["backend"],
-        "caddy:2.6": ["edge"],
+        "caddy:2.11": ["edge"],
         "nginxinc/nginx-unprivileged:1.28": ["frontend"],
         "node:22-trixie-slim": ["frontend"],
     }
@@ -65,7 +65,7 @@ def test_each_official_base_image_names_the_services_built_on_it():
                     }
                 }
             },
-            "edge": {"build": {"args": {"CADDY_BASE_IMAGE": "caddy:2.6"}}},
+            "edge": {"build": {"args": {"CADDY_BASE_IMAGE": "caddy:2.11"}}},
             "pulled": {"image": "postgres:17"},
         }
     }
@@ -73,7 +73,7 @@ def test_each_official_base_image_names_the_services_built_on_it():
         "python:3.13-slim-trixie": ["backend"],
         "node:22-trixie-slim": ["frontend"],
         "nginxinc/nginx-unprivileged:1.28": ["frontend"],
-        "caddy:2.6": ["edge"],
+        "caddy:2.11": ["edge"],
     }
 
 
@@ -105,11 +105,11 @@ def pull(image, services, after):
 def test_only_services_on_a_base_that_changed_are_rebuilt():
     before = [
         {"Id": "sha256:py-old", "RepoTags": ["python:3.13-slim-trixie"]},
-        {"Id": "sha256:caddy", "RepoTags": ["caddy:2.6"]},
+        {"Id": "sha256:caddy", "RepoTags": ["caddy:2.11"]},
     ]
     pulls = [
         pull("python:3.13-slim-trixie", ["backend"], "sha256:py-new"),
-        pull("caddy:2.6", ["edge"], "sha256:caddy"),
+        pull("caddy:2.11", ["edge"], "sha256:caddy"),
         pull("node:22-trixie-slim", ["frontend"], "sha256:node-first"),
         pull("nginxinc/nginx-unprivileged:1.28", ["frontend"], None),
     ]
