@@ -1,7 +1,12 @@
 """Request a URL (the edge's /api/health over HTTPS, certificate verified against a CA file) every
 100 ms until the stop file appears, then write what was seen: requests, failed requests, and the
-seconds during which requests failed (from a failed request to the next answered one)."""
+seconds during which requests failed (from a failed request to the next answered one).
 
+A request whose connection is closed before any answer is sent again once, as HTTP clients may for
+an idempotent request (RFC 9112, 9.3.1): counted as `retried`, and as failed only if it fails again
+(Caddy's graceful reload can close a connection it has just accepted)."""
+
+import http.client
 import json
 import os
 import ssl
@@ -12,19 +17,33 @@ import urllib.request
 
 url, stop_file, out_file, ca_file = sys.argv[1:5]
 context = ssl.create_default_context(cafile=ca_file or None)
-total = failed = 0
+
+
+def request_status() -> str:
+    """The answer's status code, "closed" when the connection closed before any answer, or the
+    error's name."""
+    try:
+        with urllib.request.urlopen(url, timeout=2, context=context) as response:
+            return str(response.status)
+    except urllib.error.HTTPError as error:
+        return str(error.code)
+    except OSError as error:
+        cause = error.reason if isinstance(error, urllib.error.URLError) else error
+        if isinstance(cause, (http.client.RemoteDisconnected, ConnectionResetError)):
+            return "closed"
+        return type(error).__name__
+
+
+total = failed = retried = 0
 failing_since = None
 failed_seconds = 0.0
 statuses: dict[str, int] = {}
 while not os.path.exists(stop_file):
     started = time.monotonic()
-    try:
-        with urllib.request.urlopen(url, timeout=2, context=context) as response:
-            status = str(response.status)
-    except urllib.error.HTTPError as error:
-        status = str(error.code)
-    except OSError as error:
-        status = type(error).__name__
+    status = request_status()
+    if status == "closed":
+        retried += 1
+        status = request_status()
     total += 1
     statuses[status] = statuses.get(status, 0) + 1
     if status == "200":
@@ -43,6 +62,7 @@ with open(out_file, "w") as out:
         {
             "requests": total,
             "failed": failed,
+            "retried": retried,
             "failed_seconds": round(failed_seconds, 2),
             "statuses": statuses,
         },
