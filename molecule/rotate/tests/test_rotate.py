@@ -27,7 +27,7 @@ from operator_tools import (
 )
 from vault_tools import vault_view
 
-ROTATED = {"vault_jwt_secret", "vault_log_ingest_api_key", "vault_admin_password"}
+ROTATED = {"vault_jwt_secret", "vault_log_ingest_api_key", "vault_ops_api_token", "vault_admin_password"}
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +122,7 @@ def test_the_committed_sandbox_vault_is_untouched(rotation):
 
 
 def test_the_secret_files_hold_the_new_secrets(host, rotation):
-    for name in ("JWT_SECRET", "LOG_INGEST_API_KEY", "ADMIN_PASSWORD"):
+    for name in ("JWT_SECRET", "LOG_INGEST_API_KEY", "OPS_API_TOKEN", "ADMIN_PASSWORD"):
         secret_file = host.file(f"{APP_ROOT}/secrets/{name}")
         assert secret_file.mode == 0o400
         assert secret_file.content_string == rotation["after"][f"vault_{name.lower()}"]
@@ -146,6 +146,18 @@ def test_the_old_ingest_key_is_refused_and_the_new_one_accepted(host, rotation):
     assert post_log_batch(host, rotation["before"]["vault_log_ingest_api_key"])["status"] == 401
     accepted = post_log_batch(host, rotation["after"]["vault_log_ingest_api_key"])
     assert accepted["status"] == 200, accepted
+
+
+def test_the_old_ops_token_is_refused_and_the_deploy_asks_with_the_new_one(host, rotation):
+    def trading_state(token):
+        return http(host, "GET", "/api/ops/trading-state", {"Authorization": f"Bearer {token}"})
+
+    assert trading_state(rotation["before"]["vault_ops_api_token"])["status"] == 401
+    assert trading_state(rotation["after"]["vault_ops_api_token"])["status"] == 200
+    # What the trading gate of the next deploy runs in the backend.
+    backend = container_id(host, "backend")
+    answer = json.loads(host.check_output(f"docker exec {backend} control-plane ops trading-state"))
+    assert "summary" in answer, answer
 
 
 def test_the_new_admin_password_reaches_the_operator_and_signs_in(host, rotation):
