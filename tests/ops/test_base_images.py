@@ -120,7 +120,7 @@ def test_nginx_base_serves_as_an_unprivileged_user():
         docker("rm", "-f", name, check=False)
 
 
-def test_caddy_base_runs_caddy_2_6_unprivileged_on_a_read_only_root():
+def test_caddy_base_runs_caddy_2_11_unprivileged_on_a_read_only_root():
     out = run_in(
         IMAGES["CADDY_BASE_IMAGE"],
         "caddy version; caddy adapt --config /etc/caddy/Caddyfile >/dev/null && echo adapted; id -u",
@@ -131,7 +131,7 @@ def test_caddy_base_runs_caddy_2_6_unprivileged_on_a_read_only_root():
         "ALL",
     )
     version, adapted, uid = out.split("\n")[:3]
-    assert version.removeprefix("v").startswith("2.6."), version
+    assert version.removeprefix("v").startswith("2.11."), version
     assert adapted == "adapted"
     assert uid == "10001"
 
