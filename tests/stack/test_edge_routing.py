@@ -59,7 +59,10 @@ class RequestLoop(threading.Thread):
         self.join()
 
     def report(self) -> str:
-        return f"{self.count} requests, {len(self.failures)} failed, {self.retried} sent again after a closed connection"
+        return (
+            f"{self.count} requests, {len(self.failures)} failed, "
+            f"{self.retried} sent again after a closed connection"
+        )
 
 
 def health(container: str) -> str:
