@@ -30,7 +30,11 @@ HOSTILE = {
     "ADMIN_PASSWORD": "  pa$$ {{ 7*7 }} ${USER} 'q' \"d\" # ü = \\ `x`  ",
     "DELTA_API_KEY": "$$HOME",
     "DELTA_API_SECRET": "${DELTA:-fallback}`id` ключ {% raw %}",
+    # Sent as a bearer token by the deploy's trading gate: ASCII, no space at either end.
+    "OPS_API_TOKEN": "o$$HOME{{ 7*7 }}${USER}'q'\"d\"#x=\\`id`{% raw %}",
 }
+# The sandbox's notification channel stays as it is (the app checks it is a list of URLs).
+SECRET_FILES = {*HOSTILE, "NOTIFY_URLS"}
 MOUNTED_FILES_IN_CONTAINER = """
 import base64, json, os
 print(json.dumps({name: base64.b64encode(open('/run/secrets/' + name, 'rb').read()).decode()
@@ -110,7 +114,7 @@ def test_the_refused_deploy_changed_nothing_on_the_host(refused):
 
 def test_the_backend_secret_files_hold_the_vault_values_byte_for_byte(host, hostile):
     files = in_backend(host, hostile["backend"], MOUNTED_FILES_IN_CONTAINER)
-    assert set(files) == set(HOSTILE)
+    assert set(files) == SECRET_FILES
     for name, value in HOSTILE.items():
         assert base64.b64decode(files[name]) == value.encode("utf-8"), name
 
@@ -130,7 +134,7 @@ def test_no_secret_is_in_the_backend_environment_and_it_runs_as_the_app_uid(host
     assert host.check_output(f"docker exec {container} id -u") == "10001"
     mounts = json.loads(host.check_output(f"docker inspect -f '{{{{json .Mounts}}}}' {container}"))
     secret_mounts = [mount for mount in mounts if mount["Destination"].startswith("/run/secrets/")]
-    assert len(secret_mounts) == len(HOSTILE)
+    assert len(secret_mounts) == len(SECRET_FILES)
     assert not any(mount["RW"] for mount in secret_mounts)
 
 
