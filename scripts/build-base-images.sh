@@ -21,6 +21,11 @@ KIT=$ROOT/docker/base-images
 OUT=$ROOT/.cache/base-images.env
 SOURCE=${BASE_IMAGES_SOURCE:-auto}
 DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+# The machine's trust store carries an intercepting proxy's CA where there is one (as in env.sh):
+# `make setup` runs this script without env.sh, and the kit's curl/npm steps need it.
+if [ -z "${EXTRA_CA_BUNDLE+set}" ] && [ -r "$SYSTEM_CA_BUNDLE" ]; then
+  EXTRA_CA_BUNDLE=$SYSTEM_CA_BUNDLE
+fi
 EXTRA_CA_BUNDLE=${EXTRA_CA_BUNDLE:-}
 HASH_LABEL=org.delta-strangle.recipe-hash
 
