@@ -35,5 +35,5 @@ step frontend-tests npm --prefix frontend test
 step frontend-budget npm --prefix frontend run --silent budget
 step stack-tests run_pytest -s tests/stack
 step molecule-default bash scripts/molecule.sh default
-step molecule-others env MOLECULE_JOBS="${MOLECULE_JOBS:-4}" bash scripts/molecule.sh "${MOLECULE_FOLLOWERS[@]}"
+step molecule-others env MOLECULE_JOBS="${MOLECULE_JOBS:-2}" bash scripts/molecule.sh "${MOLECULE_FOLLOWERS[@]}"
 log "all checks passed in $(( $(date +%s) - started )) s"

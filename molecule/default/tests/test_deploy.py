@@ -1,7 +1,6 @@
 """The deployed stack on the host, seen from outside: files, users, containers, HTTPS through the edge."""
 
 import json
-import re
 import uuid
 
 from host_checks import APP_ROOT, container_id, http, poll
@@ -195,12 +194,3 @@ def test_the_backup_playbook_left_a_verified_backup_of_the_deployed_release(host
     assert names[-1].endswith(f"-{deployed_sha(host)[:12]}.db")
     assert host.check_output("sqlite3 %s %s", newest, "PRAGMA integrity_check") == "ok"
     assert int(host.check_output("sqlite3 %s %s", newest, "SELECT count(*) FROM backend_logs")) > 0
-
-
-def test_the_status_playbook_prints_the_hosts_line(host):
-    output = host.file("/var/tmp/fleet-status.out").content_string
-    line = next(line for line in output.splitlines() if ": release " in line)
-    assert f"release {deployed_sha(host)[:12]} | ready | certificate ends " in line, line
-    assert re.search(r"\| sessions \d+ live, \d+ paper, open positions \d+ \|", line), line
-    assert re.search(r"\| last deploy \d{4}-\d\d-\d\dT[\d:]+Z deployed \|", line), line
-    assert re.search(r"\| disk free \d+(\.\d)? [kMGT]?B", line), line

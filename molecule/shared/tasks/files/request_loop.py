@@ -23,7 +23,7 @@ def request_status() -> str:
     """The answer's status code, "closed" when the connection closed before any answer, or the
     error's name."""
     try:
-        with urllib.request.urlopen(url, timeout=2, context=context) as response:
+        with urllib.request.urlopen(url, timeout=5, context=context) as response:
             return str(response.status)
     except urllib.error.HTTPError as error:
         return str(error.code)
