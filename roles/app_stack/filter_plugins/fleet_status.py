@@ -31,8 +31,7 @@ def _age(seconds):
 
 def _bytes(count):
     count = float(count)
-    for unit in ("TB", "GB", "MB", "kB"):
-        size = {"TB": 1e12, "GB": 1e9, "MB": 1e6, "kB": 1e3}[unit]
+    for unit, size in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
         if count >= size:
             return f"{count / size:.1f} {unit}"
     return f"{count:.0f} B"
@@ -42,12 +41,11 @@ def _health(ready):
     """ready: the uri result of /api/health/ready through the edge."""
     if not isinstance(ready, dict) or ready.get("status") not in (200, 503):
         said = (ready or {}).get("msg", "no answer") if isinstance(ready, dict) else "no answer"
-        return "unreachable", f"health unreachable ({str(said).splitlines()[0][:80]})"
-    body = ready.get("json") or {}
+        return f"health unreachable ({str(said).splitlines()[0][:80]})"
     if ready["status"] == 200:
-        return "ready", "ready"
-    reasons = body.get("reasons") or ["?"]
-    return "not ready", "not ready: " + "; ".join(str(reason) for reason in reasons)
+        return "ready"
+    reasons = (ready.get("json") or {}).get("reasons") or ["?"]
+    return "not ready: " + "; ".join(str(reason) for reason in reasons)
 
 
 def _trading(state):
@@ -95,7 +93,6 @@ def fleet_status_line(host, facts, now):
         last = f"last deploy {record.get('time', '?')} {record.get('result', '?')}"
         if record.get("rollout"):
             last += f" (rollout {record['rollout']})"
-    _, health = _health(facts.get("ready"))
     ready = facts.get("ready")
     body = (ready.get("json") or {}) if isinstance(ready, dict) else {}
     # What the backend serving users reports, not what the record says it should.
@@ -106,7 +103,7 @@ def fleet_status_line(host, facts, now):
     disk = "disk free unknown" if free is None else f"disk free {_bytes(free)}"
     fields = [
         release,
-        health,
+        _health(ready),
         _certificate(facts.get("certificate_end"), now),
         _trading(facts.get("trading")),
         last,
