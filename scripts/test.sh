@@ -1,39 +1,113 @@
 #!/usr/bin/env bash
-# The one test command: static checks, then every test suite that exists, molecule last.
-set -euo pipefail
+# The one test command: static checks and every test suite that exists, and the molecule
+# scenarios on real hosts, as jobs run side by side (TEST_JOBS at once, default 2).
+#
+# A molecule scenario keeps about one core busy (its host waits on Docker and on the app much of
+# the time), and so does the lane of checks (lint, then the test suites one after another): on a
+# 2-core CI machine two jobs at once use both cores, while four made each scenario 3-4 times slower.
+# The default scenario runs first: it proves idempotence and saves the release images the other
+# scenarios load, so those start only once it passed. The longest jobs are queued first.
+# Each job's output goes to .cache/test-<job>.log and is printed whole when it ends, so outputs
+# never interleave; each step prints its time.
+set -uo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
 ROOT=$(repo_root)
 # shellcheck source=scripts/env.sh
 source "$ROOT/scripts/env.sh"
-cd "$ROOT"
+cd "$ROOT" || exit 1
 
+JOBS=${TEST_JOBS:-3}
+[[ "$JOBS" =~ ^[1-9][0-9]*$ ]] || die "TEST_JOBS must be a positive integer, not '$JOBS'"
 started=$(date +%s)
+
 step() {
-  local t
-  t=$(date +%s)
-  log "[$1] starting"
+  local name=$1 t status=0
   shift
-  "$@"
-  log "done in $(( $(date +%s) - t )) s"
+  t=$(date +%s)
+  log "[$name] starting"
+  "$@" || status=$?
+  log "[$name] $([ "$status" -eq 0 ] && echo passed || echo FAILED) in $(( $(date +%s) - t )) s"
+  return "$status"
 }
 
 # pytest exits 5 when it collects nothing; a suite that exists must run tests, so that is a failure.
-# default first and alone: it proves idempotence and saves the release images the others load.
-# The others then run side by side (each has its own host container), which takes about half
-# the time of running them one after another.
-MOLECULE_FOLLOWERS=(redeploy rollback backup_restore rotate)
-
 run_pytest() { pytest -p no:cacheprovider -q "$@"; }
 app_tests() { (cd app && uv run --quiet --locked pytest -p no:cacheprovider -q); }
 
-step lint bash scripts/lint.sh
-step ops-tests run_pytest tests/ops
-step app-tests app_tests
-step frontend-api-types npm --prefix frontend run --silent check:api
-step frontend-tests npm --prefix frontend test
-step frontend-budget npm --prefix frontend run --silent budget
-step stack-tests run_pytest -s tests/stack
-step molecule-default bash scripts/molecule.sh default
-step molecule-others env MOLECULE_JOBS="${MOLECULE_JOBS:-2}" bash scripts/molecule.sh "${MOLECULE_FOLLOWERS[@]}"
-log "all checks passed in $(( $(date +%s) - started )) s"
+# The checks that need no host, in two lanes of steps run one after another; every step runs
+# even when one before it failed.
+static_and_units() {
+  local status=0
+  step lint bash scripts/lint.sh || status=1
+  step app-tests app_tests || status=1
+  step frontend-api-types npm --prefix frontend run --silent check:api || status=1
+  step frontend-tests npm --prefix frontend test || status=1
+  step frontend-budget npm --prefix frontend run --silent budget || status=1
+  return "$status"
+}
+ops_and_stack() {
+  local status=0
+  step ops-tests run_pytest tests/ops || status=1
+  step stack-tests run_pytest -s tests/stack || status=1
+  return "$status"
+}
+
+scenario() { step "molecule $1" bash scripts/molecule.sh "$1"; }
+
+# Queue order: what must come first, then the longest jobs (alone on a 2-core machine: redeploy
+# ~23 min, the lane of ops and stack tests ~15, the static checks and unit tests ~11).
+LANES=(ops_and_stack static_and_units)
+QUEUE=(default "${LANES[@]}" redeploy rollback rotate backup_restore)
+is_lane() { [[ " ${LANES[*]} " == *" $1 "* ]]; }
+needs_default() { [ "$1" != default ] && ! is_lane "$1"; }
+
+run_job() {
+  if is_lane "$1"; then "$1"; else scenario "$1"; fi
+}
+
+mkdir -p .cache
+declare -A running=() job_started=()
+failed=() summary=()
+default_state=pending
+finish_one() {
+  local pid job status=0
+  wait -n -p pid "${!running[@]}" || status=$?
+  job=${running[$pid]}
+  unset "running[$pid]"
+  log "---- output of $job ----"
+  cat ".cache/test-$job.log"
+  summary+=("$job: $([ "$status" -eq 0 ] && echo passed || echo FAILED) in $(( $(date +%s) - job_started[$job] )) s")
+  if [ "$status" -eq 0 ]; then
+    [ "$job" != default ] || default_state=passed
+  else
+    failed+=("$job")
+    [ "$job" != default ] || default_state=failed
+  fi
+}
+
+queue=("${QUEUE[@]}")
+while [ "${#queue[@]}" -gt 0 ]; do
+  job=${queue[0]}
+  if needs_default "$job" && [ "$default_state" = failed ]; then
+    log "$job: not run, the default scenario failed"
+    failed+=("$job")
+    queue=("${queue[@]:1}")
+    continue
+  fi
+  if [ "${#running[@]}" -ge "$JOBS" ] || { needs_default "$job" && [ "$default_state" = pending ]; }; then
+    finish_one
+    continue
+  fi
+  log "$job: started (output in .cache/test-$job.log)"
+  run_job "$job" >".cache/test-$job.log" 2>&1 &
+  running[$!]=$job
+  job_started[$job]=$(date +%s)
+  queue=("${queue[@]:1}")
+done
+while [ "${#running[@]}" -gt 0 ]; do finish_one; done
+
+elapsed=$(( $(date +%s) - started ))
+for line in "${summary[@]}"; do log "$line"; done
+[ "${#failed[@]}" -eq 0 ] || die "checks failed after $elapsed s: ${failed[*]}"
+log "all checks passed in $elapsed s"
