@@ -6,6 +6,7 @@ import json
 import os
 import shlex
 import time
+from datetime import datetime
 
 APP_ROOT = "/opt/delta-strangle"
 DB = f"{APP_ROOT}/data/delta_trader.db"
@@ -97,6 +98,9 @@ def audit_events(host, action, at_least=1, timeout=30):
 # TEST-ONLY: the receiver molecule/shared/prepare.yml starts beside every host, at the address
 # vault_notify_urls names in the sandbox's vault.
 NOTIFY_RECEIVER = "http://10.213.0.10:8025/received"
+# When prepare.yml prepared this host (UTC, ISO 8601): the receiver outlives a run, and what it got
+# before then came from an earlier host of the same name.
+PREPARED_AT = "/var/tmp/molecule-prepared-at"
 # The host container's own network (the one the tests reach it on), not the receiver's network
 # prepare.yml also connects it to: a docker inspect template for one of that network's fields.
 NOTIFY_NETWORK = "delta-molecule-notify"
@@ -118,9 +122,15 @@ def notifications(host, event, at_least=1, timeout=90):
 
     fetch = f"import urllib.request; print(urllib.request.urlopen({NOTIFY_RECEIVER!r}).read().decode())"
 
+    prepared_at = datetime.fromisoformat(host.file(PREPARED_AT).content_string.strip())
+
     def mine():
         received = json.loads(host.check_output("python3 -c " + shlex.quote(fetch)))
-        bodies = [entry["body"] for entry in received if isinstance(entry["body"], dict)]
+        bodies = [
+            entry["body"]
+            for entry in received
+            if isinstance(entry["body"], dict) and datetime.fromisoformat(entry["received_at"]) >= prepared_at
+        ]
         return [
             body for body in bodies if all(line in body.get("message", "").splitlines() for line in lines)
         ]
