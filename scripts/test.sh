@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The one test command: static checks and every test suite that exists, and the molecule
-# scenarios on real hosts, as jobs run side by side (TEST_JOBS at once, default 2).
+# scenarios on real hosts, as jobs run side by side (TEST_JOBS at once, default 3).
 #
 # A molecule scenario keeps about one core busy (its host waits on Docker and on the app much of
-# the time), and so does the lane of checks (lint, then the test suites one after another): on a
-# 2-core CI machine two jobs at once use both cores, while four made each scenario 3-4 times slower.
+# the time; vmstat shows half of a 2-core machine idle), and so does a lane of checks (its steps
+# one after another): three jobs at once fill a 2-core CI machine, while four made each scenario
+# 3-4 times slower.
 # The default scenario runs first: it proves idempotence and saves the release images the other
 # scenarios load, so those start only once it passed. The longest jobs are queued first.
 # Each job's output goes to .cache/test-<job>.log and is printed whole when it ends, so outputs
