@@ -16,11 +16,23 @@ remove_leftovers() {
   docker volume ls -q --filter "name=^delta-molecule-$1-" | xargs -r docker volume rm -f >/dev/null
 }
 
+# default proves the install on a bare host; the others start from the prepared host image (the
+# same packages already installed), built once and shared.
+host_image_for() {
+  if [ "$1" = default ]; then
+    echo "${HOST_BASE_IMAGE:-delta-strangle/debian-systemd:trixie}"
+  else
+    bash scripts/prepared-host-image.sh
+  fi
+}
+
 run_scenario() {
-  local scenario=$1 started status=0
+  local scenario=$1 started status=0 host_image
   remove_leftovers "$scenario"
   started=$(date +%s)
-  molecule test -s "$scenario" || status=$?
+  host_image=$(host_image_for "$scenario")
+  log "molecule scenario $scenario: hosts from $host_image"
+  HOST_BASE_IMAGE=$host_image molecule test -s "$scenario" || status=$?
   remove_leftovers "$scenario"
   log "molecule scenario $scenario: $([ "$status" -eq 0 ] && echo passed || echo FAILED) in $(( $(date +%s) - started )) s"
   return "$status"
