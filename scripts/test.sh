@@ -49,6 +49,8 @@ static_and_units() {
 }
 ops_and_stack() {
   local status=0
+  # While default runs: the scenarios after it start from this image (scripts/molecule.sh).
+  step prepared-host-image bash scripts/prepared-host-image.sh || status=1
   step ops-tests run_pytest tests/ops || status=1
   step stack-tests run_pytest -s tests/stack || status=1
   return "$status"
