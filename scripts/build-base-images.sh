@@ -41,6 +41,8 @@ IMAGES=(
   "pebble          delta-strangle/pebble:trixie                -                           pebble"
   # TEST-ONLY: the off-host backup repository of molecule's backup_restore scenario.
   "restic_rest_server delta-strangle/restic-rest-server:trixie -                        restic-rest-server"
+  # TEST-ONLY: the image registry of molecule's fleet scenario.
+  "registry        delta-strangle/registry:trixie              -                           registry"
 )
 
 recipe_hash() {  # recipe-dir parent-hash
