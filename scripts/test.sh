@@ -61,7 +61,7 @@ scenario() { step "molecule $1" bash scripts/molecule.sh "$1"; }
 # Queue order: what must come first, then the longest jobs (alone on a 2-core machine: redeploy
 # ~23 min, the lane of ops and stack tests ~15, the static checks and unit tests ~11).
 LANES=(ops_and_stack static_and_units)
-QUEUE=(default "${LANES[@]}" redeploy rollback rotate backup_restore)
+QUEUE=(default "${LANES[@]}" redeploy rollback fleet rotate backup_restore)
 is_lane() { [[ " ${LANES[*]} " == *" $1 "* ]]; }
 needs_default() { [ "$1" != default ] && ! is_lane "$1"; }
 
