@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+import logging
+import os
+import shutil
 import sqlite3
+import time
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
+from control_plane.api import health
 from control_plane.db.migrate import upgrade_to_head
 from control_plane.main import create_app
 from control_plane.settings import Settings
@@ -74,3 +80,96 @@ def test_metrics_expose_tailer_figures(client: TestClient, settings: Settings) -
     assert "control_plane_log_parse_errors_total 1.0" in text
     assert "control_plane_log_lag_bytes 0.0" in text
     assert "process_resident_memory_bytes" in text
+
+
+def test_tailer_lag_is_read_from_the_file_not_the_last_commit(tmp_path: Path) -> None:
+    """The owner stops committing (a full disk did that): another worker still sees the lines
+    pile up in the file and stops being ready."""
+    settings = make_settings(tmp_path, BACKEND_LOG_INGEST_ENABLED=True, READY_MAX_LAG_BYTES=1000)
+    upgrade_to_head(settings)
+    with TestClient(create_app(settings)) as owner, TestClient(create_app(settings)) as other:
+        assert wait_until(lambda: other.get("/api/health/ready").status_code == 200, timeout=20)
+        owner.app.state.log_pipeline.tail_service.stop()
+        settings.BACKEND_LOG_PATH.parent.mkdir(parents=True, exist_ok=True)
+        append(settings.BACKEND_LOG_PATH, [json_line(f"waiting {i}") for i in range(100)])
+        response = other.get("/api/health/ready")
+        waiting = settings.BACKEND_LOG_PATH.stat().st_size
+        assert response.status_code == 503
+        assert f"log tailer lags {waiting} bytes" in response.json()["reasons"]
+        assert f"control_plane_log_lag_bytes {waiting}.0" in other.get("/metrics").text
+
+
+def test_database_not_writable_when_the_data_volume_cannot_take_a_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A transaction that writes nothing succeeds on a full disk; claiming space does not."""
+    settings = make_settings(tmp_path)
+    upgrade_to_head(settings)
+    more_than_free = shutil.disk_usage(settings.data_dir).free + 2**30
+    monkeypatch.setattr(health, "WRITE_PROBE_BYTES", more_than_free)
+    with TestClient(create_app(settings)) as client:
+        reasons = client.get("/api/health/ready").json()["reasons"]
+    [problem] = [reason for reason in reasons if reason.startswith("database not writable")]
+    assert f"cannot claim {more_than_free} bytes in {settings.data_dir}" in problem
+    assert not list(settings.data_dir.glob(".ready-probe-*"))
+
+
+def test_a_readiness_check_logs_one_line(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    client.get("/api/health/ready")
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG):
+        client.get("/api/health/ready")
+    server_side = [record for record in caplog.records if not record.name.startswith("httpx")]
+    assert [record.getMessage() for record in server_side] == ["GET /api/health/ready 200"]
+
+
+def test_health_detail_needs_a_signed_in_user(client: TestClient) -> None:
+    assert client.get("/api/health/detail").status_code == 401
+
+
+def test_health_detail_reports_process_container_disks_engine_tail_and_backups(
+    client: TestClient, settings: Settings, auth_headers: dict[str, str]
+) -> None:
+    backups = settings.data_dir / "backups"
+    backups.mkdir(parents=True, exist_ok=True)
+    old = time.time() - 3600
+    for name, written in (
+        ("older.db", old - 100),
+        ("newest.db", old),
+        ("x-replaced-by-restore.db", time.time()),
+    ):
+        (backups / name).write_bytes(b"")
+        os.utime(backups / name, (written, written))
+    first = client.get("/api/health/detail", headers=auth_headers).json()
+    time.sleep(1.1)
+    body = client.get("/api/health/detail", headers=auth_headers).json()
+    assert body["status"] == first["status"] == "ready"
+    process = body["process"]
+    assert process["memory_rss_bytes"] > 1_000_000 and process["threads"] >= 1
+    assert process["open_files"] >= process["open_sockets"] >= 0
+    assert first["process"]["cpu_percent"] is None and process["cpu_percent"] >= 0
+    assert process["cpu_seconds"] >= first["process"]["cpu_seconds"] > 0
+    assert {disk["name"] for disk in body["disks"]} == {"data", "logs"}
+    assert all(0 < disk["free_bytes"] <= disk["total_bytes"] for disk in body["disks"])
+    assert body["engine"]["tick_seconds"] == settings.ENGINE_TICK_SECONDS
+    assert body["exchange"] == {
+        "live_trading_enabled": False,
+        "heartbeat_armed": False,
+        "heartbeat_renewed_at": None,
+        "heartbeat_age_seconds": None,
+        "heartbeat_ttl_seconds": settings.DELTA_HEARTBEAT_TTL_SECONDS,
+        "reachable": None,
+        "last_error": None,
+    }
+    assert 3600 <= body["backups"]["local_age_seconds"] < 3660
+    assert body["backups"]["offsite_age_seconds"] is None
+    assert set(body["log_tail"]) == {
+        "owner",
+        "lag_bytes",
+        "lines_total",
+        "parse_errors_total",
+        "last_ingest_at",
+        "reported_at",
+    }

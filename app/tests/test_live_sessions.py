@@ -270,9 +270,12 @@ def test_no_entry_while_the_dead_man_switch_cannot_be_armed(
     ticks(settings, minutes(1), trader=trader)
     assert fake.orders == {}
     assert fake.heartbeat_log == []
+    # What the health detail reports: Delta unreachable, the reason, no renewal yet.
+    assert trader.heartbeat_renewed_at is None and "503" in (trader.exchange_error or "")
     ticks(settings, minutes(2), trader=trader)
     assert len(fake.orders) == 2
     assert fake.heartbeat_log == [{"heartbeat_id": HEARTBEAT_ID, "ttl": 30_000}]
+    assert trader.exchange_error is None and trader.heartbeat_renewed_at is not None
     creates = [r for r in fake.received if r.path == "/v2/heartbeat/create"]
     assert len(creates) == 2  # created again after the failure, in case Delta lost it
     assert session_row(settings, session_id)["trade_count"] == 0

@@ -88,3 +88,25 @@ def test_request_without_id_gets_a_fresh_one_each_time(client: TestClient) -> No
     first = client.get("/api/health").headers["x-request-id"]
     second = client.get("/api/health").headers["x-request-id"]
     assert first != second
+
+
+def test_unhandled_error_answers_json_500_naming_the_id_logged_with_it(
+    logged_settings: Settings,
+) -> None:
+    app = create_app(logged_settings)
+
+    @app.post("/explode")
+    async def explode() -> None:
+        raise RuntimeError("disk full while writing")
+
+    with TestClient(app) as client:
+        response = client.post("/explode", headers={"X-Request-ID": "req-boom.1"})
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/json"
+    assert response.headers["x-request-id"] == "req-boom.1"
+    assert response.json() == {"detail": "internal server error", "correlation_id": "req-boom.1"}
+    lines = [ln for ln in read_lines(logged_settings.BACKEND_LOG_PATH) if ln["correlation_id"]]
+    [error] = [ln for ln in lines if ln["event"] == "http_unhandled_error"]
+    assert error["level"] == "ERROR" and "disk full while writing" in json.dumps(error)
+    assert {ln["correlation_id"] for ln in lines} == {"req-boom.1"}
+    assert "POST /explode 500" in {ln["message"] for ln in lines}

@@ -30,6 +30,30 @@ def test_ready_through_the_edge_reports_the_built_sha(stack: Stack):
     assert response.json()["version"] == stack.git_sha
 
 
+def test_health_detail_reports_the_backend_container_from_its_cgroup(stack: Stack):
+    """Figures the unit tests cannot see outside a container: the cgroup's CPU, memory and
+    processes, and the connection the edge holds to the backend while it asks."""
+    assert requests.get(f"{stack.url}/api/health/detail", timeout=10).status_code == 401
+    response = requests.get(f"{stack.url}/api/health/detail", headers=stack.login(), timeout=10)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    container, process = body["container"], body["process"]
+    assert container["cpu_seconds"] > 0
+    assert container["pids"] >= 1
+    # Not compared with the process's RSS: that counts shared library pages charged elsewhere.
+    assert 0 < container["memory_bytes"] <= container["memory_limit_bytes"]
+    assert container["memory_limit_bytes"] == 768 * 1024 * 1024  # the compose file's default
+    assert process["memory_rss_bytes"] > 0
+    assert container["tcp_connections"] >= 1
+    assert process["open_sockets"] >= 1
+    assert {disk["name"]: disk["path"] for disk in body["disks"]} == {
+        "data": "/app/data",
+        "logs": "/app/logs",
+    }
+    assert body["version"] == stack.git_sha
+    assert body["status"] == "ready"
+
+
 def test_a_request_is_found_by_its_correlation_id(stack: Stack):
     headers = stack.login()
     request_id = f"stack-test-{uuid.uuid4().hex}"

@@ -32,6 +32,7 @@ from control_plane.login_throttle import LoginThrottle
 from control_plane.logs.pipeline import LogPipeline
 from control_plane.middleware.correlation import CorrelationIdMiddleware
 from control_plane.middleware.no_store import NoStoreMiddleware
+from control_plane.resources import CpuSampler
 from control_plane.security import password_hasher
 from control_plane.sessions.runner import SessionRunner
 from control_plane.settings import Settings, load_settings
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None, runner: SessionRunner | None = 
         settings.ARGON2_TIME_COST, settings.ARGON2_MEMORY_COST_KIB
     )
     app.state.log_pipeline = pipeline
+    app.state.cpu_sampler = CpuSampler()
     app.state.login_throttle = LoginThrottle()
     app.state.session_runner = runner
     app.state.metrics_registry = metrics.build_registry(settings, pipeline)

@@ -167,6 +167,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/health/detail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Detail
+         * @description Readiness with the figures behind it, for the System screen (any signed-in user).
+         */
+        get: operations["detail_api_health_detail_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health/ready": {
         parameters: {
             query?: never;
@@ -731,6 +751,13 @@ export interface components {
              */
             reason: "expiry" | "stop_loss" | "take_profit" | "trailing_stop" | "exit_time";
         };
+        /** BackupFigures */
+        BackupFigures: {
+            /** Local Age Seconds */
+            local_age_seconds: number | null;
+            /** Offsite Age Seconds */
+            offsite_age_seconds: number | null;
+        };
         /** BatchRejected */
         BatchRejected: {
             /** Detail */
@@ -742,6 +769,21 @@ export interface components {
         BatchStored: {
             /** Stored */
             stored: number;
+        };
+        /** ContainerUsage */
+        ContainerUsage: {
+            /** Cpu Percent */
+            cpu_percent: number | null;
+            /** Cpu Seconds */
+            cpu_seconds: number | null;
+            /** Memory Bytes */
+            memory_bytes: number | null;
+            /** Memory Limit Bytes */
+            memory_limit_bytes: number | null;
+            /** Pids */
+            pids: number | null;
+            /** Tcp Connections */
+            tcp_connections: number | null;
         };
         /**
          * DeltaBand
@@ -757,6 +799,28 @@ export interface components {
             kind: "delta";
             /** Low */
             low: number;
+        };
+        /** DiskUsage */
+        DiskUsage: {
+            /** Free Bytes */
+            free_bytes: number;
+            /** Name */
+            name: string;
+            /** Path */
+            path: string;
+            /** Total Bytes */
+            total_bytes: number;
+        };
+        /** EngineFigures */
+        EngineFigures: {
+            /** Last Tick Age Seconds */
+            last_tick_age_seconds: number | null;
+            /** Last Tick At */
+            last_tick_at: string | null;
+            /** Owner */
+            owner: boolean;
+            /** Tick Seconds */
+            tick_seconds: number;
         };
         /** EngineOut */
         EngineOut: {
@@ -779,6 +843,23 @@ export interface components {
             /** Detail */
             detail: string;
         };
+        /** ExchangeFigures */
+        ExchangeFigures: {
+            /** Heartbeat Age Seconds */
+            heartbeat_age_seconds: number | null;
+            /** Heartbeat Armed */
+            heartbeat_armed: boolean;
+            /** Heartbeat Renewed At */
+            heartbeat_renewed_at: string | null;
+            /** Heartbeat Ttl Seconds */
+            heartbeat_ttl_seconds: number;
+            /** Last Error */
+            last_error: string | null;
+            /** Live Trading Enabled */
+            live_trading_enabled: boolean;
+            /** Reachable */
+            reachable: boolean | null;
+        };
         /** FacetCount */
         FacetCount: {
             /** Count */
@@ -792,6 +873,33 @@ export interface components {
             last_tick_at: string | null;
             /** Released */
             released: boolean;
+        };
+        /** HealthDetail */
+        HealthDetail: {
+            /** App Version */
+            app_version: string;
+            backups: components["schemas"]["BackupFigures"];
+            /** Build Time */
+            build_time: string;
+            /** Checked At */
+            checked_at: string;
+            container: components["schemas"]["ContainerUsage"];
+            /** Disks */
+            disks: components["schemas"]["DiskUsage"][];
+            engine: components["schemas"]["EngineFigures"];
+            exchange: components["schemas"]["ExchangeFigures"];
+            log_tail: components["schemas"]["LogTailFigures"];
+            /** Migration */
+            migration: string | null;
+            process: components["schemas"]["ProcessUsage"];
+            /** Reasons */
+            reasons: string[];
+            /** Status */
+            status: string;
+            /** Uptime Seconds */
+            uptime_seconds: number;
+            /** Version */
+            version: string;
         };
         /**
          * HistoryMetrics
@@ -945,6 +1053,21 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
+        /** LogTailFigures */
+        LogTailFigures: {
+            /** Lag Bytes */
+            lag_bytes: number | null;
+            /** Last Ingest At */
+            last_ingest_at: string | null;
+            /** Lines Total */
+            lines_total: number | null;
+            /** Owner */
+            owner: boolean;
+            /** Parse Errors Total */
+            parse_errors_total: number | null;
+            /** Reported At */
+            reported_at: string | null;
+        };
         /** Me */
         Me: {
             /**
@@ -996,6 +1119,21 @@ export interface components {
             /** Low */
             low: number;
         };
+        /** ProcessUsage */
+        ProcessUsage: {
+            /** Cpu Percent */
+            cpu_percent: number | null;
+            /** Cpu Seconds */
+            cpu_seconds: number;
+            /** Memory Rss Bytes */
+            memory_rss_bytes: number | null;
+            /** Open Files */
+            open_files: number | null;
+            /** Open Sockets */
+            open_sockets: number | null;
+            /** Threads */
+            threads: number;
+        };
         /** Readiness */
         Readiness: {
             /** App Version */
@@ -1008,7 +1146,7 @@ export interface components {
             /** Log Pipeline Owner */
             log_pipeline_owner: boolean;
             /** Memory Rss Bytes */
-            memory_rss_bytes: number;
+            memory_rss_bytes: number | null;
             /** Migration */
             migration: string | null;
             /** Offsite Backup Age Seconds */
@@ -1805,6 +1943,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Liveness"];
+                };
+            };
+        };
+    };
+    detail_api_health_detail_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthDetail"];
+                };
+            };
+            /** @description Not signed in, or the token is expired or superseded */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
         };

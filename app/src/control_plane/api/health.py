@@ -1,11 +1,16 @@
-"""Liveness (cheap) and readiness (database, migrations, tailer, disk, off-host backup age)."""
+"""Liveness (cheap), readiness (database, migrations, tailer, disks, off-host backup age: the
+reasons the deploy's health gate reads) and, for a signed-in user, the detail behind them: what
+the process and its container use, the engine, the exchange, the log tail, the backups."""
 
 from __future__ import annotations
 
 import asyncio
-import shutil
+import os
 import sqlite3
+import tempfile
 import time
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -13,18 +18,34 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from control_plane import __version__
+from control_plane.api.deps import CurrentUser
+from control_plane.db.backup import newest_backup_age_seconds
 from control_plane.db.migrate import current_revision
 from control_plane.db.sqlite import probe_connection
-from control_plane.logs.tail_store import read_tail_figures
+from control_plane.logs.tail_store import TailFigures, read_tail_figures
 from control_plane.offsite_backup import (
     backup_age_seconds,
     backup_overdue,
     read_offsite_status,
     status_path,
 )
+from control_plane.resources import (
+    ContainerUsage,
+    CpuSampler,
+    DiskUsage,
+    ProcessUsage,
+    container_usage,
+    disk_usage,
+    process_memory_bytes,
+    process_usage,
+)
 from control_plane.sessions.runner import SessionRunner
 from control_plane.settings import Settings
 from control_plane.times import iso_z
+
+# What a write must be able to claim on the data volume: SQLite's WAL reuses its own space, so a
+# transaction that writes nothing (or little) succeeds on a full disk.
+WRITE_PROBE_BYTES = 1024 * 1024
 
 router = APIRouter(prefix="/api/health", tags=["health"])
 
@@ -45,7 +66,7 @@ class Readiness(BaseModel):
     build_time: str
     app_version: str
     uptime_seconds: float
-    memory_rss_bytes: int
+    memory_rss_bytes: int | None
     migration: str | None
     log_pipeline_owner: bool
     data_free_bytes: int
@@ -59,17 +80,20 @@ async def liveness() -> Liveness:
     return Liveness(status="ok")
 
 
-def process_memory_bytes() -> int:
+def space_problem(directory: Path, nbytes: int) -> str | None:
+    """Claim `nbytes` in a file of `directory` and give them back; the error when it cannot."""
     try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        fd, name = tempfile.mkstemp(prefix=".ready-probe-", dir=directory)
+    except OSError as exc:
+        return f"cannot create a file in {directory}: {exc.strerror}"
+    try:
+        os.posix_fallocate(fd, 0, nbytes)
+    except OSError as exc:
+        return f"cannot claim {nbytes} bytes in {directory}: {exc.strerror}"
+    finally:
+        os.close(fd)
+        os.unlink(name)
+    return None
 
 
 def database_writable(settings: Settings) -> str | None:
@@ -82,7 +106,18 @@ def database_writable(settings: Settings) -> str | None:
             conn.close()
     except sqlite3.Error as exc:
         return f"database not writable: {exc}"
+    if problem := space_problem(settings.data_dir, WRITE_PROBE_BYTES):
+        return f"database not writable: {problem}"
     return None
+
+
+def volumes(settings: Settings) -> list[tuple[str, Path]]:
+    """The places the backend writes, each checked for space."""
+    return [("data", settings.data_dir), ("logs", settings.BACKEND_LOG_PATH.parent)]
+
+
+def tail_figures(settings: Settings) -> TailFigures | None:
+    return read_tail_figures(settings.database_path, str(settings.BACKEND_LOG_PATH))
 
 
 def tailer_problem(settings: Settings, holds_lock: bool, tail_running: bool) -> str | None:
@@ -93,7 +128,7 @@ def tailer_problem(settings: Settings, holds_lock: bool, tail_running: bool) -> 
     if holds_lock and not tail_running:
         return "log tailer is not running"
     try:
-        figures = read_tail_figures(settings.database_path, str(settings.BACKEND_LOG_PATH))
+        figures = tail_figures(settings)
     except sqlite3.Error as exc:
         return f"log tailer status unreadable: {exc}"
     if figures is None:
@@ -101,8 +136,9 @@ def tailer_problem(settings: Settings, holds_lock: bool, tail_running: bool) -> 
     age = time.time() - figures.updated_at / 1_000_000
     if age > settings.READY_MAX_POSITION_AGE_SECONDS:
         return f"log tailer last reported {age:.0f} s ago"
-    if figures.lag_bytes > settings.READY_MAX_LAG_BYTES:
-        return f"log tailer lags {figures.lag_bytes} bytes"
+    lag = figures.lag_in_file(settings.BACKEND_LOG_PATH)
+    if lag > settings.READY_MAX_LAG_BYTES:
+        return f"log tailer lags {lag} bytes"
     return None
 
 
@@ -129,16 +165,21 @@ def readiness(request: Request) -> tuple[list[str], dict[str, Any]]:
     reasons: list[str] = []
     if problem := database_writable(settings):
         reasons.append(problem)
-    revision = current_revision(settings)
+    try:
+        revision = current_revision(settings)
+    except sqlite3.Error as exc:
+        revision = None
+        reasons.append(f"migration state unreadable: {exc}")
     if revision != app.state.head_revision:
         reasons.append(f"migrations not at head ({revision} != {app.state.head_revision})")
     pipeline = app.state.log_pipeline
     tail = pipeline.tail_service
     if problem := tailer_problem(settings, pipeline.holds_lock, tail is not None and tail.running):
         reasons.append(problem)
-    free = shutil.disk_usage(settings.data_dir).free
-    if free < settings.READY_MIN_FREE_BYTES:
-        reasons.append(f"data volume has {free} bytes free")
+    volume_free = {name: disk_usage(name, path).free_bytes for name, path in volumes(settings)}
+    for name, free in volume_free.items():
+        if free < settings.READY_MIN_FREE_BYTES:
+            reasons.append(f"{name} volume has {free} bytes free")
     backup_problem, backup_age = offsite_backup_state(settings, time.time())
     if backup_problem:
         reasons.append(backup_problem)
@@ -150,7 +191,7 @@ def readiness(request: Request) -> tuple[list[str], dict[str, Any]]:
         "memory_rss_bytes": process_memory_bytes(),
         "migration": revision,
         "log_pipeline_owner": pipeline.holds_lock,
-        "data_free_bytes": free,
+        "data_free_bytes": volume_free["data"],
         "engine": engine_ownership(app.state.session_runner),
         "offsite_backup_age_seconds": backup_age,
     }
@@ -167,3 +208,148 @@ async def ready(request: Request) -> JSONResponse:
     status_code = 503 if reasons else 200
     body = {"status": "not ready" if reasons else "ready", "reasons": reasons, **details}
     return JSONResponse(body, status_code=status_code)
+
+
+class EngineFigures(BaseModel):
+    # Whether this process runs the trading engine (one process of the deployment does).
+    owner: bool
+    last_tick_at: str | None
+    last_tick_age_seconds: float | None
+    tick_seconds: float
+
+
+class ExchangeFigures(BaseModel):
+    live_trading_enabled: bool
+    # Delta's dead-man switch, renewed every tick while a live session runs.
+    heartbeat_armed: bool
+    heartbeat_renewed_at: str | None
+    heartbeat_age_seconds: float | None
+    heartbeat_ttl_seconds: float
+    # None until this process spoke to Delta; False after a failed request, until one succeeds.
+    reachable: bool | None
+    last_error: str | None
+
+
+class LogTailFigures(BaseModel):
+    owner: bool
+    lag_bytes: int | None
+    lines_total: int | None
+    parse_errors_total: int | None
+    last_ingest_at: str | None
+    reported_at: str | None
+
+
+class BackupFigures(BaseModel):
+    # The newest backup a deploy took in data/backups/.
+    local_age_seconds: float | None
+    offsite_age_seconds: float | None
+
+
+class HealthDetail(BaseModel):
+    status: str
+    reasons: list[str]
+    checked_at: str
+    version: str
+    build_time: str
+    app_version: str
+    uptime_seconds: float
+    migration: str | None
+    process: ProcessUsage
+    container: ContainerUsage
+    disks: list[DiskUsage]
+    engine: EngineFigures
+    exchange: ExchangeFigures
+    log_tail: LogTailFigures
+    backups: BackupFigures
+
+
+def _age(then: float | None, now: float) -> float | None:
+    return None if then is None else round(max(0.0, now - then), 3)
+
+
+def _iso_us(timestamp_us: int | None) -> str | None:
+    return iso_z(datetime.fromtimestamp(timestamp_us / 1_000_000, UTC)) if timestamp_us else None
+
+
+def engine_figures(runner: SessionRunner, settings: Settings, now: float) -> EngineFigures:
+    last_tick = runner.last_tick_at
+    return EngineFigures(
+        owner=runner.holds_lock,
+        last_tick_at=iso_z(last_tick) if last_tick else None,
+        last_tick_age_seconds=_age(last_tick.timestamp(), now) if last_tick else None,
+        tick_seconds=settings.ENGINE_TICK_SECONDS,
+    )
+
+
+def exchange_figures(runner: SessionRunner, settings: Settings, now: float) -> ExchangeFigures:
+    live = runner.live
+    renewed = live.heartbeat_renewed_at
+    reachable = False if live.exchange_error else (True if renewed is not None else None)
+    return ExchangeFigures(
+        live_trading_enabled=settings.LIVE_TRADING_ENABLED,
+        heartbeat_armed=live.armed,
+        heartbeat_renewed_at=iso_z(datetime.fromtimestamp(renewed, UTC)) if renewed else None,
+        heartbeat_age_seconds=_age(renewed, now),
+        heartbeat_ttl_seconds=settings.DELTA_HEARTBEAT_TTL_SECONDS,
+        reachable=reachable,
+        last_error=live.exchange_error,
+    )
+
+
+def log_tail_figures(settings: Settings, owner: bool) -> LogTailFigures:
+    try:
+        figures = tail_figures(settings)
+    except sqlite3.Error:
+        figures = None  # readiness names it
+    if figures is None:
+        return LogTailFigures(
+            owner=owner,
+            lag_bytes=None,
+            lines_total=None,
+            parse_errors_total=None,
+            last_ingest_at=None,
+            reported_at=None,
+        )
+    return LogTailFigures(
+        owner=owner,
+        lag_bytes=figures.lag_in_file(settings.BACKEND_LOG_PATH),
+        lines_total=figures.lines_total,
+        parse_errors_total=figures.parse_errors_total,
+        last_ingest_at=_iso_us(figures.last_ingest_at),
+        reported_at=_iso_us(figures.updated_at),
+    )
+
+
+def health_detail(request: Request) -> HealthDetail:
+    app = request.app
+    settings: Settings = app.state.settings
+    sampler: CpuSampler = app.state.cpu_sampler
+    runner: SessionRunner = app.state.session_runner
+    now = time.time()
+    reasons, details = readiness(request)
+    return HealthDetail(
+        status="not ready" if reasons else "ready",
+        reasons=reasons,
+        checked_at=iso_z(datetime.fromtimestamp(now, UTC)),
+        version=details["version"],
+        build_time=details["build_time"],
+        app_version=details["app_version"],
+        uptime_seconds=details["uptime_seconds"],
+        migration=details["migration"],
+        process=process_usage(sampler),
+        container=container_usage(sampler),
+        disks=[disk_usage(name, path) for name, path in volumes(settings)],
+        engine=engine_figures(runner, settings, now),
+        exchange=exchange_figures(runner, settings, now),
+        log_tail=log_tail_figures(settings, app.state.log_pipeline.holds_lock),
+        backups=BackupFigures(
+            local_age_seconds=newest_backup_age_seconds(settings.data_dir, now),
+            offsite_age_seconds=details["offsite_backup_age_seconds"],
+        ),
+    )
+
+
+@router.get("/detail")
+async def detail(request: Request, _: CurrentUser) -> HealthDetail:
+    """Readiness with the figures behind it, for the System screen (any signed-in user)."""
+    return await asyncio.to_thread(health_detail, request)

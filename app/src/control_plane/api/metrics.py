@@ -44,7 +44,7 @@ class LogPipelineCollector:
             (
                 figures.lines_total,
                 figures.parse_errors_total,
-                figures.lag_bytes,
+                figures.lag_in_file(self.settings.BACKEND_LOG_PATH),
                 figures.last_ingest_at,
             )
             if figures

@@ -26,3 +26,23 @@ def backup_database(source: Path, destination: Path) -> str:
     if verdict == "ok":
         partial.replace(destination)
     return verdict
+
+
+# What a deploy leaves in data/backups/ before it changes a release (roles/app_backup); the
+# databases a restore replaced are kept beside them but are not backups.
+BACKUPS_DIR = Path("backups")
+REPLACED_SUFFIX = "-replaced-by-restore.db"
+
+
+def newest_backup_age_seconds(data_dir: Path, now: float) -> float | None:
+    """Seconds since the newest backup in data/backups/ was written; None when there is none."""
+    newest = None
+    for path in (data_dir / BACKUPS_DIR).glob("*.db"):
+        if path.name.endswith(REPLACED_SUFFIX):
+            continue
+        try:
+            written = path.stat().st_mtime
+        except OSError:
+            continue
+        newest = written if newest is None else max(newest, written)
+    return None if newest is None else round(max(0.0, now - newest), 3)

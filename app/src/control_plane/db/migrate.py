@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine
 
-from control_plane.db.sqlite import prepare_database_file
+from control_plane.db.sqlite import prepare_database_file, probe_connection
 from control_plane.settings import Settings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -33,11 +32,18 @@ def head_revision(settings: Settings) -> str | None:
 
 
 def current_revision(settings: Settings) -> str | None:
+    """Read straight from Alembic's table on a probe connection: readiness asks on every call,
+    and Alembic's own reader logs two INFO lines each time. A busy database raises
+    sqlite3.Error."""
     if not settings.database_path.exists():
         return None
-    engine = create_engine(f"sqlite:///{settings.database_path}")
+    conn = probe_connection(settings.database_path, read_only=True)
     try:
-        with engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return None
+        raise
     finally:
-        engine.dispose()
+        conn.close()
+    return str(row[0]) if row is not None else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
@@ -102,6 +103,9 @@ TAIL_FIGURES = sqlite3_text(
         POSITIONS.lag_bytes,
         POSITIONS.last_ingest_at,
         POSITIONS.updated_at,
+        POSITIONS.dev,
+        POSITIONS.ino,
+        POSITIONS.file_offset,
     ).where(POSITIONS.stream == bindparam("stream"))
 )
 
@@ -115,6 +119,21 @@ class TailFigures:
     lag_bytes: int
     last_ingest_at: int | None
     updated_at: int
+    dev: int | None
+    ino: int | None
+    file_offset: int
+
+    def lag_in_file(self, path: Path) -> int:
+        """Bytes of the log file past the committed offset, read from the file now: the lag the
+        tailer last wrote stays what it was while its commits fail (a full disk)."""
+        try:
+            info = os.stat(path)
+        except FileNotFoundError:
+            return self.lag_bytes
+        if (info.st_dev, info.st_ino) == (self.dev, self.ino):
+            return max(0, info.st_size - self.file_offset)
+        # Rotated since: what is left of the old file is unknown here, the new one is all unread.
+        return max(self.lag_bytes, info.st_size)
 
 
 def read_tail_figures(database_path: Path, stream: str) -> TailFigures | None:

@@ -1,10 +1,12 @@
-"""Accepts or mints X-Request-ID, returns it and binds it to the request's log lines."""
+"""Accepts or mints X-Request-ID, returns it and binds it to the request's log lines; an
+unhandled error becomes a JSON 500 naming the id, logged with its traceback under that id."""
 
 from __future__ import annotations
 
 import logging
 import time
 
+import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from control_plane.correlation import accept_request_id, correlation_id_var
@@ -30,9 +32,12 @@ class CorrelationIdMiddleware:
         token = correlation_id_var.set(request_id)
         started = time.perf_counter()
         status_holder = {"status": 500}
+        started_response = False
 
         async def send_with_request_id(message: Message) -> None:
+            nonlocal started_response
             if message["type"] == "http.response.start":
+                started_response = True
                 status_holder["status"] = message["status"]
                 headers = [
                     (k, v) for k, v in message.get("headers", []) if k.lower() != REQUEST_ID_HEADER
@@ -43,6 +48,17 @@ class CorrelationIdMiddleware:
 
         try:
             await self.app(scope, receive, send_with_request_id)
+        except Exception:
+            logger.exception(
+                "unhandled error in %s %s",
+                scope.get("method"),
+                scope.get("path"),
+                extra={"event": "http_unhandled_error"},
+            )
+            if started_response:
+                raise
+            status_holder["status"] = 500
+            await send_internal_error(send, request_id)
         finally:
             logger.info(
                 "%s %s %s",
@@ -58,3 +74,19 @@ class CorrelationIdMiddleware:
                 },
             )
             correlation_id_var.reset(token)
+
+
+async def send_internal_error(send: Send, request_id: str) -> None:
+    body = orjson.dumps({"detail": "internal server error", "correlation_id": request_id})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 500,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode("latin-1")),
+                (REQUEST_ID_HEADER, request_id.encode("latin-1")),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

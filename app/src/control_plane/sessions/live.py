@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -90,6 +91,10 @@ class LiveExecutor:
         self.costs = ExecutionCosts(slippage_pct=0.0)
         self._heartbeat_created = False
         self.armed = False
+        # Health figures: when Delta last renewed the switch, and its last refusal or failure
+        # (cleared by the next renewal).
+        self.heartbeat_renewed_at: float | None = None
+        self.exchange_error: str | None = None
 
     @property
     def client(self) -> DeltaClient:
@@ -156,6 +161,7 @@ class LiveExecutor:
             ttl_ms = int(self.settings.DELTA_HEARTBEAT_TTL_SECONDS * 1000)
             await self.client.renew_heartbeat(beat_id, ttl_ms)
         except DeltaError as exc:
+            self.exchange_error = str(exc)
             self.armed = False
             # Created again next time, in case Delta no longer knows it.
             self._heartbeat_created = False
@@ -165,6 +171,8 @@ class LiveExecutor:
                 extra={"event": "heartbeat_failed"},
             )
             return False
+        self.heartbeat_renewed_at = time.time()
+        self.exchange_error = None
         if not self.armed:
             logger.info(
                 "dead-man switch armed",
