@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -152,7 +153,9 @@ def test_health_detail_reports_process_container_disks_engine_tail_and_backups(
     assert first["process"]["cpu_percent"] is None and process["cpu_percent"] >= 0
     assert process["cpu_seconds"] >= first["process"]["cpu_seconds"] > 0
     assert {disk["name"] for disk in body["disks"]} == {"data", "logs"}
-    assert all(0 < disk["free_bytes"] <= disk["total_bytes"] for disk in body["disks"])
+    for disk in body["disks"]:
+        assert 0 < disk["free_bytes"] <= disk["total_bytes"]
+        assert 0 < disk["used_bytes"] <= disk["total_bytes"] - disk["free_bytes"]
     assert body["engine"]["tick_seconds"] == settings.ENGINE_TICK_SECONDS
     assert body["exchange"] == {
         "live_trading_enabled": False,
@@ -173,3 +176,38 @@ def test_health_detail_reports_process_container_disks_engine_tail_and_backups(
         "last_ingest_at",
         "reported_at",
     }
+
+
+def test_deployments_newest_first_counting_lines_that_are_not_records(
+    client: TestClient, settings: Settings, auth_headers: dict[str, str]
+) -> None:
+    assert client.get("/api/health/deployments").status_code == 401
+    empty = client.get("/api/health/deployments", headers=auth_headers).json()
+    assert empty == {"records": [], "unreadable_lines": 0}
+    lines = [
+        json.dumps(
+            {
+                "time": f"2026-12-0{day}T10:00:00Z",
+                "operator": "ops",
+                "from_sha": "a" * 40,
+                "to_sha": "b" * 40,
+                "result": result,
+                "duration_seconds": "61.5",
+                "detail": "",
+                "trading_gate": None,
+                "rollout": None,
+            }
+        )
+        for day, result in ((1, "deployed"), (2, "rolled_back"), (3, "deployed"))
+    ]
+    lines.insert(1, '{"time": "2026-12-01T11:00:00Z"')  # cut short
+    (settings.data_dir / "deployments.jsonl").write_text("\n".join(lines) + "\n")
+    body = client.get("/api/health/deployments?limit=2", headers=auth_headers).json()
+    assert [(r["time"][:10], r["result"]) for r in body["records"]] == [
+        ("2026-12-03", "deployed"),
+        ("2026-12-02", "rolled_back"),
+    ]
+    assert body["records"][0]["duration_seconds"] == 61.5
+    assert body["unreadable_lines"] == 1
+    too_many = client.get("/api/health/deployments?limit=201", headers=auth_headers)
+    assert too_many.status_code == 422

@@ -44,6 +44,12 @@ const SCREENS = [
     heading: 'Users',
     ready: (/** @type {Page} */ page) => page.getByRole('listitem', { name: config.username, exact: true }).waitFor(),
   },
+  {
+    name: 'system',
+    route: '/system',
+    heading: 'System',
+    ready: (/** @type {Page} */ page) => page.getByRole('region', { name: 'Readiness' }).waitFor(),
+  },
   { name: 'account', route: '/account', heading: 'Your account', ready: async () => {} },
 ];
 

@@ -190,6 +190,22 @@ def test_rows_survive_down_and_up(stack: Stack):
 
 def test_browser_suite_passes_against_the_stack(stack: Stack, tmp_path):
     """The frontend's browser tests (@playwright/test, Debian's Chromium) drive the SPA of this stack."""
+    # What a deploy appends (roles/app_stack/tasks/record.yml), for the System screen to list.
+    record = stack.data_dir / "deployments.jsonl"
+    deployed = {
+        "time": "2026-12-04T08:00:00Z",
+        "operator": "e2e",
+        "from_sha": "",
+        "to_sha": stack.git_sha,
+        "result": "deployed",
+        "duration_seconds": 61.5,
+        "detail": "",
+        "trading_gate": None,
+        "rollout": None,
+    }
+    record.write_text(json.dumps(deployed) + "\n")
+    os.chown(record, APP_UID, APP_UID)
+    record.chmod(0o640)
     report = tmp_path / "playwright-report.json"
     result = subprocess.run(
         ["npm", "run", "--silent", "test:browser", "--", "--reporter=list,json"],

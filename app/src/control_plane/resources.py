@@ -126,6 +126,9 @@ class ContainerUsage:
 class DiskUsage:
     name: str
     path: str
+    # As df counts them: free is what the app may still write (root's reserve left out), so used
+    # and free need not add up to total.
+    used_bytes: int
     free_bytes: int
     total_bytes: int
 
@@ -134,7 +137,7 @@ def disk_usage(name: str, path: Path) -> DiskUsage:
     """Of the volume that holds `path`, or would hold it once created."""
     existing = next((p for p in (path, *path.parents) if p.exists()), Path("/"))
     usage = shutil.disk_usage(existing)
-    return DiskUsage(name, str(path), usage.free, usage.total)
+    return DiskUsage(name, str(path), usage.used, usage.free, usage.total)
 
 
 class CpuSampler:

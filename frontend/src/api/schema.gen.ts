@@ -167,6 +167,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/health/deployments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Deployments
+         * @description The host's last deploys, rollbacks and failures (data/deployments.jsonl), newest first.
+         */
+        get: operations["deployments_api_health_deployments_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health/detail": {
         parameters: {
             query?: never;
@@ -800,6 +820,48 @@ export interface components {
             /** Low */
             low: number;
         };
+        /** DeploymentHistory */
+        DeploymentHistory: {
+            /** Records */
+            records: components["schemas"]["DeploymentRecord"][];
+            /** Unreadable Lines */
+            unreadable_lines: number;
+        };
+        /** DeploymentRecord */
+        DeploymentRecord: {
+            /**
+             * Detail
+             * @default
+             */
+            detail: string;
+            /** Duration Seconds */
+            duration_seconds?: number | null;
+            /**
+             * From Sha
+             * @default
+             */
+            from_sha: string;
+            /**
+             * Operator
+             * @default
+             */
+            operator: string;
+            /** Result */
+            result: string;
+            /** Rollout */
+            rollout?: string | null;
+            /** Time */
+            time: string;
+            /**
+             * To Sha
+             * @default
+             */
+            to_sha: string;
+            /** Trading Gate */
+            trading_gate?: {
+                [key: string]: unknown;
+            } | null;
+        };
         /** DiskUsage */
         DiskUsage: {
             /** Free Bytes */
@@ -810,6 +872,8 @@ export interface components {
             path: string;
             /** Total Bytes */
             total_bytes: number;
+            /** Used Bytes */
+            used_bytes: number;
         };
         /** EngineFigures */
         EngineFigures: {
@@ -1943,6 +2007,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Liveness"];
+                };
+            };
+        };
+    };
+    deployments_api_health_deployments_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeploymentHistory"];
+                };
+            };
+            /** @description Not signed in, or the token is expired or superseded */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };

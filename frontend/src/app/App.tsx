@@ -10,6 +10,7 @@ import { AnalyticsPage } from '../features/analytics/AnalyticsPage';
 import { DashboardPage } from '../features/dashboard/DashboardPage';
 import { LogViewerPage } from '../features/logs/LogViewerPage';
 import { StrategiesPage } from '../features/strategies/StrategiesPage';
+import { SystemPage } from '../features/system/SystemPage';
 import { UsersPage } from '../features/users/UsersPage';
 import { ApiError } from '../lib/apiClient';
 import { ServicesProvider, type AppServices } from './services';
@@ -52,6 +53,7 @@ export function AppRoutes() {
         <Route path="/strategies" element={<StrategiesPage />} />
         <Route path="/analytics" element={<AnalyticsPage />} />
         <Route path="/logs" element={<LogViewerPage />} />
+        <Route path="/system" element={<SystemPage />} />
         <Route path="/users" element={<UsersPage />} />
         <Route path="/account" element={<AccountPage />} />
         <Route path="*" element={<NotFound />} />

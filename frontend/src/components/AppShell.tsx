@@ -1,9 +1,10 @@
 import { lazy, Suspense, useState } from 'react';
-import { Link, NavLink, Outlet, useNavigate } from 'react-router';
+import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { useServices, useSessionState } from '../app/services';
 import { logOut } from '../features/auth/api';
 import { SIGNED_OUT_NOTICE } from '../features/auth/sessionStore';
 import { useCurrentUser } from '../features/auth/useCurrentUser';
+import { usePageTitle } from '../lib/pageTitle';
 import { ThemeToggle } from './ThemeToggle';
 import styles from './AppShell.module.css';
 
@@ -16,8 +17,15 @@ const SCREENS = [
   { to: '/strategies', label: 'Strategies', adminOnly: false },
   { to: '/analytics', label: 'Analytics', adminOnly: false },
   { to: '/logs', label: 'Logs', adminOnly: false },
+  { to: '/system', label: 'System', adminOnly: false },
   { to: '/users', label: 'Users', adminOnly: true },
 ] as const;
+
+/** The tab's title per route: the nav's label, and the screens outside the nav. */
+const TITLES: Record<string, string> = {
+  ...Object.fromEntries(SCREENS.map((screen) => [screen.to, screen.label])),
+  '/account': 'Your account',
+};
 
 export function AppShell() {
   const { api, session, recorder } = useServices();
@@ -26,6 +34,7 @@ export function AppShell() {
   const user = useCurrentUser();
   const [signingOut, setSigningOut] = useState(false);
   const isAdmin = user.data?.role === 'admin';
+  usePageTitle(TITLES[useLocation().pathname] ?? null);
 
   async function signOut() {
     setSigningOut(true);

@@ -11,9 +11,9 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -22,6 +22,7 @@ from control_plane.api.deps import CurrentUser
 from control_plane.db.backup import newest_backup_age_seconds
 from control_plane.db.migrate import current_revision
 from control_plane.db.sqlite import probe_connection
+from control_plane.deployments import DeploymentHistory, recent_deployments
 from control_plane.logs.tail_store import TailFigures, read_tail_figures
 from control_plane.offsite_backup import (
     backup_age_seconds,
@@ -353,3 +354,14 @@ def health_detail(request: Request) -> HealthDetail:
 async def detail(request: Request, _: CurrentUser) -> HealthDetail:
     """Readiness with the figures behind it, for the System screen (any signed-in user)."""
     return await asyncio.to_thread(health_detail, request)
+
+
+@router.get("/deployments")
+async def deployments(
+    request: Request,
+    _: CurrentUser,
+    limit: Annotated[int, Query(ge=1, le=200)] = 20,
+) -> DeploymentHistory:
+    """The host's last deploys, rollbacks and failures (data/deployments.jsonl), newest first."""
+    settings: Settings = request.app.state.settings
+    return await asyncio.to_thread(recent_deployments, settings.data_dir, limit)

@@ -4,6 +4,7 @@ import { useServices, useSessionState } from '../../app/services';
 import { ApiError } from '../../lib/apiClient';
 import { IncompleteTokenAnswer, logIn } from './api';
 import styles from './SignInPage.module.css';
+import { usePageTitle } from '../../lib/pageTitle';
 
 /** "Too many attempts. Try again in 45 seconds." from a 429's Retry-After. */
 export function tooManyAttemptsMessage(retryAfterSeconds: number | null): string {
@@ -31,6 +32,7 @@ export function SignInPage() {
   const { session: current, notice } = useSessionState();
   const navigate = useNavigate();
   const location = useLocation();
+  usePageTitle('Sign in');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
