@@ -37,6 +37,8 @@ IMAGES=(
   "nginx           delta-strangle/nginx-unprivileged:trixie    nginxinc/nginx-unprivileged:1.28          nginx"
   "caddy           delta-strangle/caddy:2.11-trixie             caddy:2.11                   caddy"
   "host            delta-strangle/debian-systemd:trixie        -                           systemd-host"
+  # Prometheus from Debian's package: promtool's checks in make test (the rules, /metrics).
+  "prometheus      delta-strangle/prometheus:trixie            -                           prometheus"
   # TEST-ONLY: the ACME server of molecule's redeploy scenario.
   "pebble          delta-strangle/pebble:trixie                -                           pebble"
   # TEST-ONLY: the off-host backup repository of molecule's backup_restore scenario.

@@ -45,6 +45,7 @@ static_and_units() {
   step frontend-api-types npm --prefix frontend run --silent check:api || status=1
   step frontend-tests npm --prefix frontend test || status=1
   step frontend-budget npm --prefix frontend run --silent budget || status=1
+  step alert-rules bash scripts/check-alert-rules.sh || status=1
   return "$status"
 }
 ops_and_stack() {

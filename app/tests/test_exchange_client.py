@@ -260,3 +260,13 @@ def test_an_order_that_cannot_be_looked_up_is_not_sent_again(
 
     run(scenario())
     assert [r.answered for r in fake.received if r.path == "/v2/orders"] == [503]
+
+
+def test_endpoints_with_a_variable_segment_are_named_by_their_template() -> None:
+    from control_plane.exchange.metrics import endpoint_of
+
+    assert endpoint_of("/v2/tickers/C-BTC-90000-221124") == "/v2/tickers/:id"
+    assert (
+        endpoint_of("/v2/orders/client_order_id/ds-7-open-call") == "/v2/orders/client_order_id/:id"
+    )
+    assert endpoint_of("/v2/orders") == "/v2/orders"

@@ -211,3 +211,22 @@ def test_deployments_newest_first_counting_lines_that_are_not_records(
     assert body["unreadable_lines"] == 1
     too_many = client.get("/api/health/deployments?limit=201", headers=auth_headers)
     assert too_many.status_code == 422
+
+
+def test_metrics_carry_readiness_trading_and_request_figures(
+    client: TestClient, auth_headers: dict[str, str]
+) -> None:
+    assert client.get("/api/sessions/999", headers=auth_headers).status_code == 404
+    client.get("/no/such/path")
+    text = client.get("/metrics").text
+    route = 'method="GET",route="/api/sessions/{session_id}"'
+    assert f'control_plane_http_request_duration_seconds_count{{code="404",{route}}} 1.0' in text
+    # A path no route took is one label value, whatever the path was.
+    assert 'route="unmatched"' in text
+    assert "/no/such/path" not in text
+    assert 'control_plane_trading_sessions{mode="paper",state="running"} 0.0' in text
+    assert 'control_plane_trading_open_positions{mode="live"} 0.0' in text
+    assert "control_plane_kill_switch_tripped 0.0" in text
+    assert "control_plane_ready 1.0" in text
+    assert 'control_plane_volume_free_bytes{volume="logs"}' in text
+    assert 'control_plane_exchange_orders_total{outcome="refused"} 0.0' in text

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from prometheus_client import CollectorRegistry
 
 from control_plane.db.migrate import upgrade_to_head
 from control_plane.db.sqlite import with_connection
@@ -276,6 +277,14 @@ def test_no_entry_while_the_dead_man_switch_cannot_be_armed(
     assert len(fake.orders) == 2
     assert fake.heartbeat_log == [{"heartbeat_id": HEARTBEAT_ID, "ttl": 30_000}]
     assert trader.exchange_error is None and trader.heartbeat_renewed_at is not None
+    registry = CollectorRegistry()
+    for collector in trader.metrics.collectors():
+        registry.register(collector)
+    sample = registry.get_sample_value
+    assert sample("control_plane_exchange_orders_total", {"outcome": "accepted"}) == 2
+    assert sample("control_plane_exchange_request_errors_total", {"kind": "server_error"}) == 2
+    heartbeat = {"method": "POST", "endpoint": "/v2/heartbeat"}
+    assert sample("control_plane_exchange_request_duration_seconds_count", heartbeat) >= 3
     creates = [r for r in fake.received if r.path == "/v2/heartbeat/create"]
     assert len(creates) == 2  # created again after the failure, in case Delta lost it
     assert session_row(settings, session_id)["trade_count"] == 0

@@ -54,6 +54,53 @@ def test_health_detail_reports_the_backend_container_from_its_cgroup(stack: Stac
     assert body["status"] == "ready"
 
 
+# A budget, not a target: the series one backend exposes after the browser-free tests above.
+MAX_METRIC_SERIES = 2000
+
+
+def test_metrics_pass_promtool_and_their_series_stay_bounded(stack: Stack):
+    """/metrics as the backend serves it, linted by Debian's promtool (names, units, help); the
+    series per family are printed, the cardinality the closing notes give."""
+    headers = stack.login()
+    for path in ("/api/sessions", "/api/sessions/999", "/api/health/detail", "/no/such/path"):
+        requests.get(f"{stack.url}{path}", headers=headers, timeout=10)
+    fetch = "import sys, urllib.request; sys.stdout.write(urllib.request.urlopen('http://127.0.0.1:8001/metrics').read().decode())"
+    text = docker("exec", stack.container("backend"), "python3", "-c", fetch)
+    lint = subprocess.run(
+        [
+            "docker",
+            "run",
+            "--rm",
+            "-i",
+            "--network",
+            "none",
+            os.environ["PROMETHEUS_BASE_IMAGE"],
+            "promtool",
+            "check",
+            "metrics",
+        ],
+        input=text,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    families: dict[str, int] = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            name = line.split("{")[0].split(" ")[0]
+            for suffix in ("_bucket", "_count", "_sum", "_created", "_total"):
+                name = name.removesuffix(suffix)
+            families[name] = families.get(name, 0) + 1
+    for name, count in sorted(families.items(), key=lambda item: -item[1]):
+        print(f"{count:5d}  {name}")
+    total = sum(families.values())
+    print(f"{total} series in {len(families)} families")
+    assert "control_plane_trading_sessions" in families
+    assert "control_plane_http_request_duration_seconds" in families
+    assert total <= MAX_METRIC_SERIES
+
+
 def test_a_request_is_found_by_its_correlation_id(stack: Stack):
     headers = stack.login()
     request_id = f"stack-test-{uuid.uuid4().hex}"

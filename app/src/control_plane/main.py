@@ -74,7 +74,8 @@ def create_app(settings: Settings | None = None, runner: SessionRunner | None = 
     app.state.cpu_sampler = CpuSampler()
     app.state.login_throttle = LoginThrottle()
     app.state.session_runner = runner
-    app.state.metrics_registry = metrics.build_registry(settings, pipeline)
+    http_metrics = metrics.HttpMetrics()
+    app.state.metrics_registry = metrics.build_registry(app, http_metrics)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.allowed_origins,
@@ -83,7 +84,7 @@ def create_app(settings: Settings | None = None, runner: SessionRunner | None = 
         allow_headers=["*"],
         expose_headers=["X-Request-ID"],
     )
-    app.add_middleware(CorrelationIdMiddleware)
+    app.add_middleware(CorrelationIdMiddleware, observe=http_metrics.observe)
     app.add_middleware(NoStoreMiddleware)
     for router in (
         health.router,

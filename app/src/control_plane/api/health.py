@@ -160,8 +160,8 @@ def offsite_backup_state(settings: Settings, now: float) -> tuple[str | None, fl
     return backup_overdue(status, now), round(backup_age_seconds(status, now), 3)
 
 
-def readiness(request: Request) -> tuple[list[str], dict[str, Any]]:
-    app = request.app
+def readiness(app: Any) -> tuple[list[str], dict[str, Any]]:
+    """The reasons the app is not ready (none: ready) and the figures the answer carries."""
     settings: Settings = app.state.settings
     reasons: list[str] = []
     if problem := database_writable(settings):
@@ -205,7 +205,7 @@ def readiness(request: Request) -> tuple[list[str], dict[str, Any]]:
     responses={503: {"model": Readiness, "description": "Not ready; `reasons` says why"}},
 )
 async def ready(request: Request) -> JSONResponse:
-    reasons, details = await asyncio.to_thread(readiness, request)
+    reasons, details = await asyncio.to_thread(readiness, request.app)
     status_code = 503 if reasons else 200
     body = {"status": "not ready" if reasons else "ready", "reasons": reasons, **details}
     return JSONResponse(body, status_code=status_code)
@@ -327,7 +327,7 @@ def health_detail(request: Request) -> HealthDetail:
     sampler: CpuSampler = app.state.cpu_sampler
     runner: SessionRunner = app.state.session_runner
     now = time.time()
-    reasons, details = readiness(request)
+    reasons, details = readiness(app)
     return HealthDetail(
         status="not ready" if reasons else "ready",
         reasons=reasons,

@@ -1,19 +1,23 @@
-"""GET /metrics in Prometheus text format, from a registry owned by the app."""
+"""GET /metrics in Prometheus text format, from a registry owned by the app: the log pipeline,
+readiness and the volumes' free space, the off-host backup, trading and Delta figures, each
+request's duration by route, and the process."""
 
 from __future__ import annotations
 
 import sqlite3
 import time
 from collections.abc import Iterator
-from typing import Protocol
+from typing import Any, Protocol
 
 from fastapi import APIRouter, Request, Response
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.process_collector import ProcessCollector
 
 from control_plane.logs.tail_store import read_tail_figures
 from control_plane.offsite_backup import backup_age_seconds, read_offsite_status, status_path
+from control_plane.resources import disk_usage
+from control_plane.sessions.metrics import TradingCollector
 from control_plane.settings import Settings
 
 router = APIRouter(tags=["metrics"])
@@ -102,10 +106,61 @@ class OffsiteBackupCollector:
         )
 
 
-def build_registry(settings: Settings, pipeline: LockHolder) -> CollectorRegistry:
+class ReadinessCollector:
+    """What /api/health/ready answers, as a gauge (its reasons are text: the endpoint says them),
+    and the free space of each volume the backend writes."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    def collect(self) -> Iterator[Metric]:
+        from control_plane.api.health import readiness, volumes
+
+        reasons, _ = readiness(self.app)
+        yield GaugeMetricFamily(
+            "control_plane_ready",
+            "1 when /api/health/ready answers ready",
+            value=0 if reasons else 1,
+        )
+        free = GaugeMetricFamily(
+            "control_plane_volume_free_bytes",
+            "Bytes the backend may still write on each volume",
+            labels=["volume"],
+        )
+        for name, path in volumes(self.app.state.settings):
+            free.add_metric([name], disk_usage(name, path).free_bytes)
+        yield free
+
+
+HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+HTTP_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+
+class HttpMetrics:
+    def __init__(self) -> None:
+        self.request_duration = Histogram(
+            "control_plane_http_request_duration_seconds",
+            "Time to answer each request, by method, route template and status code",
+            ["method", "route", "code"],
+            buckets=HTTP_BUCKETS,
+            registry=None,
+        )
+
+    def observe(self, method: str, route: str, status: int, seconds: float) -> None:
+        method = method if method in HTTP_METHODS else "other"
+        self.request_duration.labels(method=method, route=route, code=str(status)).observe(seconds)
+
+
+def build_registry(app: Any, http: HttpMetrics) -> CollectorRegistry:
+    settings: Settings = app.state.settings
     registry = CollectorRegistry()
-    registry.register(LogPipelineCollector(settings, pipeline))
+    registry.register(LogPipelineCollector(settings, app.state.log_pipeline))
+    registry.register(ReadinessCollector(app))
     registry.register(OffsiteBackupCollector(settings))
+    registry.register(TradingCollector(settings, app.state.session_runner))
+    for collector in app.state.session_runner.live.metrics.collectors():
+        registry.register(collector)
+    registry.register(http.request_duration)
     ProcessCollector(registry=registry)
     return registry
 

@@ -46,6 +46,18 @@ USER_AGENT = f"delta-strangle-control-plane/{__version__}"
 DUPLICATE_CLIENT_ORDER_ID_CODES = frozenset({"duplicate_client_order_id", "DuplicateClientOrderId"})
 
 
+# Told of every attempt: method, path, seconds, and the failure's kind (None when answered).
+RequestObserver = Callable[[str, str, float, str | None], None]
+
+
+def failure_kind(status_code: int) -> str | None:
+    if status_code == 429:
+        return "rate_limited"
+    if status_code >= 500:
+        return "server_error"
+    return "refused" if status_code >= 400 else None
+
+
 class DeltaClient:
     def __init__(
         self,
@@ -70,6 +82,7 @@ class DeltaClient:
         self._clock = clock
         self._sleep = sleep
         self._base_path = httpx.URL(base_url).path.rstrip("/")
+        self.observe: RequestObserver | None = None
         self._http = httpx.AsyncClient(
             base_url=base_url,
             timeout=timeout_seconds,
@@ -236,17 +249,20 @@ class DeltaClient:
             headers = {"Content-Type": "application/json"} if body_text else {}
             if signed:
                 headers |= self._signed_headers(method, path, query, body_text)
+            started = time.perf_counter()
             try:
                 response = await self._http.request(
                     method, f"{path}{query}", content=body_text or None, headers=headers
                 )
             except httpx.TransportError as exc:
+                self._observed(method, path, started, "transport")
                 if not resend_safe:
                     raise DeltaOutcomeUnknown(f"{method} {path}: {type(exc).__name__}") from exc
                 if last:
                     raise DeltaUnavailable(f"{method} {path}: {type(exc).__name__}") from exc
                 await self._sleep(self._backoff_delay(attempt))
                 continue
+            self._observed(method, path, started, failure_kind(response.status_code))
             if response.status_code == 429:
                 if last:
                     raise DeltaUnavailable(f"{method} {path}: still rate limited")
@@ -261,6 +277,10 @@ class DeltaClient:
                 continue
             return self._unwrap(response, after_retry=attempt > 1)
         raise AssertionError("unreachable")
+
+    def _observed(self, method: str, path: str, started: float, error: str | None) -> None:
+        if self.observe is not None:
+            self.observe(method, path, time.perf_counter() - started, error)
 
     def _rate_limit_wait(self, response: httpx.Response, attempt: int) -> float:
         reset = response.headers.get("X-RATE-LIMIT-RESET")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -15,9 +16,20 @@ REQUEST_ID_HEADER = b"x-request-id"
 logger = logging.getLogger("control_plane.http")
 
 
+# Told of every request once answered: method, route template ("unmatched" when no route took
+# it, so the label set stays bounded), status and seconds.
+RequestObserver = Callable[[str, str, int, float], None]
+
+
+def route_template(scope: Scope) -> str:
+    route = scope.get("route")
+    return str(getattr(route, "path", "unmatched"))
+
+
 class CorrelationIdMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, observe: RequestObserver | None = None) -> None:
         self.app = app
+        self.observe = observe
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -60,6 +72,14 @@ class CorrelationIdMiddleware:
             status_holder["status"] = 500
             await send_internal_error(send, request_id)
         finally:
+            seconds = time.perf_counter() - started
+            if self.observe is not None:
+                self.observe(
+                    str(scope.get("method")),
+                    route_template(scope),
+                    status_holder["status"],
+                    seconds,
+                )
             logger.info(
                 "%s %s %s",
                 scope.get("method"),
@@ -70,7 +90,7 @@ class CorrelationIdMiddleware:
                     "method": scope.get("method"),
                     "path": scope.get("path"),
                     "status": status_holder["status"],
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 3),
+                    "duration_ms": round(seconds * 1000, 3),
                 },
             )
             correlation_id_var.reset(token)

@@ -33,6 +33,7 @@ from control_plane.db.sqlite import dumps, in_worker_thread, write_transaction
 from control_plane.exchange.client import DeltaClient
 from control_plane.exchange.errors import DeltaApiError, DeltaError
 from control_plane.exchange.market_snapshot import DeltaMarketSnapshot
+from control_plane.exchange.metrics import ExchangeMetrics
 from control_plane.exchange.models import Order, OrderRequest
 from control_plane.sessions import store
 from control_plane.sessions.ledger import (
@@ -95,11 +96,13 @@ class LiveExecutor:
         # (cleared by the next renewal).
         self.heartbeat_renewed_at: float | None = None
         self.exchange_error: str | None = None
+        self.metrics = ExchangeMetrics()
 
     @property
     def client(self) -> DeltaClient:
         if self._client is None:
             self._client = self._client_factory(self.settings)
+            self._client.observe = self.metrics.observe_request
         return self._client
 
     async def aclose(self) -> None:
@@ -327,11 +330,16 @@ class LiveExecutor:
                     if look_up_first
                     else None
                 )
-                results.append(found or await self.client.place_order(request))
+                if found is None:
+                    found = await self.client.place_order(request)
+                    self.metrics.orders.labels(outcome="accepted").inc()
+                results.append(found)
             except DeltaApiError as error:
+                self.metrics.orders.labels(outcome="refused").inc()
                 results.append(Refused(leg.client_order_id, error))
                 break  # the other leg is not sent once one is refused
             except DeltaError as exc:
+                self.metrics.orders.labels(outcome="unknown").inc()
                 logger.warning(
                     "order %s: outcome unknown (%s); looked up again next tick",
                     leg.client_order_id,

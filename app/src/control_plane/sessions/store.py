@@ -360,3 +360,33 @@ def last_session_update(conn: sqlite3.Connection) -> int:
         conn, select(func.coalesce(func.max(trading_sessions.c.updated_at), 0))
     ).fetchone()
     return int(last)
+
+
+def session_totals(conn: sqlite3.Connection) -> list[tuple[str, str, int, float]]:
+    """(mode, status, sessions, their realised PnL) for each mode and status that has sessions."""
+    sessions = trading_sessions.c
+    rows = execute_core(
+        conn,
+        select(
+            sessions.mode,
+            sessions.status,
+            func.count(),
+            func.coalesce(func.sum(sessions.realised_pnl), 0),
+        ).group_by(sessions.mode, sessions.status),
+    ).fetchall()
+    return [(str(mode), str(status), int(count), float(pnl)) for mode, status, count, pnl in rows]
+
+
+def fill_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """Fills recorded, by the mode of their session."""
+    rows = execute_core(
+        conn,
+        select(trading_sessions.c.mode, func.count(trading_fills.c.id))
+        .select_from(
+            trading_fills.join(
+                trading_sessions, trading_sessions.c.id == trading_fills.c.session_id
+            )
+        )
+        .group_by(trading_sessions.c.mode),
+    ).fetchall()
+    return {str(mode): int(count) for mode, count in rows}
