@@ -37,6 +37,7 @@ def test_every_base_image_is_recorded_and_present():
         "PEBBLE_BASE_IMAGE",
         "RESTIC_REST_SERVER_BASE_IMAGE",
         "REGISTRY_BASE_IMAGE",
+        "PROMETHEUS_BASE_IMAGE",
     }
     for image in IMAGES.values():
         docker("image", "inspect", image)
