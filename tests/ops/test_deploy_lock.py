@@ -1,6 +1,7 @@
 """The deploy_lock role on this machine (local connection, the lock's files in a temporary
 directory): real ansible-playbook processes, held, refused, waiting, killed, failed and gone."""
 
+import importlib.util
 import json
 import os
 import re
@@ -257,3 +258,25 @@ def test_the_lease_is_renewed_while_the_run_lives(lock):
     finally:
         holder.communicate(timeout=60)
     assert holder.returncode == 0
+
+
+def test_a_renewer_call_that_blocks_is_cut_short():
+    """What a renewer was seen doing after its run was killed: blocked for good reading a pipe
+    no one writes to. The call is cut short, so the renewer goes on and ends."""
+    spec = importlib.util.spec_from_file_location(
+        "deploy_lock_action", ROOT / "roles/deploy_lock/action_plugins/deploy_lock.py"
+    )
+    plugin = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(plugin)
+    action = plugin.ActionModule.__new__(plugin.ActionModule)
+    reader, writer = os.pipe()
+    action._call = lambda state: os.read(reader, 4)
+    started = time.monotonic()
+    try:
+        with pytest.raises(TimeoutError, match="deploy lock release: no answer within 1 s"):
+            action._call_within("release", 1)
+    finally:
+        os.close(reader)
+        os.close(writer)
+    assert time.monotonic() - started < 5
+    assert signal.getsignal(signal.SIGALRM) is signal.SIG_DFL

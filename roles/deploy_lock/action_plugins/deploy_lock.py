@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import getpass
 import os
+import signal
 import socket
 import sys
 import time
@@ -44,6 +45,10 @@ WATCH_SECONDS = 1.0
 WAIT_POLL_SECONDS = 3.0
 # How often the renewer tries to release the lock of a run that has ended, when the host does not answer.
 RELEASE_ATTEMPTS = 5
+# The longest one renewal or release may take in the renewer. Past it the call is cut short: a
+# renewer forked from a worker of a run that is gone was seen blocked for good reading from the
+# worker's pipe to that run, after its release had gone through.
+RENEWER_CALL_SECONDS = 60
 
 
 def process_started(pid: int) -> str | None:
@@ -218,6 +223,20 @@ class ActionModule(ActionBase):
             self._start_renewer(whole_seconds(args.get("renew_seconds", 20), "renew_seconds"))
         return answer
 
+    def _call_within(self, state: str, seconds: int) -> dict:
+        """_call, cut short by SIGALRM after `seconds` (the renewer is one thread: its own)."""
+
+        def expire(_signum: int, _frame: object) -> None:
+            raise TimeoutError(f"deploy lock {state}: no answer within {seconds} s")
+
+        previous = signal.signal(signal.SIGALRM, expire)
+        signal.alarm(seconds)
+        try:
+            return self._call(state)
+        finally:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, previous)
+
     def _start_renewer(self, renew_seconds: int) -> None:
         """Fork the renewer (detached): it renews the lease while this run lives, then releases it."""
         main_pid, main_started = self._me["pid"], self._me["started"]
@@ -238,12 +257,12 @@ class ActionModule(ActionBase):
                 if time.monotonic() - last_renewal >= renew_seconds:
                     # A host that does not answer for a moment is asked again at the next interval.
                     with contextlib.suppress(Exception):
-                        if not self._call("renew").get("renewed"):
+                        if not self._call_within("renew", RENEWER_CALL_SECONDS).get("renewed"):
                             os._exit(0)  # released by hand or taken over: nothing left to renew
                         last_renewal = time.monotonic()
             for _attempt in range(RELEASE_ATTEMPTS):
                 with contextlib.suppress(Exception):
-                    self._call("release")
+                    self._call_within("release", RENEWER_CALL_SECONDS)
                     break
                 time.sleep(WATCH_SECONDS)
         except BaseException:  # noqa: BLE001, S110 - a renewer that fails leaves the lease to end
