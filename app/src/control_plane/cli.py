@@ -118,6 +118,22 @@ def _logs_ingest(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _logs_import_archive(settings: Settings, args: argparse.Namespace) -> int:
+    from control_plane.logs.archive import ArchiveError, import_archive
+
+    try:
+        result = import_archive(settings.database_path, args.day)
+    except ArchiveError as exc:
+        print(f"import-archive: {exc}", file=sys.stderr)
+        return 1
+    already = result.rows - result.imported
+    print(
+        f"{args.day}: {result.rows} archived rows checked (count and checksum);"
+        f" {result.imported} loaded into archived_logs, {already} already there"
+    )
+    return 0
+
+
 def _logs_follow(settings: Settings, _args: argparse.Namespace) -> int:
     from control_plane.logs.follow import follow
 
@@ -149,7 +165,9 @@ def _db_backup(settings: Settings, args: argparse.Namespace) -> int:
 def _logs_prune(settings: Settings, _args: argparse.Namespace) -> int:
     from control_plane.logs.retention import LogPruner
 
-    result = LogPruner(settings.database_path).prune(settings.BACKEND_LOG_RETENTION_DAYS)
+    result = LogPruner(settings.database_path, archive=settings.BACKEND_LOG_ARCHIVE_ENABLED).prune(
+        settings.BACKEND_LOG_RETENTION_DAYS
+    )
     print(
         f"deleted {result.deleted_rows} rows older than {settings.BACKEND_LOG_RETENTION_DAYS} days"
         f" in {result.transactions} transactions; freed {result.freed_pages} pages"
@@ -237,6 +255,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ingest.set_defaults(handler=_logs_ingest)
     logs_commands.add_parser("prune", help="one retention pass").set_defaults(handler=_logs_prune)
+    import_archive = logs_commands.add_parser(
+        "import-archive",
+        help="load a day's archive of deleted rows (data/archive/) into archived_logs",
+    )
+    import_archive.add_argument("day", help="the rows' UTC date, YYYY-MM-DD")
+    import_archive.set_defaults(handler=_logs_import_archive)
     logs_commands.add_parser(
         "follow", help="tail BACKEND_LOG_PATH in the foreground until SIGTERM"
     ).set_defaults(handler=_logs_follow)

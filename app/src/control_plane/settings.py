@@ -127,6 +127,8 @@ class Settings(BaseSettings):
     BACKEND_LOG_POLL_INTERVAL: float = 0.5
     BACKEND_LOG_BATCH_SIZE: int = 20000
     BACKEND_LOG_RETENTION_DAYS: int = 7
+    # Rows retention deletes are kept first in data/archive/ (control_plane.logs.archive).
+    BACKEND_LOG_ARCHIVE_ENABLED: bool = True
     READY_MAX_LAG_BYTES: int = 50 * 1024 * 1024
     READY_MAX_POSITION_AGE_SECONDS: float = 120.0
     READY_MIN_FREE_BYTES: int = 200 * 1024 * 1024

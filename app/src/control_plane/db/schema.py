@@ -103,6 +103,39 @@ Index(
     backend_logs.c.correlation_id,
 )
 
+# Rows retention deleted, archived day by day in data/archive/ (control_plane.logs.archive):
+# what each day's file holds up to its committed length, and its rows' checksum chain.
+log_archive_days = Table(
+    "log_archive_days",
+    metadata,
+    Column("day", Text, primary_key=True, nullable=True),
+    Column("rows", Integer, nullable=False),
+    Column("bytes", Integer, nullable=False),
+    Column("sha256", Text, nullable=False),
+    Column("updated_at", Integer, nullable=False),
+)
+
+# A day of archived rows loaded back (control-plane logs import-archive DAY), with their ids.
+archived_logs = Table(
+    "archived_logs",
+    metadata,
+    Column("id", Integer, primary_key=True, nullable=True),
+    Column("ts", Integer, nullable=False),
+    Column("level", Text, nullable=False),
+    Column("logger", Text),
+    Column("event", Text),
+    Column("message", Text),
+    Column("correlation_id", Text),
+    Column("strategy_id", Text),
+    Column("source", Text, nullable=False),
+    Column("parse_error", Integer, nullable=False),
+    Column("truncated", Integer, nullable=False),
+    Column("payload", Text),
+    Column("ingested_at", Integer, nullable=False),
+)
+Index("ix_archived_logs_ts", archived_logs.c.ts)
+Index("ix_archived_logs_correlation_id_ts", archived_logs.c.correlation_id, archived_logs.c.ts)
+
 backend_logs_fts_state = Table(
     "backend_logs_fts_state",
     metadata,

@@ -66,6 +66,7 @@ class LogPipeline:
         self.retention_service = BackendLogRetentionService(
             database_path=settings.database_path,
             retention_days=settings.BACKEND_LOG_RETENTION_DAYS,
+            archive=settings.BACKEND_LOG_ARCHIVE_ENABLED,
         )
         self.full_text_service.start()
         self.tail_service.start()

@@ -18,6 +18,7 @@ from control_plane.db.schema import backend_logs
 from control_plane.db.sqlite import BUSY_TIMEOUT_MS, connect
 from control_plane.db.statements import sqlite3_text
 from control_plane.logs import fts
+from control_plane.logs.archive import ARCHIVE_DIR, COLUMNS, ArchiveWriter
 
 logger = logging.getLogger("control_plane.logs.retention")
 
@@ -37,7 +38,7 @@ MAX_WAL_WAIT_SECONDS = 60.0
 
 READ_WATERMARK = sqlite3_text(fts.READ_WATERMARK)
 OLDEST_BEFORE = sqlite3_text(
-    select(backend_logs.c.id, backend_logs.c.message)
+    select(*backend_logs.columns)
     .where(backend_logs.c.ts < bindparam("cutoff"))
     .order_by(backend_logs.c.ts)
     .limit(bindparam("limit"))
@@ -78,9 +79,21 @@ def next_batch_size(current: int, elapsed_seconds: float) -> int:
     return current
 
 
+MESSAGE = COLUMNS.index("message")
+
+
 class LogPruner:
-    def __init__(self, database_path: Path, *, stop_event: threading.Event | None = None) -> None:
+    """Deletes expired rows, archiving each batch first (logs.archive) unless `archive` is off."""
+
+    def __init__(
+        self,
+        database_path: Path,
+        *,
+        archive: bool = True,
+        stop_event: threading.Event | None = None,
+    ) -> None:
         self.database_path = database_path
+        self._archive = ArchiveWriter(database_path.parent / ARCHIVE_DIR) if archive else None
         self._stop_event = stop_event or threading.Event()
 
     def prune(self, retention_days: int, *, now_us: int | None = None) -> PruneResult:
@@ -107,14 +120,18 @@ class LogPruner:
             conn.close()
         return PruneResult(deleted, transactions, longest, freed)
 
-    @staticmethod
-    def _delete_batch(conn: sqlite3.Connection, cutoff_us: int, limit: int) -> int:
+    def _delete_batch(self, conn: sqlite3.Connection, cutoff_us: int, limit: int) -> int:
         conn.execute("BEGIN IMMEDIATE")
         try:
             (indexed_through,) = conn.execute(READ_WATERMARK).fetchone()
             rows = conn.execute(OLDEST_BEFORE, {"cutoff": cutoff_us, "limit": limit}).fetchall()
             if rows:
-                conn.executemany(UNINDEX_ROW, [row for row in rows if row[0] <= indexed_through])
+                if self._archive is not None:
+                    self._archive.write(conn, rows)
+                conn.executemany(
+                    UNINDEX_ROW,
+                    [(row[0], row[MESSAGE]) for row in rows if row[0] <= indexed_through],
+                )
                 conn.executemany(DELETE_ROW, [(r[0],) for r in rows])
             conn.execute("COMMIT")
         except BaseException:
@@ -181,12 +198,17 @@ class BackendLogRetentionService(BackgroundService):
     failure_log_seconds = 0.0
 
     def __init__(
-        self, *, database_path: Path, retention_days: int, interval_seconds: float = 3600.0
+        self,
+        *,
+        database_path: Path,
+        retention_days: int,
+        archive: bool = True,
+        interval_seconds: float = 3600.0,
     ) -> None:
         super().__init__()
         self.retention_days = retention_days
         self.interval_seconds = interval_seconds
-        self._pruner = LogPruner(database_path, stop_event=self._stop_event)
+        self._pruner = LogPruner(database_path, archive=archive, stop_event=self._stop_event)
         self.last_result: PruneResult | None = None
         self.last_run_at: float | None = None
 

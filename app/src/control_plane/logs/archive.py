@@ -1,0 +1,206 @@
+"""Daily archives of the log rows retention deletes, in data/archive/backend-logs-DAY.ndjson.gz
+(DAY: the rows' UTC date), and the way back into the database.
+
+A delete batch's rows are appended as one gzip member and fsynced inside the batch's transaction,
+before its rows go; the same transaction records in log_archive_days the file's new committed
+length, its row count and the rows' checksum chain. A crash between the write and the commit
+leaves bytes past the committed length: the next write moves them to a file of their own (kept,
+never deleted: after a restore from an older backup they are rows the database no longer has)
+and goes on from the committed length, and a reader never reads past it. So a day's archive
+holds exactly the rows deleted, each once, and says how many and which.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import re
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+from sqlalchemy import bindparam, insert, select
+from sqlalchemy.dialects.sqlite import insert as upsert
+
+from control_plane import times
+from control_plane.db.schema import archived_logs, backend_logs, log_archive_days
+from control_plane.db.sqlite import connect, write_transaction
+from control_plane.db.statements import sqlite3_text
+
+ARCHIVE_DIR = "archive"
+# The columns of a row, in the archive's lines and in the order retention reads them.
+COLUMNS = tuple(str(column.name) for column in backend_logs.columns)
+CHAIN_START = bytes(32).hex()
+DAY_FORMAT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+DAYS = log_archive_days.c
+READ_DAY = sqlite3_text(
+    select(DAYS.rows, DAYS.bytes, DAYS.sha256).where(DAYS.day == bindparam("day"))
+)
+_upsert = upsert(log_archive_days).values(
+    day=bindparam("day"),
+    rows=bindparam("rows"),
+    bytes=bindparam("bytes"),
+    sha256=bindparam("sha256"),
+    updated_at=bindparam("now"),
+)
+WRITE_DAY = sqlite3_text(
+    _upsert.on_conflict_do_update(
+        index_elements=[DAYS.day],
+        set_={
+            "rows": _upsert.excluded.rows,
+            "bytes": _upsert.excluded.bytes,
+            "sha256": _upsert.excluded.sha256,
+            "updated_at": _upsert.excluded.updated_at,
+        },
+    )
+)
+INSERT_ARCHIVED = sqlite3_text(
+    insert(archived_logs)
+    .prefix_with("OR IGNORE")
+    .values({name: bindparam(name) for name in COLUMNS})
+)
+
+
+class ArchiveError(ValueError):
+    """An archive that is missing, or does not hold what log_archive_days says it holds."""
+
+
+@dataclass(frozen=True, slots=True)
+class DayRecord:
+    rows: int
+    bytes: int
+    sha256: str
+
+
+def archive_path(archive_dir: Path, day: str) -> Path:
+    return archive_dir / f"backend-logs-{day}.ndjson.gz"
+
+
+def day_of(ts_us: int) -> str:
+    return datetime.fromtimestamp(ts_us / 1_000_000, UTC).strftime("%Y-%m-%d")
+
+
+def row_line(row: Sequence[Any]) -> bytes:
+    return orjson.dumps(dict(zip(COLUMNS, row, strict=True))) + b"\n"
+
+
+def chain(previous: str, lines: Sequence[bytes]) -> str:
+    """The checksum of every line so far: sha256 over the previous value and the line."""
+    digest = bytes.fromhex(previous)
+    for line in lines:
+        digest = hashlib.sha256(digest + line).digest()
+    return digest.hex()
+
+
+def read_day(conn: sqlite3.Connection, day: str) -> DayRecord | None:
+    row = conn.execute(READ_DAY, {"day": day}).fetchone()
+    return DayRecord(*row) if row is not None else None
+
+
+class ArchiveWriter:
+    def __init__(self, archive_dir: Path) -> None:
+        self.archive_dir = archive_dir
+
+    def write(self, conn: sqlite3.Connection, rows: Sequence[Sequence[Any]]) -> None:
+        """Archive `rows` (COLUMNS, oldest first) inside the caller's open transaction."""
+        by_day: dict[str, list[bytes]] = {}
+        for row in rows:
+            by_day.setdefault(day_of(row[1]), []).append(row_line(row))
+        for day, lines in by_day.items():
+            record = read_day(conn, day) or DayRecord(0, 0, CHAIN_START)
+            size = self._append(archive_path(self.archive_dir, day), record.bytes, lines)
+            conn.execute(
+                WRITE_DAY,
+                {
+                    "day": day,
+                    "rows": record.rows + len(lines),
+                    "bytes": size,
+                    "sha256": chain(record.sha256, lines),
+                    "now": times.now_us(),
+                },
+            )
+
+    def _append(self, path: Path, committed: int, lines: list[bytes]) -> int:
+        created = not path.exists()
+        if created:
+            self.archive_dir.mkdir(parents=True, exist_ok=True)
+        if not created and path.stat().st_size > committed:
+            self._set_aside_uncommitted(path, committed)
+        with open(path, "ab") as archive:
+            archive.truncate(committed)
+            archive.write(gzip.compress(b"".join(lines), mtime=0))
+            archive.flush()
+            os.fsync(archive.fileno())
+            size = archive.tell()
+        if created:
+            directory = os.open(self.archive_dir, os.O_RDONLY)
+            try:
+                os.fsync(directory)
+            finally:
+                os.close(directory)
+        return size
+
+    @staticmethod
+    def _set_aside_uncommitted(path: Path, committed: int) -> None:
+        with open(path, "rb") as archive:
+            archive.seek(committed)
+            tail = archive.read()
+        aside = path.with_name(
+            f"{path.name.removesuffix('.ndjson.gz')}.uncommitted-{times.now_us()}"
+        )
+        with open(aside, "wb") as kept:
+            kept.write(tail)
+            kept.flush()
+            os.fsync(kept.fileno())
+
+
+def read_archive(archive_dir: Path, day: str, record: DayRecord) -> list[bytes]:
+    """The day's lines up to the committed length, checked against the record."""
+    path = archive_path(archive_dir, day)
+    try:
+        with open(path, "rb") as archive:
+            data = archive.read(record.bytes)
+    except FileNotFoundError as exc:
+        raise ArchiveError(f"{path} is missing ({record.rows} rows were archived there)") from exc
+    if len(data) < record.bytes:
+        raise ArchiveError(f"{path} holds {len(data)} bytes, {record.bytes} were written")
+    try:
+        lines = gzip.decompress(data).splitlines(keepends=True)
+    except (OSError, EOFError) as exc:
+        raise ArchiveError(f"{path} is damaged: {exc}") from exc
+    if len(lines) != record.rows:
+        raise ArchiveError(f"{path} holds {len(lines)} rows, {record.rows} were archived")
+    if chain(CHAIN_START, lines) != record.sha256:
+        raise ArchiveError(f"{path} does not hold the rows archived (checksum differs)")
+    return lines
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    rows: int
+    imported: int
+
+
+def import_archive(database_path: Path, day: str) -> ImportResult:
+    """Load a day's archive into archived_logs (rows already there are kept, not doubled)."""
+    if not DAY_FORMAT.match(day):
+        raise ArchiveError(f"a day is written YYYY-MM-DD, not {day!r}")
+    archive_dir = database_path.parent / ARCHIVE_DIR
+    conn = connect(database_path)
+    try:
+        record = read_day(conn, day)
+        if record is None:
+            raise ArchiveError(f"retention archived no row of {day}")
+        rows = [orjson.loads(line) for line in read_archive(archive_dir, day, record)]
+        before = conn.total_changes
+        with write_transaction(conn):
+            conn.executemany(INSERT_ARCHIVED, rows)
+        return ImportResult(rows=len(rows), imported=conn.total_changes - before)
+    finally:
+        conn.close()

@@ -1,0 +1,189 @@
+"""Retention archives what it deletes, day by day, exactly once, and a day comes back whole."""
+
+from __future__ import annotations
+
+import gzip
+import sqlite3
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from control_plane.logs.archive import (
+    CHAIN_START,
+    COLUMNS,
+    ArchiveWriter,
+    archive_path,
+    chain,
+    day_of,
+)
+from control_plane.logs.one_shot import ingest_once
+from control_plane.logs.retention import MICROS_PER_DAY, LogPruner
+from control_plane.settings import Settings
+from tests.logtools import append, json_line, run_cli
+
+NOW_US = time.time_ns() // 1000
+SELECT_ROWS = f"SELECT {', '.join(COLUMNS)} FROM {{table}} ORDER BY id"
+
+
+def iso(us: int) -> str:
+    return datetime.fromtimestamp(us / 1_000_000, UTC).isoformat().replace("+00:00", "Z")
+
+
+def ingest_aged(settings: Settings) -> None:
+    """700 rows ten days old and 700 nine days old (two UTC days, several delete batches each),
+    with payloads, and 50 fresh ones."""
+    settings.BACKEND_LOG_PATH.parent.mkdir(parents=True, exist_ok=True)
+    lines = [
+        json_line(f"expired {age} {i}", ts=iso(NOW_US - age * MICROS_PER_DAY + i), order=i)
+        for age in (10, 9)
+        for i in range(700)
+    ]
+    lines += [json_line(f"kept {i}", ts=iso(NOW_US - MICROS_PER_DAY)) for i in range(50)]
+    append(settings.BACKEND_LOG_PATH, lines)
+    assert ingest_once(settings) == 1450
+
+
+def rows(database: Path, table: str, where: str = "1") -> list[tuple]:
+    conn = sqlite3.connect(database)
+    try:
+        return conn.execute(
+            SELECT_ROWS.format(table=table).replace("ORDER BY", f"WHERE {where} ORDER BY")
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+def manifest(database: Path) -> dict[str, tuple[int, int, str]]:
+    conn = sqlite3.connect(database)
+    try:
+        return {
+            day: (n, size, sha)
+            for day, n, size, sha in conn.execute(
+                "SELECT day, rows, bytes, sha256 FROM log_archive_days"
+            )
+        }
+    finally:
+        conn.close()
+
+
+def archived_lines(settings: Settings, day: str) -> list[bytes]:
+    return gzip.decompress(
+        archive_path(settings.data_dir / "archive", day).read_bytes()
+    ).splitlines(keepends=True)
+
+
+def import_archive(settings: Settings, day: str) -> tuple[int, str]:
+    """`control-plane logs import-archive DAY`: its exit code and what it printed."""
+    result = run_cli(settings, "logs", "import-archive", day)
+    return result.returncode, result.stdout + result.stderr
+
+
+def test_the_archive_holds_exactly_the_rows_deleted_and_a_day_loads_back(
+    settings: Settings,
+) -> None:
+    ingest_aged(settings)
+    cutoff = NOW_US - 7 * MICROS_PER_DAY
+    expired = rows(settings.database_path, "backend_logs", f"ts < {cutoff}")
+    result = LogPruner(settings.database_path).prune(7, now_us=NOW_US)
+    assert result.deleted_rows == 1400
+    assert result.transactions >= 2
+    assert len(rows(settings.database_path, "backend_logs")) == 50
+
+    days = manifest(settings.database_path)
+    assert set(days) == {day_of(row[1]) for row in expired} and len(days) == 2
+    for day, (count, size, sha) in days.items():
+        lines = archived_lines(settings, day)
+        assert len(lines) == count == sum(1 for row in expired if day_of(row[1]) == day)
+        assert chain(CHAIN_START, lines) == sha
+        assert archive_path(settings.data_dir / "archive", day).stat().st_size == size
+
+    day = sorted(days)[0]
+    of_day = [row for row in expired if day_of(row[1]) == day]
+    n = len(of_day)
+    assert import_archive(settings, day) == (
+        0,
+        f"{day}: {n} archived rows checked (count and checksum); {n} loaded into archived_logs,"
+        " 0 already there\n",
+    )
+    assert rows(settings.database_path, "archived_logs") == of_day  # every column, every row
+    # Loading it again adds nothing.
+    code, said = import_archive(settings, day)
+    assert (code, f"0 loaded into archived_logs, {n} already there") == (
+        0,
+        said.split("; ")[1].strip(),
+    )
+    assert len(rows(settings.database_path, "archived_logs")) == n
+
+
+class KilledAfterTheWrite(ArchiveWriter):
+    """The process dies after the archive is written, before the delete commits."""
+
+    def write(self, conn: sqlite3.Connection, batch: list) -> None:
+        super().write(conn, batch)
+        raise SystemExit("killed")
+
+
+def test_a_batch_written_but_not_committed_is_archived_once(settings: Settings) -> None:
+    ingest_aged(settings)
+    expired = rows(settings.database_path, "backend_logs", f"ts < {NOW_US - 7 * MICROS_PER_DAY}")
+    killed = LogPruner(settings.database_path)
+    killed._archive = KilledAfterTheWrite(settings.data_dir / "archive")
+    with pytest.raises(SystemExit):
+        killed.prune(7, now_us=NOW_US)
+    assert len(rows(settings.database_path, "backend_logs")) == 1450  # nothing deleted
+    assert manifest(settings.database_path) == {}
+
+    LogPruner(settings.database_path).prune(7, now_us=NOW_US)
+    archive_dir = settings.data_dir / "archive"
+    lines = [
+        line
+        for day in sorted(manifest(settings.database_path))
+        for line in archived_lines(settings, day)
+    ]
+    assert len(lines) == len(expired) == len(set(lines))
+    # The uncommitted batch is kept beside the archive, not lost and not counted.
+    [aside] = archive_dir.glob("*.uncommitted-*")
+    assert gzip.decompress(aside.read_bytes()).count(b"\n") == 500
+
+
+def test_a_damaged_archive_or_a_bad_day_is_refused_and_nothing_loaded(settings: Settings) -> None:
+    ingest_aged(settings)
+    LogPruner(settings.database_path).prune(7, now_us=NOW_US)
+    day = sorted(manifest(settings.database_path))[0]
+    path = archive_path(settings.data_dir / "archive", day)
+    whole = path.read_bytes()
+    path.write_bytes(whole[:-10])
+    code, said = import_archive(settings, day)
+    assert code == 1
+    assert f"{path} holds {len(whole) - 10} bytes, {len(whole)} were written" in said
+    path.write_bytes(whole)
+    conn = sqlite3.connect(settings.database_path)
+    conn.execute("UPDATE log_archive_days SET sha256 = ? WHERE day = ?", ("0" * 64, day))
+    conn.commit()
+    conn.close()
+    code, said = import_archive(settings, day)
+    assert code == 1
+    assert "does not hold the rows archived (checksum differs)" in said
+    path.unlink()
+    code, said = import_archive(settings, day)
+    assert code == 1
+    assert f"{path} is missing" in said
+    code, said = import_archive(settings, "2026-13")
+    assert code == 1
+    assert "a day is written YYYY-MM-DD, not '2026-13'" in said
+    code, said = import_archive(settings, "2001-01-01")
+    assert code == 1
+    assert "retention archived no row of 2001-01-01" in said
+    assert rows(settings.database_path, "archived_logs") == []
+
+
+def test_no_archive_when_it_is_turned_off(settings: Settings) -> None:
+    ingest_aged(settings)
+    assert (
+        LogPruner(settings.database_path, archive=False).prune(7, now_us=NOW_US).deleted_rows
+        == 1400
+    )
+    assert not (settings.data_dir / "archive").exists()
+    assert manifest(settings.database_path) == {}
