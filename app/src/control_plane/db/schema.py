@@ -119,19 +119,11 @@ log_archive_days = Table(
 archived_logs = Table(
     "archived_logs",
     metadata,
-    Column("id", Integer, primary_key=True, nullable=True),
-    Column("ts", Integer, nullable=False),
-    Column("level", Text, nullable=False),
-    Column("logger", Text),
-    Column("event", Text),
-    Column("message", Text),
-    Column("correlation_id", Text),
-    Column("strategy_id", Text),
-    Column("source", Text, nullable=False),
-    Column("parse_error", Integer, nullable=False),
-    Column("truncated", Integer, nullable=False),
-    Column("payload", Text),
-    Column("ingested_at", Integer, nullable=False),
+    # backend_logs' columns, without its defaults and checks: every value comes from the archive.
+    *(
+        Column(column.name, column.type, primary_key=column.primary_key, nullable=column.nullable)
+        for column in backend_logs.columns
+    ),
 )
 Index("ix_archived_logs_ts", archived_logs.c.ts)
 Index("ix_archived_logs_correlation_id_ts", archived_logs.c.correlation_id, archived_logs.c.ts)
