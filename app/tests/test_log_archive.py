@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from control_plane.logs.archive import (
     CHAIN_START,
@@ -187,3 +188,42 @@ def test_no_archive_when_it_is_turned_off(settings: Settings) -> None:
     )
     assert not (settings.data_dir / "archive").exists()
     assert manifest(settings.database_path) == {}
+
+
+def test_the_log_viewer_api_searches_a_day_loaded_back(
+    settings: Settings, client: TestClient, auth_headers: dict[str, str]
+) -> None:
+    ingest_aged(settings)
+    LogPruner(settings.database_path).prune(7, now_us=NOW_US)
+    day = day_of(NOW_US - 10 * MICROS_PER_DAY)
+    assert import_archive(settings, day)[0] == 0
+
+    def search(**params: object) -> list[dict]:
+        answer = client.get(
+            "/api/logs", params={"archived": "true", **params}, headers=auth_headers
+        )
+        assert answer.status_code == 200, answer.text
+        return answer.json()["items"]
+
+    newest = search(limit=3)
+    assert [row["message"] for row in newest] == [f"expired 10 {i}" for i in (699, 698, 697)]
+    # Every word, in the message or the payload, without case; the stored rows are not searched.
+    assert [row["message"] for row in search(q="EXPIRED 10 699")] == ["expired 10 699"]
+    assert search(q="kept") == []
+    assert [row["payload"]["order"] for row in search(q="expired", limit=2)] == [699, 698]
+    page = client.get("/api/logs", params={"archived": "true", "limit": 2}, headers=auth_headers)
+    following = search(limit=2, cursor=page.json()["next_cursor"])
+    assert [row["message"] for row in following] == ["expired 10 697", "expired 10 696"]
+    context = client.get(
+        f"/api/logs/{newest[1]['id']}/context",
+        params={"archived": "true", "before": 1, "after": 1},
+        headers=auth_headers,
+    ).json()
+    assert [context["before"][0]["message"], context["entry"]["message"]] == [
+        "expired 10 697",
+        "expired 10 698",
+    ]
+    assert context["after"][0]["message"] == "expired 10 699"
+    # The default is still the stored rows.
+    stored = client.get("/api/logs", params={"q": "expired"}, headers=auth_headers).json()
+    assert stored["items"] == []

@@ -2240,6 +2240,8 @@ export interface operations {
         parameters: {
             query?: {
                 actor?: string | null;
+                /** @description search the days loaded back by `logs import-archive` */
+                archived?: boolean;
                 correlation_id?: string | null;
                 cursor?: string | null;
                 end?: string | null;
@@ -2299,6 +2301,7 @@ export interface operations {
         parameters: {
             query?: {
                 after?: number;
+                archived?: boolean;
                 before?: number;
             };
             header?: never;

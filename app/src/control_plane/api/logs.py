@@ -90,6 +90,9 @@ async def list_logs(
     actor: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 100,
     cursor: str | None = None,
+    archived: Annotated[
+        bool, Query(description="search the days loaded back by `logs import-archive`")
+    ] = False,
 ) -> Response:
     try:
         position = decode_cursor(cursor) if cursor else None
@@ -105,6 +108,7 @@ async def list_logs(
         text=q,
         source="ui" if source == "frontend" else source,
         actor=actor,
+        archived=archived,
     )
     page = await fetch_page(session, log_filter, limit=limit, cursor=position)
     return json_response({"items": page.items, "next_cursor": page.next_cursor})
@@ -131,8 +135,9 @@ async def context(
     _user: CurrentUser,
     before: Annotated[int, Query(ge=0, le=MAX_CONTEXT_ROWS)] = 20,
     after: Annotated[int, Query(ge=0, le=MAX_CONTEXT_ROWS)] = 20,
+    archived: bool = False,
 ) -> Response:
-    found = await fetch_context(session, log_id, before=before, after=after)
+    found = await fetch_context(session, log_id, before=before, after=after, archived=archived)
     if found is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such log entry")
     return json_response({"before": found.before, "entry": found.entry, "after": found.after})

@@ -1,4 +1,5 @@
-"""The log viewer's queries over `backend_logs` (db.schema): filtered, keyset-paginated pages
+"""The log viewer's queries over `backend_logs` (db.schema), or over `archived_logs` (days of
+rows retention deleted, loaded back from their archives): filtered, keyset-paginated pages
 newest first, an entry's neighbours, and facet counts. Statements are built by pure functions
 of a LogFilter, so the filters are easy to check; the `fetch_*` functions run them."""
 
@@ -16,6 +17,7 @@ from pydantic import Field
 from sqlalchemy import (
     ColumnElement,
     Select,
+    Table,
     false,
     func,
     literal,
@@ -28,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from typing_extensions import TypedDict  # pydantic reads a typing.TypedDict only from 3.12
 
 from control_plane import times
-from control_plane.db.schema import HOUR_US, backend_logs
+from control_plane.db.schema import HOUR_US, archived_logs, backend_logs
 from control_plane.logging_setup import format_timestamp
 from control_plane.logs.fts import FULL_TEXT
 
@@ -51,6 +53,7 @@ ENTRY_COLUMNS = (
     LOGS.payload,
     LOGS.ingested_at,
 )
+ENTRY_NAMES = tuple(str(column.name) for column in ENTRY_COLUMNS)
 # The hour bucket spelled exactly as its index is (a bound parameter would not match it).
 HOUR_OF_TS = LOGS.ts.op("/")(literal_column(str(HOUR_US)))
 # Letters and digits, as FTS5's unicode61 tokenizer splits them, so each quoted word is a
@@ -77,6 +80,13 @@ class LogFilter:
     # First and last hour (ts // HOUR_US) holding rows, so a correlation id lookup can probe
     # the hour-keyed index; None falls back to a plain comparison.
     hour_span: tuple[int, int] | None = None
+    # Search archived_logs instead: it has no full-text index (its text search scans) and is
+    # keyed by (correlation_id, ts) rather than by hour.
+    archived: bool = False
+
+    @property
+    def table(self) -> Table:
+        return archived_logs if self.archived else backend_logs
 
 
 class LogEntry(TypedDict):
@@ -146,27 +156,42 @@ def fts_match_expression(text: str) -> str | None:
     return " ".join(f'"{word}"' for word in words)
 
 
+def entry_columns(table: Table) -> tuple[Any, ...]:
+    return tuple(table.c[name] for name in ENTRY_NAMES)
+
+
 def where_clause(log_filter: LogFilter) -> list[ColumnElement[bool]]:
+    logs = log_filter.table.c
     conditions: list[ColumnElement[bool]] = []
     if log_filter.levels:
-        conditions.append(LOGS.level.in_([level.upper() for level in log_filter.levels]))
+        conditions.append(logs.level.in_([level.upper() for level in log_filter.levels]))
     for name in ("event", "logger", "correlation_id", "source"):
         value = getattr(log_filter, name)
         if value is not None:
-            conditions.append(LOGS[name] == value)
+            conditions.append(logs[name] == value)
     if log_filter.actor is not None:
-        conditions.append(func.json_extract(LOGS.payload, "$.actor") == log_filter.actor)
+        conditions.append(func.json_extract(logs.payload, "$.actor") == log_filter.actor)
     if log_filter.start_us is not None:
-        conditions.append(LOGS.ts >= log_filter.start_us)
+        conditions.append(logs.ts >= log_filter.start_us)
     if log_filter.end_us is not None:
-        conditions.append(LOGS.ts < log_filter.end_us)
+        conditions.append(logs.ts < log_filter.end_us)
     return conditions
+
+
+def scanned_text(logs: Any, text: str) -> list[ColumnElement[bool]]:
+    """Every word of the text in the message or the payload, without case: what the full-text
+    index answers for stored rows, by a scan (archived days are searched one at a time)."""
+    haystack = func.lower(logs.message + " " + func.coalesce(logs.payload, ""))
+    words = _WORD.findall(text)
+    if not words:
+        return [false()]
+    return [func.instr(haystack, word.lower()) > 0 for word in words]
 
 
 def probe_hours(log_filter: LogFilter) -> tuple[int, int] | None:
     """The hours a correlation id lookup walks in the hour-keyed index, narrowed by the
     filter's time range; None when there are too many to probe one by one."""
-    if log_filter.correlation_id is None or log_filter.hour_span is None:
+    if log_filter.correlation_id is None or log_filter.hour_span is None or log_filter.archived:
         return None
     first, last = log_filter.hour_span
     if log_filter.start_us is not None:
@@ -186,7 +211,10 @@ def page_query(log_filter: LogFilter, *, limit: int, cursor: tuple[int, int] | N
     every match first; for backend lines ingestion order is time order.
     """
     conditions = where_clause(log_filter)
-    if log_filter.text:
+    logs = log_filter.table.c
+    if log_filter.text and log_filter.archived:
+        conditions += scanned_text(logs, log_filter.text)
+    elif log_filter.text:
         match = fts_match_expression(log_filter.text)
         conditions.append(literal_column(FULL_TEXT.name).op("MATCH")(match) if match else false())
         if cursor is not None:
@@ -199,7 +227,7 @@ def page_query(log_filter: LogFilter, *, limit: int, cursor: tuple[int, int] | N
             .limit(limit + 1)
         )
     if cursor is not None:
-        conditions.append(tuple_(LOGS.ts, LOGS.id) < tuple_(*cursor))
+        conditions.append(tuple_(logs.ts, logs.id) < tuple_(*cursor))
     hours = probe_hours(log_filter)
     if hours is not None:
         first, last = hours
@@ -207,9 +235,9 @@ def page_query(log_filter: LogFilter, *, limit: int, cursor: tuple[int, int] | N
         probe = probe.union_all(select(probe.c.hour + 1).where(probe.c.hour < last))
         conditions.append(HOUR_OF_TS.in_(select(probe.c.hour)))
     return (
-        select(*ENTRY_COLUMNS)
+        select(*entry_columns(log_filter.table))
         .where(*conditions)
-        .order_by(LOGS.ts.desc(), LOGS.id.desc())
+        .order_by(logs.ts.desc(), logs.id.desc())
         .limit(limit + 1)
     )
 
@@ -249,7 +277,11 @@ async def stored_hour_span(session: AsyncSession) -> tuple[int, int] | None:
 async def fetch_page(
     session: AsyncSession, log_filter: LogFilter, *, limit: int, cursor: tuple[int, int] | None
 ) -> LogPage:
-    if log_filter.correlation_id is not None and log_filter.hour_span is None:
+    if (
+        log_filter.correlation_id is not None
+        and log_filter.hour_span is None
+        and not log_filter.archived
+    ):
         log_filter = replace(log_filter, hour_span=await stored_hour_span(session))
     rows = (await session.execute(page_query(log_filter, limit=limit, cursor=cursor))).all()
     more = len(rows) > limit
@@ -259,25 +291,27 @@ async def fetch_page(
 
 
 async def fetch_context(
-    session: AsyncSession, log_id: int, *, before: int, after: int
+    session: AsyncSession, log_id: int, *, before: int, after: int, archived: bool = False
 ) -> LogContext | None:
     """An entry with up to `before` older and `after` newer neighbours, oldest first."""
-    entry = (await session.execute(select(*ENTRY_COLUMNS).where(LOGS.id == log_id))).first()
+    table = archived_logs if archived else backend_logs
+    logs, columns = table.c, entry_columns(table)
+    entry = (await session.execute(select(*columns).where(logs.id == log_id))).first()
     if entry is None:
         return None
     anchor = tuple_(entry[1], entry[0])
-    position = tuple_(LOGS.ts, LOGS.id)
+    position = tuple_(logs.ts, logs.id)
     older = (
         await session.execute(
-            select(*ENTRY_COLUMNS)
+            select(*columns)
             .where(position < anchor)
-            .order_by(LOGS.ts.desc(), LOGS.id.desc())
+            .order_by(logs.ts.desc(), logs.id.desc())
             .limit(before)
         )
     ).all()
     newer = (
         await session.execute(
-            select(*ENTRY_COLUMNS).where(position > anchor).order_by(LOGS.ts, LOGS.id).limit(after)
+            select(*columns).where(position > anchor).order_by(logs.ts, logs.id).limit(after)
         )
     ).all()
     return LogContext(
@@ -290,18 +324,19 @@ async def fetch_context(
 async def fetch_facets(session: AsyncSession, log_filter: LogFilter) -> LogFacets:
     """Row counts by level, and by event for the FACET_EVENTS_LIMIT most frequent events."""
     conditions = where_clause(log_filter)
+    logs = log_filter.table.c
     levels = await session.execute(
-        select(LOGS.level, func.count())
+        select(logs.level, func.count())
         .where(*conditions)
-        .group_by(LOGS.level)
-        .order_by(LOGS.level)
+        .group_by(logs.level)
+        .order_by(logs.level)
     )
     count = func.count().label("n")
     events = await session.execute(
-        select(LOGS.event, count)
+        select(logs.event, count)
         .where(*conditions)
-        .group_by(LOGS.event)
-        .order_by(count.desc(), LOGS.event)
+        .group_by(logs.event)
+        .order_by(count.desc(), logs.event)
         .limit(FACET_EVENTS_LIMIT)
     )
     return LogFacets(_counts(levels), _counts(events))

@@ -136,6 +136,17 @@ export function LogFilterForm({ filters, facets, onApply }: Props) {
             <option value="ui">Browser (UI)</option>
           </select>
         </label>
+        <label className={styles.field}>
+          <span>Rows</span>
+          <select
+            name="archived"
+            value={draft.archived ? 'archived' : 'stored'}
+            onChange={(event) => set('archived', event.target.value === 'archived')}
+          >
+            <option value="stored">Stored (the retention window)</option>
+            <option value="archived">Archived days loaded back</option>
+          </select>
+        </label>
         <div className={styles.actions}>
           <button type="submit" className="button button-primary">
             Apply filters

@@ -47,12 +47,13 @@ function AuditDetails({ row }: { row: LogEntry }) {
   );
 }
 
-export function LogRowDetails({ row }: { row: LogEntry }) {
+/** `archived`: the row is one of archived_logs (a day loaded back), and so is its context. */
+export function LogRowDetails({ row, archived = false }: { row: LogEntry; archived?: boolean }) {
   const { api } = useServices();
   const actor = rowActor(row);
   const context = useQuery({
-    queryKey: ['logs', 'context', row.id, CONTEXT_LINES],
-    queryFn: ({ signal }) => fetchLogContext(api, row.id, CONTEXT_LINES, signal),
+    queryKey: ['logs', 'context', archived, row.id, CONTEXT_LINES],
+    queryFn: ({ signal }) => fetchLogContext(api, row.id, CONTEXT_LINES, archived, signal),
     staleTime: 60_000,
   });
 

@@ -210,6 +210,22 @@ describe('Log Viewer', () => {
     expect(screen.queryByRole('region', { name: 'Payload' })).toBeNull();
   });
 
+  it('searches the archived days loaded back when asked, kept in the URL, with their own context', async () => {
+    const user = userEvent.setup();
+    const { backend } = logsBackend(sampleRows(20));
+    renderApp(backend);
+    await screen.findByText('20 entries loaded (all)');
+
+    await user.selectOptions(screen.getByLabelText('Rows'), 'archived');
+    await user.click(screen.getByRole('button', { name: 'Apply filters' }));
+    await waitFor(() => expect(backend.callsTo('GET', '/api/logs').at(-1)?.url.searchParams.get('archived')).toBe('true'));
+    expect(screen.getByTestId('location').textContent).toBe('/logs?archived=true');
+    await screen.findByText('20 entries loaded (all)');
+    await user.click(screen.getByRole('button', { name: 'Show details of entry 10' }));
+    await screen.findByRole('list');
+    expect(backend.callsTo('GET', '/api/logs/10/context')[0]?.url.search).toBe('?before=5&after=5&archived=true');
+  });
+
   it('loads older entries with the keyset cursor', async () => {
     const user = userEvent.setup();
     const { backend } = logsBackend(sampleRows(600));

@@ -124,7 +124,7 @@ function LogResults({ filters, live, onLiveChange, tailIntervalMs, onCorrelation
         expandedIds={expanded}
         onToggle={toggle}
         onCorrelationId={onCorrelationId}
-        renderDetails={(row) => <LogRowDetails row={row} />}
+        renderDetails={(row) => <LogRowDetails row={row} archived={filters.archived} />}
       />
       <div className={styles.footer}>
         {list.hasNextPage ? (

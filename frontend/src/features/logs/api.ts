@@ -64,9 +64,9 @@ export async function fetchNewerThan(
   return collected;
 }
 
-export function fetchLogContext(api: ApiClient, id: number, around: number, signal?: AbortSignal) {
+export function fetchLogContext(api: ApiClient, id: number, around: number, archived: boolean, signal?: AbortSignal) {
   return api.request<LogContext>(`/logs/${id}/context`, {
-    query: { before: around, after: around },
+    query: { before: around, after: around, ...(archived ? { archived: 'true' } : {}) },
     signal,
   });
 }

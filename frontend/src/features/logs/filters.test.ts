@@ -20,11 +20,12 @@ describe('log filters in the URL', () => {
       text: 'strangle delta',
       source: 'ui' as const,
       actor: 'ops.viewer',
+      archived: true,
     };
     const search = searchFromFilters(filters);
     expect(search.toString()).toBe(
       'level=ERROR&level=WARNING&event=order_placed&logger=bot.orders&correlation_id=req-42' +
-        '&start=2026-11-22T08%3A00%3A00Z&end=2026-11-22T09%3A00%3A00Z&q=strangle+delta&source=ui&actor=ops.viewer',
+        '&start=2026-11-22T08%3A00%3A00Z&end=2026-11-22T09%3A00%3A00Z&q=strangle+delta&source=ui&actor=ops.viewer&archived=true',
     );
     expect(filtersFromSearch(new URLSearchParams(search.toString()))).toEqual(filters);
   });
@@ -41,6 +42,7 @@ describe('log filters in the URL', () => {
   it('builds the API query, leaving out empty filters', () => {
     expect(apiQueryFromFilters({ ...EMPTY_FILTERS, actor: 'admin' })).toEqual({ actor: 'admin' });
     expect(apiQueryFromFilters({ ...EMPTY_FILTERS, levels: ['INFO'], text: '  ' })).toEqual({ level: ['INFO'] });
+    expect(apiQueryFromFilters({ ...EMPTY_FILTERS, archived: true })).toEqual({ archived: 'true' });
   });
 
   it('reads datetime-local values as UTC', () => {

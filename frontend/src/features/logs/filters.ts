@@ -12,6 +12,8 @@ export interface LogFilters {
   source: '' | 'backend' | 'ui';
   /** Who caused it: the user a ui row or an audit event is stamped with. */
   actor: string;
+  /** Search the days of deleted rows loaded back from their archives, not the stored rows. */
+  archived: boolean;
 }
 
 export const EMPTY_FILTERS: LogFilters = {
@@ -24,6 +26,7 @@ export const EMPTY_FILTERS: LogFilters = {
   text: '',
   source: '',
   actor: '',
+  archived: false,
 };
 
 // URL parameter names match the API's, so a shared link reads like the request it makes.
@@ -37,6 +40,7 @@ const PARAM = {
   text: 'q',
   source: 'source',
   actor: 'actor',
+  archived: 'archived',
 } as const;
 
 function validInstant(value: string): string {
@@ -61,6 +65,7 @@ export function filtersFromSearch(search: URLSearchParams): LogFilters {
     text: search.get(PARAM.text) ?? '',
     source: sourceFrom(search.get(PARAM.source)),
     actor: search.get(PARAM.actor) ?? '',
+    archived: search.get(PARAM.archived) === 'true',
   };
 }
 
@@ -81,6 +86,7 @@ export function searchFromFilters(filters: LogFilters): URLSearchParams {
     const trimmed = value.trim();
     if (trimmed) search.set(PARAM[key], trimmed);
   }
+  if (filters.archived) search.set(PARAM.archived, 'true');
   return search;
 }
 
