@@ -143,8 +143,8 @@ export function LogFilterForm({ filters, facets, onApply }: Props) {
             value={draft.archived ? 'archived' : 'stored'}
             onChange={(event) => set('archived', event.target.value === 'archived')}
           >
-            <option value="stored">Stored (the retention window)</option>
-            <option value="archived">Archived days loaded back</option>
+            <option value="stored">Stored</option>
+            <option value="archived">Archived (loaded back)</option>
           </select>
         </label>
         <div className={styles.actions}>
