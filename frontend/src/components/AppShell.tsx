@@ -4,7 +4,7 @@ import { useServices, useSessionState } from '../app/services';
 import { logOut } from '../features/auth/api';
 import { SIGNED_OUT_NOTICE } from '../features/auth/sessionStore';
 import { useCurrentUser } from '../features/auth/useCurrentUser';
-import { usePageTitle } from '../lib/pageTitle';
+import { APP_NAME, usePageTitle } from '../lib/pageTitle';
 import { ThemeToggle } from './ThemeToggle';
 import styles from './AppShell.module.css';
 
@@ -53,7 +53,7 @@ export function AppShell() {
         Skip to content
       </a>
       <header className={styles.header}>
-        <span className={styles.brand}>Delta Strangle Control Plane</span>
+        <span className={styles.brand}>{APP_NAME}</span>
         <nav aria-label="Main" className={styles.nav}>
           {SCREENS.filter((screen) => isAdmin || !screen.adminOnly).map((screen) => (
             <NavLink

@@ -42,7 +42,7 @@ from control_plane.resources import (
 )
 from control_plane.sessions.runner import SessionRunner
 from control_plane.settings import Settings
-from control_plane.times import iso_z
+from control_plane.times import iso_from_us, iso_z
 
 # What a write must be able to claim on the data volume: SQLite's WAL reuses its own space, so a
 # transaction that writes nothing (or little) succeeds on a full disk.
@@ -268,10 +268,6 @@ def _age(then: float | None, now: float) -> float | None:
     return None if then is None else round(max(0.0, now - then), 3)
 
 
-def _iso_us(timestamp_us: int | None) -> str | None:
-    return iso_z(datetime.fromtimestamp(timestamp_us / 1_000_000, UTC)) if timestamp_us else None
-
-
 def engine_figures(runner: SessionRunner, settings: Settings, now: float) -> EngineFigures:
     last_tick = runner.last_tick_at
     return EngineFigures(
@@ -316,8 +312,8 @@ def log_tail_figures(settings: Settings, owner: bool) -> LogTailFigures:
         lag_bytes=figures.lag_in_file(settings.BACKEND_LOG_PATH),
         lines_total=figures.lines_total,
         parse_errors_total=figures.parse_errors_total,
-        last_ingest_at=_iso_us(figures.last_ingest_at),
-        reported_at=_iso_us(figures.updated_at),
+        last_ingest_at=iso_from_us(figures.last_ingest_at),
+        reported_at=iso_from_us(figures.updated_at),
     )
 
 

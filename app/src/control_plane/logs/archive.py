@@ -19,7 +19,6 @@ import re
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +82,7 @@ def archive_path(archive_dir: Path, day: str) -> Path:
 
 
 def day_of(ts_us: int) -> str:
-    return datetime.fromtimestamp(ts_us / 1_000_000, UTC).strftime("%Y-%m-%d")
+    return times.from_us(ts_us).strftime("%Y-%m-%d")
 
 
 def row_line(row: Sequence[Any]) -> bytes:

@@ -4,7 +4,7 @@ import { useServices, useSessionState } from '../../app/services';
 import { ApiError } from '../../lib/apiClient';
 import { IncompleteTokenAnswer, logIn } from './api';
 import styles from './SignInPage.module.css';
-import { usePageTitle } from '../../lib/pageTitle';
+import { APP_NAME, usePageTitle } from '../../lib/pageTitle';
 
 /** "Too many attempts. Try again in 45 seconds." from a 429's Retry-After. */
 export function tooManyAttemptsMessage(retryAfterSeconds: number | null): string {
@@ -66,7 +66,7 @@ export function SignInPage() {
     <main className={styles.page}>
       <form className={styles.card} onSubmit={submit} aria-labelledby="sign-in-title">
         <h1 id="sign-in-title" className={styles.title}>
-          Delta Strangle Control Plane
+          {APP_NAME}
         </h1>
         <p className={styles.subtitle}>Sign in to continue</p>
         {notice && !error && (
