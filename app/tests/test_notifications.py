@@ -19,7 +19,7 @@ from control_plane.cli import main
 from control_plane.db.migrate import upgrade_to_head
 from control_plane.disk_watch import DiskWatch
 from control_plane.main import create_app
-from control_plane.notifications.events import EVENTS, PLAY_EVENTS
+from control_plane.notifications.events import EVENTS, PLAY_EVENTS, RELAYED_EVENTS
 from control_plane.notifications.sender import FAILED_EVENT, install, uninstall
 from control_plane.sessions import store
 from control_plane.sessions.ledger import interrupt
@@ -41,7 +41,7 @@ SECRETS = {
     "DELTA_API_SECRET": "notify-test-delta-secret-3c4b5a",
     "OPS_API_TOKEN": "notify-test-ops-token-2d3e4f5a6b7c",
 }
-APP_EVENTS = sorted(set(EVENTS) - PLAY_EVENTS)
+APP_EVENTS = sorted(set(EVENTS) - PLAY_EVENTS - RELAYED_EVENTS)
 
 
 def notify_url(receiver: Receiver) -> str:

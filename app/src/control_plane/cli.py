@@ -73,6 +73,33 @@ def _notify(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _alert_relay(settings: Settings, args: argparse.Namespace) -> int:
+    """Alertmanager's webhook receiver, sending each alert to NOTIFY_URLS (monitoring profile)."""
+    import uvicorn
+
+    from control_plane.logging_setup import configure_logging
+    from control_plane.notifications.alert_relay import create_relay
+    from control_plane.notifications.sender import NotificationSender
+
+    if not settings.ALERT_RELAY_TOKEN:
+        print("configuration error: ALERT_RELAY_TOKEN is not set", file=sys.stderr)
+        return 2
+    try:
+        sender = NotificationSender(settings)
+    except ConfigurationError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    configure_logging(settings.LOG_LEVEL, settings.BACKEND_LOG_PATH)
+    uvicorn.run(
+        create_relay(settings, sender),
+        host=args.host,
+        port=args.port,
+        log_config=None,
+        access_log=False,
+    )
+    return 0
+
+
 def _disk_check(settings: Settings, _args: argparse.Namespace) -> int:
     """One check of the data volume against READY_MIN_FREE_BYTES, notified like the server's."""
     from control_plane.disk_watch import DiskWatch
@@ -295,6 +322,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     notify.add_argument("--release", help="the release it concerns (default: GIT_SHA)")
     notify.set_defaults(handler=_notify)
+
+    relay = commands.add_parser(
+        "alert-relay", help="relay Alertmanager's alerts to NOTIFY_URLS (monitoring profile)"
+    )
+    relay.add_argument("--host", default="0.0.0.0", help="address to listen on")
+    relay.add_argument("--port", type=int, default=9095, help="port to listen on")
+    relay.set_defaults(handler=_alert_relay)
 
     disk = commands.add_parser("disk", help="the data volume")
     disk_commands = disk.add_subparsers(dest="disk_command", required=True)

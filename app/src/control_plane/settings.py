@@ -144,6 +144,9 @@ class Settings(BaseSettings):
     NOTIFY_URLS: SecretSetting = ""
     NOTIFY_HOST_NAME: str = ""
     NOTIFY_LINK_BASE_URL: str = ""
+    # The bearer token Alertmanager shows the alert relay (monitoring profile; Ansible derives it
+    # from JWT_SECRET). Only the relay's container is given it.
+    ALERT_RELAY_TOKEN: SecretSetting = ""
 
     @classmethod
     def settings_customise_sources(

@@ -69,6 +69,13 @@ EVENTS: dict[str, EventKind] = {
     "session_exit_late": EventKind(
         "Session exit carried out late", "warning", ("session_id", "due_at", "delay_seconds")
     ),
+    # Alerts of the monitoring profile's rules, relayed from Alertmanager (alert_relay.py).
+    "alert_firing": EventKind(
+        "Alert firing", "failure", ("alertname", "severity", "instance", "description", "started_at")
+    ),
+    "alert_resolved": EventKind(
+        "Alert resolved", "success", ("alertname", "instance", "started_at", "ended_at")
+    ),
 }
 PLAY_EVENTS = frozenset(
     {
@@ -83,6 +90,8 @@ PLAY_EVENTS = frozenset(
     }
 )
 # Log lines whose `event` is not the notification's name: the audit record of the refusal.
+# Sent by the alert relay itself; its log lines must not raise them a second time.
+RELAYED_EVENTS = frozenset({"alert_firing", "alert_resolved"})
 _AUDIT_ACTIONS = {"live_trading.refused": "live_trading_refused"}
 _AUDIT_EVENT = "audit"
 
@@ -93,7 +102,7 @@ def app_event_name(fields: Mapping[str, Any]) -> str | None:
     event = fields.get("event")
     if event == _AUDIT_EVENT:
         return _AUDIT_ACTIONS.get(str(fields.get("action")))
-    if isinstance(event, str) and event in EVENTS and event not in PLAY_EVENTS:
+    if isinstance(event, str) and event in EVENTS and event not in PLAY_EVENTS | RELAYED_EVENTS:
         return event
     return None
 
