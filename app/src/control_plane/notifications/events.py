@@ -71,7 +71,9 @@ EVENTS: dict[str, EventKind] = {
     ),
     # Alerts of the monitoring profile's rules, relayed from Alertmanager (alert_relay.py).
     "alert_firing": EventKind(
-        "Alert firing", "failure", ("alertname", "severity", "instance", "description", "started_at")
+        "Alert firing",
+        "failure",
+        ("alertname", "severity", "instance", "description", "started_at"),
     ),
     "alert_resolved": EventKind(
         "Alert resolved", "success", ("alertname", "instance", "started_at", "ended_at")
