@@ -109,4 +109,3 @@ def create_relay(settings: Settings, sender: NotificationSender) -> FastAPI:
         return {"sent": sent}
 
     return app
-
