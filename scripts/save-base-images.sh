@@ -11,7 +11,7 @@ source "$ROOT/scripts/env.sh"
 OUT=$ROOT/.cache/image-archives
 mkdir -p "$OUT"
 for pair in "python:${PYTHON_BASE_IMAGE:-}" "node:${NODE_BASE_IMAGE:-}" "nginx:${NGINX_BASE_IMAGE:-}" \
-  "caddy:${CADDY_BASE_IMAGE:-}"; do
+  "caddy:${CADDY_BASE_IMAGE:-}" "debian:${DEBIAN_BASE_IMAGE:-}"; do
   name=${pair%%:*} image=${pair#*:}
   case "$image" in
     delta-strangle/*) ;;

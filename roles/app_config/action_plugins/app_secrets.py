@@ -6,7 +6,8 @@ string, or holds a line break, a carriage return or NUL, is refused naming the v
 its value): a secret is one line. An undefined variable gives an empty secret (unset).
 `unset` lists the secrets that are empty or a placeholder by the rule the app applies too
 (app/src/control_plane/secret_placeholders.txt). `digest` changes whenever any secret does
-(an HMAC keyed by JWT_SECRET, so it tells nothing about the values).
+(an HMAC keyed by JWT_SECRET, so it tells nothing about the values). `secrets` also holds the
+tokens derived from JWT_SECRET (DERIVED_TOKENS).
 
     - name: Read the secrets
       app_secrets:
@@ -29,6 +30,8 @@ from ansible.errors import AnsibleActionFail
 from ansible.parsing.vault import EncryptedString
 from ansible.plugins.action import ActionBase
 
+# The alert relay's bearer token, shown to it by Alertmanager (the monitoring profile).
+DERIVED_TOKENS = {"ALERT_RELAY_TOKEN": b"alert-relay"}
 FORBIDDEN = {"\n": "a line break", "\r": "a carriage return", "\x00": "a NUL character"}
 
 
@@ -86,5 +89,9 @@ class ActionModule(ActionBase):
         unset = [name for name, value in secrets.items() if placeholder.match(value.strip())]
         key = secrets.get("JWT_SECRET", "").encode("utf-8")
         digest = hmac.new(key, json.dumps(secrets, sort_keys=True).encode("utf-8"), hashlib.sha256)
+        # Tokens between the stack's own services, keyed by JWT_SECRET: no vault variable to keep,
+        # and rotated with it. Written as secret files like the others.
+        for name, purpose in DERIVED_TOKENS.items():
+            secrets[name] = hmac.new(key, purpose, hashlib.sha256).hexdigest() if key else ""
         result.update(changed=False, secrets=secrets, unset=unset, digest=digest.hexdigest())
         return result
