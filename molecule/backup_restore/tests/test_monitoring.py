@@ -42,6 +42,22 @@ def test_prometheus_scrapes_the_backend_the_edge_alertmanager_and_the_certificat
     assert expiry["metric"]["instance"] == host.backend.get_hostname()
 
 
+# Series each job may put in Prometheus: bounded labels keep them far below (the note of issue 18
+# gives the figures this prints).
+SERIES_BUDGET = {"backend": 2000, "edge": 1500, "alertmanager": 1500, "edge-tls": 100}
+
+
+def test_each_jobs_series_stay_within_budget(host):
+    counted = {
+        sample["metric"]["job"]: int(sample["value"][1])
+        for sample in query(host, 'count by (job) ({__name__=~".+", job!=""})')
+    }
+    print(f"series by job: {counted}")
+    assert set(counted) == set(SERIES_BUDGET)
+    for job, budget in SERIES_BUDGET.items():
+        assert 0 < counted[job] <= budget, (job, counted[job])
+
+
 def test_every_dashboard_panel_has_data(host):
     dashboard = json.loads(host.file(f"{APP_ROOT}/monitoring/grafana/control-plane.json").content_string)
     targets = [target for panel in dashboard["panels"] for target in panel["targets"]]
