@@ -2250,7 +2250,7 @@ export interface operations {
                 limit?: number;
                 logger?: string | null;
                 q?: string | null;
-                source?: ("backend" | "ui" | "ingest" | "frontend") | null;
+                source?: ("backend" | "ui" | "ingest" | "edge") | "frontend" | null;
                 start?: string | null;
             };
             header?: never;
