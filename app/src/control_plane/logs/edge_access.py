@@ -11,7 +11,8 @@ from typing import Any
 
 import orjson
 
-from control_plane.logs.line_parser import Row, parse_timestamp_us, raw_row, row_from_document
+from control_plane.logs import line_parser
+from control_plane.logs.line_parser import Row, parse_timestamp_us, row_from_document
 
 EVENT = "http_access"
 # What the row keeps of Caddy's `request` object (its headers are deleted by the edge).
@@ -67,23 +68,17 @@ def row_from_access(document: dict[str, Any], *, ingested_at_us: int) -> Row | N
     )
 
 
+def edge_row(document: dict[str, Any], ingested_at_us: int) -> Row:
+    """An access line's row; any other object is kept as the backend's parser keeps it."""
+    row = row_from_access(document, ingested_at_us=ingested_at_us)
+    if row is not None:
+        return row
+    return row_from_document(document, truncated=False, ingested_at_us=ingested_at_us)
+
+
 def parse_line(line: bytes, *, truncated: bool, ingested_at_us: int) -> Row:
-    """Never raises and never drops: what is not an access line is kept as the backend's
-    parser keeps it (a JSON object as such, anything else as a raw row)."""
-    if line.endswith(b"\r"):
-        line = line[:-1]
-    if not truncated:
-        try:
-            document = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            document = None
-        if type(document) is dict:
-            row = row_from_access(document, ingested_at_us=ingested_at_us)
-            if row is not None:
-                return row
-            return row_from_document(document, truncated=False, ingested_at_us=ingested_at_us)
-    return raw_row(
-        line.decode("utf-8", "replace"), truncated=truncated, ingested_at_us=ingested_at_us
+    return line_parser.parse_line(
+        line, truncated=truncated, ingested_at_us=ingested_at_us, from_object=edge_row
     )
 
 
