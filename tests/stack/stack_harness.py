@@ -116,6 +116,8 @@ def render_edge_config(edge_dir: Path, http_port: int, https_port: int, uid: int
             "ansible_managed": "Rendered by tests/stack",
             "app_edge_tls": "off",
             "app_edge_metrics_token": "",
+            # Small enough that a stack test makes Caddy roll its access log for real.
+            "app_edge_access_log_roll_size_mb": 1,
             "delta_app_http_port": http_port,
             "delta_app_https_port": https_port,
         }

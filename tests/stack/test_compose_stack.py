@@ -163,6 +163,37 @@ def test_one_request_is_followed_from_the_edge_to_the_backend(stack: Stack):
     assert [row["id"] for row in edge_only] == [edge["id"]]
 
 
+def test_the_edge_rolls_its_access_log_and_each_line_is_one_row(stack: Stack):
+    """Caddy's own roll (1 MiB here) under the running tailer: every request is one edge row."""
+    edge_logs = Path(stack.env["LOGS_DIR"]) / "edge"
+    rolled_before = set(edge_logs.glob("access-*.log"))
+    marker = uuid.uuid4().hex[:12]
+    count = 700  # about 1.7 MiB of access lines with the long path below
+    padding = "p" * 1800
+    with requests.Session() as session:
+        for index in range(count):
+            request_id = f"roll-{marker}-{index}"
+            url = f"{stack.url}/api/{padding}/{index}"
+            session.get(url, headers={"X-Request-ID": request_id}, timeout=10)
+    rolled = set(edge_logs.glob("access-*.log")) - rolled_before
+    assert rolled, sorted(path.name for path in edge_logs.iterdir())
+    count_rows = (
+        "import sqlite3, sys; c = sqlite3.connect('/app/data/delta_trader.db'); print(*c.execute("
+        "\"SELECT count(*), count(DISTINCT correlation_id) FROM backend_logs WHERE source = 'edge'"
+        " AND correlation_id LIKE ?\", (sys.argv[1] + '%',)).fetchone())"
+    )
+
+    def edge_rows() -> tuple[int, int]:
+        out = docker("exec", stack.container("backend"), "python3", "-c", count_rows, f"roll-{marker}-")
+        total, distinct = out.split()
+        return int(total), int(distinct)
+
+    started = time.monotonic()
+    poll(lambda: edge_rows()[0] >= count, timeout=60, interval=0.5)
+    print(f"{count} requests, {len(rolled)} roll(s): all edge rows after {time.monotonic() - started:.1f} s")
+    assert edge_rows() == (count, count)
+
+
 def test_log_endpoints_require_sign_in(stack: Stack):
     assert requests.get(f"{stack.url}/api/logs", timeout=10).status_code == 401
 
