@@ -275,6 +275,17 @@ def test_metrics_carry_the_edge_file_figures_by_source(edge_settings: Settings) 
     assert 'control_plane_log_lines_ingested_total{source="backend"} 0.0' in text
 
 
+def test_the_health_detail_shows_the_edge_files_tail_beside_the_backends(
+    edge_settings: Settings, client: TestClient, auth_headers: dict[str, str]
+) -> None:
+    append(edge_settings.EDGE_ACCESS_LOG_PATH, captured_lines())
+    ingest_once(edge_settings)
+    body = client.get("/api/health/detail", headers=auth_headers).json()
+    assert body["edge_log_tail"]["lines_total"] == 6
+    assert body["edge_log_tail"]["lag_bytes"] == 0
+    assert body["log_tail"]["lines_total"] is None
+
+
 def test_readiness_names_the_edge_tailer_when_it_stops_or_lags(tmp_path: Path) -> None:
     settings = make_settings(
         tmp_path,

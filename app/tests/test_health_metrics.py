@@ -179,6 +179,7 @@ def test_health_detail_reports_process_container_disks_engine_tail_and_backups(
         "last_ingest_at",
         "reported_at",
     }
+    assert body["edge_log_tail"] is None
 
 
 def test_deployments_newest_first_counting_lines_that_are_not_records(

@@ -950,6 +950,7 @@ export interface components {
             container: components["schemas"]["ContainerUsage"];
             /** Disks */
             disks: components["schemas"]["DiskUsage"][];
+            edge_log_tail: components["schemas"]["LogTailFigures"] | null;
             engine: components["schemas"]["EngineFigures"];
             exchange: components["schemas"]["ExchangeFigures"];
             log_tail: components["schemas"]["LogTailFigures"];

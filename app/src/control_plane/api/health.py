@@ -25,7 +25,7 @@ from control_plane.db.sqlite import probe_connection
 from control_plane.deployments import DeploymentHistory, recent_deployments
 from control_plane.logs.pipeline import LogPipeline
 from control_plane.logs.tail_store import TailFigures, read_tail_figures
-from control_plane.logs.tailed_logs import TailedLog, backend_log, tailed_logs
+from control_plane.logs.tailed_logs import TailedLog, tailed_logs
 from control_plane.offsite_backup import (
     backup_age_seconds,
     backup_overdue,
@@ -270,6 +270,8 @@ class HealthDetail(BaseModel):
     engine: EngineFigures
     exchange: ExchangeFigures
     log_tail: LogTailFigures
+    # The edge's access log (EDGE_ACCESS_LOG_PATH); None where it is not tailed.
+    edge_log_tail: LogTailFigures | None
     backups: BackupFigures
 
 
@@ -302,9 +304,7 @@ def exchange_figures(runner: SessionRunner, settings: Settings, now: float) -> E
     )
 
 
-def log_tail_figures(settings: Settings, owner: bool) -> LogTailFigures:
-    """The backend log's tail (the edge's is in readiness and /metrics)."""
-    log = backend_log(settings.BACKEND_LOG_PATH)
+def log_tail_figures(settings: Settings, log: TailedLog, owner: bool) -> LogTailFigures:
     try:
         figures = tail_figures(settings, log)
     except sqlite3.Error:
@@ -335,6 +335,8 @@ def health_detail(request: Request) -> HealthDetail:
     runner: SessionRunner = app.state.session_runner
     now = time.time()
     reasons, details = readiness(app)
+    logs = {log.source: log for log in tailed_logs(settings)}
+    owner = app.state.log_pipeline.holds_lock
     return HealthDetail(
         status="not ready" if reasons else "ready",
         reasons=reasons,
@@ -349,7 +351,8 @@ def health_detail(request: Request) -> HealthDetail:
         disks=[disk_usage(name, path) for name, path in volumes(settings)],
         engine=engine_figures(runner, settings, now),
         exchange=exchange_figures(runner, settings, now),
-        log_tail=log_tail_figures(settings, app.state.log_pipeline.holds_lock),
+        log_tail=log_tail_figures(settings, logs["backend"], owner),
+        edge_log_tail=log_tail_figures(settings, logs["edge"], owner) if "edge" in logs else None,
         backups=BackupFigures(
             local_age_seconds=newest_backup_age_seconds(settings.data_dir, now),
             offsite_age_seconds=details["offsite_backup_age_seconds"],
