@@ -137,6 +137,7 @@ def cli_environment(settings: Settings, **extra: str) -> dict[str, str]:
         "BACKEND_LOG_PATH": str(settings.BACKEND_LOG_PATH),
         "BACKEND_LOG_POLL_INTERVAL": str(settings.BACKEND_LOG_POLL_INTERVAL),
         "BACKEND_LOG_BATCH_SIZE": str(settings.BACKEND_LOG_BATCH_SIZE),
+        "EDGE_ACCESS_LOG_PATH": str(settings.EDGE_ACCESS_LOG_PATH or ""),
         "LOG_LEVEL": "WARNING",
         **extra,
     }
@@ -159,6 +160,11 @@ class TailerProcess:
                 str(settings.BACKEND_LOG_BATCH_SIZE),
                 "--poll-interval",
                 str(settings.BACKEND_LOG_POLL_INTERVAL),
+                *(
+                    ["--edge-access-log-path", str(settings.EDGE_ACCESS_LOG_PATH)]
+                    if settings.EDGE_ACCESS_LOG_PATH
+                    else []
+                ),
             ],
             env=cli_environment(settings),
             stdout=subprocess.DEVNULL,

@@ -61,13 +61,13 @@ def test_not_ready_lists_reasons(tmp_path: Path) -> None:
     conn.execute("UPDATE alembic_version SET version_num = 'old'")
     conn.commit()
     with TestClient(create_app(settings)) as client:
-        client.app.state.log_pipeline.tail_service.stop()
+        client.app.state.log_pipeline.tail_services[0].stop()
         response = client.get("/api/health/ready")
     assert response.status_code == 503
     reasons = " | ".join(response.json()["reasons"])
     assert "migrations not at head" in reasons
     assert "free" in reasons
-    assert "tailer is not running" in reasons
+    assert "backend log tailer is not running" in reasons
 
 
 def test_metrics_expose_tailer_figures(client: TestClient, settings: Settings) -> None:
@@ -77,9 +77,9 @@ def test_metrics_expose_tailer_figures(client: TestClient, settings: Settings) -
 
     ingest_once(settings)
     text = client.get("/metrics").text
-    assert "control_plane_log_lines_ingested_total 3.0" in text
-    assert "control_plane_log_parse_errors_total 1.0" in text
-    assert "control_plane_log_lag_bytes 0.0" in text
+    assert 'control_plane_log_lines_ingested_total{source="backend"} 3.0' in text
+    assert 'control_plane_log_parse_errors_total{source="backend"} 1.0' in text
+    assert 'control_plane_log_lag_bytes{source="backend"} 0.0' in text
     assert "process_resident_memory_bytes" in text
 
 
@@ -90,14 +90,17 @@ def test_tailer_lag_is_read_from_the_file_not_the_last_commit(tmp_path: Path) ->
     upgrade_to_head(settings)
     with TestClient(create_app(settings)) as owner, TestClient(create_app(settings)) as other:
         assert wait_until(lambda: other.get("/api/health/ready").status_code == 200, timeout=20)
-        owner.app.state.log_pipeline.tail_service.stop()
+        owner.app.state.log_pipeline.tail_services[0].stop()
         settings.BACKEND_LOG_PATH.parent.mkdir(parents=True, exist_ok=True)
         append(settings.BACKEND_LOG_PATH, [json_line(f"waiting {i}") for i in range(100)])
         response = other.get("/api/health/ready")
         waiting = settings.BACKEND_LOG_PATH.stat().st_size
         assert response.status_code == 503
-        assert f"log tailer lags {waiting} bytes" in response.json()["reasons"]
-        assert f"control_plane_log_lag_bytes {waiting}.0" in other.get("/metrics").text
+        assert f"backend log tailer lags {waiting} bytes" in response.json()["reasons"]
+        assert (
+            f'control_plane_log_lag_bytes{{source="backend"}} {waiting}.0'
+            in other.get("/metrics").text
+        )
 
 
 def test_database_not_writable_when_the_data_volume_cannot_take_a_write(
@@ -176,6 +179,7 @@ def test_health_detail_reports_process_container_disks_engine_tail_and_backups(
         "last_ingest_at",
         "reported_at",
     }
+    assert body["edge_log_tail"] is None
 
 
 def test_deployments_newest_first_counting_lines_that_are_not_records(

@@ -27,7 +27,7 @@ def test_existing_0001_database_upgrades_to_0002_and_back(tmp_path: Path) -> Non
     settings, conn = database_with_a_user(tmp_path, "0001")
 
     upgrade_to_head(settings)
-    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0008"
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0009"
     assert conn.execute("SELECT count(*) FROM users").fetchone()[0] == 1
     insert = (
         "INSERT INTO strategies (name, underlying, expiry_rule, strike_selection, quantity,"
@@ -200,4 +200,40 @@ def test_0007_renames_browser_rows_to_ui_keeps_ids_and_the_index_and_downgrades(
     command.downgrade(alembic_config(settings), "0005")
     sources = [row[0] for row in conn.execute("SELECT source FROM backend_logs ORDER BY id")]
     assert sources == ["backend", "frontend", "frontend"]
+    conn.close()
+
+
+def test_0009_allows_edge_rows_keeps_ids_and_downgrade_removes_them(tmp_path: Path) -> None:
+    settings, conn = database_with_a_user(tmp_path, "0008")
+    insert = (
+        "INSERT INTO backend_logs (ts, level, event, message, source, ingested_at)"
+        " VALUES (1, 'INFO', 'e', ?, ?, 1)"
+    )
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute(insert, ("edge before 0009", "edge"))
+    conn.executemany(insert, [("kept backend", "backend"), ("kept ui", "ui")])
+    conn.commit()
+
+    upgrade_to_head(settings)
+    conn.execute(insert, ("GET /api/x 200 1 ms", "edge"))
+    conn.execute(
+        "INSERT INTO backend_logs_fts (rowid, message) SELECT id, message FROM backend_logs"
+    )
+    conn.execute("UPDATE backend_logs_fts_state SET indexed_through = 3")
+    conn.commit()
+    rows = conn.execute("SELECT id, source FROM backend_logs ORDER BY id").fetchall()
+    assert rows == [(1, "backend"), (2, "ui"), (3, "edge")]
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute(insert, ("bad", "frontend"))
+    conn.rollback()
+    indexes = {row[1] for row in conn.execute("PRAGMA index_list(backend_logs)")}
+    assert "ix_backend_logs_hour_correlation_id" in indexes
+
+    command.downgrade(alembic_config(settings), "0008")
+    rows = conn.execute("SELECT id, source FROM backend_logs ORDER BY id").fetchall()
+    assert rows == [(1, "backend"), (2, "ui")]
+    found = conn.execute(
+        "SELECT rowid FROM backend_logs_fts WHERE backend_logs_fts MATCH 'api'"
+    ).fetchall()
+    assert found == []
     conn.close()

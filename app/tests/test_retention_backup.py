@@ -11,7 +11,8 @@ import pytest
 
 from control_plane.logs.one_shot import ingest_once
 from control_plane.logs.retention import MICROS_PER_DAY, BackendLogRetentionService, LogPruner
-from control_plane.logs.tail_service import BackendLogTailService
+from control_plane.logs.tail_service import LogTailService
+from control_plane.logs.tailed_logs import backend_log
 from control_plane.settings import Settings
 from tests.logtools import (
     BackgroundWriter,
@@ -75,8 +76,8 @@ def test_prune_returns_space_to_the_filesystem(settings: Settings) -> None:
 
 def test_retention_service_prunes_at_start_while_ingestion_goes_on(settings: Settings) -> None:
     write_aged_lines(settings, old=5000, fresh=0)
-    tail = BackendLogTailService(
-        log_path=settings.BACKEND_LOG_PATH,
+    tail = LogTailService(
+        log=backend_log(settings.BACKEND_LOG_PATH),
         database_path=settings.database_path,
         batch_size=50,
         poll_interval=0.02,

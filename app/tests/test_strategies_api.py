@@ -39,8 +39,8 @@ def messages(response: Any) -> str:
 
 
 def test_migration_head_includes_strategies(settings: Settings) -> None:
-    assert head_revision(settings) == "0008"
-    assert current_revision(settings) == "0008"
+    assert head_revision(settings) == "0009"
+    assert current_revision(settings) == "0009"
 
 
 def test_create_get_list_update_delete(client: TestClient, auth_headers: dict[str, str]) -> None:

@@ -8,14 +8,15 @@ from pathlib import Path
 
 from control_plane.logging_setup import configure_logging
 from control_plane.logs.pipeline import LogPipeline
-from control_plane.logs.tail_service import BackendLogTailService
+from control_plane.logs.tail_service import LogTailService
+from control_plane.logs.tailed_logs import backend_log
 from control_plane.settings import Settings
 from tests.logtools import append, json_line, row_count, wait_until
 
 
-def make_service(settings: Settings, poll_interval: float = 0.05) -> BackendLogTailService:
-    return BackendLogTailService(
-        log_path=settings.BACKEND_LOG_PATH,
+def make_service(settings: Settings, poll_interval: float = 0.05) -> LogTailService:
+    return LogTailService(
+        log=backend_log(settings.BACKEND_LOG_PATH),
         database_path=settings.database_path,
         batch_size=100,
         poll_interval=poll_interval,
@@ -80,7 +81,7 @@ def test_one_log_pipeline_per_database_and_the_next_takes_over(settings: Setting
         await second.start()
         try:
             assert first.holds_lock and not second.holds_lock
-            assert second.tail_service is None
+            assert second.tail_services == []
             append(settings.BACKEND_LOG_PATH, [json_line(f"first{i}") for i in range(10)])
             assert await asyncio.to_thread(
                 wait_until, lambda: row_count(settings.database_path) == 10

@@ -15,7 +15,8 @@ import pytest
 
 from control_plane.logs.line_parser import MAX_LINE_BYTES
 from control_plane.logs.one_shot import ingest_once
-from control_plane.logs.tail_service import BackendLogTailService
+from control_plane.logs.tail_service import LogTailService
+from control_plane.logs.tailed_logs import backend_log
 from control_plane.settings import Settings
 from tests.logtools import (
     BackgroundWriter,
@@ -34,16 +35,16 @@ def log_path(settings: Settings) -> Path:
     return settings.BACKEND_LOG_PATH
 
 
-def start_service(settings: Settings, **overrides: object) -> BackendLogTailService:
+def start_service(settings: Settings, **overrides: object) -> LogTailService:
     options: dict[str, object] = {
-        "log_path": settings.BACKEND_LOG_PATH,
+        "log": backend_log(settings.BACKEND_LOG_PATH),
         "database_path": settings.database_path,
         "batch_size": 200,
         "poll_interval": 0.02,
         "rotation_grace_seconds": 0.3,
     }
     options.update(overrides)
-    service = BackendLogTailService(**options)  # type: ignore[arg-type]
+    service = LogTailService(**options)  # type: ignore[arg-type]
     service.start()
     return service
 

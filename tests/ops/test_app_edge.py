@@ -4,11 +4,13 @@ and unusable settings are refused with a message naming the variable."""
 
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 
 import pytest
-from repo_ansible import LOCALHOST_INVENTORY, ansible_env
+import yaml
+from repo_ansible import LOCALHOST_INVENTORY, ROOT, ansible_env
 
 CADDY_IMAGE = os.environ.get("CADDY_BASE_IMAGE", "caddy:2.11")
 PLAY = """
@@ -53,8 +55,9 @@ def run_role(tmp_path: Path, settings: dict) -> subprocess.CompletedProcess:
 
 def caddy_validate(config_dir: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
+        # /var/log/edge: the access log's directory (logs/edge/ in the stack), opened on validation.
         ["docker", "run", "--rm", "--read-only", "--tmpfs", "/data", "--tmpfs", "/config",
-         "-e", "XDG_DATA_HOME=/data", "-e", "XDG_CONFIG_HOME=/config",
+         "--tmpfs", "/var/log/edge", "-e", "XDG_DATA_HOME=/data", "-e", "XDG_CONFIG_HOME=/config",
          "-v", f"{config_dir}:/etc/caddy:ro", CADDY_IMAGE,
          "caddy", "validate", "--config", "/etc/caddy/Caddyfile", "--adapter", "caddyfile"],
         capture_output=True, text=True, check=False,
@@ -130,6 +133,33 @@ def test_acme_settings_reach_the_issuer_and_no_hsts_at_max_age_0(tmp_path, certi
     assert "Strict-Transport-Security" not in caddyfile
 
 
+def test_the_access_log_file_is_rolled_by_caddy_and_carries_the_backends_request_id(tmp_path, certificate):
+    settings = mode_settings("off", certificate)
+    settings |= {"app_edge_access_log_roll_size_mb": 20, "app_edge_access_log_roll_keep": 4}
+    result = run_role(tmp_path, settings)
+    assert result.returncode == 0, result.stdout[-3000:]
+    caddyfile = (tmp_path / "app/edge/config/Caddyfile").read_text()
+    access_log = re.search(r"log edge_access \{(.*?)\n\t\}", caddyfile, re.S).group(1)
+    assert "output file /var/log/edge/access.log" in access_log
+    assert "roll_size 20MiB" in access_log
+    assert "roll_keep 4" in access_log
+    # The tailer reads a rolled file to its end: Caddy must not compress it away.
+    assert "roll_uncompressed" in access_log
+    assert "import access_log_format" in access_log
+    assert "log_append correlation_id {http.request.header.X-Request-ID}" in caddyfile
+    # The edge replaces an X-Request-ID exactly when the backend would refuse it.
+    kept = re.search(r"@no_request_id not header_regexp X-Request-ID (\S+)", caddyfile).group(1)
+    correlation = (ROOT / "app/src/control_plane/correlation.py").read_text()
+    assert kept == re.search(r'SAFE_REQUEST_ID = re.compile\(r"(.*)"\)', correlation).group(1)
+    compose = yaml.safe_load((ROOT / "docker-compose.prod.yml").read_text())
+    assert "${LOGS_DIR:-./logs}/edge:/var/log/edge" in compose["services"]["edge"]["volumes"]
+    env_prod = (ROOT / "roles/app_config/templates/env.prod.j2").read_text()
+    assert "EDGE_ACCESS_LOG_PATH=/app/logs/edge/access.log" in env_prod
+    # The host's logrotate would rename it under a Caddy that never reopens: not its glob.
+    logrotate = (ROOT / "roles/host/templates/logrotate.j2").read_text()
+    assert re.findall(r"^(.+) \{$", logrotate, re.M) == ["{{ host_logrotate_path }}/*.log"]
+
+
 @pytest.mark.parametrize(
     ("settings", "message"),
     [
@@ -137,6 +167,7 @@ def test_acme_settings_reach_the_issuer_and_no_hsts_at_max_age_0(tmp_path, certi
         ({"app_edge_tls": "internal", "app_edge_domains": ["https://edge.test/"]}, "is not a host name"),
         ({"app_edge_tls": "provided", "app_edge_domains": ["edge.test"]}, "do not hold a PEM"),
         ({"app_edge_tls": "tls"}, "app_edge_tls"),
+        ({"app_edge_tls": "off", "app_edge_access_log_roll_keep": 0}, "must be at least 1"),
         (
             {
                 "app_edge_tls": "acme",

@@ -25,7 +25,8 @@ from stack_harness import (
 def stack(tmp_path_factory) -> Stack:
     work = tmp_path_factory.mktemp("stack")
     data_dir, logs_dir = work / "data", work / "logs"
-    for directory in (data_dir, logs_dir):
+    # logs/edge/: the edge's access log, as roles/app_config creates it.
+    for directory in (data_dir, logs_dir, logs_dir / "edge"):
         directory.mkdir()
         os.chown(directory, APP_UID, APP_GID)
         directory.chmod(0o750)
@@ -57,6 +58,7 @@ def stack(tmp_path_factory) -> Stack:
             "BACKEND_LOG_POLL_INTERVAL": "0.5",
             "BACKEND_LOG_BATCH_SIZE": "500",
             "BACKEND_LOG_RETENTION_DAYS": "7",
+            "EDGE_ACCESS_LOG_PATH": "/app/logs/edge/access.log",
         },
     )
     secrets_dir = work / "secrets"

@@ -52,6 +52,20 @@ class Stack:
         response.raise_for_status()
         return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
+    def request_rows(self, correlation_id: str, headers: dict[str, str], timeout: float = 30) -> list[dict]:
+        """The rows of one request through the edge: once both the edge's access line and the
+        backend's own lines are in (two files, two tailers), or what there is at the timeout."""
+
+        def complete() -> list[dict]:
+            found = requests.get(
+                f"{self.url}/api/logs", params={"correlation_id": correlation_id}, headers=headers, timeout=10
+            )
+            assert found.status_code == 200, found.text
+            rows = found.json()["items"]
+            return rows if {row["source"] for row in rows} >= {"edge", "backend"} else []
+
+        return poll(complete, timeout=timeout, interval=0.2) or []
+
     def wait_until_ready(self, timeout: float = 120) -> None:
         def ready() -> bool:
             try:
@@ -102,6 +116,8 @@ def render_edge_config(edge_dir: Path, http_port: int, https_port: int, uid: int
             "ansible_managed": "Rendered by tests/stack",
             "app_edge_tls": "off",
             "app_edge_metrics_token": "",
+            # Small enough that a stack test makes Caddy roll its access log for real.
+            "app_edge_access_log_roll_size_mb": 1,
             "delta_app_http_port": http_port,
             "delta_app_https_port": https_port,
         }

@@ -122,6 +122,78 @@ def test_a_request_is_found_by_its_correlation_id(stack: Stack):
     assert {row["correlation_id"] for row in rows} == {request_id}
 
 
+def test_one_request_is_followed_from_the_edge_to_the_backend(stack: Stack):
+    headers = stack.login()
+    request_id = f"follow-{uuid.uuid4().hex}"
+    made = requests.get(
+        f"{stack.url}/api/health?token=abc{request_id}",
+        headers={"X-Request-ID": request_id, "User-Agent": "stack-test-agent/1"},
+        timeout=10,
+    )
+    assert made.status_code == 200
+    rows = stack.request_rows(request_id, headers)
+    by_source = {source: [row for row in rows if row["source"] == source] for source in ("edge", "backend")}
+    assert len(by_source["edge"]) == 1, rows
+    edge = by_source["edge"][0]
+    assert edge["event"] == "http_access"
+    assert edge["level"] == "INFO"
+    assert edge["message"].startswith("GET /api/health[REDACTED] 200 "), edge["message"]
+    assert edge["payload"]["status"] == 200
+    assert edge["payload"]["user_agent"] == "stack-test-agent/1"
+    assert edge["payload"]["proto"].startswith("HTTP/")
+    assert "http_request" in {row["event"] for row in by_source["backend"]}
+    assert f"abc{request_id}" not in json.dumps(rows)
+
+    # An id the backend would refuse is replaced at the edge: the edge and the backend log the same.
+    refused = requests.get(f"{stack.url}/api/health", headers={"X-Request-ID": "not safe!"}, timeout=10)
+    minted = refused.headers["X-Request-ID"]
+    assert minted != "not safe!"
+    assert {row["source"] for row in stack.request_rows(minted, headers)} == {"edge", "backend"}
+
+    # The rows came from the file in logs/edge/, which holds the line.
+    access_log = Path(stack.env["LOGS_DIR"]) / "edge" / "access.log"
+    lines = [json.loads(line) for line in access_log.read_text().splitlines() if request_id in line]
+    assert [line["correlation_id"] for line in lines] == [request_id]
+    edge_only = requests.get(
+        f"{stack.url}/api/logs",
+        params={"source": "edge", "correlation_id": request_id},
+        headers=headers,
+        timeout=10,
+    ).json()["items"]
+    assert [row["id"] for row in edge_only] == [edge["id"]]
+
+
+def test_the_edge_rolls_its_access_log_and_each_line_is_one_row(stack: Stack):
+    """Caddy's own roll (1 MiB here) under the running tailer: every request is one edge row."""
+    edge_logs = Path(stack.env["LOGS_DIR"]) / "edge"
+    rolled_before = set(edge_logs.glob("access-*.log"))
+    marker = uuid.uuid4().hex[:12]
+    count = 700  # about 1.7 MiB of access lines with the long path below
+    padding = "p" * 1800
+    with requests.Session() as session:
+        for index in range(count):
+            request_id = f"roll-{marker}-{index}"
+            url = f"{stack.url}/api/{padding}/{index}"
+            session.get(url, headers={"X-Request-ID": request_id}, timeout=10)
+    rolled = set(edge_logs.glob("access-*.log")) - rolled_before
+    assert rolled, sorted(path.name for path in edge_logs.iterdir())
+    count_rows = (
+        "import sqlite3, sys; c = sqlite3.connect('/app/data/delta_trader.db'); print(*c.execute("
+        "\"SELECT count(*), count(DISTINCT correlation_id) FROM backend_logs WHERE source = 'edge'"
+        " AND correlation_id LIKE ?\", (sys.argv[1] + '%',)).fetchone())"
+    )
+
+    def edge_rows() -> tuple[int, int]:
+        out = docker("exec", stack.container("backend"), "python3", "-c", count_rows, f"roll-{marker}-")
+        total, distinct = out.split()
+        return int(total), int(distinct)
+
+    started = time.monotonic()
+    poll(lambda: edge_rows()[0] >= count, timeout=60, interval=0.5)
+    print(f"{count} requests, {len(rolled)} roll(s): all edge rows after {time.monotonic() - started:.1f} s")
+    assert edge_rows() == (count, count)
+
+
 def test_log_endpoints_require_sign_in(stack: Stack):
     assert requests.get(f"{stack.url}/api/logs", timeout=10).status_code == 401
 
@@ -218,13 +290,7 @@ def test_rows_survive_down_and_up(stack: Stack):
     headers = stack.login()
     request_id = f"persist-{uuid.uuid4().hex}"
     requests.get(f"{stack.url}/api/health", headers={"X-Request-ID": request_id}, timeout=10)
-    before = poll(
-        lambda: requests.get(
-            f"{stack.url}/api/logs", params={"correlation_id": request_id}, headers=headers, timeout=10
-        ).json()["items"],
-        timeout=30,
-        interval=0.2,
-    )
+    before = stack.request_rows(request_id, headers)
     assert before
     stack.compose("down")
     stack.compose("up", "-d", "--wait", "--wait-timeout", "180")

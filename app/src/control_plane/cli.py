@@ -163,9 +163,10 @@ def _logs_import_archive(settings: Settings, args: argparse.Namespace) -> int:
 
 def _logs_follow(settings: Settings, _args: argparse.Namespace) -> int:
     from control_plane.logs.follow import follow
+    from control_plane.logs.tailed_logs import tailed_logs
 
     return follow(
-        log_path=settings.BACKEND_LOG_PATH,
+        logs=tailed_logs(settings),
         database_path=settings.database_path,
         batch_size=settings.BACKEND_LOG_BATCH_SIZE,
         poll_interval=settings.BACKEND_LOG_POLL_INTERVAL,
@@ -275,7 +276,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     logs = commands.add_parser("logs", help="backend log pipeline")
     logs_commands = logs.add_subparsers(dest="logs_command", required=True)
-    ingest = logs_commands.add_parser("ingest", help="drain BACKEND_LOG_PATH into the database")
+    ingest = logs_commands.add_parser(
+        "ingest", help="drain BACKEND_LOG_PATH (and EDGE_ACCESS_LOG_PATH) into the database"
+    )
     ingest.add_argument("--once", action="store_true", required=True, help="drain to end and exit")
     ingest.add_argument(
         "--timings", action="store_true", help="print ingest and full-text timings to stderr"
@@ -289,7 +292,8 @@ def build_parser() -> argparse.ArgumentParser:
     import_archive.add_argument("day", help="the rows' UTC date, YYYY-MM-DD")
     import_archive.set_defaults(handler=_logs_import_archive)
     logs_commands.add_parser(
-        "follow", help="tail BACKEND_LOG_PATH in the foreground until SIGTERM"
+        "follow",
+        help="tail BACKEND_LOG_PATH (and EDGE_ACCESS_LOG_PATH) in the foreground until SIGTERM",
     ).set_defaults(handler=_logs_follow)
 
     ops = commands.add_parser("ops", help="the deploy's calls to the running backend")

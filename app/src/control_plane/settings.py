@@ -124,6 +124,9 @@ class Settings(BaseSettings):
     LOG_LEVEL: str = "INFO"
     BACKEND_LOG_INGEST_ENABLED: bool = True
     BACKEND_LOG_PATH: Path = Path("./logs/backend.log")
+    # The edge's access log (logs/edge/access.log in the stack), tailed beside the backend's as
+    # source "edge"; empty: not tailed.
+    EDGE_ACCESS_LOG_PATH: Path | None = None
     BACKEND_LOG_POLL_INTERVAL: float = 0.5
     BACKEND_LOG_BATCH_SIZE: int = 20000
     BACKEND_LOG_RETENTION_DAYS: int = 7
@@ -188,6 +191,11 @@ class Settings(BaseSettings):
             raise ValueError("must be at least 1")
         return value
 
+    @field_validator("EDGE_ACCESS_LOG_PATH", mode="before")
+    @classmethod
+    def _empty_is_off(cls, value: object) -> object:
+        return None if value == "" else value
+
     @field_validator("NOTIFY_URLS")
     @classmethod
     def _apprise_urls(cls, value: str) -> str:
@@ -217,6 +225,15 @@ class Settings(BaseSettings):
             raise ConfigurationError(
                 "DELTA_HEARTBEAT_TTL_SECONDS must be at least twice ENGINE_TICK_SECONDS"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _one_tailer_per_file(self) -> Settings:
+        # Both would follow one file under one position row, storing each line twice.
+        if self.EDGE_ACCESS_LOG_PATH is not None and (
+            self.EDGE_ACCESS_LOG_PATH.resolve() == self.BACKEND_LOG_PATH.resolve()
+        ):
+            raise ConfigurationError("EDGE_ACCESS_LOG_PATH must not be BACKEND_LOG_PATH")
         return self
 
     @property

@@ -950,6 +950,7 @@ export interface components {
             container: components["schemas"]["ContainerUsage"];
             /** Disks */
             disks: components["schemas"]["DiskUsage"][];
+            edge_log_tail: components["schemas"]["LogTailFigures"] | null;
             engine: components["schemas"]["EngineFigures"];
             exchange: components["schemas"]["ExchangeFigures"];
             log_tail: components["schemas"]["LogTailFigures"];
@@ -2250,7 +2251,7 @@ export interface operations {
                 limit?: number;
                 logger?: string | null;
                 q?: string | null;
-                source?: ("backend" | "ui" | "ingest" | "frontend") | null;
+                source?: ("backend" | "ui" | "ingest" | "edge") | "frontend" | null;
                 start?: string | null;
             };
             header?: never;

@@ -23,7 +23,9 @@ from control_plane.db.backup import newest_backup_age_seconds
 from control_plane.db.migrate import current_revision
 from control_plane.db.sqlite import probe_connection
 from control_plane.deployments import DeploymentHistory, recent_deployments
+from control_plane.logs.pipeline import LogPipeline
 from control_plane.logs.tail_store import TailFigures, read_tail_figures
+from control_plane.logs.tailed_logs import TailedLog, tailed_logs
 from control_plane.offsite_backup import (
     backup_age_seconds,
     backup_overdue,
@@ -117,19 +119,28 @@ def volumes(settings: Settings) -> list[tuple[str, Path]]:
     return [("data", settings.data_dir), ("logs", settings.BACKEND_LOG_PATH.parent)]
 
 
-def tail_figures(settings: Settings) -> TailFigures | None:
-    return read_tail_figures(settings.database_path, str(settings.BACKEND_LOG_PATH))
+def tail_figures(settings: Settings, log: TailedLog) -> TailFigures | None:
+    return read_tail_figures(settings.database_path, log.stream)
 
 
-def tailer_problem(settings: Settings, holds_lock: bool, tail_running: bool) -> str | None:
-    """Judged from the position row the lock holder keeps fresh, so a process that is not
+def tailer_problems(settings: Settings, pipeline: LogPipeline) -> list[str]:
+    """Judged from the position rows the lock holder keeps fresh, so a process that is not
     the tailer is still ready while some process is."""
     if not settings.BACKEND_LOG_INGEST_ENABLED:
-        return None
-    if holds_lock and not tail_running:
-        return "log tailer is not running"
+        return []
+    running = {tail.log.source for tail in pipeline.tail_services if tail.running}
+    problems = []
+    for log in tailed_logs(settings):
+        if pipeline.holds_lock and log.source not in running:
+            problems.append(f"{log.source} log tailer is not running")
+        elif problem := tailer_problem(settings, log):
+            problems.append(f"{log.source} {problem}")
+    return problems
+
+
+def tailer_problem(settings: Settings, log: TailedLog) -> str | None:
     try:
-        figures = tail_figures(settings)
+        figures = tail_figures(settings, log)
     except sqlite3.Error as exc:
         return f"log tailer status unreadable: {exc}"
     if figures is None:
@@ -137,7 +148,7 @@ def tailer_problem(settings: Settings, holds_lock: bool, tail_running: bool) -> 
     age = time.time() - figures.updated_at / 1_000_000
     if age > settings.READY_MAX_POSITION_AGE_SECONDS:
         return f"log tailer last reported {age:.0f} s ago"
-    lag = figures.lag_in_file(settings.BACKEND_LOG_PATH)
+    lag = figures.lag_in_file(log.path)
     if lag > settings.READY_MAX_LAG_BYTES:
         return f"log tailer lags {lag} bytes"
     return None
@@ -174,9 +185,7 @@ def readiness(app: Any) -> tuple[list[str], dict[str, Any]]:
     if revision != app.state.head_revision:
         reasons.append(f"migrations not at head ({revision} != {app.state.head_revision})")
     pipeline = app.state.log_pipeline
-    tail = pipeline.tail_service
-    if problem := tailer_problem(settings, pipeline.holds_lock, tail is not None and tail.running):
-        reasons.append(problem)
+    reasons.extend(tailer_problems(settings, pipeline))
     volume_free = {name: disk_usage(name, path).free_bytes for name, path in volumes(settings)}
     for name, free in volume_free.items():
         if free < settings.READY_MIN_FREE_BYTES:
@@ -261,6 +270,8 @@ class HealthDetail(BaseModel):
     engine: EngineFigures
     exchange: ExchangeFigures
     log_tail: LogTailFigures
+    # The edge's access log (EDGE_ACCESS_LOG_PATH); None where it is not tailed.
+    edge_log_tail: LogTailFigures | None
     backups: BackupFigures
 
 
@@ -293,9 +304,9 @@ def exchange_figures(runner: SessionRunner, settings: Settings, now: float) -> E
     )
 
 
-def log_tail_figures(settings: Settings, owner: bool) -> LogTailFigures:
+def log_tail_figures(settings: Settings, log: TailedLog, owner: bool) -> LogTailFigures:
     try:
-        figures = tail_figures(settings)
+        figures = tail_figures(settings, log)
     except sqlite3.Error:
         figures = None  # readiness names it
     if figures is None:
@@ -309,7 +320,7 @@ def log_tail_figures(settings: Settings, owner: bool) -> LogTailFigures:
         )
     return LogTailFigures(
         owner=owner,
-        lag_bytes=figures.lag_in_file(settings.BACKEND_LOG_PATH),
+        lag_bytes=figures.lag_in_file(log.path),
         lines_total=figures.lines_total,
         parse_errors_total=figures.parse_errors_total,
         last_ingest_at=iso_from_us(figures.last_ingest_at),
@@ -324,6 +335,8 @@ def health_detail(request: Request) -> HealthDetail:
     runner: SessionRunner = app.state.session_runner
     now = time.time()
     reasons, details = readiness(app)
+    logs = {log.source: log for log in tailed_logs(settings)}
+    owner = app.state.log_pipeline.holds_lock
     return HealthDetail(
         status="not ready" if reasons else "ready",
         reasons=reasons,
@@ -338,7 +351,8 @@ def health_detail(request: Request) -> HealthDetail:
         disks=[disk_usage(name, path) for name, path in volumes(settings)],
         engine=engine_figures(runner, settings, now),
         exchange=exchange_figures(runner, settings, now),
-        log_tail=log_tail_figures(settings, app.state.log_pipeline.holds_lock),
+        log_tail=log_tail_figures(settings, logs["backend"], owner),
+        edge_log_tail=log_tail_figures(settings, logs["edge"], owner) if "edge" in logs else None,
         backups=BackupFigures(
             local_age_seconds=newest_backup_age_seconds(settings.data_dir, now),
             offsite_age_seconds=details["offsite_backup_age_seconds"],

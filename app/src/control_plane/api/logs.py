@@ -23,6 +23,7 @@ from control_plane.api.deps import (
 )
 from control_plane.api.errors import error_responses
 from control_plane.api.ingest_key import ApiKeyHeader, ingest_key_matches
+from control_plane.db.schema import LogSource
 from control_plane.logs import batch_ingest
 from control_plane.logs.batch_ingest import (
     MAX_BATCH_ENTRIES,
@@ -49,7 +50,7 @@ router = APIRouter(prefix="/api/logs", tags=["logs"])
 MAX_BATCH_BODY_BYTES = 1024 * 1024
 MAX_CONTEXT_ROWS = 200
 # "frontend" is the earlier name of "ui".
-LogSource = Literal["backend", "ui", "ingest", "frontend"]
+ApiLogSource = LogSource | Literal["frontend"]
 
 
 class FacetCount(BaseModel):
@@ -86,7 +87,7 @@ async def list_logs(
     start: datetime | None = None,
     end: datetime | None = None,
     q: Annotated[str | None, Query(max_length=500)] = None,
-    source: LogSource | None = None,
+    source: ApiLogSource | None = None,
     actor: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 100,
     cursor: str | None = None,

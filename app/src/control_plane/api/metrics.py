@@ -15,6 +15,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.process_collector import ProcessCollector
 
 from control_plane.logs.tail_store import read_tail_figures
+from control_plane.logs.tailed_logs import tailed_logs
 from control_plane.offsite_backup import backup_age_seconds, read_offsite_status, status_path
 from control_plane.resources import disk_usage
 from control_plane.sessions.metrics import TradingCollector
@@ -30,6 +31,10 @@ class LockHolder(Protocol):
     def holds_lock(self) -> bool: ...
 
 
+# Each tailed log file's figures carry its source (backend, edge).
+SOURCE = ["source"]
+
+
 class LogPipelineCollector:
     """Reads the tailer's figures from the position row, so every worker reports them."""
 
@@ -38,36 +43,31 @@ class LogPipelineCollector:
         self.pipeline = pipeline
 
     def collect(self) -> Iterator[Metric]:
-        try:
-            figures = read_tail_figures(
-                self.settings.database_path, str(self.settings.BACKEND_LOG_PATH)
-            )
-        except sqlite3.Error:
-            figures = None
-        lines, errors, lag, last = (
-            (
-                figures.lines_total,
-                figures.parse_errors_total,
-                figures.lag_in_file(self.settings.BACKEND_LOG_PATH),
-                figures.last_ingest_at,
-            )
-            if figures
-            else (0, 0, 0, None)
+        lines = CounterMetricFamily(
+            "control_plane_log_lines_ingested", "Log lines ingested by the tailer", labels=SOURCE
         )
-        yield CounterMetricFamily(
-            "control_plane_log_lines_ingested", "Log lines ingested by the tailer", value=lines
+        errors = CounterMetricFamily(
+            "control_plane_log_parse_errors", "Ingested lines that were not JSON", labels=SOURCE
         )
-        yield CounterMetricFamily(
-            "control_plane_log_parse_errors", "Ingested lines that were not JSON", value=errors
+        lag = GaugeMetricFamily(
+            "control_plane_log_lag_bytes", "Bytes written but not yet ingested", labels=SOURCE
         )
-        yield GaugeMetricFamily(
-            "control_plane_log_lag_bytes", "Bytes written but not yet ingested", value=lag
-        )
-        yield GaugeMetricFamily(
+        last = GaugeMetricFamily(
             "control_plane_log_last_ingest_timestamp_seconds",
             "When the tailer last committed rows",
-            value=(last or 0) / 1_000_000,
+            labels=SOURCE,
         )
+        for log in tailed_logs(self.settings):
+            try:
+                figures = read_tail_figures(self.settings.database_path, log.stream)
+            except sqlite3.Error:
+                figures = None
+            label = [log.source]
+            lines.add_metric(label, figures.lines_total if figures else 0)
+            errors.add_metric(label, figures.parse_errors_total if figures else 0)
+            lag.add_metric(label, figures.lag_in_file(log.path) if figures else 0)
+            last.add_metric(label, (figures.last_ingest_at or 0) / 1_000_000 if figures else 0)
+        yield from (lines, errors, lag, last)
         yield GaugeMetricFamily(
             "control_plane_log_pipeline_owner",
             "1 if this process holds the log pipeline lock",

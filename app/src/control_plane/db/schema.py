@@ -69,6 +69,11 @@ NOT_IN_METADATA = {
 
 HOUR_US = 3_600_000_000
 
+# Who wrote a row: the backend's log file, a signed-in user's browser, the ingest key, the edge's
+# access log file.
+LogSource = Literal["backend", "ui", "ingest", "edge"]
+LOG_SOURCES: tuple[LogSource, ...] = get_args(LogSource)
+
 backend_logs = Table(
     "backend_logs",
     metadata,
@@ -83,7 +88,7 @@ backend_logs = Table(
     Column(
         "source",
         Text,
-        CheckConstraint("source IN ('backend', 'ui', 'ingest')"),
+        CheckConstraint(f"source IN ({', '.join(repr(name) for name in LOG_SOURCES)})"),
         nullable=False,
         server_default="backend",
     ),

@@ -37,19 +37,20 @@ def prefix_matches(fd: int, fingerprint: str, fingerprint_len: int) -> bool:
     return len(data) == fingerprint_len and fingerprint_of(data) == fingerprint
 
 
+def is_rotation_of(name: str, path: Path) -> bool:
+    """Named like a rotation of `path`: logrotate's backend.log.1 or backend.log-20260101, or
+    Caddy's roll, which keeps the extension last (access-2026-12-04T18-45-40.211-size.log)."""
+    if name == path.name or name.endswith(COMPRESSED_SUFFIXES):
+        return False
+    if name.startswith(path.name) and name[len(path.name)] in ".-_":
+        return True
+    return bool(path.suffix) and name.startswith(f"{path.stem}-") and name.endswith(path.suffix)
+
+
 def rotated_siblings(path: Path) -> list[Path]:
-    """Uncompressed files next to `path` named like its rotations (backend.log.1, -20260101)."""
+    """Uncompressed files next to `path` named like its rotations."""
     try:
         entries = list(path.parent.iterdir())
     except FileNotFoundError:
         return []
-    prefix = path.name
-    return [
-        entry
-        for entry in entries
-        if entry.name != prefix
-        and entry.name.startswith(prefix)
-        and entry.name[len(prefix)] in ".-_"
-        and not entry.name.endswith(COMPRESSED_SUFFIXES)
-        and entry.is_file()
-    ]
+    return [entry for entry in entries if is_rotation_of(entry.name, path) and entry.is_file()]

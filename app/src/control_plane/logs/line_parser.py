@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -105,7 +106,17 @@ def row_from_document(document: dict[str, Any], *, truncated: bool, ingested_at_
     return row
 
 
-def parse_line(line: bytes, *, truncated: bool, ingested_at_us: int) -> Row:
+# A JSON object to a row (ingested_at_us); consumes the object.
+RowFromObject = Callable[[dict[str, Any], int], Row]
+
+
+def backend_row(document: dict[str, Any], ingested_at_us: int) -> Row:
+    return row_from_document(document, truncated=False, ingested_at_us=ingested_at_us)
+
+
+def parse_line(
+    line: bytes, *, truncated: bool, ingested_at_us: int, from_object: RowFromObject = backend_row
+) -> Row:
     """Never raises and never drops: a line that is not a JSON object becomes a raw row."""
     if line.endswith(b"\r"):
         line = line[:-1]
@@ -121,7 +132,7 @@ def parse_line(line: bytes, *, truncated: bool, ingested_at_us: int) -> Row:
                 except orjson.JSONDecodeError:
                     document = None
         if isinstance(document, dict):
-            return row_from_document(document, truncated=False, ingested_at_us=ingested_at_us)
+            return from_object(document, ingested_at_us)
     return raw_row(
         line.decode("utf-8", "replace"), truncated=truncated, ingested_at_us=ingested_at_us
     )

@@ -1,4 +1,4 @@
-"""`logs ingest --once`: drain the log file (and a file rotated away from it) to the end."""
+"""`logs ingest --once`: drain each tailed log file (and files rotated away from it) to the end."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from control_plane.logs.full_text import FullTextIndexService
 from control_plane.logs.tail_store import TailStore
+from control_plane.logs.tailed_logs import TailedLog, tailed_logs
 from control_plane.logs.tailer import LogTailer
 from control_plane.settings import Settings
 
@@ -27,28 +28,15 @@ def ingest_once(settings: Settings, *, index_full_text: bool = True) -> int:
 def ingest_once_timed(settings: Settings, *, index_full_text: bool = True) -> OneShotResult:
     """Ingest to the end of the file while the full-text index follows on its own thread;
     reports how long indexing trailed after the last row was committed."""
-    store = TailStore(settings.database_path, str(settings.BACKEND_LOG_PATH))
-    tailer = LogTailer(
-        settings.BACKEND_LOG_PATH,
-        store,
-        batch_size=settings.BACKEND_LOG_BATCH_SIZE,
-        rotation_grace_seconds=0,
-    )
     indexer = FullTextIndexService(database_path=settings.database_path)
     if index_full_text:
         indexer.start()
     started = time.perf_counter()
-    written = 0
     try:
-        while True:
-            step = tailer.ingest_available(
-                finish_rotated=True, max_batches=MAX_BATCHES_BETWEEN_INDEX_NOTIFICATIONS
-            )
-            written += step
-            if index_full_text and step:
-                indexer.notify()
-            if step == 0:
-                break
+        written = sum(
+            drain(settings, log, indexer if index_full_text else None)
+            for log in tailed_logs(settings)
+        )
         ingested_at = time.perf_counter()
         trail = 0.0
         if index_full_text:
@@ -59,5 +47,28 @@ def ingest_once_timed(settings: Settings, *, index_full_text: bool = True) -> On
         return OneShotResult(written, ingested_at - started, trail)
     finally:
         indexer.stop()
+
+
+def drain(settings: Settings, log: TailedLog, indexer: FullTextIndexService | None) -> int:
+    store = TailStore(settings.database_path, log.stream, source=log.source)
+    tailer = LogTailer(
+        log.path,
+        store,
+        batch_size=settings.BACKEND_LOG_BATCH_SIZE,
+        rotation_grace_seconds=0,
+        lines=log.lines,
+    )
+    written = 0
+    try:
+        while True:
+            step = tailer.ingest_available(
+                finish_rotated=True, max_batches=MAX_BATCHES_BETWEEN_INDEX_NOTIFICATIONS
+            )
+            written += step
+            if indexer is not None and step:
+                indexer.notify()
+            if step == 0:
+                return written
+    finally:
         tailer.close()
         store.close()

@@ -1,4 +1,4 @@
-"""BackendLogTailService: runs the tailer in its own thread until stopped."""
+"""LogTailService: runs the tailer of one log file in its own thread until stopped."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 from control_plane.background_service import BackgroundService
 from control_plane.logs.directory_watch import DirectoryWatch
 from control_plane.logs.tail_store import TailStore
+from control_plane.logs.tailed_logs import TailedLog
 from control_plane.logs.tailer import LogTailer
 
 logger = logging.getLogger("control_plane.logs.tail_service")
@@ -32,8 +33,8 @@ class TailStats:
     lock_retries: int
 
 
-class BackendLogTailService(BackgroundService):
-    thread_name = "backend-log-tail"
+class LogTailService(BackgroundService):
+    thread_name = "log-tail"
     logger = logger
     failure_message = "log tailing failed; retrying"
     failure_event = "log_tail_error"
@@ -41,7 +42,7 @@ class BackendLogTailService(BackgroundService):
     def __init__(
         self,
         *,
-        log_path: Path,
+        log: TailedLog,
         database_path: Path,
         batch_size: int,
         poll_interval: float,
@@ -51,7 +52,8 @@ class BackendLogTailService(BackgroundService):
     ) -> None:
         super().__init__()
         self.on_commit = on_commit
-        self.log_path = log_path
+        self.log = log
+        self.log_path = log.path
         self.database_path = database_path
         self.batch_size = batch_size
         self.poll_interval = poll_interval
@@ -90,7 +92,8 @@ class BackendLogTailService(BackgroundService):
         self._drain_wake_pipe()
         self._store = TailStore(
             self.database_path,
-            str(self.log_path),
+            self.log.stream,
+            source=self.log.source,
             busy_timeout_ms=self.busy_timeout_ms,
             stop_event=self._stop_event,
         )
@@ -99,6 +102,7 @@ class BackendLogTailService(BackgroundService):
             self._store,
             batch_size=self.batch_size,
             rotation_grace_seconds=self.rotation_grace_seconds,
+            lines=self.log.lines,
         )
         self._last_heartbeat = self._last_summary = 0.0
         self._lines_at_summary = 0
@@ -128,7 +132,11 @@ class BackendLogTailService(BackgroundService):
                 "ingested %d log lines (%d parse errors so far)",
                 tailer.counters.lines - self._lines_at_summary,
                 tailer.counters.parse_errors,
-                extra={"event": "log_tail_summary", "lag_bytes": self._lag_bytes},
+                extra={
+                    "event": "log_tail_summary",
+                    "source": self.log.source,
+                    "lag_bytes": self._lag_bytes,
+                },
             )
         self._lines_at_summary = tailer.counters.lines
 

@@ -7,13 +7,14 @@ import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from sqlalchemy import bindparam, func, insert, literal_column, select
 from sqlalchemy.dialects.sqlite import insert as upsert
 
 from control_plane.background_service import ServiceStopped
-from control_plane.db.schema import backend_logs, log_tail_positions
+from control_plane.db.schema import LOG_SOURCES, LogSource, backend_logs, log_tail_positions
 from control_plane.db.sqlite import connect, probe_connection
 from control_plane.db.statements import sqlite3_text
 from control_plane.logs import fts
@@ -21,7 +22,7 @@ from control_plane.logs.file_identity import FilePosition
 from control_plane.logs.line_parser import Row
 from control_plane.times import now_us
 
-# The order of line_parser.Row; every tailed line's source is "backend".
+# The order of line_parser.Row.
 ROW_COLUMNS = (
     "ts",
     "level",
@@ -35,12 +36,22 @@ ROW_COLUMNS = (
     "payload",
     "ingested_at",
 )
-INSERT_ROW = sqlite3_text(
-    insert(backend_logs).values(
-        {name: bindparam(name) for name in ROW_COLUMNS} | {"source": literal_column("'backend'")}
-    ),
-    positional=ROW_COLUMNS,
-)
+
+
+@cache
+def insert_row_statement(source: LogSource) -> str:
+    """Every row of a tailed file carries the file's source."""
+    if source not in LOG_SOURCES:
+        raise ValueError(f"unknown log source {source!r}")
+    return sqlite3_text(
+        insert(backend_logs).values(
+            {name: bindparam(name) for name in ROW_COLUMNS}
+            | {"source": literal_column(f"'{source}'")}
+        ),
+        positional=ROW_COLUMNS,
+    )
+
+
 POSITIONS = log_tail_positions.c
 LOAD_POSITION = sqlite3_text(
     select(
@@ -158,10 +169,12 @@ class TailStore:
         db_path: Path,
         stream: str,
         *,
+        source: LogSource = "backend",
         busy_timeout_ms: int = 5000,
         stop_event: threading.Event | None = None,
     ) -> None:
         self.stream = stream
+        self._insert_row = insert_row_statement(source)
         # Index pages touched by random keys (correlation ids) stay cached between batches.
         self._conn = connect(db_path, busy_timeout_ms=busy_timeout_ms, cache_kib=TAILER_CACHE_KIB)
         self._stop_event = stop_event or threading.Event()
@@ -198,7 +211,7 @@ class TailStore:
 
         def write(conn: sqlite3.Connection) -> None:
             if rows:
-                conn.executemany(INSERT_ROW, rows)
+                conn.executemany(self._insert_row, rows)
             conn.execute(UPSERT_POSITION, params)
 
         self.run_in_transaction(write)

@@ -1,4 +1,4 @@
-"""Follows the backend log file into SQLite, exactly once, across rotation and restarts.
+"""Follows a log file into SQLite, exactly once, across rotation and restarts.
 
 The position (device, inode, fingerprint of the first bytes, byte offset at a line end) is
 committed in the same transaction as the rows read up to it, so a kill at any instant leaves
@@ -25,9 +25,10 @@ from control_plane.logs.file_identity import (
     read_fingerprint,
     rotated_siblings,
 )
-from control_plane.logs.line_parser import Row, parse_line, parse_lines
+from control_plane.logs.line_parser import Row
 from control_plane.logs.line_reader import CHUNK_BYTES, iter_line_runs
 from control_plane.logs.tail_store import TailStore
+from control_plane.logs.tailed_logs import BACKEND_JSON, LineFormat
 from control_plane.times import now_us
 
 logger = logging.getLogger("control_plane.logs.tailer")
@@ -104,9 +105,11 @@ class LogTailer:
         batch_size: int,
         rotation_grace_seconds: float,
         chunk_bytes: int = CHUNK_BYTES,
+        lines: LineFormat = BACKEND_JSON,
     ) -> None:
         self.path = path
         self.store = store
+        self.lines = lines
         self.batch_size = batch_size
         self.rotation_grace_seconds = rotation_grace_seconds
         self.chunk_bytes = chunk_bytes
@@ -331,7 +334,9 @@ class LogTailer:
             source.fd, source.offset, final=final, chunk_bytes=self.chunk_bytes
         ):
             if truncated is not None:
-                row = parse_line(lines[0], truncated=truncated, ingested_at_us=ingested_at)
+                row = self.lines.parse_line(
+                    lines[0], truncated=truncated, ingested_at_us=ingested_at
+                )
                 rows.append(row)
                 parse_errors += row[7]
                 offset = run_end
@@ -341,7 +346,7 @@ class LogTailer:
             while pieces:
                 room = self.batch_size - len(rows)
                 taken, pieces = pieces[:room], pieces[room:]
-                parsed, errors = parse_lines(taken, ingested_at_us=ingested_at)
+                parsed, errors = self.lines.parse_lines(taken, ingested_at_us=ingested_at)
                 rows.extend(parsed)
                 parse_errors += errors
                 offset += sum(map(len, taken)) + len(taken)

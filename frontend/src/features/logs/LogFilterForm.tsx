@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import {
   EMPTY_FILTERS,
   isoFromUtcInput,
+  LOG_SOURCES,
   utcInputFromIso,
   type LogFilters,
 } from './filters';
@@ -132,8 +133,11 @@ export function LogFilterForm({ filters, facets, onApply }: Props) {
             onChange={(event) => set('source', event.target.value as LogFilters['source'])}
           >
             <option value="">Any</option>
-            <option value="backend">Backend</option>
-            <option value="ui">Browser (UI)</option>
+            {LOG_SOURCES.map((source) => (
+              <option key={source.value} value={source.value}>
+                {source.label}
+              </option>
+            ))}
           </select>
         </label>
         <label className={styles.field}>

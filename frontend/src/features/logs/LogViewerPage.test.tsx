@@ -160,6 +160,29 @@ describe('Log Viewer', () => {
     expect(screen.getAllByRole('row')[1]?.textContent).toContain('UI · unknown userold browser row');
   });
 
+  it('offers the edge access log as a source, asks the API for it and keeps it in the URL', async () => {
+    const user = userEvent.setup();
+    const edgeRow = logRow(7, {
+      source: 'edge',
+      event: 'http_access',
+      logger: 'http.log.access.edge_access',
+      message: 'GET /api/thing/6 200 1.2 ms',
+      correlation_id: 'req-6',
+    });
+    const { backend } = logsBackend([...sampleRows(6), edgeRow]);
+    renderApp(backend);
+    await screen.findByText('7 entries loaded (all)');
+
+    await user.selectOptions(screen.getByLabelText('Source'), 'Edge (access log)');
+    await user.click(screen.getByRole('button', { name: 'Apply filters' }));
+
+    await waitFor(() => expect(screen.getByTestId('location').textContent).toBe('/logs?source=edge'));
+    expect(await screen.findByText('1 entry loaded (all)')).toBeTruthy();
+    expect(rowMessages()).toEqual(['GET /api/thing/6 200 1.2 ms']);
+    expect(backend.callsTo('GET', '/api/logs').at(-1)?.url.searchParams.get('source')).toBe('edge');
+    expect(screen.getAllByRole('row')[1]?.querySelector('[data-source="edge"]')).not.toBeNull();
+  }, 20_000);
+
   it('opens a shared link with its filters applied', async () => {
     const { backend } = logsBackend(sampleRows(600));
     renderApp(backend, { route: '/logs?level=ERROR&correlation_id=order-400' });

@@ -35,6 +35,12 @@ describe('log filters in the URL', () => {
     expect(filters).toEqual({ ...EMPTY_FILTERS, levels: ['ERROR'] });
   });
 
+  it('reads every source the API knows, edge and ingest included', () => {
+    for (const source of ['backend', 'edge', 'ui', 'ingest'] as const) {
+      expect(filtersFromSearch(new URLSearchParams(`source=${source}`)).source).toBe(source);
+    }
+  });
+
   it('reads a link from before the ui source as the ui source', () => {
     expect(filtersFromSearch(new URLSearchParams('source=frontend')).source).toBe('ui');
   });

@@ -1,4 +1,14 @@
 /** The Log Viewer's filters and their form in the URL query, so a view can be shared. */
+
+/** Where a row came from, as the API names it, and as the filter offers it. */
+export const LOG_SOURCES = [
+  { value: 'backend', label: 'Backend' },
+  { value: 'edge', label: 'Edge (access log)' },
+  { value: 'ui', label: 'Browser (UI)' },
+  { value: 'ingest', label: 'Ingest key' },
+] as const;
+export type LogSource = (typeof LOG_SOURCES)[number]['value'];
+
 export interface LogFilters {
   levels: string[];
   event: string;
@@ -8,8 +18,9 @@ export interface LogFilters {
   start: string;
   end: string;
   text: string;
-  /** Where the row came from: the backend's log file or the browser's reports. */
-  source: '' | 'backend' | 'ui';
+  /** Where the row came from: the backend's log file, the edge's access log, the browser's
+   * reports, the ingest key's batches. */
+  source: '' | LogSource;
   /** Who caused it: the user a ui row or an audit event is stamped with. */
   actor: string;
   /** Search the days of deleted rows loaded back from their archives, not the stored rows. */
@@ -48,7 +59,8 @@ function validInstant(value: string): string {
 }
 
 function sourceFrom(value: string | null): LogFilters['source'] {
-  if (value === 'backend' || value === 'ui') return value;
+  const known = LOG_SOURCES.find((source) => source.value === value);
+  if (known) return known.value;
   // Links shared before the ui source existed.
   return value === 'frontend' ? 'ui' : '';
 }

@@ -4,8 +4,8 @@ import type { Schemas } from '../../api/schema';
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'] as const;
 
 /**
- * `source`: backend (the log file), ui (the browser, stamped by the server; older rows say
- * frontend), ingest. `actor`: who caused the row (a signed-in user, or an audit event's actor).
+ * `source`: backend (the log file), edge (the edge's access log), ui (the browser, stamped by
+ * the server; older rows say frontend), ingest. `actor`: who caused the row (a signed-in user, or an audit event's actor).
  */
 export type LogEntry = Schemas['LogEntry'];
 export type LogPage = Schemas['LogPage'];

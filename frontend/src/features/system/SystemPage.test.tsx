@@ -45,6 +45,7 @@ function healthDetail(overrides: Partial<HealthDetail> = {}): HealthDetail {
       last_ingest_at: '2026-12-04T09:59:59Z',
       reported_at: '2026-12-04T09:59:59Z',
     },
+    edge_log_tail: null,
     backups: { local_age_seconds: 3 * 3600, offsite_age_seconds: null },
     ...overrides,
   };
@@ -93,6 +94,25 @@ describe('System screen', () => {
     expect(within(table).getByText('2 min')).toBeTruthy();
     expect(screen.getByRole('note').textContent).toContain('1 line of data/deployments.jsonl is not a record');
     expect(screen.getByRole('link', { name: 'System' })).toBeTruthy();
+    expect(screen.queryByRole('region', { name: 'Edge access log' })).toBeNull();
+  });
+
+  it('shows the edge access log tail beside the backend log tail where it is tailed', async () => {
+    const edgeTail = {
+      owner: true,
+      lag_bytes: 2048,
+      lines_total: 987,
+      parse_errors_total: 0,
+      last_ingest_at: '2026-12-04T09:59:58Z',
+      reported_at: '2026-12-04T09:59:59Z',
+    };
+    const backend = systemBackend(healthDetail({ edge_log_tail: edgeTail }), { records: [], unreadable_lines: 0 });
+    renderApp(backend, { route: '/system' });
+
+    const edge = await screen.findByRole('region', { name: 'Edge access log' });
+    expect(within(edge).getByText('987')).toBeTruthy();
+    expect(within(edge).getByText('2.0 KiB')).toBeTruthy();
+    expect(within(screen.getByRole('region', { name: 'Log pipeline' })).getByText('1,234')).toBeTruthy();
   });
 
   it('names every reason the backend is not ready, and says what to do on a host never deployed to', async () => {

@@ -78,8 +78,17 @@ function Verdict({ detail }: { detail: HealthDetail }) {
   );
 }
 
+function tailRows(tail: HealthDetail['log_tail']): [string, ReactNode][] {
+  return [
+    ['Waiting to be stored', formatBytes(tail.lag_bytes)],
+    ['Lines stored', formatNumber(tail.lines_total, 0)],
+    ['Not JSON', formatNumber(tail.parse_errors_total, 0)],
+    ['Last stored', formatUtc(tail.last_ingest_at)],
+  ];
+}
+
 function FigureCards({ detail }: { detail: HealthDetail }) {
-  const { process, container, engine, exchange, log_tail: tail, backups } = detail;
+  const { process, container, engine, exchange, log_tail: tail, edge_log_tail: edgeTail, backups } = detail;
   return (
     <div className={styles.grid}>
       <Figures
@@ -131,15 +140,8 @@ function FigureCards({ detail }: { detail: HealthDetail }) {
           ...(exchange.last_error ? [['Last error', exchange.last_error] as [string, ReactNode]] : []),
         ]}
       />
-      <Figures
-        title="Log pipeline"
-        rows={[
-          ['Waiting to be stored', formatBytes(tail.lag_bytes)],
-          ['Lines stored', formatNumber(tail.lines_total, 0)],
-          ['Not JSON', formatNumber(tail.parse_errors_total, 0)],
-          ['Last stored', formatUtc(tail.last_ingest_at)],
-        ]}
-      />
+      <Figures title="Log pipeline" rows={tailRows(tail)} />
+      {edgeTail && <Figures title="Edge access log" rows={tailRows(edgeTail)} />}
       <Figures
         title="Backups"
         rows={[
