@@ -31,6 +31,7 @@ SQLITE_URL_PREFIXES = ("sqlite+aiosqlite:///", "sqlite:///")
 SecretSetting = Annotated[str, Field(repr=False)]
 # An Apprise URL: a scheme, then anything without spaces (the service checks the rest).
 _NOTIFY_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$")
+_HOST_PORT = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):[0-9]{1,5}$")
 
 
 class ConfigurationError(ValueError):
@@ -129,6 +130,10 @@ class Settings(BaseSettings):
     BACKEND_LOG_RETENTION_DAYS: int = 7
     # Rows retention deletes are kept first in data/archive/ (control_plane.logs.archive).
     BACKEND_LOG_ARCHIVE_ENABLED: bool = True
+    # The edge's HTTPS listener as the backend reaches it (edge:443) and the name to ask it for
+    # (SNI): the certificate's expiry in the health detail and /metrics. Empty: not probed.
+    EDGE_TLS_PROBE_ADDRESS: str = ""
+    EDGE_TLS_SERVER_NAME: str = ""
     READY_MAX_LAG_BYTES: int = 50 * 1024 * 1024
     READY_MAX_POSITION_AGE_SECONDS: float = 120.0
     READY_MIN_FREE_BYTES: int = 200 * 1024 * 1024
@@ -192,6 +197,13 @@ class Settings(BaseSettings):
         for position, url in enumerate(split_notify_urls(value), start=1):
             if not _NOTIFY_URL.match(url):
                 raise ValueError(f"URL {position} is not an Apprise URL (scheme://...)")
+        return value
+
+    @field_validator("EDGE_TLS_PROBE_ADDRESS")
+    @classmethod
+    def _host_and_port(cls, value: str) -> str:
+        if value and not _HOST_PORT.match(value):
+            raise ValueError("must be host:port (e.g. edge:443), or empty")
         return value
 
     @field_validator("NOTIFY_LINK_BASE_URL")
