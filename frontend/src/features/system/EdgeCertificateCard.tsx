@@ -1,0 +1,58 @@
+import type { ReactNode } from 'react';
+import { formatUtc } from '../../lib/format';
+import type { HealthDetail } from './api';
+import { Figures } from './Figures';
+
+type EdgeCertificate = HealthDetail['edge_certificate'];
+
+/** ACME renews 30 days ahead: under 14 days left, a renewal is failing or a certificate needs replacing. */
+const EXPIRY_WARNING_DAYS = 14;
+const DAY_SECONDS = 86_400;
+
+function timeLeft(seconds: number): string {
+  const days = Math.floor(Math.abs(seconds) / DAY_SECONDS);
+  const count = `${days} day${days === 1 ? '' : 's'}`;
+  return seconds < 0 ? `expired ${count} ago` : `in ${count}`;
+}
+
+/** The certificate the edge serves, as the backend read it from a TLS handshake with the edge. */
+export function EdgeCertificateCard({ certificate }: { certificate: EdgeCertificate }) {
+  const title = 'Edge certificate';
+  if (!certificate.probed) {
+    return <Figures title={title} rows={[['Status', 'not probed (the edge serves no TLS)']]} />;
+  }
+  const checked: [string, ReactNode] = ['Checked', formatUtc(certificate.checked_at)];
+  if (certificate.not_after === null || certificate.expires_in_seconds === null) {
+    return (
+      <Figures
+        title={title}
+        warning
+        rows={[['Status', <span key="status" className="badge badge-tripped">unreadable</span>], ['Error', certificate.error ?? '—'], checked]}
+      />
+    );
+  }
+  const left = certificate.expires_in_seconds;
+  const soon = left < EXPIRY_WARNING_DAYS * DAY_SECONDS;
+  return (
+    <Figures
+      title={title}
+      warning={soon}
+      rows={[
+        ['Expires on', formatUtc(certificate.not_after)],
+        [
+          'Expires',
+          soon ? (
+            <span key="left" className={`badge ${left < 0 ? 'badge-tripped' : 'badge-paused'}`}>
+              {timeLeft(left)}
+            </span>
+          ) : (
+            timeLeft(left)
+          ),
+        ],
+        ['Names', certificate.dns_names.join(', ') || certificate.subject_cn || '—'],
+        ['Issuer', certificate.issuer_cn ?? '—'],
+        checked,
+      ]}
+    />
+  );
+}
