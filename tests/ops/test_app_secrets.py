@@ -115,8 +115,11 @@ def test_the_app_placeholder_rule_refuses_the_same_values(tmp_path, placeholder)
         ("app_edge_tls: \"off\"\n", "", ""),
     ],
 )  # fmt: skip
-def test_the_backend_is_told_where_the_edges_https_is_unless_tls_is_off(tmp_path, edge_vars, address, server_name):
-    result = run_role(tmp_path, HOSTILE, f"delta_app_http_port: 8080\ndelta_app_https_port: 8443\n{edge_vars}")
+def test_the_backend_is_told_where_the_edges_https_is_unless_tls_is_off(
+    tmp_path, edge_vars, address, server_name
+):
+    ports = "delta_app_http_port: 8080\ndelta_app_https_port: 8443\n"
+    result = run_role(tmp_path, HOSTILE, ports + edge_vars)
     assert result.returncode == 0, result.stdout
     lines = (tmp_path / "app/.env.prod").read_text().splitlines()
     assert f"EDGE_TLS_PROBE_ADDRESS={address}" in lines
