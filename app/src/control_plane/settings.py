@@ -130,6 +130,8 @@ class Settings(BaseSettings):
     BACKEND_LOG_RETENTION_DAYS: int = 7
     # Rows retention deletes are kept first in data/archive/ (control_plane.logs.archive).
     BACKEND_LOG_ARCHIVE_ENABLED: bool = True
+    # Days an archive is kept after its rows' day, whole days at a time; 0 keeps them forever.
+    BACKEND_LOG_ARCHIVE_KEEP_DAYS: int = 0
     # The edge's HTTPS listener as the backend reaches it (edge:443) and the name to ask it for
     # (SNI): the certificate's expiry in the health detail and /metrics. Empty: not probed.
     EDGE_TLS_PROBE_ADDRESS: str = ""
@@ -212,6 +214,17 @@ class Settings(BaseSettings):
         if value and not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https:// (or be empty)")
         return value
+
+    @model_validator(mode="after")
+    def _archives_outlive_the_rows(self) -> Settings:
+        keep = self.BACKEND_LOG_ARCHIVE_KEEP_DAYS
+        if keep < 0 or 0 < keep <= self.BACKEND_LOG_RETENTION_DAYS:
+            raise ValueError(
+                "BACKEND_LOG_ARCHIVE_KEEP_DAYS must be 0 (keep forever) or more than"
+                f" BACKEND_LOG_RETENTION_DAYS ({self.BACKEND_LOG_RETENTION_DAYS}), not {keep}:"
+                " an archive is written when its rows are that old"
+            )
+        return self
 
     @model_validator(mode="after")
     def _access_token_within_session(self) -> Settings:
