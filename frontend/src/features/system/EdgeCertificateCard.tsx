@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { formatUtc } from '../../lib/format';
+import { formatAge, formatUtc } from '../../lib/format';
 import type { HealthDetail } from './api';
 import { Figures } from './Figures';
 
@@ -9,9 +9,11 @@ type EdgeCertificate = HealthDetail['edge_certificate'];
 const EXPIRY_WARNING_DAYS = 14;
 const DAY_SECONDS = 86_400;
 
+/** "in 59 days", "in 11 h" (the edge's internal CA issues 12-hour certificates), "expired 2 days ago". */
 function timeLeft(seconds: number): string {
-  const days = Math.floor(Math.abs(seconds) / DAY_SECONDS);
-  const count = `${days} day${days === 1 ? '' : 's'}`;
+  const magnitude = Math.abs(seconds);
+  const days = Math.floor(magnitude / DAY_SECONDS);
+  const count = days >= 1 ? `${days} day${days === 1 ? '' : 's'}` : formatAge(magnitude);
   return seconds < 0 ? `expired ${count} ago` : `in ${count}`;
 }
 

@@ -150,6 +150,11 @@ describe('the edge certificate card', () => {
     expect(within(region).getByText('in 13 days').className).toContain('badge-paused');
   });
 
+  it('counts a short-lived certificate (the internal CA issues 12-hour ones) in hours', async () => {
+    const region = await card(edgeCertificate({ expires_in_seconds: 11 * 3600 + 1800 }));
+    expect(within(region).getByText('in 11 h').className).toContain('badge-paused');
+  });
+
   it('marks a certificate past its end as expired', async () => {
     const region = await card(edgeCertificate({ expires_in_seconds: -2 * DAY - 60 }));
     expect(region.className).toMatch(/warning/);
