@@ -7,10 +7,11 @@ import subprocess
 import tarfile
 import time
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import requests
-from stack_harness import APP_UID, ROOT, Stack, poll
+from stack_harness import APP_UID, ROOT, Stack, poll, reload_edge, render_edge_file
 
 # Certificates this machine adds to Debian's set (an intercepting proxy's CA): builds receive them
 # as a secret, so their bodies must not be found in any image.
@@ -22,6 +23,16 @@ LOCAL_CA_CERTIFICATES = [
 
 def docker(*args: str) -> str:
     return subprocess.run(["docker", *args], capture_output=True, text=True, check=True).stdout
+
+
+def backend_get(stack: Stack, path: str, authorization: str = "") -> str:
+    """GET a path from the backend itself (inside its container), not through the edge."""
+    fetch = (
+        "import sys, urllib.request; request = urllib.request.Request('http://127.0.0.1:8001' + sys.argv[1],"
+        " headers={'Authorization': sys.argv[2]} if sys.argv[2] else {});"
+        " sys.stdout.write(urllib.request.urlopen(request).read().decode())"
+    )
+    return docker("exec", stack.container("backend"), "python3", "-c", fetch, path, authorization)
 
 
 def test_ready_through_the_edge_reports_the_built_sha(stack: Stack):
@@ -64,8 +75,7 @@ def test_metrics_pass_promtool_and_their_series_stay_bounded(stack: Stack):
     headers = stack.login()
     for path in ("/api/sessions", "/api/sessions/999", "/api/health/detail", "/no/such/path"):
         requests.get(f"{stack.url}{path}", headers=headers, timeout=10)
-    fetch = "import sys, urllib.request; sys.stdout.write(urllib.request.urlopen('http://127.0.0.1:8001/metrics').read().decode())"
-    text = docker("exec", stack.container("backend"), "python3", "-c", fetch)
+    text = backend_get(stack, "/metrics")
     lint = subprocess.run(
         [
             "docker",
@@ -233,6 +243,53 @@ def test_rows_survive_down_and_up(stack: Stack):
         f"{stack.url}/api/logs", params={"correlation_id": request_id}, headers=stack.login(), timeout=10
     ).json()["items"]
     assert [row["id"] for row in after] == [row["id"] for row in before]
+
+
+def test_health_detail_reads_the_certificate_the_edge_serves(stack: Stack):
+    """The backend's own TLS handshake with the edge over app-net (EDGE_TLS_PROBE_ADDRESS): while
+    the edge serves no TLS (mode off) an error and still ready; once the edge serves its internal
+    CA's certificate (a reload), its end of validity, name and issuer, and the /metrics gauge."""
+    headers = stack.login()
+    refused = requests.get(f"{stack.url}/api/health/detail", headers=headers, timeout=10).json()
+    assert refused["status"] == "ready", refused["reasons"]
+    assert refused["edge_certificate"]["probed"] is True
+    assert refused["edge_certificate"]["not_after"] is None
+    assert refused["edge_certificate"]["error"], refused["edge_certificate"]
+
+    def probed() -> dict | None:
+        detail = json.loads(backend_get(stack, "/api/health/detail", headers["Authorization"]))
+        return detail if detail["edge_certificate"]["not_after"] else None
+
+    caddyfile = Path(stack.env["EDGE_DIR"]) / "config/Caddyfile"
+    rendered = caddyfile.read_text()
+    http_port = int(stack.url.rsplit(":", 1)[1])
+    try:
+        caddyfile.write_text(
+            render_edge_file("Caddyfile", http_port, stack.https_port, tls="internal", domains=["localhost"])
+        )
+        internal = reload_edge(stack)
+        assert internal.returncode == 0, internal.stderr
+        # A failed probe is asked again after 30 s.
+        detail = poll(probed, timeout=60, interval=2)
+        metrics = backend_get(stack, "/metrics")
+    finally:
+        caddyfile.write_text(rendered)
+        restored = reload_edge(stack)
+    assert restored.returncode == 0, restored.stderr
+    stack.wait_until_ready()
+    assert detail, "the backend never read the edge's certificate"
+    certificate = detail["edge_certificate"]
+    print(f"edge certificate as the backend read it: {certificate}")
+    not_after = datetime.fromisoformat(certificate["not_after"])
+    assert not_after > datetime.now(UTC)
+    assert certificate["expires_in_seconds"] > 0
+    assert certificate["error"] is None
+    assert certificate["dns_names"] == ["localhost"]
+    assert certificate["issuer_cn"].startswith("Caddy Local Authority"), certificate
+    assert detail["status"] == "ready"
+    gauge = "control_plane_edge_certificate_expiry_timestamp_seconds "
+    [line] = [line for line in metrics.splitlines() if line.startswith(gauge)]
+    assert float(line.split()[1]) == not_after.timestamp()
 
 
 def test_browser_suite_passes_against_the_stack(stack: Stack, tmp_path):
