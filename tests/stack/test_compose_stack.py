@@ -292,6 +292,30 @@ def test_health_detail_reads_the_certificate_the_edge_serves(stack: Stack):
     assert float(line.split()[1]) == not_after.timestamp()
 
 
+# A UTC day long past the retention window: the rows the browser suite searches once archived.
+ARCHIVED_DAY = "2020-01-15"
+
+
+def archive_and_load_back(stack: Stack, day: str, messages: list[str]) -> None:
+    """Rows of `day` written into backend_logs, archived and deleted by a retention pass, and loaded
+    back into archived_logs: the commands an operator runs, in the backend container."""
+    write = (
+        "import json, sqlite3, sys; from datetime import datetime\n"
+        "day, messages = sys.argv[1], json.loads(sys.argv[2])\n"
+        "start = int(datetime.fromisoformat(day + 'T09:30:00+00:00').timestamp()) * 1_000_000\n"
+        "with sqlite3.connect('/app/data/delta_trader.db') as db:\n"
+        "    db.executemany('INSERT INTO backend_logs (ts, level, logger, event, message, source, payload,"
+        " ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [(start + i * 60_000_000, 'INFO', 'stack_test',"
+        " 'stack.archived', m, 'backend', json.dumps({'row': i}), start) for i, m in enumerate(messages)])\n"
+    )
+    backend = stack.container("backend")
+    docker("exec", backend, "python3", "-c", write, day, json.dumps(messages))
+    pruned = docker("exec", backend, "control-plane", "logs", "prune")
+    assert pruned.startswith(f"deleted {len(messages)} rows older than 7 days"), pruned
+    loaded = docker("exec", backend, "control-plane", "logs", "import-archive", day)
+    assert loaded.startswith(f"{day}: {len(messages)} archived rows checked (count and checksum);"), loaded
+
+
 def test_browser_suite_passes_against_the_stack(stack: Stack, tmp_path):
     """The frontend's browser tests (@playwright/test, Debian's Chromium) drive the SPA of this stack."""
     # What a deploy appends (roles/app_stack/tasks/record.yml), for the System screen to list.
@@ -310,6 +334,9 @@ def test_browser_suite_passes_against_the_stack(stack: Stack, tmp_path):
     record.write_text(json.dumps(deployed) + "\n")
     os.chown(record, APP_UID, APP_UID)
     record.chmod(0o640)
+    word = f"archived{uuid.uuid4().hex[:8]}"
+    messages = [f"{word} order {n} filled before the archive" for n in (1, 2, 3)]
+    archive_and_load_back(stack, ARCHIVED_DAY, messages)
     report = tmp_path / "playwright-report.json"
     result = subprocess.run(
         ["npm", "run", "--silent", "test:browser", "--", "--reporter=list,json"],
@@ -320,6 +347,9 @@ def test_browser_suite_passes_against_the_stack(stack: Stack, tmp_path):
             "E2E_ADMIN_USERNAME": "admin",
             "E2E_ADMIN_PASSWORD": stack.secrets["ADMIN_PASSWORD"],
             "E2E_SCREENSHOT_DIR": str(tmp_path),
+            "E2E_ARCHIVED_DAY": ARCHIVED_DAY,
+            "E2E_ARCHIVED_WORD": word,
+            "E2E_ARCHIVED_MESSAGES": json.dumps(messages),
             "PLAYWRIGHT_JSON_OUTPUT_NAME": str(report),
         },
         capture_output=True,
