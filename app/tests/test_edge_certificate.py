@@ -25,13 +25,18 @@ from tests.conftest import login, make_settings
 from tests.tls_server import TlsServer, issue_certificate, serve_tls, silent_listener
 
 NOT_AFTER = (datetime.now(UTC) + timedelta(days=40)).replace(microsecond=0)
+NOT_BEFORE = NOT_AFTER - timedelta(days=90)
 GAUGE = "control_plane_edge_certificate_expiry_timestamp_seconds"
+NOT_BEFORE_GAUGE = "control_plane_edge_certificate_not_before_timestamp_seconds"
 
 
 @pytest.fixture
 def edge(tmp_path: Path) -> Iterator[TlsServer]:
     cert, key = issue_certificate(
-        tmp_path, names=["trading.example.com", "www.trading.example.com"], not_after=NOT_AFTER
+        tmp_path,
+        names=["trading.example.com", "www.trading.example.com"],
+        not_after=NOT_AFTER,
+        not_before=NOT_BEFORE,
     )
     with serve_tls(cert, key) as server:
         yield server
@@ -47,11 +52,15 @@ class Clock:
 
 def test_the_facts_come_from_the_certificate_itself(tmp_path: Path) -> None:
     cert, _ = issue_certificate(
-        tmp_path, names=["a.example", "b.example"], not_after=NOT_AFTER, issuer_cn="Some CA"
+        tmp_path,
+        names=["a.example", "b.example"],
+        not_after=NOT_AFTER,
+        not_before=NOT_BEFORE,
+        issuer_cn="Some CA",
     )
     der = x509.load_pem_x509_certificate(cert.read_bytes()).public_bytes(Encoding.DER)
     facts = certificate_facts(der)
-    assert facts.not_after == NOT_AFTER
+    assert (facts.not_before, facts.not_after) == (NOT_BEFORE, NOT_AFTER)
     assert (facts.subject_cn, facts.issuer_cn) == ("a.example", "Some CA")
     assert facts.dns_names == ("a.example", "b.example")
 
@@ -121,6 +130,7 @@ def test_the_health_detail_and_metrics_report_the_edges_certificate(
     certificate = body["edge_certificate"]
     assert certificate["probed"] is True and certificate["error"] is None
     assert certificate["not_after"] == NOT_AFTER.isoformat().replace("+00:00", "Z")
+    assert certificate["not_before"] == NOT_BEFORE.isoformat().replace("+00:00", "Z")
     assert 39 * 86400 < certificate["expires_in_seconds"] <= 40 * 86400
     assert certificate["dns_names"] == ["trading.example.com", "www.trading.example.com"]
     assert (certificate["subject_cn"], certificate["issuer_cn"]) == (
@@ -128,6 +138,7 @@ def test_the_health_detail_and_metrics_report_the_edges_certificate(
         "Test Edge CA",
     )
     assert f"{GAUGE} {NOT_AFTER.timestamp():.9e}" in metrics
+    assert f"{NOT_BEFORE_GAUGE} {NOT_BEFORE.timestamp():.9e}" in metrics
     assert edge.handshakes == 1
 
 
@@ -161,6 +172,7 @@ def test_without_an_address_nothing_is_probed(
         "address": None,
         "server_name": None,
         "checked_at": None,
+        "not_before": None,
         "not_after": None,
         "expires_in_seconds": None,
         "subject_cn": None,
@@ -168,7 +180,8 @@ def test_without_an_address_nothing_is_probed(
         "dns_names": [],
         "error": None,
     }
-    assert GAUGE not in client.get("/metrics").text
+    metrics = client.get("/metrics").text
+    assert GAUGE not in metrics and NOT_BEFORE_GAUGE not in metrics
 
 
 @pytest.mark.parametrize("address", ["edge", "edge:", ":443", "edge:443/x", "http://edge:443"])

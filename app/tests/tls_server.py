@@ -28,12 +28,13 @@ def issue_certificate(
     *,
     names: list[str],
     not_after: datetime,
+    not_before: datetime | None = None,
     issuer_cn: str = "Test Edge CA",
 ) -> tuple[Path, Path]:
     """A leaf for `names` signed by a throwaway CA no client trusts; (cert.pem, key.pem)."""
     ca_key = ec.generate_private_key(ec.SECP256R1())
     leaf_key = ec.generate_private_key(ec.SECP256R1())
-    not_before = datetime.now(UTC) - timedelta(days=1)
+    not_before = not_before or datetime.now(UTC) - timedelta(days=1)
     leaf = (
         x509.CertificateBuilder()
         .subject_name(_name(names[0]))

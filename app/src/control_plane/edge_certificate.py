@@ -28,6 +28,7 @@ CONNECT_TIMEOUT_SECONDS = 3.0
 
 @dataclass(frozen=True, slots=True)
 class CertificateFacts:
+    not_before: datetime
     not_after: datetime
     subject_cn: str | None
     issuer_cn: str | None
@@ -57,6 +58,7 @@ def certificate_facts(der: bytes) -> CertificateFacts:
     except x509.ExtensionNotFound:
         dns_names = ()
     return CertificateFacts(
+        not_before=certificate.not_valid_before_utc,
         not_after=certificate.not_valid_after_utc,
         subject_cn=_common_name(certificate.subject),
         issuer_cn=_common_name(certificate.issuer),

@@ -891,6 +891,8 @@ export interface components {
             issuer_cn: string | null;
             /** Not After */
             not_after: string | null;
+            /** Not Before */
+            not_before: string | null;
             /** Probed */
             probed: boolean;
             /** Server Name */

@@ -254,6 +254,9 @@ class EdgeCertificateFigures(BaseModel):
     address: str | None
     server_name: str | None
     checked_at: str | None
+    # Its validity: the lifetime tells a short-lived certificate (the internal CA's 12 hours)
+    # near its planned renewal from a long-lived one whose renewal failed.
+    not_before: str | None
     not_after: str | None
     expires_in_seconds: float | None
     subject_cn: str | None
@@ -343,6 +346,7 @@ def edge_certificate_figures(probe: EdgeCertificateProbe, now: float) -> EdgeCer
         address=probe.address or None,
         server_name=probe.server_name or None,
         checked_at=iso_z(datetime.fromtimestamp(result.checked_at, UTC)) if result else None,
+        not_before=iso_z(facts.not_before) if facts else None,
         not_after=iso_z(facts.not_after) if facts else None,
         expires_in_seconds=round(facts.not_after.timestamp() - now, 3) if facts else None,
         subject_cn=facts.subject_cn if facts else None,

@@ -109,8 +109,8 @@ class OffsiteBackupCollector:
 
 
 class EdgeCertificateCollector:
-    """When the certificate the edge serves expires; nothing while that is unknown (not probed,
-    or the probe failed: the health detail says why)."""
+    """When the certificate the edge serves became valid and when it expires; nothing while that
+    is unknown (not probed, or the probe failed: the health detail says why)."""
 
     def __init__(self, probe: EdgeCertificateProbe) -> None:
         self.probe = probe
@@ -123,6 +123,11 @@ class EdgeCertificateCollector:
             "control_plane_edge_certificate_expiry_timestamp_seconds",
             "When the certificate the edge serves stops being valid (its notAfter)",
             value=result.facts.not_after.timestamp(),
+        )
+        yield GaugeMetricFamily(
+            "control_plane_edge_certificate_not_before_timestamp_seconds",
+            "When the certificate the edge serves became valid (its notBefore)",
+            value=result.facts.not_before.timestamp(),
         )
 
 

@@ -8,6 +8,18 @@ type EdgeCertificate = HealthDetail['edge_certificate'];
 /** ACME renews 30 days ahead: under 14 days left, a renewal is failing or a certificate needs replacing. */
 const EXPIRY_WARNING_DAYS = 14;
 const DAY_SECONDS = 86_400;
+/**
+ * Short-lived certificates (the internal CA's 12 hours) always have under 14 days left: they are
+ * renewed with a third of their lifetime left, so under a sixth left means a renewal is failing.
+ * The same rule as CertificateExpiring in monitoring/prometheus/alerts.yml.
+ */
+const LIFETIME_WARNING_FRACTION = 1 / 6;
+
+/** Seconds left under which the certificate is drawn as a warning. */
+function warningSeconds(notBefore: string | null, notAfter: string): number {
+  const lifetime = notBefore === null ? Infinity : (Date.parse(notAfter) - Date.parse(notBefore)) / 1000;
+  return Math.min(EXPIRY_WARNING_DAYS * DAY_SECONDS, lifetime * LIFETIME_WARNING_FRACTION);
+}
 
 /** "in 59 days", "in 11 h" (the edge's internal CA issues 12-hour certificates), "expired 2 days ago". */
 function timeLeft(seconds: number): string {
@@ -34,7 +46,7 @@ export function EdgeCertificateCard({ certificate }: { certificate: EdgeCertific
     );
   }
   const left = certificate.expires_in_seconds;
-  const soon = left < EXPIRY_WARNING_DAYS * DAY_SECONDS;
+  const soon = left < warningSeconds(certificate.not_before, certificate.not_after);
   return (
     <Figures
       title={title}

@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { cleanup, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { renderApp } from '../../test/renderApp';
 import { createTradingBackend } from '../../test/tradingBackend';
@@ -12,6 +12,7 @@ function edgeCertificate(overrides: Partial<HealthDetail['edge_certificate']> = 
     address: 'edge:443',
     server_name: 'trade.example.org',
     checked_at: '2026-12-04T09:58:00Z',
+    not_before: '2026-11-03T12:00:00Z',
     not_after: '2027-02-01T12:00:00Z',
     expires_in_seconds: 59 * DAY + 3600,
     subject_cn: 'trade.example.org',
@@ -150,9 +151,15 @@ describe('the edge certificate card', () => {
     expect(within(region).getByText('in 13 days').className).toContain('badge-paused');
   });
 
-  it('counts a short-lived certificate (the internal CA issues 12-hour ones) in hours', async () => {
-    const region = await card(edgeCertificate({ expires_in_seconds: 11 * 3600 + 1800 }));
-    expect(within(region).getByText('in 11 h').className).toContain('badge-paused');
+  it('counts a short-lived certificate (the internal CA issues 12-hour ones) in hours, warning only past a sixth of its life', async () => {
+    const internal = { not_before: '2026-12-04T08:00:00Z', not_after: '2026-12-04T20:00:00Z' };
+    const fresh = await card(edgeCertificate({ ...internal, expires_in_seconds: 11 * 3600 + 1800 }));
+    expect(fresh.className).not.toMatch(/warning/);
+    expect(within(fresh).getByText('in 11 h').className).not.toContain('badge');
+    cleanup();
+    const failing = await card(edgeCertificate({ ...internal, expires_in_seconds: 1.5 * 3600 }));
+    expect(failing.className).toMatch(/warning/);
+    expect(within(failing).getByText('in 1 h').className).toContain('badge-paused');
   });
 
   it('marks a certificate past its end as expired', async () => {
@@ -163,7 +170,7 @@ describe('the edge certificate card', () => {
 
   it('shows why the edge could not be read', async () => {
     const region = await card(
-      edgeCertificate({ not_after: null, expires_in_seconds: null, subject_cn: null, issuer_cn: null, dns_names: [], error: 'ConnectionRefusedError: [Errno 111] Connection refused' }),
+      edgeCertificate({ not_before: null, not_after: null, expires_in_seconds: null, subject_cn: null, issuer_cn: null, dns_names: [], error: 'ConnectionRefusedError: [Errno 111] Connection refused' }),
     );
     expect(within(region).getByText('unreadable')).toBeTruthy();
     expect(value(region, 'Error')).toBe('ConnectionRefusedError: [Errno 111] Connection refused');
@@ -172,7 +179,7 @@ describe('the edge certificate card', () => {
 
   it('says "not probed" when the edge serves no TLS', async () => {
     const region = await card(
-      edgeCertificate({ probed: false, address: null, server_name: null, checked_at: null, not_after: null, expires_in_seconds: null, subject_cn: null, issuer_cn: null, dns_names: [] }),
+      edgeCertificate({ probed: false, address: null, server_name: null, checked_at: null, not_before: null, not_after: null, expires_in_seconds: null, subject_cn: null, issuer_cn: null, dns_names: [] }),
     );
     expect(value(region, 'Status')).toBe('not probed (the edge serves no TLS)');
     expect(within(region).queryByText('Expires on')).toBeNull();
