@@ -281,7 +281,7 @@ def test_health_detail_reads_the_certificate_the_edge_serves(stack: Stack):
     certificate = detail["edge_certificate"]
     print(f"edge certificate as the backend read it: {certificate}")
     not_after = datetime.fromisoformat(certificate["not_after"])
-    assert not_after > datetime.now(UTC)
+    assert datetime.fromisoformat(certificate["not_before"]) < datetime.now(UTC) < not_after
     assert certificate["expires_in_seconds"] > 0
     assert certificate["error"] is None
     assert certificate["dns_names"] == ["localhost"]
