@@ -2,7 +2,8 @@
 and a local repository: a snapshot carries the database and data/archive/, `fetch` brings both
 back from the same snapshot (the archives as <fetched>.archive, given to the app user), an older
 snapshot without archives fetches the database alone; and the role's restore-archive tasks put the
-fetched archives in place, keeping the ones they replace."""
+fetched archives in place, keeping the ones they replace; backup retention deletes them with the
+fetched database they came with."""
 
 import gzip
 import json
@@ -181,3 +182,44 @@ def test_the_restore_puts_the_fetched_archives_in_place_and_keeps_the_replaced_o
     [kept] = (app / "data/backups").glob("*-replaced-by-restore.archive")
     assert (kept / replaced.name).read_bytes() == before
     assert (fetched / restored.name).exists()  # the fetched copy stays beside the fetched database
+
+
+BACKUP_PLAY = """
+- name: Back up as a deploy does
+  hosts: all
+  gather_facts: false
+  tasks:
+    - name: Run app_backup's backup, with its retention
+      ansible.builtin.include_role:
+        name: app_backup
+        tasks_from: backup
+"""
+
+
+def test_backup_retention_deletes_a_fetched_database_with_its_log_archives(tmp_path):
+    app = tmp_path / "app"
+    backups = app / "data/backups"
+    backups.mkdir(parents=True)
+    with sqlite3.connect(app / "data/delta_trader.db") as db:
+        db.execute("CREATE TABLE t (x)")
+    old = backups / "20200101T000000Z-offsite-trading-01-latest.db"
+    with sqlite3.connect(old) as db:
+        db.execute("CREATE TABLE t (x)")
+    old.with_suffix(".archive").mkdir()
+    (old.with_suffix(".archive") / f"backend-logs-{DAY}.ndjson.gz").write_bytes(b"")
+    kept = backups / "20200101T000000Z-replaced-by-restore.archive"
+    kept.mkdir()
+    (tmp_path / "hosts.yml").write_text(LOCALHOST_INVENTORY)
+    (tmp_path / "play.yml").write_text(BACKUP_PLAY)
+    result = subprocess.run(
+        ["ansible-playbook", "-i", str(tmp_path / "hosts.yml"), str(tmp_path / "play.yml"),
+         "-e", f"delta_app_root={app}", "-e", "app_backup_keep=1",
+         "-e", "app_backup_release_sha=0123456789abcdef",
+         "-e", f"delta_app_uid={os.getuid()}", "-e", f"delta_app_gid={os.getgid()}"],
+        env=ansible_env(), capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout
+    left = sorted(path.name for path in backups.iterdir())
+    assert kept.name in left  # what a restore replaced is never retention's to delete
+    [new] = [name for name in left if name != kept.name]
+    assert new.endswith("-0123456789ab.db"), left
