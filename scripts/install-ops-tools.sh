@@ -12,6 +12,12 @@ UV_VERSION=0.13.9
 PYTHON=${OPS_PYTHON:-python3}
 STAMP=$VENV/.ops-lock.sha256
 
+# tests/ops run the off-host backup script with the machine's restic: 0.17 or newer, as on
+# Debian 13 (on Debian 12 from trixie, which install-docker-engine.sh pins like Compose).
+restic_recent() { restic version 2>/dev/null | grep -qE '^restic 0\.(1[7-9]|[2-9][0-9])\.'; }
+restic_recent || apt_install restic
+restic_recent || apt_install "restic/${NEWER_SUITE:-trixie}"
+
 want=$(sha256sum "$LOCK" | cut -d' ' -f1)
 if [ -x "$VENV/bin/ansible-playbook" ] && [ "$(cat "$STAMP" 2>/dev/null)" = "$want" ]; then
   log "ops tools are up to date in $VENV"

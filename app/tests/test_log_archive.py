@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import sqlite3
 import time
 from datetime import UTC, datetime
@@ -15,13 +16,17 @@ from control_plane.logs.archive import (
     CHAIN_START,
     COLUMNS,
     ArchiveWriter,
+    ExpiredDay,
     archive_path,
     chain,
     day_of,
+    expire_days,
 )
 from control_plane.logs.one_shot import ingest_once
 from control_plane.logs.retention import MICROS_PER_DAY, LogPruner
 from control_plane.settings import Settings
+from tests.audittools import AuditLog
+from tests.conftest import make_settings
 from tests.logtools import append, json_line, run_cli
 
 NOW_US = time.time_ns() // 1000
@@ -178,6 +183,74 @@ def test_a_damaged_archive_or_a_bad_day_is_refused_and_nothing_loaded(settings: 
     assert code == 1
     assert "retention archived no row of 2001-01-01" in said
     assert rows(settings.database_path, "archived_logs") == []
+
+
+def test_archives_older_than_the_keep_days_go_a_whole_day_at_a_time_audited(
+    settings: Settings, audit_log: AuditLog
+) -> None:
+    ingest_aged(settings)  # rows of the days 10 and 9 days ago
+    LogPruner(settings.database_path).prune(7, now_us=NOW_US)
+    archive_dir = settings.data_dir / "archive"
+    older, newer = sorted(manifest(settings.database_path))
+    aside = archive_dir / f"backend-logs-{older}.uncommitted-1"
+    aside.write_bytes(b"a tail a crash left")
+    other = archive_dir / "operator-notes.txt"
+    other.write_text("not the pruner's")
+    older_rows = manifest(settings.database_path)[older][0]
+
+    # Kept forever by default (0), however old.
+    assert settings.BACKEND_LOG_ARCHIVE_KEEP_DAYS == 0
+    conn = sqlite3.connect(settings.database_path)
+    try:
+        assert expire_days(conn, archive_dir, 0, NOW_US + 1000 * MICROS_PER_DAY) == []
+    finally:
+        conn.close()
+    assert set(manifest(settings.database_path)) == {older, newer}
+
+    # Ten days kept: the day ten days ago is the oldest kept, nothing goes yet.
+    ten_days = LogPruner(settings.database_path, archive_keep_days=10)
+    assert ten_days.prune(7, now_us=NOW_US).expired_archive_days == ()
+    # A day later the older day's rows are eleven days old: that day goes, whole.
+    result = ten_days.prune(7, now_us=NOW_US + MICROS_PER_DAY)
+    assert result.expired_archive_days == (
+        ExpiredDay(
+            day=older,
+            rows=older_rows,
+            files=(archive_path(archive_dir, older).name, aside.name),
+        ),
+    )
+    assert set(manifest(settings.database_path)) == {newer}
+    assert sorted(p.name for p in archive_dir.iterdir()) == sorted(
+        [archive_path(archive_dir, newer).name, other.name]
+    )
+    assert audit_log.events("log_archive_expired") == [
+        {
+            "action": "log_archive_expired",
+            "actor": None,
+            "actor_role": "system",
+            "source_address": None,
+            "target": f"log-archive:{older}",
+            "outcome": "success",
+        }
+    ]
+    [line] = [json.loads(line) for line in audit_log.lines()]
+    assert (line["rows"], line["keep_days"]) == (older_rows, 10)
+    # The day kept still loads back whole; the one deleted is refused by name.
+    assert import_archive(settings, newer)[0] == 0
+    assert import_archive(settings, older) == (
+        1,
+        f"import-archive: retention archived no row of {older}\n",
+    )
+
+
+@pytest.mark.parametrize(("keep", "retention"), [(-1, 7), (3, 7), (7, 7)])
+def test_archives_kept_no_longer_than_the_rows_are_refused(
+    tmp_path: Path, keep: int, retention: int
+) -> None:
+    with pytest.raises(ValueError, match="BACKEND_LOG_ARCHIVE_KEEP_DAYS must be 0"):
+        make_settings(
+            tmp_path, BACKEND_LOG_ARCHIVE_KEEP_DAYS=keep, BACKEND_LOG_RETENTION_DAYS=retention
+        )
 
 
 def test_no_archive_when_it_is_turned_off(settings: Settings) -> None:

@@ -1,5 +1,6 @@
 """app_config on this machine with real vault files: secrets written byte for byte, never templated,
-a line break refused naming the variable before anything is written, the app's placeholder rule."""
+a line break refused naming the variable before anything is written, the app's placeholder rule;
+and the edge's TLS address and name rendered from app_edge's variables."""
 
 import json
 import os
@@ -28,7 +29,7 @@ PLAY = """
 """
 
 
-def run_role(tmp_path: Path, vault: dict[str, str]) -> subprocess.CompletedProcess:
+def run_role(tmp_path: Path, vault: dict[str, str], extra_vars: str = "") -> subprocess.CompletedProcess:
     inventory = tmp_path / "inventory"
     (inventory / "group_vars/all").mkdir(parents=True)
     (inventory / "hosts.yml").write_text(LOCALHOST_INVENTORY)
@@ -36,7 +37,7 @@ def run_role(tmp_path: Path, vault: dict[str, str]) -> subprocess.CompletedProce
     (inventory / "group_vars/all/vars.yml").write_text(
         f"delta_app_root: {app_root}\ndelta_app_uid: {os.getuid()}\ndelta_app_gid: {os.getgid()}\n"
         # The app user is this machine's user of that uid (the play refuses a uid held by another).
-        f"delta_app_user: {pwd.getpwuid(os.getuid()).pw_name}\n"
+        f"delta_app_user: {pwd.getpwuid(os.getuid()).pw_name}\n{extra_vars}"
     )
     vault_file = inventory / "group_vars/all/vault.yml"
     vault_file.write_text("".join(f"{key}: {json.dumps(value)}\n" for key, value in vault.items()))
@@ -102,3 +103,24 @@ def test_the_app_placeholder_rule_refuses_the_same_values(tmp_path, placeholder)
     assert result.returncode != 0
     assert "Missing or placeholder secrets: ADMIN_PASSWORD." in result.stdout
     assert list((tmp_path / "app").iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("edge_vars", "address", "server_name"),
+    [
+        ("app_edge_tls: internal\napp_edge_domains: [trading.example.com, b.example.com]\n", "edge:8443",
+         "trading.example.com"),
+        ("app_edge_tls: acme\napp_edge_domains: [trading.example.com]\n", "edge:8443", "trading.example.com"),
+        ("app_edge_tls: \"off\"\napp_edge_domains: [trading.example.com]\n", "", "trading.example.com"),
+        ("app_edge_tls: \"off\"\n", "", ""),
+    ],
+)  # fmt: skip
+def test_the_backend_is_told_where_the_edges_https_is_unless_tls_is_off(
+    tmp_path, edge_vars, address, server_name
+):
+    ports = "delta_app_http_port: 8080\ndelta_app_https_port: 8443\n"
+    result = run_role(tmp_path, HOSTILE, ports + edge_vars)
+    assert result.returncode == 0, result.stdout
+    lines = (tmp_path / "app/.env.prod").read_text().splitlines()
+    assert f"EDGE_TLS_PROBE_ADDRESS={address}" in lines
+    assert f"EDGE_TLS_SERVER_NAME={server_name}" in lines

@@ -59,6 +59,9 @@ def stack(tmp_path_factory) -> Stack:
             "BACKEND_LOG_BATCH_SIZE": "500",
             "BACKEND_LOG_RETENTION_DAYS": "7",
             "EDGE_ACCESS_LOG_PATH": "/app/logs/edge/access.log",
+            # As Ansible renders them (roles/app_config): the edge's HTTPS on app-net, its name.
+            "EDGE_TLS_PROBE_ADDRESS": f"edge:{https_port}",
+            "EDGE_TLS_SERVER_NAME": "localhost",
         },
     )
     secrets_dir = work / "secrets"
@@ -98,6 +101,7 @@ def stack(tmp_path_factory) -> Stack:
         secrets=secret_values,
         data_dir=data_dir,
         git_sha=git_sha,
+        https_port=https_port,
     )
 
     planted = []

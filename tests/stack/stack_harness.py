@@ -28,6 +28,8 @@ class Stack:
     secrets: dict[str, str]
     data_dir: Path
     git_sha: str
+    # The edge's HTTPS port, inside the container as published (nothing listens in TLS mode off).
+    https_port: int
 
     def compose(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         """The one compose command line (scripts/compose.sh), on this stack's files and project."""
@@ -98,9 +100,9 @@ def write_env_file(path: Path, values: dict[str, str]) -> None:
     path.chmod(0o600)
 
 
-def render_edge_config(edge_dir: Path, http_port: int, https_port: int, uid: int) -> None:
-    """The edge's files as roles/app_edge lays them out, its Caddyfile rendered from the role's own
-    template in TLS mode off (the stack tests speak plain HTTP to the edge; molecule checks TLS)."""
+def render_edge_file(name: str, http_port: int, https_port: int, tls: str = "off", domains=()) -> str:
+    """One of the edge's files rendered from roles/app_edge's own template, with the role's defaults
+    but for the TLS mode and domains given (the stack tests speak plain HTTP to the edge: mode off)."""
     templates = ROOT / "roles/app_edge/templates"
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
@@ -114,7 +116,8 @@ def render_edge_config(edge_dir: Path, http_port: int, https_port: int, uid: int
     settings.update(
         {
             "ansible_managed": "Rendered by tests/stack",
-            "app_edge_tls": "off",
+            "app_edge_tls": tls,
+            "app_edge_domains": list(domains),
             "app_edge_metrics_token": "",
             # Small enough that a stack test makes Caddy roll its access log for real.
             "app_edge_access_log_roll_size_mb": 1,
@@ -122,12 +125,26 @@ def render_edge_config(edge_dir: Path, http_port: int, https_port: int, uid: int
             "delta_app_https_port": https_port,
         }
     )
+    return environment.get_template(f"{name}.j2").render(settings)
+
+
+def render_edge_config(edge_dir: Path, http_port: int, https_port: int, uid: int) -> None:
+    """The edge's files as roles/app_edge lays them out, in TLS mode off (molecule checks TLS)."""
     for name, mode in (("config", 0o750), ("state", 0o750), ("data", 0o700)):
         (edge_dir / name).mkdir(parents=True)
         os.chown(edge_dir / name, uid, uid)
         (edge_dir / name).chmod(mode)
     for name in ("Caddyfile", "metrics.caddy", "maintenance.caddy"):
-        (edge_dir / "config" / name).write_text(environment.get_template(f"{name}.j2").render(settings))
+        (edge_dir / "config" / name).write_text(render_edge_file(name, http_port, https_port))
+
+
+def reload_edge(stack: Stack) -> subprocess.CompletedProcess:
+    """What roles/app_edge/tasks/reload.yml runs in the edge."""
+    return subprocess.run(
+        ["docker", "exec", stack.container("edge"),
+         "caddy", "reload", "--config", "/etc/caddy/Caddyfile", "--adapter", "caddyfile", "--force"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
 
 
 def write_secret_files(directory: Path, values: dict[str, str], uid: int) -> None:

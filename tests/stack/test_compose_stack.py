@@ -7,10 +7,11 @@ import subprocess
 import tarfile
 import time
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import requests
-from stack_harness import APP_UID, ROOT, Stack, poll
+from stack_harness import APP_UID, ROOT, Stack, poll, reload_edge, render_edge_file
 
 # Certificates this machine adds to Debian's set (an intercepting proxy's CA): builds receive them
 # as a secret, so their bodies must not be found in any image.
@@ -22,6 +23,16 @@ LOCAL_CA_CERTIFICATES = [
 
 def docker(*args: str) -> str:
     return subprocess.run(["docker", *args], capture_output=True, text=True, check=True).stdout
+
+
+def backend_get(stack: Stack, path: str, authorization: str = "") -> str:
+    """GET a path from the backend itself (inside its container), not through the edge."""
+    fetch = (
+        "import sys, urllib.request; request = urllib.request.Request('http://127.0.0.1:8001' + sys.argv[1],"
+        " headers={'Authorization': sys.argv[2]} if sys.argv[2] else {});"
+        " sys.stdout.write(urllib.request.urlopen(request).read().decode())"
+    )
+    return docker("exec", stack.container("backend"), "python3", "-c", fetch, path, authorization)
 
 
 def test_ready_through_the_edge_reports_the_built_sha(stack: Stack):
@@ -64,8 +75,7 @@ def test_metrics_pass_promtool_and_their_series_stay_bounded(stack: Stack):
     headers = stack.login()
     for path in ("/api/sessions", "/api/sessions/999", "/api/health/detail", "/no/such/path"):
         requests.get(f"{stack.url}{path}", headers=headers, timeout=10)
-    fetch = "import sys, urllib.request; sys.stdout.write(urllib.request.urlopen('http://127.0.0.1:8001/metrics').read().decode())"
-    text = docker("exec", stack.container("backend"), "python3", "-c", fetch)
+    text = backend_get(stack, "/metrics")
     lint = subprocess.run(
         [
             "docker",
@@ -301,6 +311,77 @@ def test_rows_survive_down_and_up(stack: Stack):
     assert [row["id"] for row in after] == [row["id"] for row in before]
 
 
+def test_health_detail_reads_the_certificate_the_edge_serves(stack: Stack):
+    """The backend's own TLS handshake with the edge over app-net (EDGE_TLS_PROBE_ADDRESS): while
+    the edge serves no TLS (mode off) an error and still ready; once the edge serves its internal
+    CA's certificate (a reload), its end of validity, name and issuer, and the /metrics gauge."""
+    headers = stack.login()
+    refused = requests.get(f"{stack.url}/api/health/detail", headers=headers, timeout=10).json()
+    assert refused["status"] == "ready", refused["reasons"]
+    assert refused["edge_certificate"]["probed"] is True
+    assert refused["edge_certificate"]["not_after"] is None
+    assert refused["edge_certificate"]["error"], refused["edge_certificate"]
+
+    def probed() -> dict | None:
+        detail = json.loads(backend_get(stack, "/api/health/detail", headers["Authorization"]))
+        return detail if detail["edge_certificate"]["not_after"] else None
+
+    caddyfile = Path(stack.env["EDGE_DIR"]) / "config/Caddyfile"
+    rendered = caddyfile.read_text()
+    http_port = int(stack.url.rsplit(":", 1)[1])
+    try:
+        caddyfile.write_text(
+            render_edge_file("Caddyfile", http_port, stack.https_port, tls="internal", domains=["localhost"])
+        )
+        internal = reload_edge(stack)
+        assert internal.returncode == 0, internal.stderr
+        # A failed probe is asked again after 30 s.
+        detail = poll(probed, timeout=60, interval=2)
+        metrics = backend_get(stack, "/metrics")
+    finally:
+        caddyfile.write_text(rendered)
+        restored = reload_edge(stack)
+    assert restored.returncode == 0, restored.stderr
+    stack.wait_until_ready()
+    assert detail, "the backend never read the edge's certificate"
+    certificate = detail["edge_certificate"]
+    print(f"edge certificate as the backend read it: {certificate}")
+    not_after = datetime.fromisoformat(certificate["not_after"])
+    assert datetime.fromisoformat(certificate["not_before"]) < datetime.now(UTC) < not_after
+    assert certificate["expires_in_seconds"] > 0
+    assert certificate["error"] is None
+    assert certificate["dns_names"] == ["localhost"]
+    assert certificate["issuer_cn"].startswith("Caddy Local Authority"), certificate
+    assert detail["status"] == "ready"
+    gauge = "control_plane_edge_certificate_expiry_timestamp_seconds "
+    [line] = [line for line in metrics.splitlines() if line.startswith(gauge)]
+    assert float(line.split()[1]) == not_after.timestamp()
+
+
+# A UTC day long past the retention window: the rows the browser suite searches once archived.
+ARCHIVED_DAY = "2020-01-15"
+
+
+def archive_and_load_back(stack: Stack, day: str, messages: list[str]) -> None:
+    """Rows of `day` written into backend_logs, archived and deleted by a retention pass, and loaded
+    back into archived_logs: the commands an operator runs, in the backend container."""
+    write = (
+        "import json, sqlite3, sys; from datetime import datetime\n"
+        "day, messages = sys.argv[1], json.loads(sys.argv[2])\n"
+        "start = int(datetime.fromisoformat(day + 'T09:30:00+00:00').timestamp()) * 1_000_000\n"
+        "with sqlite3.connect('/app/data/delta_trader.db') as db:\n"
+        "    db.executemany('INSERT INTO backend_logs (ts, level, logger, event, message, source, payload,"
+        " ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [(start + i * 60_000_000, 'INFO', 'stack_test',"
+        " 'stack.archived', m, 'backend', json.dumps({'row': i}), start) for i, m in enumerate(messages)])\n"
+    )
+    backend = stack.container("backend")
+    docker("exec", backend, "python3", "-c", write, day, json.dumps(messages))
+    pruned = docker("exec", backend, "control-plane", "logs", "prune")
+    assert pruned.startswith(f"deleted {len(messages)} rows older than 7 days"), pruned
+    loaded = docker("exec", backend, "control-plane", "logs", "import-archive", day)
+    assert loaded.startswith(f"{day}: {len(messages)} archived rows checked (count and checksum);"), loaded
+
+
 def test_browser_suite_passes_against_the_stack(stack: Stack, tmp_path):
     """The frontend's browser tests (@playwright/test, Debian's Chromium) drive the SPA of this stack."""
     # What a deploy appends (roles/app_stack/tasks/record.yml), for the System screen to list.
@@ -319,6 +400,9 @@ def test_browser_suite_passes_against_the_stack(stack: Stack, tmp_path):
     record.write_text(json.dumps(deployed) + "\n")
     os.chown(record, APP_UID, APP_UID)
     record.chmod(0o640)
+    word = f"archived{uuid.uuid4().hex[:8]}"
+    messages = [f"{word} order {n} filled before the archive" for n in (1, 2, 3)]
+    archive_and_load_back(stack, ARCHIVED_DAY, messages)
     report = tmp_path / "playwright-report.json"
     result = subprocess.run(
         ["npm", "run", "--silent", "test:browser", "--", "--reporter=list,json"],
@@ -329,6 +413,9 @@ def test_browser_suite_passes_against_the_stack(stack: Stack, tmp_path):
             "E2E_ADMIN_USERNAME": "admin",
             "E2E_ADMIN_PASSWORD": stack.secrets["ADMIN_PASSWORD"],
             "E2E_SCREENSHOT_DIR": str(tmp_path),
+            "E2E_ARCHIVED_DAY": ARCHIVED_DAY,
+            "E2E_ARCHIVED_WORD": word,
+            "E2E_ARCHIVED_MESSAGES": json.dumps(messages),
             "PLAYWRIGHT_JSON_OUTPUT_NAME": str(report),
         },
         capture_output=True,

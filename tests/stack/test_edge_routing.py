@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import requests
 import urllib3
-from stack_harness import Stack, poll
+from stack_harness import Stack, poll, reload_edge
 
 
 def closed_before_any_answer(error: requests.ConnectionError) -> bool:
@@ -92,15 +92,6 @@ def test_a_service_replaced_next_to_the_running_one_loses_no_request(stack: Stac
     assert loop.failures == [], f"{len(loop.failures)} of {loop.count} requests failed: {loop.failures[:10]}"
     assert stack.container(service) == new
     print(f"{service} replaced through the edge: {loop.report()}")
-
-
-def reload_edge(stack: Stack) -> subprocess.CompletedProcess:
-    """What roles/app_edge/tasks/reload.yml runs in the edge."""
-    return subprocess.run(
-        ["docker", "exec", stack.container("edge"),
-         "caddy", "reload", "--config", "/etc/caddy/Caddyfile", "--adapter", "caddyfile", "--force"],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
 
 
 def test_a_configuration_change_is_applied_by_reload_and_a_refused_one_changes_nothing(stack: Stack):

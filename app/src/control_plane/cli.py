@@ -193,13 +193,17 @@ def _db_backup(settings: Settings, args: argparse.Namespace) -> int:
 def _logs_prune(settings: Settings, _args: argparse.Namespace) -> int:
     from control_plane.logs.retention import LogPruner
 
-    result = LogPruner(settings.database_path, archive=settings.BACKEND_LOG_ARCHIVE_ENABLED).prune(
-        settings.BACKEND_LOG_RETENTION_DAYS
-    )
+    result = LogPruner(
+        settings.database_path,
+        archive=settings.BACKEND_LOG_ARCHIVE_ENABLED,
+        archive_keep_days=settings.BACKEND_LOG_ARCHIVE_KEEP_DAYS,
+    ).prune(settings.BACKEND_LOG_RETENTION_DAYS)
     print(
         f"deleted {result.deleted_rows} rows older than {settings.BACKEND_LOG_RETENTION_DAYS} days"
         f" in {result.transactions} transactions; freed {result.freed_pages} pages"
     )
+    for expired in result.expired_archive_days:
+        print(f"deleted the archive of {expired.day} ({expired.rows} rows)")
     return 0
 
 

@@ -28,6 +28,7 @@ from control_plane.api.openapi_errors import document_implied_errors
 from control_plane.db.engine import create_engine, create_session_factory
 from control_plane.db.migrate import head_revision
 from control_plane.db.users import bootstrap_admin
+from control_plane.edge_certificate import EdgeCertificateProbe
 from control_plane.login_throttle import LoginThrottle
 from control_plane.logs.pipeline import LogPipeline
 from control_plane.middleware.correlation import CorrelationIdMiddleware
@@ -72,6 +73,9 @@ def create_app(settings: Settings | None = None, runner: SessionRunner | None = 
     )
     app.state.log_pipeline = pipeline
     app.state.cpu_sampler = CpuSampler()
+    app.state.edge_certificate = EdgeCertificateProbe(
+        settings.EDGE_TLS_PROBE_ADDRESS, settings.EDGE_TLS_SERVER_NAME
+    )
     app.state.login_throttle = LoginThrottle()
     app.state.session_runner = runner
     http_metrics = metrics.HttpMetrics()

@@ -31,6 +31,7 @@ SQLITE_URL_PREFIXES = ("sqlite+aiosqlite:///", "sqlite:///")
 SecretSetting = Annotated[str, Field(repr=False)]
 # An Apprise URL: a scheme, then anything without spaces (the service checks the rest).
 _NOTIFY_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$")
+_HOST_PORT = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):[0-9]{1,5}$")
 
 
 class ConfigurationError(ValueError):
@@ -132,6 +133,12 @@ class Settings(BaseSettings):
     BACKEND_LOG_RETENTION_DAYS: int = 7
     # Rows retention deletes are kept first in data/archive/ (control_plane.logs.archive).
     BACKEND_LOG_ARCHIVE_ENABLED: bool = True
+    # Days an archive is kept after its rows' day, whole days at a time; 0 keeps them forever.
+    BACKEND_LOG_ARCHIVE_KEEP_DAYS: int = 0
+    # The edge's HTTPS listener as the backend reaches it (edge:443) and the name to ask it for
+    # (SNI): the certificate's expiry in the health detail and /metrics. Empty: not probed.
+    EDGE_TLS_PROBE_ADDRESS: str = ""
+    EDGE_TLS_SERVER_NAME: str = ""
     READY_MAX_LAG_BYTES: int = 50 * 1024 * 1024
     READY_MAX_POSITION_AGE_SECONDS: float = 120.0
     READY_MIN_FREE_BYTES: int = 200 * 1024 * 1024
@@ -205,12 +212,30 @@ class Settings(BaseSettings):
                 raise ValueError(f"URL {position} is not an Apprise URL (scheme://...)")
         return value
 
+    @field_validator("EDGE_TLS_PROBE_ADDRESS")
+    @classmethod
+    def _host_and_port(cls, value: str) -> str:
+        if value and not _HOST_PORT.match(value):
+            raise ValueError("must be host:port (e.g. edge:443), or empty")
+        return value
+
     @field_validator("NOTIFY_LINK_BASE_URL")
     @classmethod
     def _http_base(cls, value: str) -> str:
         if value and not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https:// (or be empty)")
         return value
+
+    @model_validator(mode="after")
+    def _archives_outlive_the_rows(self) -> Settings:
+        keep = self.BACKEND_LOG_ARCHIVE_KEEP_DAYS
+        if keep < 0 or 0 < keep <= self.BACKEND_LOG_RETENTION_DAYS:
+            raise ValueError(
+                "BACKEND_LOG_ARCHIVE_KEEP_DAYS must be 0 (keep forever) or more than"
+                f" BACKEND_LOG_RETENTION_DAYS ({self.BACKEND_LOG_RETENTION_DAYS}), not {keep}:"
+                " an archive is written when its rows are that old"
+            )
+        return self
 
     @model_validator(mode="after")
     def _access_token_within_session(self) -> Settings:

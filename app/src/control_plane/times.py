@@ -6,6 +6,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROS_PER_DAY = 86_400 * 1_000_000
 ONE_MICROSECOND = timedelta(microseconds=1)
 
 

@@ -875,6 +875,31 @@ export interface components {
             /** Used Bytes */
             used_bytes: number;
         };
+        /** EdgeCertificateFigures */
+        EdgeCertificateFigures: {
+            /** Address */
+            address: string | null;
+            /** Checked At */
+            checked_at: string | null;
+            /** Dns Names */
+            dns_names: string[];
+            /** Error */
+            error: string | null;
+            /** Expires In Seconds */
+            expires_in_seconds: number | null;
+            /** Issuer Cn */
+            issuer_cn: string | null;
+            /** Not After */
+            not_after: string | null;
+            /** Not Before */
+            not_before: string | null;
+            /** Probed */
+            probed: boolean;
+            /** Server Name */
+            server_name: string | null;
+            /** Subject Cn */
+            subject_cn: string | null;
+        };
         /** EngineFigures */
         EngineFigures: {
             /** Last Tick Age Seconds */
@@ -950,6 +975,7 @@ export interface components {
             container: components["schemas"]["ContainerUsage"];
             /** Disks */
             disks: components["schemas"]["DiskUsage"][];
+            edge_certificate: components["schemas"]["EdgeCertificateFigures"];
             edge_log_tail: components["schemas"]["LogTailFigures"] | null;
             engine: components["schemas"]["EngineFigures"];
             exchange: components["schemas"]["ExchangeFigures"];

@@ -1,8 +1,10 @@
-"""The first host's backup timer's service sent its database to the restic REST server beside the
-hosts, encrypted (the server holds none of its rows in the clear), with the retention policy and a
-status the backend reads (the backup's age: a metric and the readiness body); the fresh host was
-restored from that repository and holds the same rows. The secrets stay in root's 0400 files,
-never in the journal or the status. A failed run starts the notification unit (OnFailure=)."""
+"""The first host's backup timer's service sent its database and its log archives (data/archive/)
+to the restic REST server beside the hosts, encrypted (the server holds none of its rows in the
+clear), with the retention policy and a status the backend reads (the backup's age: a metric and
+the readiness body); the fresh host was restored from that repository and holds the same rows, and
+the same archives, which its backend loads back (their count and checksum match its database).
+The secrets stay in root's 0400 files, never in the journal or the status. A failed run starts
+the notification unit (OnFailure=)."""
 
 import json
 import os
@@ -21,6 +23,8 @@ REST_SERVER = "delta-molecule-backup_restore-rest-server"
 STATUS = f"{APP_ROOT}/data/backups/offsite-backup.json"
 SECRETS_DIR = "/etc/delta-strangle/offsite-backup"
 SCRIPT = "/usr/local/libexec/delta-strangle/offsite-backup"
+# The day of the log rows side_effect.yml has retention archive before the backup.
+ARCHIVED_DAY = "2020-01-15"
 COUNTS = "SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM strategies) AS strategies"
 
 # Each test names the host it reads.
@@ -60,7 +64,7 @@ def test_the_timers_service_sent_one_snapshot_of_the_first_host(host):
     assert len(taken) == 1
     release = host.check_output(f"git -C {APP_ROOT} rev-parse HEAD")
     assert set(taken[0]["tags"]) == {"delta-strangle", f"release-{release[:12]}"}
-    assert taken[0]["paths"] == ["/var/backups/delta-strangle/delta_trader.db"]
+    assert taken[0]["paths"] == [f"{APP_ROOT}/data/archive", "/var/backups/delta-strangle/delta_trader.db"]
 
 
 def test_the_status_tells_the_backend_the_backups_age(host, vault):
@@ -101,6 +105,23 @@ def test_the_fresh_host_holds_the_rows_of_the_backup(host, fresh):
     assert sqlite(fresh, "SELECT username FROM users ORDER BY username") == sqlite(
         host, "SELECT username FROM users ORDER BY username"
     )
+
+
+def test_the_fresh_host_has_the_log_archives_beside_the_database_and_loads_them_back(host, fresh):
+    name = f"{APP_ROOT}/data/archive/backend-logs-{ARCHIVED_DAY}.ndjson.gz"
+    archived = fresh.file(name)
+    assert (archived.uid, archived.gid, archived.mode) == (10001, 10001, 0o640)
+    # The first host's file may have grown since (retention appends): the fresh copy is its start.
+    first = host.check_output(f"head -c {archived.size} {name} | sha256sum")
+    assert first == fresh.check_output(f"sha256sum < {name}")
+    loaded = fresh.check_output(
+        f"{APP_ROOT}/scripts/compose.sh exec -T backend control-plane logs import-archive {ARCHIVED_DAY}"
+    )
+    assert f"{ARCHIVED_DAY}: 2 archived rows checked (count and checksum)" in loaded
+    assert sqlite(fresh, "SELECT message FROM archived_logs ORDER BY ts").splitlines() == [
+        "archived before the backup 1",
+        "archived before the backup 2",
+    ]
 
 
 def test_the_fresh_host_serves_the_restored_database_and_audited_it(fresh):

@@ -79,6 +79,23 @@ def test_env_file_is_private_and_complete(host):
     assert not IMAGE_KEYS & set(values), "an in-image path is spelled again in .env.prod"
 
 
+def test_the_backend_reads_the_certificate_the_edge_serves(host):
+    """.env.prod points the backend at the edge's HTTPS on app-net (TLS mode internal here), and the
+    health detail carries the certificate the edge serves, a failed first handshake retried."""
+    values = env_file(host)
+    assert values["EDGE_TLS_PROBE_ADDRESS"] == "edge:443"
+    headers = sign_in(host)
+
+    def certificate():
+        return json.loads(http(host, "GET", "/api/health/detail", headers)["body"])["edge_certificate"]
+
+    read = poll(certificate, lambda answer: answer["not_after"] is not None, timeout=45, interval=3)
+    assert read["error"] is None, read
+    assert read["dns_names"] == [values["EDGE_TLS_SERVER_NAME"]]
+    assert read["expires_in_seconds"] > 0
+    assert read["issuer_cn"].startswith("Caddy Local Authority"), read
+
+
 def test_secrets_are_files_only_the_app_uid_reads(host):
     directory = host.file(f"{APP_ROOT}/secrets")
     assert (directory.user, directory.mode) == ("root", 0o700)

@@ -1,13 +1,16 @@
 #!/bin/bash
-# Off-host backups of the control plane's database with restic (installed by the app_backup role
-# as /usr/local/libexec/delta-strangle/offsite-backup; its settings come from the file the role
-# renders, /etc/delta-strangle/offsite-backup.conf, its secrets from one file each in
-# OFFSITE_SECRETS_DIR):
+# Off-host backups of the control plane's database and log archives with restic (installed by the
+# app_backup role as /usr/local/libexec/delta-strangle/offsite-backup; its settings come from the
+# file the role renders, /etc/delta-strangle/offsite-backup.conf, its secrets from one file each
+# in OFFSITE_SECRETS_DIR):
 #
-#   offsite-backup backup                  online SQLite backup, integrity check, restic backup,
-#                                          retention (forget --prune), status file for the app
+#   offsite-backup backup                  online SQLite backup, integrity check, restic backup of
+#                                          it and of data/archive/, retention (forget --prune),
+#                                          status file for the app
 #   offsite-backup fetch SNAPSHOT HOST DEST   write the database of a snapshot (latest: the
-#                                          newest) of HOST's backups to DEST, integrity-checked
+#                                          newest) of HOST's backups to DEST, integrity-checked,
+#                                          and its log archives to DEST's name with .archive
+#                                          for .db (a directory), when it holds some
 #   offsite-backup snapshots [restic args]   this repository's snapshots (restic snapshots)
 #
 # The timer runs `backup` through delta-offsite-backup.service (systemctl start it to run one now);
@@ -21,6 +24,8 @@ set -euo pipefail
 : "${OFFSITE_STATUS_FILE:?}" "${OFFSITE_APP_UID:?}" "${OFFSITE_APP_GID:?}"
 # The database's path inside every snapshot: a restore on any host reads it from there.
 SNAPSHOT_FILE=$OFFSITE_STAGING_DIR/delta_trader.db
+# The log archives (control_plane.logs.archive), read in place: appended to, never rewritten.
+ARCHIVE_DIR=$OFFSITE_APP_ROOT/data/archive
 TAG=delta-strangle
 
 say() { echo "offsite-backup: $*"; }
@@ -78,7 +83,7 @@ EOF
 
 backup() {
   local database=$OFFSITE_APP_ROOT/data/delta_trader.db partial=$SNAPSHOT_FILE.partial
-  local release verdict summary snapshot keep=()
+  local release verdict summary snapshot keep=() paths
   [ -f "$database" ] || fail "no database at $database"
   [ -f "$OFFSITE_STATUS_FILE" ] || fail "no status file $OFFSITE_STATUS_FILE (deploy the role again)"
   release=$(git -C "$OFFSITE_APP_ROOT" rev-parse HEAD)
@@ -93,10 +98,14 @@ backup() {
   mv "$partial" "$SNAPSHOT_FILE"
   say "backed up $database online ($(stat -c %s "$SNAPSHOT_FILE") bytes, integrity ok)"
   ensure_repository
+  # After the database: an archive read later is at least as long as the length the copy records
+  # (a reader stops there), never shorter.
+  paths=("$SNAPSHOT_FILE")
+  [ -d "$ARCHIVE_DIR" ] && paths+=("$ARCHIVE_DIR")
   summary=$(restic backup --json --host "$OFFSITE_HOST" --tag "$TAG" --tag "release-${release:0:12}" \
-    "$SNAPSHOT_FILE" | tail -n 1)
+    "${paths[@]}" | tail -n 1)
   snapshot=$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["snapshot_id"])' "$summary")
-  say "sent snapshot ${snapshot:0:8} of host $OFFSITE_HOST (release ${release:0:12})"
+  say "sent snapshot ${snapshot:0:8} of host $OFFSITE_HOST (release ${release:0:12}): ${paths[*]}"
   read -r -a keep <<<"${OFFSITE_KEEP:-}"
   if [ "${#keep[@]}" -gt 0 ]; then
     restic forget --quiet --host "$OFFSITE_HOST" --tag "$TAG" "${keep[@]}" --prune
@@ -105,24 +114,54 @@ backup() {
   write_status "$snapshot" "$release"
 }
 
+# The snapshot's full id and the path its log archives were read from ("" when it has none).
+resolve_snapshot() {  # snapshot host
+  restic snapshots --json --host "$2" --tag "$TAG" "$1" | python3 -c '
+import json, sys
+snapshot = json.load(sys.stdin)[-1]
+archives = [path for path in snapshot["paths"] if path.endswith("/data/archive")]
+print(snapshot["id"], archives[0] if archives else "")'
+}
+
+# A directory beside the fetched database, given to the app user like data/archive.
+fetch_archive() {  # snapshot-id archive-path dest-dir
+  local partial=$3.partial
+  rm -rf "$partial"
+  restic restore --quiet "$1:$2" --target "$partial"
+  chown -R "$OFFSITE_APP_UID:$OFFSITE_APP_GID" "$partial"
+  chmod 0750 "$partial"
+  find "$partial" -type f -exec chmod 0640 {} +
+  mv "$partial" "$3"
+  say "wrote the log archives of snapshot ${1:0:8} to $3 ($(find "$3" -type f | wc -l) files)"
+}
+
 fetch() {  # snapshot host dest
-  local snapshot=$1 host=$2 dest=$3 partial=$3.partial verdict hosts found
+  local snapshot=$1 host=$2 dest=$3 partial=$3.partial verdict hosts found snapshot_id archive_path
   [[ $snapshot =~ ^(latest|[0-9a-f]{8,64})$ ]] || fail "a snapshot is 'latest' or its id (hex), not '$snapshot'"
+  [[ $dest == *.db ]] || fail "the destination is a .db file, not '$dest'"
   found=$(restic snapshots --json --host "$host" --tag "$TAG")
   if [[ $found != *'"id"'* ]]; then
     hosts=$(restic snapshots --json --tag "$TAG" \
       | python3 -c 'import json, sys; print(", ".join(sorted({s["hostname"] for s in json.load(sys.stdin)})) or "none")')
     fail "no snapshot of host $host in the repository; hosts with snapshots there: $hosts"
   fi
+  # Resolved once, so the database and the archives come from the same snapshot.
+  read -r snapshot_id archive_path < <(resolve_snapshot "$snapshot" "$host")
+  [ -n "$snapshot_id" ] || fail "no snapshot $snapshot of host $host"
   # shellcheck disable=SC2064
-  trap "rm -f $(printf '%q' "$partial")" EXIT
-  restic dump --host "$host" --tag "$TAG" "$snapshot" "$SNAPSHOT_FILE" >"$partial"
+  trap "rm -rf $(printf '%q ' "$partial" "${dest%.db}.archive.partial")" EXIT
+  restic dump "$snapshot_id" "$SNAPSHOT_FILE" >"$partial"
   verdict=$(integrity "$partial")
   [ "$verdict" = ok ] || fail "snapshot $snapshot of $host holds a damaged database (integrity_check: $verdict)"
   chown "$OFFSITE_APP_UID:$OFFSITE_APP_GID" "$partial"
   chmod 0640 "$partial"
   mv "$partial" "$dest"
   say "wrote snapshot $snapshot of host $host to $dest (integrity ok)"
+  if [ -n "$archive_path" ]; then
+    fetch_archive "$snapshot_id" "$archive_path" "${dest%.db}.archive"
+  else
+    say "snapshot ${snapshot_id:0:8} holds no log archives"
+  fi
 }
 
 main() {

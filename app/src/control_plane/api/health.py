@@ -1,6 +1,7 @@
 """Liveness (cheap), readiness (database, migrations, tailer, disks, off-host backup age: the
 reasons the deploy's health gate reads) and, for a signed-in user, the detail behind them: what
-the process and its container use, the engine, the exchange, the log tail, the backups."""
+the process and its container use, the engine, the exchange, the log tail, the backups, and the
+certificate the edge serves (never a readiness reason)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from control_plane.db.backup import newest_backup_age_seconds
 from control_plane.db.migrate import current_revision
 from control_plane.db.sqlite import probe_connection
 from control_plane.deployments import DeploymentHistory, recent_deployments
+from control_plane.edge_certificate import EdgeCertificateProbe
 from control_plane.logs.pipeline import LogPipeline
 from control_plane.logs.tail_store import TailFigures, read_tail_figures
 from control_plane.logs.tailed_logs import TailedLog, tailed_logs
@@ -255,6 +257,24 @@ class BackupFigures(BaseModel):
     offsite_age_seconds: float | None
 
 
+class EdgeCertificateFigures(BaseModel):
+    # False when the backend is not told where the edge's HTTPS is (TLS off): nothing else is set.
+    probed: bool
+    address: str | None
+    server_name: str | None
+    checked_at: str | None
+    # Its validity: the lifetime tells a short-lived certificate (the internal CA's 12 hours)
+    # near its planned renewal from a long-lived one whose renewal failed.
+    not_before: str | None
+    not_after: str | None
+    expires_in_seconds: float | None
+    subject_cn: str | None
+    issuer_cn: str | None
+    dns_names: list[str]
+    # Why there is no certificate (refused, timed out, handshake failed).
+    error: str | None
+
+
 class HealthDetail(BaseModel):
     status: str
     reasons: list[str]
@@ -273,6 +293,7 @@ class HealthDetail(BaseModel):
     # The edge's access log (EDGE_ACCESS_LOG_PATH); None where it is not tailed.
     edge_log_tail: LogTailFigures | None
     backups: BackupFigures
+    edge_certificate: EdgeCertificateFigures
 
 
 def _age(then: float | None, now: float) -> float | None:
@@ -328,6 +349,24 @@ def log_tail_figures(settings: Settings, log: TailedLog, owner: bool) -> LogTail
     )
 
 
+def edge_certificate_figures(probe: EdgeCertificateProbe, now: float) -> EdgeCertificateFigures:
+    result = probe.read()
+    facts = result.facts if result else None
+    return EdgeCertificateFigures(
+        probed=result is not None,
+        address=probe.address or None,
+        server_name=probe.server_name or None,
+        checked_at=iso_z(datetime.fromtimestamp(result.checked_at, UTC)) if result else None,
+        not_before=iso_z(facts.not_before) if facts else None,
+        not_after=iso_z(facts.not_after) if facts else None,
+        expires_in_seconds=round(facts.not_after.timestamp() - now, 3) if facts else None,
+        subject_cn=facts.subject_cn if facts else None,
+        issuer_cn=facts.issuer_cn if facts else None,
+        dns_names=list(facts.dns_names) if facts else [],
+        error=result.error if result else None,
+    )
+
+
 def health_detail(request: Request) -> HealthDetail:
     app = request.app
     settings: Settings = app.state.settings
@@ -357,6 +396,7 @@ def health_detail(request: Request) -> HealthDetail:
             local_age_seconds=newest_backup_age_seconds(settings.data_dir, now),
             offsite_age_seconds=details["offsite_backup_age_seconds"],
         ),
+        edge_certificate=edge_certificate_figures(app.state.edge_certificate, now),
     )
 
 

@@ -1,9 +1,10 @@
 """GET /metrics in Prometheus text format, from a registry owned by the app: the log pipeline,
-readiness and the volumes' free space, the off-host backup, trading and Delta figures, each
-request's duration by route, and the process."""
+readiness and the volumes' free space, the off-host backup, the edge's certificate, trading and
+Delta figures, each request's duration by route, and the process."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram,
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.process_collector import ProcessCollector
 
+from control_plane.edge_certificate import EdgeCertificateProbe
 from control_plane.logs.tail_store import read_tail_figures
 from control_plane.logs.tailed_logs import tailed_logs
 from control_plane.offsite_backup import backup_age_seconds, read_offsite_status, status_path
@@ -106,6 +108,29 @@ class OffsiteBackupCollector:
         )
 
 
+class EdgeCertificateCollector:
+    """When the certificate the edge serves became valid and when it expires; nothing while that
+    is unknown (not probed, or the probe failed: the health detail says why)."""
+
+    def __init__(self, probe: EdgeCertificateProbe) -> None:
+        self.probe = probe
+
+    def collect(self) -> Iterator[Metric]:
+        result = self.probe.read()
+        if result is None or result.facts is None:
+            return
+        yield GaugeMetricFamily(
+            "control_plane_edge_certificate_expiry_timestamp_seconds",
+            "When the certificate the edge serves stops being valid (its notAfter)",
+            value=result.facts.not_after.timestamp(),
+        )
+        yield GaugeMetricFamily(
+            "control_plane_edge_certificate_not_before_timestamp_seconds",
+            "When the certificate the edge serves became valid (its notBefore)",
+            value=result.facts.not_before.timestamp(),
+        )
+
+
 class ReadinessCollector:
     """What /api/health/ready answers, as a gauge (its reasons are text: the endpoint says them),
     and the free space of each volume the backend writes."""
@@ -157,6 +182,7 @@ def build_registry(app: Any, http: HttpMetrics) -> CollectorRegistry:
     registry.register(LogPipelineCollector(settings, app.state.log_pipeline))
     registry.register(ReadinessCollector(app))
     registry.register(OffsiteBackupCollector(settings))
+    registry.register(EdgeCertificateCollector(app.state.edge_certificate))
     registry.register(TradingCollector(settings, app.state.session_runner))
     for collector in app.state.session_runner.live.metrics.collectors():
         registry.register(collector)
@@ -176,6 +202,6 @@ def build_registry(app: Any, http: HttpMetrics) -> CollectorRegistry:
     },
 )
 async def metrics(request: Request) -> Response:
-    return Response(
-        generate_latest(request.app.state.metrics_registry), media_type=CONTENT_TYPE_LATEST
-    )
+    # Collectors read files, the database and the edge's TLS handshake: off the event loop.
+    body = await asyncio.to_thread(generate_latest, request.app.state.metrics_registry)
+    return Response(body, media_type=CONTENT_TYPE_LATEST)

@@ -4,10 +4,15 @@
 A delete batch's rows are appended as one gzip member and fsynced inside the batch's transaction,
 before its rows go; the same transaction records in log_archive_days the file's new committed
 length, its row count and the rows' checksum chain. A crash between the write and the commit
-leaves bytes past the committed length: the next write moves them to a file of their own (kept,
-never deleted: after a restore from an older backup they are rows the database no longer has)
+leaves bytes past the committed length: the next write moves them to a file of their own (kept
+as long as their day's archive: after a restore from an older backup they are rows the database
+no longer has)
 and goes on from the committed length, and a reader never reads past it. So a day's archive
 holds exactly the rows deleted, each once, and says how many and which.
+
+Archives are kept forever unless BACKEND_LOG_ARCHIVE_KEEP_DAYS says otherwise: then a whole day
+goes once it is that many days old, its file, the tails set aside from it and its log_archive_days
+entry together, each day in an audit event.
 """
 
 from __future__ import annotations
@@ -23,13 +28,15 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.dialects.sqlite import insert as upsert
 
 from control_plane import times
+from control_plane.audit import record_system_audit
 from control_plane.db.schema import archived_logs, backend_logs, log_archive_days
 from control_plane.db.sqlite import connect, write_transaction
 from control_plane.db.statements import sqlite3_text
+from control_plane.times import MICROS_PER_DAY
 
 ARCHIVE_DIR = "archive"
 # The columns of a row, in the archive's lines and in the order retention reads them.
@@ -59,6 +66,10 @@ WRITE_DAY = sqlite3_text(
         },
     )
 )
+READ_DAYS_BEFORE = sqlite3_text(
+    select(DAYS.day, DAYS.rows).where(DAYS.day < bindparam("before")).order_by(DAYS.day)
+)
+DELETE_DAY = sqlite3_text(delete(log_archive_days).where(DAYS.day == bindparam("day")))
 INSERT_ARCHIVED = sqlite3_text(
     insert(archived_logs)
     .prefix_with("OR IGNORE")
@@ -79,6 +90,11 @@ class DayRecord:
 
 def archive_path(archive_dir: Path, day: str) -> Path:
     return archive_dir / f"backend-logs-{day}.ndjson.gz"
+
+
+def uncommitted_paths(archive_dir: Path, day: str) -> list[Path]:
+    """The tails set aside from a day's archive (written, never committed)."""
+    return sorted(archive_dir.glob(f"backend-logs-{day}.uncommitted-*"))
 
 
 def day_of(ts_us: int) -> str:
@@ -203,3 +219,48 @@ def import_archive(database_path: Path, day: str) -> ImportResult:
         return ImportResult(rows=len(rows), imported=conn.total_changes - before)
     finally:
         conn.close()
+
+
+@dataclass(frozen=True, slots=True)
+class ExpiredDay:
+    day: str
+    rows: int
+    files: tuple[str, ...]
+
+
+def oldest_day_kept(now_us: int, keep_days: int) -> str:
+    return day_of(now_us - keep_days * MICROS_PER_DAY)
+
+
+def expire_days(
+    conn: sqlite3.Connection, archive_dir: Path, keep_days: int, now_us: int
+) -> list[ExpiredDay]:
+    """Delete the archives of the days older than `keep_days` (0: none), a day at a time.
+
+    The files go first, inside the day's transaction: a crash before the commit leaves an entry
+    whose file is missing (import-archive says so) until the next pass removes it, never a file
+    no entry names."""
+    if keep_days <= 0:
+        return []
+    before = oldest_day_kept(now_us, keep_days)
+    expired = []
+    for day, rows in conn.execute(READ_DAYS_BEFORE, {"before": before}).fetchall():
+        with write_transaction(conn):
+            paths = [archive_path(archive_dir, day), *uncommitted_paths(archive_dir, day)]
+            removed = []
+            for path in paths:
+                try:
+                    path.unlink()
+                except FileNotFoundError:
+                    continue
+                removed.append(path.name)
+            conn.execute(DELETE_DAY, {"day": day})
+        expired.append(ExpiredDay(day=day, rows=rows, files=tuple(removed)))
+        record_system_audit(
+            "log_archive_expired",
+            target=f"log-archive:{day}",
+            rows=rows,
+            files=list(removed),
+            keep_days=keep_days,
+        )
+    return expired

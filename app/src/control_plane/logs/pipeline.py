@@ -77,6 +77,7 @@ class LogPipeline:
             database_path=settings.database_path,
             retention_days=settings.BACKEND_LOG_RETENTION_DAYS,
             archive=settings.BACKEND_LOG_ARCHIVE_ENABLED,
+            archive_keep_days=settings.BACKEND_LOG_ARCHIVE_KEEP_DAYS,
         )
         self.full_text_service.start()
         for tail in self.tail_services:

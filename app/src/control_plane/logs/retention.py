@@ -18,11 +18,11 @@ from control_plane.db.schema import backend_logs
 from control_plane.db.sqlite import BUSY_TIMEOUT_MS, connect
 from control_plane.db.statements import sqlite3_text
 from control_plane.logs import fts
-from control_plane.logs.archive import ARCHIVE_DIR, COLUMNS, ArchiveWriter
+from control_plane.logs.archive import ARCHIVE_DIR, COLUMNS, ArchiveWriter, ExpiredDay, expire_days
+from control_plane.times import MICROS_PER_DAY
 
 logger = logging.getLogger("control_plane.logs.retention")
 
-MICROS_PER_DAY = 86_400 * 1_000_000
 TARGET_TRANSACTION_SECONDS = 0.05
 MIN_LOCK_FREE_SECONDS = 0.12
 MIN_BATCH_ROWS = 50
@@ -57,6 +57,8 @@ class PruneResult:
     transactions: int
     longest_transaction_seconds: float
     freed_pages: int
+    # Days whose archives were older than archive_keep_days, deleted.
+    expired_archive_days: tuple[ExpiredDay, ...] = ()
 
 
 def retention_cutoff_us(now_us: int, retention_days: int) -> int:
@@ -83,21 +85,26 @@ MESSAGE = COLUMNS.index("message")
 
 
 class LogPruner:
-    """Deletes expired rows, archiving each batch first (logs.archive) unless `archive` is off."""
+    """Deletes expired rows, archiving each batch first (logs.archive) unless `archive` is off,
+    then the archives of days older than `archive_keep_days` (0: kept forever)."""
 
     def __init__(
         self,
         database_path: Path,
         *,
         archive: bool = True,
+        archive_keep_days: int = 0,
         stop_event: threading.Event | None = None,
     ) -> None:
         self.database_path = database_path
-        self._archive = ArchiveWriter(database_path.parent / ARCHIVE_DIR) if archive else None
+        self.archive_dir = database_path.parent / ARCHIVE_DIR
+        self.archive_keep_days = archive_keep_days
+        self._archive = ArchiveWriter(self.archive_dir) if archive else None
         self._stop_event = stop_event or threading.Event()
 
     def prune(self, retention_days: int, *, now_us: int | None = None) -> PruneResult:
-        cutoff = retention_cutoff_us(now_us or times.now_us(), retention_days)
+        now_us = now_us or times.now_us()
+        cutoff = retention_cutoff_us(now_us, retention_days)
         conn = connect(self.database_path)
         batch = 500
         deleted = transactions = 0
@@ -116,9 +123,10 @@ class LogPruner:
                 self._stop_event.wait(lock_free_pause(elapsed))
                 self._wait_for_wal_room(conn)
             freed = self._vacuum(conn) if deleted else 0
+            expired = expire_days(conn, self.archive_dir, self.archive_keep_days, now_us)
         finally:
             conn.close()
-        return PruneResult(deleted, transactions, longest, freed)
+        return PruneResult(deleted, transactions, longest, freed, tuple(expired))
 
     def _delete_batch(self, conn: sqlite3.Connection, cutoff_us: int, limit: int) -> int:
         conn.execute("BEGIN IMMEDIATE")
@@ -203,12 +211,18 @@ class BackendLogRetentionService(BackgroundService):
         database_path: Path,
         retention_days: int,
         archive: bool = True,
+        archive_keep_days: int = 0,
         interval_seconds: float = 3600.0,
     ) -> None:
         super().__init__()
         self.retention_days = retention_days
         self.interval_seconds = interval_seconds
-        self._pruner = LogPruner(database_path, archive=archive, stop_event=self._stop_event)
+        self._pruner = LogPruner(
+            database_path,
+            archive=archive,
+            archive_keep_days=archive_keep_days,
+            stop_event=self._stop_event,
+        )
         self.last_result: PruneResult | None = None
         self.last_run_at: float | None = None
 

@@ -1,8 +1,27 @@
-import { screen, within } from '@testing-library/react';
+import { cleanup, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { renderApp } from '../../test/renderApp';
 import { createTradingBackend } from '../../test/tradingBackend';
 import type { DeploymentHistory, HealthDetail } from './api';
+
+const DAY = 86_400;
+
+function edgeCertificate(overrides: Partial<HealthDetail['edge_certificate']> = {}): HealthDetail['edge_certificate'] {
+  return {
+    probed: true,
+    address: 'edge:443',
+    server_name: 'trade.example.org',
+    checked_at: '2026-12-04T09:58:00Z',
+    not_before: '2026-11-03T12:00:00Z',
+    not_after: '2027-02-01T12:00:00Z',
+    expires_in_seconds: 59 * DAY + 3600,
+    subject_cn: 'trade.example.org',
+    issuer_cn: 'R11',
+    dns_names: ['trade.example.org', 'www.trade.example.org'],
+    error: null,
+    ...overrides,
+  };
+}
 
 function healthDetail(overrides: Partial<HealthDetail> = {}): HealthDetail {
   return {
@@ -47,6 +66,7 @@ function healthDetail(overrides: Partial<HealthDetail> = {}): HealthDetail {
     },
     edge_log_tail: null,
     backups: { local_age_seconds: 3 * 3600, offsite_age_seconds: null },
+    edge_certificate: edgeCertificate(),
     ...overrides,
   };
 }
@@ -124,6 +144,65 @@ describe('System screen', () => {
     expect(within(why).getAllByRole('listitem').map((item) => item.textContent)).toEqual(reasons);
     expect(screen.getByText('Not ready')).toBeTruthy();
     expect(await screen.findByText(/No deployment recorded on this host yet/)).toBeTruthy();
+  });
+});
+
+describe('the edge certificate card', () => {
+  async function card(certificate: HealthDetail['edge_certificate']) {
+    const backend = systemBackend(healthDetail({ edge_certificate: certificate }), { records: [], unreadable_lines: 0 });
+    renderApp(backend, { route: '/system' });
+    return screen.findByRole('region', { name: 'Edge certificate' });
+  }
+  const value = (region: HTMLElement, label: string) => within(region).getByText(label).nextElementSibling?.textContent;
+
+  it('says when the certificate ends, in how many days, for which names and from which issuer', async () => {
+    const region = await card(edgeCertificate());
+    expect(value(region, 'Expires on')).toBe('2027-02-01 12:00:00 UTC');
+    expect(value(region, 'Expires')).toBe('in 59 days');
+    expect(value(region, 'Names')).toBe('trade.example.org, www.trade.example.org');
+    expect(value(region, 'Issuer')).toBe('R11');
+    expect(region.className).not.toMatch(/warning/);
+    expect(within(region).queryByText('in 59 days')?.className).not.toMatch(/badge/);
+  });
+
+  it('warns under 14 days, and names an expired one', async () => {
+    const region = await card(edgeCertificate({ expires_in_seconds: 13 * DAY + 7200 }));
+    expect(region.className).toMatch(/warning/);
+    expect(within(region).getByText('in 13 days').className).toContain('badge-paused');
+  });
+
+  it('counts a short-lived certificate (the internal CA issues 12-hour ones) in hours, warning only past a sixth of its life', async () => {
+    const internal = { not_before: '2026-12-04T08:00:00Z', not_after: '2026-12-04T20:00:00Z' };
+    const fresh = await card(edgeCertificate({ ...internal, expires_in_seconds: 11 * 3600 + 1800 }));
+    expect(fresh.className).not.toMatch(/warning/);
+    expect(within(fresh).getByText('in 11 h').className).not.toContain('badge');
+    cleanup();
+    const failing = await card(edgeCertificate({ ...internal, expires_in_seconds: 1.5 * 3600 }));
+    expect(failing.className).toMatch(/warning/);
+    expect(within(failing).getByText('in 1 h').className).toContain('badge-paused');
+  });
+
+  it('marks a certificate past its end as expired', async () => {
+    const region = await card(edgeCertificate({ expires_in_seconds: -2 * DAY - 60 }));
+    expect(region.className).toMatch(/warning/);
+    expect(within(region).getByText('expired 2 days ago').className).toContain('badge-tripped');
+  });
+
+  it('shows why the edge could not be read', async () => {
+    const region = await card(
+      edgeCertificate({ not_before: null, not_after: null, expires_in_seconds: null, subject_cn: null, issuer_cn: null, dns_names: [], error: 'ConnectionRefusedError: [Errno 111] Connection refused' }),
+    );
+    expect(within(region).getByText('unreadable')).toBeTruthy();
+    expect(value(region, 'Error')).toBe('ConnectionRefusedError: [Errno 111] Connection refused');
+    expect(region.className).toMatch(/warning/);
+  });
+
+  it('says "not probed" when the edge serves no TLS', async () => {
+    const region = await card(
+      edgeCertificate({ probed: false, address: null, server_name: null, checked_at: null, not_before: null, not_after: null, expires_in_seconds: null, subject_cn: null, issuer_cn: null, dns_names: [] }),
+    );
+    expect(value(region, 'Status')).toBe('not probed (the edge serves no TLS)');
+    expect(within(region).queryByText('Expires on')).toBeNull();
   });
 });
 

@@ -11,6 +11,8 @@ import {
   type DeploymentRecord,
   type HealthDetail,
 } from './api';
+import { EdgeCertificateCard } from './EdgeCertificateCard';
+import { Figures } from './Figures';
 import styles from './SystemPage.module.css';
 
 /** The figures move by the second; deploys are rare. */
@@ -21,23 +23,6 @@ const short = (sha: string | null | undefined) => (sha ? sha.slice(0, 12) : '—
 const yesNo = (value: boolean | null | undefined, unknown = 'unknown') =>
   value === null || value === undefined ? unknown : value ? 'yes' : 'no';
 const percent = (value: number | null | undefined) => (value === null || value === undefined ? '—' : `${formatNumber(value, 1)} %`);
-
-/** One card of label/value rows. */
-function Figures({ title, rows }: { title: string; rows: [string, ReactNode][] }) {
-  return (
-    <section className={`card ${styles.figures}`} aria-label={title}>
-      <h2 className={styles.cardTitle}>{title}</h2>
-      <dl className={styles.list}>
-        {rows.map(([label, value]) => (
-          <div key={label} className={styles.row}>
-            <dt>{label}</dt>
-            <dd>{value}</dd>
-          </div>
-        ))}
-      </dl>
-    </section>
-  );
-}
 
 /** Used of total as a bar with the figure written out (the bar alone says nothing to a reader). */
 function Usage({ used, total }: { used: number | null | undefined; total: number | null | undefined }) {
@@ -150,6 +135,7 @@ function FigureCards({ detail }: { detail: HealthDetail }) {
           ['Schema', detail.migration ?? '—'],
         ]}
       />
+      <EdgeCertificateCard certificate={detail.edge_certificate} />
     </div>
   );
 }
