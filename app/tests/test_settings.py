@@ -189,6 +189,7 @@ def test_the_settings_repr_leaves_every_secret_out(production_env: None, monkeyp
         "DELTA_API_KEY": "dk-51c0ffee",
         "DELTA_API_SECRET": "ds-9a7e2b11",
         "NOTIFY_URLS": "json://127.0.0.1:8025/hook-4d2e",
+        "ALERT_RELAY_TOKEN": "relay-3f9a1c77e0",
     }
     for name, value in secrets.items():
         monkeypatch.setenv(name, value)
