@@ -144,11 +144,12 @@ export function LogFilterForm({ filters, facets, onApply }: Props) {
           <span>Rows</span>
           <select
             name="archived"
+            title="Archived: the days loaded back from data/archive/ (control-plane logs import-archive)"
             value={draft.archived ? 'archived' : 'stored'}
             onChange={(event) => set('archived', event.target.value === 'archived')}
           >
             <option value="stored">Stored</option>
-            <option value="archived">Archived (loaded back)</option>
+            <option value="archived">Archived</option>
           </select>
         </label>
         <div className={styles.actions}>
