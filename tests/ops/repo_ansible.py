@@ -1,7 +1,9 @@
 """How tests/ops run this repository's roles on this machine: its ansible.cfg and roles, the
 sandbox's TEST-ONLY vault password, and a local connection with the test's own interpreter."""
 
+import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -23,3 +25,18 @@ def ansible_env(**extra: str) -> dict[str, str]:
         "ANSIBLE_VAULT_IDENTITY_LIST": f"sandbox@{SANDBOX_PASSWORD}",
         **extra,
     }
+
+
+def run_local_play(tmp_path: Path, play: str, variables: dict, *args: str) -> subprocess.CompletedProcess:
+    """A play run against this machine (LOCALHOST_INVENTORY) with `variables` as extra vars, its
+    files written to tmp_path; the result, not checked."""
+    inventory = tmp_path / "hosts.yml"
+    inventory.write_text(LOCALHOST_INVENTORY)
+    variables_file = tmp_path / "vars.json"
+    variables_file.write_text(json.dumps(variables))
+    play_file = tmp_path / "play.yml"
+    play_file.write_text(play)
+    return subprocess.run(
+        ["ansible-playbook", *args, "-i", str(inventory), "-e", f"@{variables_file}", str(play_file)],
+        cwd=tmp_path, env=ansible_env(), capture_output=True, text=True, check=False,
+    )  # fmt: skip

@@ -2,7 +2,6 @@
 (`caddy validate` in the kit's caddy image), the provided key is written 0600 and never printed,
 and unusable settings are refused with a message naming the variable."""
 
-import json
 import os
 import re
 import subprocess
@@ -10,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from repo_ansible import LOCALHOST_INVENTORY, ROOT, ansible_env
+from repo_ansible import ROOT, run_local_play
 
 CADDY_IMAGE = os.environ.get("CADDY_BASE_IMAGE", "caddy:2.11")
 PLAY = """
@@ -27,30 +26,17 @@ PLAY = """
 
 
 def run_role(tmp_path: Path, settings: dict) -> subprocess.CompletedProcess:
-    inventory = tmp_path / "hosts.yml"
-    inventory.write_text(LOCALHOST_INVENTORY)
     app_root = tmp_path / "app"
     app_root.mkdir(exist_ok=True)
-    variables = tmp_path / "vars.json"
-    variables.write_text(
-        json.dumps(
-            {
-                "delta_app_root": str(app_root),
-                "delta_app_uid": os.getuid(),
-                "delta_app_gid": os.getgid(),
-                "delta_app_http_port": 80,
-                "delta_app_https_port": 443,
-                **settings,
-            }
-        )
-    )
-    play = tmp_path / "play.yml"
-    play.write_text(PLAY)
-    env = ansible_env()
-    return subprocess.run(
-        ["ansible-playbook", "-v", "-i", str(inventory), "-e", f"@{variables}", str(play)],
-        cwd=tmp_path, env=env, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+    variables = {
+        "delta_app_root": str(app_root),
+        "delta_app_uid": os.getuid(),
+        "delta_app_gid": os.getgid(),
+        "delta_app_http_port": 80,
+        "delta_app_https_port": 443,
+        **settings,
+    }
+    return run_local_play(tmp_path, PLAY, variables, "-v")
 
 
 def caddy_validate(config_dir: Path) -> subprocess.CompletedProcess:

@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from repo_ansible import LOCALHOST_INVENTORY, ROOT, ansible_env
+from repo_ansible import ROOT, run_local_play
 
 PROMETHEUS_IMAGE = os.environ.get("PROMETHEUS_BASE_IMAGE", "delta-strangle/prometheus:trixie")
 PLAY = """
@@ -31,36 +31,24 @@ PLAY = """
 
 def run_role(tmp_path: Path, settings: dict, rules_suffix: str = "") -> dict:
     """The role run on this machine; what it hands the stack (compose environment, images)."""
-    inventory = tmp_path / "hosts.yml"
-    inventory.write_text(LOCALHOST_INVENTORY)
     app_root = tmp_path / "app"
     (app_root / "monitoring").mkdir(parents=True, exist_ok=True)
     shutil.copytree(ROOT / "monitoring/prometheus", app_root / "monitoring/prometheus", dirs_exist_ok=True)
     rules = app_root / "monitoring/prometheus/alerts.yml"
     rules.write_text(rules.read_text() + rules_suffix)
-    variables = tmp_path / "vars.json"
-    variables.write_text(
-        json.dumps(
-            {
-                "delta_app_root": str(app_root),
-                "delta_app_uid": os.getuid(),
-                "delta_app_gid": os.getgid(),
-                "delta_app_https_port": 443,
-                "app_edge_tls": "internal",
-                "app_edge_domains": ["control.example.org"],
-                "app_edge_own_metrics_port": 2020,
-                "app_monitoring_config_dir": str(tmp_path / "config"),
-                "handed_file": str(tmp_path / "handed.json"),
-                **settings,
-            }
-        )
-    )
-    play = tmp_path / "play.yml"
-    play.write_text(PLAY)
-    result = subprocess.run(
-        ["ansible-playbook", "-i", str(inventory), "-e", f"@{variables}", str(play)],
-        cwd=tmp_path, env=ansible_env(), capture_output=True, text=True, check=False,
-    )  # fmt: skip
+    variables = {
+        "delta_app_root": str(app_root),
+        "delta_app_uid": os.getuid(),
+        "delta_app_gid": os.getgid(),
+        "delta_app_https_port": 443,
+        "app_edge_tls": "internal",
+        "app_edge_domains": ["control.example.org"],
+        "app_edge_own_metrics_port": 2020,
+        "app_monitoring_config_dir": str(tmp_path / "config"),
+        "handed_file": str(tmp_path / "handed.json"),
+        **settings,
+    }
+    result = run_local_play(tmp_path, PLAY, variables)
     assert result.returncode == 0, result.stdout[-3000:]
     return json.loads((tmp_path / "handed.json").read_text())
 
