@@ -158,10 +158,11 @@ test.describe('Log Viewer in a real browser', () => {
     // React renders the new URL a moment after the history entry changes.
     await expect(async () => assert.equal(await page.getByLabel('Correlation id').inputValue(), '')).toPass();
     await page.getByText(/entr(y|ies) loaded/).waitFor();
-    // The newest rows are the viewer's own API calls; any of them has a correlation id.
-    const target = page.getByRole('row').nth(1).getByRole('button', { name: /./ }).last();
+    // The newest row with a correlation id: the viewer's own API calls have one, while the edge's
+    // access line of a static file may not (its row's last button is then the expander).
+    const target = page.locator('button[title^="Show only correlation id"]').first();
     const clickedId = (await target.textContent()) ?? '';
-    assert.ok(clickedId, 'the newest row has a correlation id');
+    assert.ok(clickedId, 'a row of the first page has a correlation id');
     await target.click();
     await page.waitForURL((url) => url.searchParams.get('correlation_id') === clickedId);
     assert.equal(currentSearch().get('correlation_id'), clickedId);
