@@ -47,11 +47,19 @@ async function problemsOf(page, where, title) {
 // Not serial: the phone width is checked even when the desk width fails.
 test.describe.configure({ timeout: 300_000 });
 
-for (const width of WIDTHS) {
-  test(`every screen at ${width.label} px: no serious or critical axe violation, no sideways scroll, its own title`, async ({ browser }) => {
+// Both widths in the light theme, and the dark theme's colours once (contrast does not depend on the width).
+const RUNS = [
+  ...WIDTHS.map((width) => ({ width, colorScheme: /** @type {const} */ ('light') })),
+  { width: WIDTHS[0], colorScheme: /** @type {const} */ ('dark') },
+];
+
+for (const { width, colorScheme } of RUNS) {
+  test(`every screen at ${width.label} px, ${colorScheme} theme: no serious or critical axe violation, no sideways scroll, its own title`, async ({ browser }) => {
     const { context, page, pageErrors } = await openPage(browser, config);
     try {
       await page.setViewportSize(width.viewport);
+      // The app follows the system's scheme until the user picks a theme.
+      await page.emulateMedia({ colorScheme });
       await page.goto(SIGN_IN.route);
       await page.getByRole('heading', { name: SIGN_IN.heading }).waitFor();
       // Every screen is checked before the test fails, so one run lists everything to fix.
