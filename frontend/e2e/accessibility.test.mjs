@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { AxeBuilder } from '@axe-core/playwright';
 import { test } from '@playwright/test';
 import { openPage, settings } from './browser.mjs';
-import { openScreen, SCREENS, SIGN_IN, sidewaysOverflow, signIn, WIDTHS } from './screens.mjs';
+import { openScreen, routeOf, SCREENS, SIGN_IN, sidewaysOverflow, signIn, WIDTHS } from './screens.mjs';
 import { startPaperSession } from './seed.mjs';
 
 const config = settings();
@@ -66,11 +66,11 @@ for (const { width, colorScheme } of RUNS) {
       const problems = [await problemsOf(page, `${SIGN_IN.route} at ${width.label} px`, SIGN_IN.title)];
       await signIn(page, config);
       // A running session with a position: the dashboard's cards and phone controls, analytics' figures.
-      const sessionId = await startPaperSession(page);
+      const seeded = { sessionId: await startPaperSession(page) };
       for (const screen of SCREENS) {
-        await openScreen(page, screen);
-        if (screen.name === 'dashboard') await page.getByRole('article', { name: new RegExp(`session ${sessionId}$`) }).waitFor();
-        problems.push(await problemsOf(page, `${screen.route} at ${width.label} px`, screen.title));
+        await openScreen(page, screen, seeded);
+        if (screen.name === 'dashboard') await page.getByRole('article', { name: new RegExp(`session ${seeded.sessionId}$`) }).waitFor();
+        problems.push(await problemsOf(page, `${routeOf(screen, seeded)} at ${width.label} px`, screen.title));
       }
       const report = problems.filter(Boolean).join('\n\n');
       assert.ok(report === '', report);

@@ -20,7 +20,9 @@ const SHOWS = {
 test.describe.configure({ timeout: 300_000 });
 
 test('main screens at desk and phone widths', async ({ browser }) => {
-  for (const [index, width] of WIDTHS.entries()) {
+  /** @type {import('./screens.mjs').Seeded | undefined} */
+  let seeded;
+  for (const width of WIDTHS) {
     const { context, page } = await openPage(browser, config);
     await page.setViewportSize(width.viewport);
     const shot = (/** @type {string} */ name) =>
@@ -30,9 +32,9 @@ test('main screens at desk and phone widths', async ({ browser }) => {
       await page.getByRole('heading', { name: SIGN_IN.heading }).waitFor();
       await shot(SIGN_IN.name);
       await signIn(page, config);
-      if (index === 0) await startPaperSession(page);
+      seeded ??= { sessionId: await startPaperSession(page) };
       for (const screen of SCREENS) {
-        await openScreen(page, screen);
+        await openScreen(page, screen, seeded);
         await SHOWS[screen.name]?.(page);
         await shot(screen.name);
       }

@@ -19,7 +19,7 @@ test('on a phone the dashboard keeps pause, stop, panic and the kill switch one 
     await page.setViewportSize(PHONE.viewport);
     await signIn(page, config);
     const sessionId = await startPaperSession(page);
-    await openScreen(page, DASHBOARD);
+    await openScreen(page, DASHBOARD, { sessionId });
     const card = page.getByRole('article', { name: new RegExp(`session ${sessionId}$`) });
     await card.getByRole('table', { name: `Position of session ${sessionId}` }).waitFor({ timeout: 60_000 });
     const bar = page.getByRole('region', { name: 'Quick controls' });

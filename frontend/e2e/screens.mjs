@@ -8,10 +8,16 @@ export const WIDTHS = [
   { label: '390', viewport: { width: 390, height: 844 } },
 ];
 
+/** What the caller created for the screens to show (e2e/seed.mjs): a running paper session. */
+/** @typedef {{ sessionId: number }} Seeded */
 /**
- * Signed-in screens: route, the tab's title, its level-1 heading, and what says its data has loaded.
- * `ready` waits only for what is there with or without data (the tour waits for more).
+ * A signed-in screen: its route (a function of the seeded data for a route with an id, e.g.
+ * `({ sessionId }) => \`/sessions/${sessionId}\``), the tab's title, its level-1 heading, and
+ * `ready`, which waits for what is there with or without data (the tour waits for more).
+ * @typedef {{ name: string, route: string | ((seeded: Seeded) => string), title: string, heading: string, ready: (page: Page) => Promise<unknown> }} Screen
  */
+
+/** @type {Screen[]} */
 export const SCREENS = [
   {
     name: 'dashboard',
@@ -71,9 +77,14 @@ export async function signIn(page, user) {
   await page.waitForURL('**/dashboard');
 }
 
-/** Opens a signed-in screen and waits until it has rendered for the user's role. @param {Page} page @param {typeof SCREENS[number]} screen */
-export async function openScreen(page, screen) {
-  await page.goto(screen.route);
+/** The screen's route for the seeded data. @param {Screen} screen @param {Seeded} seeded */
+export function routeOf(screen, seeded) {
+  return typeof screen.route === 'function' ? screen.route(seeded) : screen.route;
+}
+
+/** Opens a signed-in screen and waits until it has rendered for the user's role. @param {Page} page @param {Screen} screen @param {Seeded} seeded */
+export async function openScreen(page, screen, seeded) {
+  await page.goto(routeOf(screen, seeded));
   await page.getByRole('heading', { name: screen.heading, level: 1 }).waitFor({ state: 'attached' });
   // The role decides the nav and the controls: wait for /api/auth/me, not only for the route.
   await page.getByTestId('role').waitFor();
