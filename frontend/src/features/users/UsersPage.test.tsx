@@ -25,6 +25,18 @@ describe('Users screen', () => {
     expect(screen.getByRole('link', { name: 'Users' })).toBeTruthy();
   });
 
+  it('says how to let someone else in while the admin is the only account', async () => {
+    renderApp(createTradingBackend().backend, { route: '/users' });
+    await card('admin');
+    expect(screen.getByText(/^Only you so far\. Create a user with New user/)).toBeTruthy();
+  });
+
+  it('does not say "only you" once there is another account', async () => {
+    renderApp(usersBackend().backend, { route: '/users' });
+    await card('eve');
+    expect(screen.queryByText(/^Only you so far/)).toBeNull();
+  });
+
   it('hides the nav entry from a viewer, and says "admins only" at the URL', async () => {
     const { backend } = createTradingBackend({ role: 'viewer' });
     renderApp(backend, { route: '/users' });
