@@ -13,6 +13,7 @@ import { StrategiesPage } from '../features/strategies/StrategiesPage';
 import { SystemPage } from '../features/system/SystemPage';
 import { UsersPage } from '../features/users/UsersPage';
 import { ApiError } from '../lib/apiClient';
+import { usePageTitle } from '../lib/pageTitle';
 import { ServicesProvider, type AppServices } from './services';
 
 export function createQueryClient(): QueryClient {
@@ -27,6 +28,7 @@ export function createQueryClient(): QueryClient {
 }
 
 function NotFound() {
+  usePageTitle('Page not found');
   return (
     <div className="page-error">
       <h1>Page not found</h1>

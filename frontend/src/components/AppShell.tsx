@@ -1,10 +1,10 @@
 import { lazy, Suspense, useState } from 'react';
-import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { Link, NavLink, Outlet, useNavigate } from 'react-router';
 import { useServices, useSessionState } from '../app/services';
 import { logOut } from '../features/auth/api';
 import { SIGNED_OUT_NOTICE } from '../features/auth/sessionStore';
 import { useCurrentUser } from '../features/auth/useCurrentUser';
-import { APP_NAME, usePageTitle } from '../lib/pageTitle';
+import { APP_NAME } from '../lib/pageTitle';
 import { ThemeToggle } from './ThemeToggle';
 import styles from './AppShell.module.css';
 
@@ -21,12 +21,6 @@ const SCREENS = [
   { to: '/users', label: 'Users', adminOnly: true },
 ] as const;
 
-/** The tab's title per route: the nav's label, and the screens outside the nav. */
-const TITLES: Record<string, string> = {
-  ...Object.fromEntries(SCREENS.map((screen) => [screen.to, screen.label])),
-  '/account': 'Your account',
-};
-
 export function AppShell() {
   const { api, session, recorder } = useServices();
   const { session: current } = useSessionState();
@@ -34,7 +28,6 @@ export function AppShell() {
   const user = useCurrentUser();
   const [signingOut, setSigningOut] = useState(false);
   const isAdmin = user.data?.role === 'admin';
-  usePageTitle(TITLES[useLocation().pathname] ?? null);
 
   async function signOut() {
     setSigningOut(true);
@@ -84,7 +77,8 @@ export function AppShell() {
           </button>
         </div>
       </header>
-      <main id="main" className={styles.main} tabIndex={-1}>
+      {/* Focusable: on a phone it is the box that scrolls, and a keyboard must reach it. */}
+      <main id="main" className={styles.main} tabIndex={0}>
         <Outlet />
       </main>
       {ApiInspector && recorder && (

@@ -4,12 +4,15 @@ import { useCanControl } from '../auth/useCurrentUser';
 import { fetchKillSwitch, fetchSessions, KILL_SWITCH_KEY, SESSIONS_KEY } from './api';
 import { describeError } from '../../lib/describeError';
 import { KillSwitchPanel } from './KillSwitchPanel';
+import { NoSessionsHint } from './NoSessionsHint';
+import { PhoneActionBar } from './PhoneActionBar';
 import { SessionCard, statusLabel } from './SessionCard';
 import { StartSessionForm } from './StartSessionForm';
 import { isLive } from './types';
 import { useLiveUpdates, type ConnectionState } from './useLiveUpdates';
 import { formatPnl, formatUtc, pnlTone } from '../../lib/format';
 import styles from './DashboardPage.module.css';
+import { usePageTitle } from '../../lib/pageTitle';
 
 const RECENT_ENDED = 10;
 /** While the socket is down the figures are polled, so the page never goes stale silently. */
@@ -22,6 +25,7 @@ function connectionText(state: ConnectionState): string {
 }
 
 export function DashboardPage() {
+  usePageTitle('Dashboard');
   const { api } = useServices();
   const canControl = useCanControl();
   const connection = useLiveUpdates();
@@ -68,7 +72,7 @@ export function DashboardPage() {
           </p>
         )}
         {sessions.isPending && <p className={styles.muted}>Loading sessions…</p>}
-        {sessions.isSuccess && live.length === 0 && <p className={styles.muted}>No session is running.</p>}
+        {sessions.isSuccess && live.length === 0 && <NoSessionsHint canControl={canControl} />}
         <div className={styles.sessionList}>
           {live.map((session) => (
             <SessionCard key={session.id} session={session} canControl={canControl} />
@@ -80,7 +84,7 @@ export function DashboardPage() {
           <h2 id="ended-sessions-title" className={styles.sectionTitle}>
             Recently ended
           </h2>
-          <table className="data-table card">
+          <table className="data-table card" aria-labelledby="ended-sessions-title" tabIndex={0}>
             <thead>
               <tr>
                 <th scope="col">Session</th>
@@ -113,6 +117,7 @@ export function DashboardPage() {
           </table>
         </section>
       )}
+      {canControl && <PhoneActionBar killSwitch={killSwitch.data} sessions={all} />}
     </div>
   );
 }

@@ -1,11 +1,7 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
-import { useServices } from '../../app/services';
-import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { useQuery } from '@tanstack/react-query';
 import { formatPnl, formatUsd, formatUtc, pnlTone } from '../../lib/format';
-import { controlSession, fillsKey, SESSIONS_KEY, type SessionAction } from './api';
-import { describeError } from '../../lib/describeError';
-import { upsertSession } from './sessionCache';
+import { fillsKey } from './api';
+import { SessionControls, sessionTitle } from './SessionControls';
 import type { Fill, TradingSession } from './types';
 import styles from './DashboardPage.module.css';
 
@@ -21,35 +17,11 @@ export function statusLabel(status: string): string {
   return STATUS_LABEL[status] ?? status;
 }
 
-const CONFIRM: Record<'stop' | 'panic', { title: string; text: string; label: string }> = {
-  stop: {
-    title: 'Stop this session?',
-    text: 'The open position is closed at market and the session ends.',
-    label: 'Stop session',
-  },
-  panic: {
-    title: 'Panic-close this session?',
-    text: 'The position is closed immediately at market, ignoring the exit rules, and the session ends as panic-closed.',
-    label: 'Panic close',
-  },
-};
-
 export function SessionCard({ session, canControl }: { session: TradingSession; canControl: boolean }) {
-  const { api } = useServices();
-  const queryClient = useQueryClient();
-  const [confirming, setConfirming] = useState<'stop' | 'panic' | null>(null);
   // Fills arrive only over the WebSocket; this query is a cache the live hook writes to.
   const fills = useQuery<Fill[]>({ queryKey: fillsKey(session.id), queryFn: () => [], staleTime: Infinity });
 
-  const action = useMutation({
-    mutationFn: (which: SessionAction) => controlSession(api, session.id, which),
-    onSuccess: (updated) => {
-      queryClient.setQueryData<TradingSession[]>(SESSIONS_KEY, (list) => upsertSession(list, updated));
-      setConfirming(null);
-    },
-  });
-
-  const title = `${session.strategy_name} · session ${session.id}`;
+  const title = sessionTitle(session);
   const live = session.status === 'running' || session.status === 'paused';
   const total = session.realised_pnl + session.unrealised_pnl;
 
@@ -61,30 +33,7 @@ export function SessionCard({ session, canControl }: { session: TradingSession; 
         <span className={`badge badge-${session.status}`} data-testid="session-status">
           {statusLabel(session.status)}
         </span>
-        {canControl && live && (
-          <div className={styles.sessionActions}>
-            {session.status === 'running' ? (
-              <button type="button" className="button" disabled={action.isPending} onClick={() => action.mutate('pause')}>
-                Pause
-              </button>
-            ) : (
-              <button type="button" className="button" disabled={action.isPending} onClick={() => action.mutate('resume')}>
-                Resume
-              </button>
-            )}
-            <button type="button" className="button" disabled={action.isPending} onClick={() => setConfirming('stop')}>
-              Stop
-            </button>
-            <button
-              type="button"
-              className="button button-danger"
-              disabled={action.isPending}
-              onClick={() => setConfirming('panic')}
-            >
-              Panic close
-            </button>
-          </div>
-        )}
+        {canControl && live && <SessionControls session={session} className={styles.sessionActions} />}
       </header>
       {session.status_reason && <p className={styles.reason}>{session.status_reason}</p>}
       <dl className={styles.figures}>
@@ -117,36 +66,12 @@ export function SessionCard({ session, canControl }: { session: TradingSession; 
           <dd>{formatUtc(session.started_at)}</dd>
         </div>
       </dl>
-      {action.isError && !confirming && (
-        <p role="alert" className="alert-error">
-          Could not {action.variables} the session: {describeError(action.error)}
-        </p>
-      )}
       {session.position ? (
         <PositionTable session={session} />
       ) : (
         live && <p className={styles.muted}>Flat: no open position.</p>
       )}
       {fills.data && fills.data.length > 0 && <FillsTable fills={fills.data} sessionId={session.id} />}
-      {confirming && (
-        <ConfirmDialog
-          title={CONFIRM[confirming].title}
-          confirmLabel={CONFIRM[confirming].label}
-          danger
-          busy={action.isPending}
-          error={action.isError ? describeError(action.error) : null}
-          onConfirm={() => action.mutate(confirming)}
-          onCancel={() => {
-            action.reset();
-            setConfirming(null);
-          }}
-        >
-          <p>
-            <strong>{title}</strong>
-          </p>
-          <p>{CONFIRM[confirming].text}</p>
-        </ConfirmDialog>
-      )}
     </article>
   );
 }
@@ -155,7 +80,7 @@ function PositionTable({ session }: { session: TradingSession }) {
   const position = session.position;
   if (!position) return null;
   return (
-    <table className="data-table" aria-label={`Position of session ${session.id}`}>
+    <table className="data-table" aria-label={`Position of session ${session.id}`} tabIndex={0}>
       <caption className={styles.caption}>
         Position: {position.contracts} contracts, expiry {formatUtc(position.expiry)}, premium{' '}
         {formatUsd(position.premium_collected)}
@@ -190,7 +115,7 @@ function PositionTable({ session }: { session: TradingSession }) {
 
 function FillsTable({ fills, sessionId }: { fills: Fill[]; sessionId: number }) {
   return (
-    <table className="data-table" aria-label={`Fills of session ${sessionId}`}>
+    <table className="data-table" aria-label={`Fills of session ${sessionId}`} tabIndex={0}>
       <caption className={styles.caption}>Fills since this page opened</caption>
       <thead>
         <tr>

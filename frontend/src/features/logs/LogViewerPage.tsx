@@ -10,11 +10,13 @@ import { LogRowDetails } from './LogRowDetails';
 import { LogTable } from './LogTable';
 import { LIVE_TAIL_INTERVAL_MS, useLogStream } from './useLogStream';
 import styles from './LogViewerPage.module.css';
+import { usePageTitle } from '../../lib/pageTitle';
 
 // The same width as the stylesheets' phone layout.
 const PHONE_QUERY = '(max-width: 760px)';
 
 export function LogViewerPage({ tailIntervalMs = LIVE_TAIL_INTERVAL_MS }: { tailIntervalMs?: number }) {
+  usePageTitle('Logs');
   const { api } = useServices();
   const [searchParams, setSearchParams] = useSearchParams();
   const searchKey = searchParams.toString();
@@ -106,6 +108,9 @@ function LogResults({ filters, live, onLiveChange, tailIntervalMs, onCorrelation
         </button>
         <p className={styles.status} role="status" aria-live="polite">
           {status}
+          {!list.isPending && rows.length === 0 && hasAnyFilter(filters) && (
+            <span> Widen the time range or clear the filters.</span>
+          )}
           {live && tail.data && tail.data.added > 0 ? ` · ${tail.data.added} new` : ''}
         </p>
       </div>
