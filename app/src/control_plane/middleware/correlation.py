@@ -21,6 +21,16 @@ logger = logging.getLogger("control_plane.http")
 RequestObserver = Callable[[str, str, int, float], None]
 
 
+# The Log Viewer's own reads: at DEBUG, so its live tail shows the system rather than itself.
+VIEWER_READ_PREFIX = "/api/logs"
+READ_METHODS = frozenset({"GET", "HEAD"})
+
+
+def request_log_level(method: str | None, path: str | None) -> int:
+    viewer_path = path == VIEWER_READ_PREFIX or (path or "").startswith(VIEWER_READ_PREFIX + "/")
+    return logging.DEBUG if method in READ_METHODS and viewer_path else logging.INFO
+
+
 def route_template(scope: Scope) -> str:
     route = scope.get("route")
     return str(getattr(route, "path", "unmatched"))
@@ -80,7 +90,8 @@ class CorrelationIdMiddleware:
                     status_holder["status"],
                     seconds,
                 )
-            logger.info(
+            logger.log(
+                request_log_level(scope.get("method"), scope.get("path")),
                 "%s %s %s",
                 scope.get("method"),
                 scope.get("path"),
