@@ -192,7 +192,7 @@ def test_batch_limits(client: TestClient, auth_headers) -> None:
 
 
 def test_context_pages_by_moving_its_anchor(client: TestClient, auth_headers, seeded) -> None:
-    """"Load earlier/later" asks for the context of the outermost line shown, one side only."""
+    """ "Load earlier/later" asks for the context of the outermost line shown, one side only."""
     target = get(client, auth_headers, limit=60)["items"][-1]
 
     def context(log_id: int, **params: int) -> dict:

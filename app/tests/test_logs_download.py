@@ -21,7 +21,7 @@ from control_plane.logs.query import LogFilter
 from control_plane.settings import Settings
 from tests.logtools import append
 
-FORMULAS = ["=HYPERLINK(\"http://x\")", "+1+1", "-2", "@SUM(A1)", "plain words"]
+FORMULAS = ['=HYPERLINK("http://x")', "+1+1", "-2", "@SUM(A1)", "plain words"]
 
 
 @pytest.fixture
@@ -86,9 +86,7 @@ def test_text_and_time_filters_and_the_filename_name_the_range(
         start="2026-11-20T12:00:00Z",
         end="2026-11-20T13:00:00Z",
     )
-    assert [orjson.loads(line)["message"] for line in response.text.splitlines()] == [
-        "plain words"
-    ]
+    assert [orjson.loads(line)["message"] for line in response.text.splitlines()] == ["plain words"]
     assert response.headers["content-disposition"] == (
         'attachment; filename="logs-20261120T120000Z-20261120T130000Z.ndjson"'
     )
@@ -105,7 +103,7 @@ def test_csv_cells_cannot_run_as_formulas(client: TestClient, auth_headers, stor
         "'@SUM(A1)",
         "'-2",
         "'+1+1",
-        "'=HYPERLINK(\"http://x\")",
+        '\'=HYPERLINK("http://x")',
     ]
     assert all(not row[name].startswith(("=", "+", "-", "@")) for row in table for name in row)
     assert json.loads(table[-1]["payload"]) == {"note": "=1+2"}

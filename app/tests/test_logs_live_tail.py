@@ -4,7 +4,6 @@ the tailer ingests are pushed to a subscribed socket, filtered, each once, witho
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -80,9 +79,7 @@ def test_pushes_new_matching_rows_once_in_order(fast_settings: Settings) -> None
             assert pushed[0]["id"] < pushed[1]["id"]
             ingest(fast_settings, json_line("second boom", level="ERROR"))
             # Only the new row: the earlier ones are not sent again.
-            assert [row["message"] for row in next_of(session, "logs")["items"]] == [
-                "second boom"
-            ]
+            assert [row["message"] for row in next_of(session, "logs")["items"]] == ["second boom"]
         finally:
             ws.__exit__(None, None, None)
 

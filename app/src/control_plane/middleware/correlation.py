@@ -11,6 +11,7 @@ import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from control_plane.correlation import accept_request_id, correlation_id_var
+from control_plane.logs.viewer_reads import is_viewer_read
 
 REQUEST_ID_HEADER = b"x-request-id"
 logger = logging.getLogger("control_plane.http")
@@ -21,14 +22,8 @@ logger = logging.getLogger("control_plane.http")
 RequestObserver = Callable[[str, str, int, float], None]
 
 
-# The Log Viewer's own reads: at DEBUG, so its live tail shows the system rather than itself.
-VIEWER_READ_PREFIX = "/api/logs"
-READ_METHODS = frozenset({"GET", "HEAD"})
-
-
 def request_log_level(method: str | None, path: str | None) -> int:
-    viewer_path = path == VIEWER_READ_PREFIX or (path or "").startswith(VIEWER_READ_PREFIX + "/")
-    return logging.DEBUG if method in READ_METHODS and viewer_path else logging.INFO
+    return logging.DEBUG if is_viewer_read(method, path) else logging.INFO
 
 
 def route_template(scope: Scope) -> str:
