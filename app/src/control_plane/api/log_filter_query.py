@@ -1,5 +1,5 @@
-"""The Log Viewer's filters read from a query string, for the routes that answer a filter
-with rows (the download; the page query takes the same names)."""
+"""The Log Viewer's filters read from a query string: one dependency for every route that
+answers a filter with rows (the page query and the download), so they cannot drift apart."""
 
 from __future__ import annotations
 
