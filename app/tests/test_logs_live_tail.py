@@ -159,3 +159,25 @@ def test_unsubscribed_sockets_get_no_rows(fast_settings: Settings) -> None:
             assert [row["message"] for row in next_of(session, "logs")["items"]] == ["marker"]
         finally:
             ws.__exit__(None, None, None)
+
+
+def test_a_viewer_with_no_rows_gets_every_matching_row_and_a_long_gap_is_named(
+    fast_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """after_id 0 (an empty page): every matching row is new to it, but no more than the
+    backlog is replayed; the rest is reported as skipped, for the viewer to refresh."""
+    monkeypatch.setattr(live_tail, "MAX_BACKLOG_ROWS", 3)
+    ingest(fast_settings, *(json_line(f"early {i}") for i in range(5)))
+    with TestClient(create_app(fast_settings)) as client:
+        ws, session = open_socket(client, fast_settings)
+        try:
+            session.send_json({"type": "logs_subscribe", "after_id": 0})
+            started = next_of(session, "logs_subscribed")
+            assert started == {"type": "logs_subscribed", "after_id": 2, "skipped_ids": 2}
+            assert [row["message"] for row in next_of(session, "logs")["items"]] == [
+                "early 2",
+                "early 3",
+                "early 4",
+            ]
+        finally:
+            ws.__exit__(None, None, None)

@@ -16,6 +16,10 @@ const PHONE = { width: 390, height: 844 };
 // One word, as the full-text index splits words, so a text search finds exactly these rows.
 const marker = uniqueId('e2etail').replace(/-/g, '');
 const FORMULA = `=HYPERLINK("http://evil.example") ${marker}`;
+// Lines stored for the permalink, and the linked one: 70 of them on each side of it at least,
+// so the two loads of 50 fill up from them whatever else the stack holds.
+const CONTEXT_LINES = 200;
+const TARGET = 100;
 
 /** @param {string} name */
 const shot = (name) => page.screenshot({ path: path.join(config.screenshotDir, name) });
@@ -78,15 +82,15 @@ test.describe('Log Viewer: permalinks, pushed live tail, downloads', () => {
     await page.waitForURL('**/dashboard');
     const start = Date.now() - 60_000;
     await store(
-      Array.from({ length: 130 }, (_, index) => ({
+      Array.from({ length: CONTEXT_LINES }, (_, index) => ({
         message: `context line ${index} ${marker}`,
         ts: new Date(start + index).toISOString(),
       })),
     );
-    const found = await apiLogs({ q: marker, limit: '200' });
+    const found = await apiLogs({ q: marker, limit: String(CONTEXT_LINES) });
     lines = found.items.reverse();
-    assert.equal(lines.length, 130);
-    const target = lines[65];
+    assert.equal(lines.length, CONTEXT_LINES);
+    const target = lines[TARGET];
 
     await page.goto('/logs');
     await page.getByText(/entr(y|ies) loaded/).waitFor();
@@ -100,7 +104,7 @@ test.describe('Log Viewer: permalinks, pushed live tail, downloads', () => {
     const items = list.getByRole('listitem');
     await expect(items).toHaveCount(41);
     const current = list.locator('li[aria-current="true"]');
-    await expect(current).toHaveText(new RegExp(`context line 65 ${marker}`));
+    await expect(current).toHaveText(new RegExp(`context line ${TARGET} ${marker}`));
     assert.equal(await current.getAttribute('data-entry-id'), String(target.id));
     await expect(current).toBeInViewport();
     await shot('33-log-viewer-permalink.png');
@@ -112,8 +116,8 @@ test.describe('Log Viewer: permalinks, pushed live tail, downloads', () => {
     const ids = (await items.evaluateAll((nodes) => nodes.map((node) => Number(node.getAttribute('data-entry-id')))));
     assert.equal(new Set(ids).size, ids.length, 'no line twice');
     // The markers around the target are all there, in order, with nothing of theirs skipped.
-    const markerIds = lines.slice(0, 131).map((line) => line.id).filter((id) => ids.includes(id));
-    assert.ok(markerIds.length >= 100, `${markerIds.length} of the marker lines shown`);
+    const markerIds = lines.map((line) => line.id).filter((id) => ids.includes(id));
+    assert.ok(markerIds.length >= 131, `only ${markerIds.length} of the nearest marker lines shown`);
     assert.deepEqual(markerIds, [...markerIds].sort((a, b) => a - b));
     assert.equal(await list.locator('li[aria-current="true"]').count(), 1);
 
@@ -128,7 +132,7 @@ test.describe('Log Viewer: permalinks, pushed live tail, downloads', () => {
 
   test('live tail receives new rows over the socket, filtered, without polling the API', async () => {
     await page.goto(`/logs?q=${marker}`);
-    await page.getByText('130 entries loaded (all)').waitFor();
+    await page.getByText('200 entries loaded (all)').waitFor();
     /** @type {string[]} */
     const listReads = [];
     const onRequest = (/** @type {import('@playwright/test').Request} */ request) => {
@@ -145,7 +149,7 @@ test.describe('Log Viewer: permalinks, pushed live tail, downloads', () => {
     page.off('request', onRequest);
     assert.deepEqual(listReads, [], 'the tail asks the API nothing; the server pushes');
     assert.equal(await rowWith('tail without the marker').count(), 0, 'the text filter applies to pushed rows');
-    await page.getByText('131 entries loaded (all) · 1 new').waitFor();
+    await page.getByText('201 entries loaded (all) · 1 new').waitFor();
   });
 
   test('pause buffers and counts what arrived; resume shows each row once', async () => {
@@ -170,11 +174,11 @@ test.describe('Log Viewer: permalinks, pushed live tail, downloads', () => {
     for (const message of [`held one ${marker}`, `held two ${marker}`, FORMULA]) {
       await expect(rowWith(message)).toHaveCount(1);
     }
-    await page.getByText('134 entries loaded (all) · 4 new').waitFor();
+    await page.getByText('204 entries loaded (all) · 4 new').waitFor();
     // Arrivals after resume land on top again, and nothing of the buffer comes twice.
     await store([{ message: `after resume ${marker}` }]);
     await rowWith(`after resume ${marker}`).waitFor({ timeout: 15_000 });
-    await page.getByText('135 entries loaded (all) · 5 new').waitFor();
+    await page.getByText('205 entries loaded (all) · 5 new').waitFor();
     await expect(rowWith(`held two ${marker}`)).toHaveCount(1);
     await page.getByRole('checkbox', { name: 'Live tail' }).uncheck();
   });
@@ -186,7 +190,7 @@ test.describe('Log Viewer: permalinks, pushed live tail, downloads', () => {
     ]);
     assert.match(ndjsonDownload.suggestedFilename(), /^logs-beginning-\d{8}T\d{6}Z\.ndjson$/);
     const ndjson = (await readFile(await ndjsonDownload.path(), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
-    assert.equal(ndjson.length, 135);
+    assert.equal(ndjson.length, 205);
     assert.ok(ndjson.every((row) => `${row.message}`.includes(marker)));
     assert.equal(ndjson[0].message, `after resume ${marker}`);
     assert.equal(ndjson.find((row) => row.message === `held two ${marker}`)?.level, 'ERROR');
@@ -201,7 +205,7 @@ test.describe('Log Viewer: permalinks, pushed live tail, downloads', () => {
     assert.deepEqual(errors.map((line) => JSON.parse(line).message), [`held two ${marker}`]);
 
     await page.goto(`/logs?q=${marker}`);
-    await page.getByText('135 entries loaded (all)').waitFor();
+    await page.getByText('205 entries loaded (all)').waitFor();
     const [csvDownload] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Download CSV' }).click(),
@@ -210,7 +214,7 @@ test.describe('Log Viewer: permalinks, pushed live tail, downloads', () => {
     const csv = await readFile(await csvDownload.path(), 'utf8');
     const records = csv.trim().split('\r\n');
     assert.equal(records[0], 'id,ts,level,source,logger,event,message,correlation_id,strategy_id,actor,parse_error,truncated,ingested_at,payload');
-    assert.equal(records.length, 136);
+    assert.equal(records.length, 206);
     assert.ok(csv.includes(`"'=HYPERLINK(""http://evil.example"") ${marker}"`), 'the formula is shown, not run');
     assert.ok(!/(^|,)=HYPERLINK/m.test(csv));
     assert.deepEqual(session.pageErrors, []);

@@ -28,6 +28,9 @@ from control_plane.logs.query import (
 )
 
 MAX_ROWS_PER_PUSH = 500
+# How far back a subscription may start: a viewer further behind (a long disconnect) is told
+# how many rows it skipped, and refreshes, rather than have the socket replay them.
+MAX_BACKLOG_ROWS = 10_000
 LOGS_MESSAGE = "logs"
 SUBSCRIBE = "logs_subscribe"
 UNSUBSCRIBE = "logs_unsubscribe"
@@ -62,7 +65,8 @@ class LiveFilters(BaseModel):
 
 
 class Subscribe(BaseModel):
-    """`after_id`: the newest row the viewer has; None starts at the newest row stored."""
+    """`after_id`: the newest row the viewer has (0 when it has none: every matching row is
+    new to it); None starts at the newest row stored."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -145,15 +149,21 @@ class LiveLogTail:
         if self.log_filter is None:
             return out
         async with session_factory() as session:
-            if self.watermark is None:
-                self.watermark = await newest_id(session)
             if not self.confirmed:
                 self.confirmed = True
-                out.append({"type": SUBSCRIBED, "after_id": self.watermark})
+                out.append(await self._start(session))
             items, self.watermark = await rows_after(session, self.log_filter, self.watermark)
         if items:
             out.append({"type": LOGS_MESSAGE, "items": items})
         return out
+
+    async def _start(self, session: AsyncSession) -> dict[str, Any]:
+        newest = await newest_id(session)
+        oldest_allowed = max(0, newest - MAX_BACKLOG_ROWS)
+        asked = newest if self.watermark is None else self.watermark
+        self.watermark = max(asked, oldest_allowed)
+        skipped = self.watermark - asked
+        return {"type": SUBSCRIBED, "after_id": self.watermark, "skipped_ids": skipped}
 
 
 def _first_error(exc: ValidationError) -> str:

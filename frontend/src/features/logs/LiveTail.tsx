@@ -8,6 +8,7 @@ function connectionText(tail: LiveTailState): string {
     case 'connecting':
       return 'Connecting…';
     case 'following':
+      if (tail.connection.skipped) return 'Following; entries from while disconnected were skipped: Refresh to see them';
       return tail.paused ? 'Paused' : 'Following new entries';
     case 'reconnecting':
       return `Connection lost; retrying in ${Math.round(tail.connection.delayMs / 1000)} s`;

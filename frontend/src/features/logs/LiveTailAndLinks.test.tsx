@@ -64,7 +64,7 @@ describe('Log Viewer live tail', () => {
       after_id: 30,
       filters: { level: ['INFO'], q: 'thing', source: 'backend' },
     });
-    act(() => socket.serverSends({ type: 'logs_subscribed', after_id: 30 }));
+    act(() => socket.serverSends({ type: 'logs_subscribed', after_id: 30, skipped_ids: 0 }));
     await screen.findByText('Following new entries');
     const reads = backend.callsTo('GET', '/api/logs').length;
 
@@ -83,7 +83,7 @@ describe('Log Viewer live tail', () => {
     const { sockets } = renderApp(viewerBackend(30));
     await screen.findByText('30 entries loaded (all)');
     const socket = await startTail(user, sockets);
-    act(() => socket.serverSends({ type: 'logs_subscribed', after_id: 30 }));
+    act(() => socket.serverSends({ type: 'logs_subscribed', after_id: 30, skipped_ids: 0 }));
 
     await user.click(screen.getByRole('button', { name: 'Pause' }));
     push(socket, [logRow(31, { message: 'held one' }), logRow(32, { message: 'held two' })]);
@@ -109,7 +109,7 @@ describe('Log Viewer live tail', () => {
     const { sockets } = renderApp(viewerBackend(30));
     await screen.findByText('30 entries loaded (all)');
     const first = await startTail(user, sockets);
-    act(() => first.serverSends({ type: 'logs_subscribed', after_id: 30 }));
+    act(() => first.serverSends({ type: 'logs_subscribed', after_id: 30, skipped_ids: 0 }));
     push(first, [logRow(31), logRow(32)]);
 
     act(() => first.serverCloses(1006));
@@ -119,6 +119,16 @@ describe('Log Viewer live tail', () => {
     act(() => second.serverOpens());
     act(() => second.serverSends({ type: 'snapshot', sessions: [], kill_switch: {} }));
     expect(second.sent[1]).toEqual({ type: 'logs_subscribe', after_id: 32, filters: { level: [] } });
+  });
+
+  it('asks for every matching row when none is shown, and says when a gap was skipped', async () => {
+    const user = userEvent.setup();
+    const { sockets } = renderApp(viewerBackend(0));
+    await screen.findByText('No entries yet.');
+    const socket = await startTail(user, sockets);
+    expect(socket.sent[1]).toEqual({ type: 'logs_subscribe', after_id: 0, filters: { level: [] } });
+    act(() => socket.serverSends({ type: 'logs_subscribed', after_id: 9000, skipped_ids: 9000 }));
+    expect(await screen.findByText(/skipped: Refresh to see them/)).toBeTruthy();
   });
 
   it('shows the server refusing a subscription, and cannot tail archived days', async () => {

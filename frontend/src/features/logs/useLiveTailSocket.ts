@@ -9,13 +9,13 @@ import type { LogEntry } from './types';
 export type TailConnection =
   | { status: 'off' }
   | { status: 'connecting' }
-  | { status: 'following' }
+  | { status: 'following'; skipped: boolean }
   | { status: 'reconnecting'; delayMs: number }
   | { status: 'refused'; detail: string };
 
 type TailMessage =
   | { type: 'snapshot' }
-  | { type: 'logs_subscribed'; after_id: number }
+  | { type: 'logs_subscribed'; after_id: number; skipped_ids: number }
   | { type: 'logs'; items: LogEntry[] }
   | { type: 'error'; detail: string };
 
@@ -80,13 +80,14 @@ export function useLiveTailSocket({ enabled, filters, newestId, onRows, delayFor
         if (!message || stopped) return;
         switch (message.type) {
           case 'snapshot':
-            current.send(JSON.stringify({ type: 'logs_subscribe', after_id: lastId, filters: subscribed }));
+            // 0 with no rows loaded: every matching row is then new to the page.
+            current.send(JSON.stringify({ type: 'logs_subscribe', after_id: lastId ?? 0, filters: subscribed }));
             break;
           case 'logs_subscribed':
             attempt = 0;
             renewed = false;
             lastId = message.after_id;
-            setConnection({ status: 'following' });
+            setConnection({ status: 'following', skipped: message.skipped_ids > 0 });
             break;
           case 'logs':
             for (const row of message.items) if (lastId === null || row.id > lastId) lastId = row.id;
