@@ -120,6 +120,7 @@ class LiveLogTail:
     watermark: int | None = None
     pending: list[dict[str, Any]] = field(default_factory=list)
     confirmed: bool = True
+    skipped: int = 0
 
     def handle(self, text: str) -> bool:
         """Apply a client message; True when it wants an answer at once (a change, an error).
@@ -149,21 +150,22 @@ class LiveLogTail:
         if self.log_filter is None:
             return out
         async with session_factory() as session:
-            if not self.confirmed:
+            watermark = self.watermark
+            if not self.confirmed or watermark is None:
                 self.confirmed = True
-                out.append(await self._start(session))
-            items, self.watermark = await rows_after(session, self.log_filter, self.watermark)
+                watermark = await self._start(session, watermark)
+                out.append({"type": SUBSCRIBED, "after_id": watermark, "skipped_ids": self.skipped})
+            items, self.watermark = await rows_after(session, self.log_filter, watermark)
         if items:
             out.append({"type": LOGS_MESSAGE, "items": items})
         return out
 
-    async def _start(self, session: AsyncSession) -> dict[str, Any]:
+    async def _start(self, session: AsyncSession, asked: int | None) -> int:
+        """Where the subscription starts: where it asked, within the backlog's reach."""
         newest = await newest_id(session)
-        oldest_allowed = max(0, newest - MAX_BACKLOG_ROWS)
-        asked = newest if self.watermark is None else self.watermark
-        self.watermark = max(asked, oldest_allowed)
-        skipped = self.watermark - asked
-        return {"type": SUBSCRIBED, "after_id": self.watermark, "skipped_ids": skipped}
+        start = newest if asked is None else asked
+        self.skipped = max(0, newest - MAX_BACKLOG_ROWS - start)
+        return start + self.skipped
 
 
 def _first_error(exc: ValidationError) -> str:
