@@ -330,6 +330,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/logs/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download Logs */
+        get: operations["download_logs_api_logs_download_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/logs/facets": {
         parameters: {
             query?: never;
@@ -2458,6 +2475,58 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BatchRejected"];
+                };
+            };
+        };
+    };
+    download_logs_api_logs_download_get: {
+        parameters: {
+            query?: {
+                actor?: string | null;
+                /** @description search the days loaded back by `logs import-archive` */
+                archived?: boolean;
+                correlation_id?: string | null;
+                end?: string | null;
+                event?: string | null;
+                format?: "ndjson" | "csv";
+                level?: string[] | null;
+                logger?: string | null;
+                q?: string | null;
+                source?: ("backend" | "ui" | "ingest" | "edge") | "frontend" | null;
+                start?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every matching row, newest first: one JSON object a line, or CSV with a header row (cells a spreadsheet would run as a formula start with ') */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description Not signed in, or the token is expired or superseded */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };

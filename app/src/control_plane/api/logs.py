@@ -7,7 +7,7 @@ Routing only: the queries are in `logs.query`, the batch rules and insert in
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
@@ -23,7 +23,7 @@ from control_plane.api.deps import (
 )
 from control_plane.api.errors import error_responses
 from control_plane.api.ingest_key import ApiKeyHeader, ingest_key_matches
-from control_plane.db.schema import LogSource
+from control_plane.api.log_filter_query import LogFilterQuery
 from control_plane.logs import batch_ingest
 from control_plane.logs.batch_ingest import (
     MAX_BATCH_ENTRIES,
@@ -49,8 +49,6 @@ router = APIRouter(prefix="/api/logs", tags=["logs"])
 
 MAX_BATCH_BODY_BYTES = 1024 * 1024
 MAX_CONTEXT_ROWS = 200
-# "frontend" is the earlier name of "ui".
-ApiLogSource = LogSource | Literal["frontend"]
 
 
 class FacetCount(BaseModel):
@@ -80,37 +78,14 @@ def json_response(body: dict[str, Any]) -> Response:
 async def list_logs(
     session: SessionDep,
     _user: CurrentUser,
-    level: Annotated[list[str] | None, Query()] = None,
-    event: str | None = None,
-    logger: str | None = None,
-    correlation_id: str | None = None,
-    start: datetime | None = None,
-    end: datetime | None = None,
-    q: Annotated[str | None, Query(max_length=500)] = None,
-    source: ApiLogSource | None = None,
-    actor: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+    log_filter: LogFilterQuery,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 100,
     cursor: str | None = None,
-    archived: Annotated[
-        bool, Query(description="search the days loaded back by `logs import-archive`")
-    ] = False,
 ) -> Response:
     try:
         position = decode_cursor(cursor) if cursor else None
     except InvalidCursor as exc:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, str(exc)) from exc
-    log_filter = LogFilter(
-        levels=tuple(level or ()),
-        event=event,
-        logger=logger,
-        correlation_id=correlation_id,
-        start_us=to_us(start),
-        end_us=to_us(end),
-        text=q,
-        source="ui" if source == "frontend" else source,
-        actor=actor,
-        archived=archived,
-    )
     page = await fetch_page(session, log_filter, limit=limit, cursor=position)
     return json_response({"items": page.items, "next_cursor": page.next_cursor})
 

@@ -3,6 +3,7 @@ import { useServices } from '../../app/services';
 import { ApiError } from '../../lib/apiClient';
 import { fetchLogContext } from './api';
 import { auditFacts, formatTimestamp, isUiRow, levelClassName, rowActor } from './format';
+import { PermalinkButton } from './PermalinkButton';
 import type { LogEntry } from './types';
 import styles from './LogRowDetails.module.css';
 
@@ -97,6 +98,7 @@ export function LogRowDetails({ row, archived = false }: { row: LogEntry; archiv
           </div>
         )}
       </dl>
+      <PermalinkButton target={{ id: row.id, archived }} />
       <AuditDetails row={row} />
       <section aria-label="Message">
         <h3 className={styles.heading}>Message</h3>

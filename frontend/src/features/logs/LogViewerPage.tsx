@@ -8,20 +8,27 @@ import { filtersFromSearch, hasAnyFilter, searchFromFilters, type LogFilters } f
 import { LogFilterForm } from './LogFilterForm';
 import { LogRowDetails } from './LogRowDetails';
 import { LogTable } from './LogTable';
-import { LIVE_TAIL_INTERVAL_MS, useLogStream } from './useLogStream';
+import { useLogStream } from './useLogStream';
+import { DownloadLogs } from './DownloadLogs';
+import { LiveTail } from './LiveTail';
+import { LogLineContext } from './LogLineContext';
+import { lineFromSearch, withoutLine } from './permalink';
+import { useLiveTail } from './useLiveTail';
 import styles from './LogViewerPage.module.css';
 import { usePageTitle } from '../../lib/pageTitle';
 
 // The same width as the stylesheets' phone layout.
 const PHONE_QUERY = '(max-width: 760px)';
 
-export function LogViewerPage({ tailIntervalMs = LIVE_TAIL_INTERVAL_MS }: { tailIntervalMs?: number }) {
+export function LogViewerPage() {
   usePageTitle('Logs');
   const { api } = useServices();
   const [searchParams, setSearchParams] = useSearchParams();
   const searchKey = searchParams.toString();
+  const line = lineFromSearch(searchParams);
+  // The results outlive opening or closing a linked line, so a running live tail goes on.
+  const resultsKey = withoutLine(searchParams).toString();
   const filters = useMemo(() => filtersFromSearch(new URLSearchParams(searchKey)), [searchKey]);
-  const [live, setLive] = useState(false);
   const [filtersOpen, setFiltersOpen] = useState(() => !window.matchMedia?.(PHONE_QUERY).matches);
   const activeFilters = new Set(searchFromFilters(filters).keys()).size;
   useEffect(() => {
@@ -57,12 +64,16 @@ export function LogViewerPage({ tailIntervalMs = LIVE_TAIL_INTERVAL_MS }: { tail
         {/* Keyed on the URL so the form shows what a link or a correlation-id click applied. */}
         <LogFilterForm key={`form?${searchKey}`} filters={filters} facets={facets.data} onApply={applyFilters} />
       </details>
+      {line && (
+        <LogLineContext
+          key={`line?${line.id}-${line.archived}`}
+          target={line}
+          onClose={() => setSearchParams(withoutLine(searchParams))}
+        />
+      )}
       <LogResults
-        key={`results?${searchKey}`}
+        key={`results?${resultsKey}`}
         filters={filters}
-        live={live}
-        onLiveChange={setLive}
-        tailIntervalMs={tailIntervalMs}
         onCorrelationId={(correlationId) => applyFilters({ ...filters, correlationId })}
       />
     </div>
@@ -71,14 +82,12 @@ export function LogViewerPage({ tailIntervalMs = LIVE_TAIL_INTERVAL_MS }: { tail
 
 interface ResultsProps {
   filters: LogFilters;
-  live: boolean;
-  onLiveChange: (live: boolean) => void;
-  tailIntervalMs: number;
   onCorrelationId: (correlationId: string) => void;
 }
 
-function LogResults({ filters, live, onLiveChange, tailIntervalMs, onCorrelationId }: ResultsProps) {
-  const { rows, list, tail, refresh } = useLogStream(filters, live, tailIntervalMs);
+function LogResults({ filters, onCorrelationId }: ResultsProps) {
+  const { rows, list, listKey, refresh } = useLogStream(filters);
+  const tail = useLiveTail(filters, listKey, list.isSuccess);
   const [expanded, setExpanded] = useState<ReadonlySet<number>>(() => new Set());
 
   const toggle = useCallback((id: number) => {
@@ -99,29 +108,22 @@ function LogResults({ filters, live, onLiveChange, tailIntervalMs, onCorrelation
   return (
     <>
       <div className={styles.toolbar}>
-        <label className={styles.live}>
-          <input type="checkbox" checked={live} onChange={(event) => onLiveChange(event.target.checked)} />
-          Live tail (every {Math.round(tailIntervalMs / 100) / 10} s)
-        </label>
+        <LiveTail tail={tail} />
         <button type="button" className="button" onClick={() => void refresh()}>
           Refresh
         </button>
+        <DownloadLogs filters={filters} />
         <p className={styles.status} role="status" aria-live="polite">
           {status}
           {!list.isPending && rows.length === 0 && hasAnyFilter(filters) && (
             <span> Widen the time range or clear the filters.</span>
           )}
-          {live && tail.data && tail.data.added > 0 ? ` · ${tail.data.added} new` : ''}
+          {tail.on && tail.added > 0 ? ` · ${tail.added} new` : ''}
         </p>
       </div>
       {list.isError && (
         <p role="alert" className={styles.error}>
           Could not load log entries: {describeError(list.error)}
-        </p>
-      )}
-      {tail.isError && (
-        <p role="alert" className={styles.error}>
-          Live tail failed: {describeError(tail.error)}
         </p>
       )}
       <LogTable
