@@ -38,7 +38,13 @@ def test_backtest_returns_trades_statistics_and_series(
     ]
     stats = result["statistics"]
     assert stats["trade_count"] == 3
-    assert stats["net_pnl"] == pytest.approx(sum(t["net_pnl"] for t in result["trades"]))
+    net_pnls = [t["net_pnl"] for t in result["trades"]]
+    assert stats["net_pnl"] == pytest.approx(sum(net_pnls))
+    assert stats["average_trade"] == pytest.approx(sum(net_pnls) / 3)
+    wins, losses = [p for p in net_pnls if p > 0], [p for p in net_pnls if p < 0]
+    assert stats["largest_win"] == (max(wins) if wins else None)
+    assert stats["largest_loss"] == (min(losses) if losses else None)
+    assert (result["start"], result["end"]) == (START, "2026-11-19T00:00:00Z")
     assert [p["value"] for p in result["cumulative_pnl"]][-1] == pytest.approx(stats["net_pnl"])
     assert len(result["drawdown"]) == 3
     assert all(p["value"] <= 0 for p in result["drawdown"])
@@ -58,3 +64,51 @@ def test_backtest_validation_sign_in_and_unknown_strategy(
     assert too_long.status_code == 422
     assert backtest(client, auth_headers, 999, start=START).status_code == 404
     assert backtest(client, {}, strategy_id, start=START).status_code == 401
+
+
+def test_backtest_over_an_end_matches_the_same_days(
+    client: TestClient, auth_headers: dict[str, str], strategy_id: int
+) -> None:
+    by_days = backtest(client, auth_headers, strategy_id, start=START, days=3, seed=5)
+    by_end = backtest(
+        client, auth_headers, strategy_id, start=START, end="2026-11-19T00:00:00Z", seed=5
+    )
+    assert by_end.status_code == 200, by_end.text
+    assert by_end.json() == by_days.json()
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ({"end": START}, "end", "end must be after start"),
+        ({"end": "2026-11-15T00:00:00Z"}, "end", "end must be after start"),
+        (
+            {"end": "2026-12-27T00:00:00Z"},
+            "end",
+            "a backtest covers at most 31 days; this range covers 41",
+        ),
+        ({"end": "2026-11-18T00:00:00Z", "days": 2}, "days", "give either end or days, not both"),
+    ],
+)
+def test_backtest_range_problems_name_the_field(
+    client: TestClient,
+    auth_headers: dict[str, str],
+    strategy_id: int,
+    body: dict[str, Any],
+    field: str,
+    message: str,
+) -> None:
+    response = backtest(client, auth_headers, strategy_id, start=START, **body)
+    assert response.status_code == 422
+    [problem] = response.json()["detail"]
+    assert problem["loc"] == ["body", field]
+    assert message in problem["msg"]
+
+
+def test_a_month_is_the_longest_range(
+    client: TestClient, auth_headers: dict[str, str], strategy_id: int
+) -> None:
+    end = "2026-12-17T00:00:00Z"
+    response = backtest(client, auth_headers, strategy_id, start=START, end=end, step_minutes=60)
+    assert response.status_code == 200, response.text
+    assert response.json()["end"] == end

@@ -697,9 +697,15 @@ export interface components {
         BacktestRequest: {
             /**
              * Days
+             * @description used when end is not given
              * @default 7
              */
             days: number;
+            /**
+             * End
+             * @description exclusive; instead of days, at most 31 days after start
+             */
+            end?: string | null;
             /**
              * Seed
              * @default 0
@@ -727,14 +733,65 @@ export interface components {
             cumulative_pnl: components["schemas"]["SeriesValue"][];
             /** Drawdown */
             drawdown: components["schemas"]["SeriesValue"][];
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
             /** Position Open At End */
             position_open_at_end: boolean;
-            /** Statistics */
-            statistics: {
-                [key: string]: number | null;
-            };
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+            statistics: components["schemas"]["BacktestStatistics"];
             /** Trades */
             trades: components["schemas"]["BacktestTrade"][];
+        };
+        /**
+         * BacktestStatistics
+         * @description TradeStatistics' figures and the backtest's own; undefined figures are null.
+         */
+        BacktestStatistics: {
+            /** Average Loss */
+            average_loss: number | null;
+            /** Average Trade */
+            average_trade: number | null;
+            /** Average Win */
+            average_win: number | null;
+            /** Fees */
+            fees: number;
+            /** Gross Pnl */
+            gross_pnl: number;
+            /** Largest Loss */
+            largest_loss: number | null;
+            /** Largest Win */
+            largest_win: number | null;
+            /** Longest Loss Streak */
+            longest_loss_streak: number;
+            /** Longest Win Streak */
+            longest_win_streak: number;
+            /** Losses */
+            losses: number;
+            /** Max Drawdown */
+            max_drawdown: number;
+            /** Net Pnl */
+            net_pnl: number;
+            /** Profit Factor */
+            profit_factor: number | null;
+            /** Profitable Days */
+            profitable_days: number;
+            /** Sharpe Annualised */
+            sharpe_annualised: number | null;
+            /** Trade Count */
+            trade_count: number;
+            /** Trading Days */
+            trading_days: number;
+            /** Win Rate */
+            win_rate: number | null;
+            /** Wins */
+            wins: number;
         };
         /** BacktestTrade */
         BacktestTrade: {
