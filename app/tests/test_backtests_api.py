@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.test_analytics_api import sections
 from tests.test_strategies_api import valid_body
 
 START = "2026-11-16T00:00:00Z"
@@ -13,7 +14,12 @@ START = "2026-11-16T00:00:00Z"
 @pytest.fixture
 def strategy_id(client: TestClient, auth_headers: dict[str, str]) -> int:
     body = valid_body(
-        entry_time="06:30", exit_time="16:30", max_loss_pct=100, max_profit_pct=60, active=False
+        name="-- my strategy",
+        entry_time="06:30",
+        exit_time="16:30",
+        max_loss_pct=100,
+        max_profit_pct=60,
+        active=False,
     )
     response = client.post("/api/strategies", json=body, headers=auth_headers)
     assert response.status_code == 201, response.text
@@ -112,3 +118,54 @@ def test_a_month_is_the_longest_range(
     response = backtest(client, auth_headers, strategy_id, start=START, end=end, step_minutes=60)
     assert response.status_code == 200, response.text
     assert response.json()["end"] == end
+
+
+def test_export_is_the_same_backtest_as_csv(
+    client: TestClient, auth_headers: dict[str, str], strategy_id: int
+) -> None:
+    body = {"start": START, "end": "2026-11-19T00:00:00Z", "seed": 5}
+    result = backtest(client, auth_headers, strategy_id, **body).json()
+    with client.stream(
+        "POST", f"/api/strategies/{strategy_id}/backtest/export", json=body, headers=auth_headers
+    ) as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/csv")
+        assert "content-length" not in response.headers  # streamed
+        disposition = response.headers["content-disposition"]
+        text = response.read().decode()
+    expected_name = f"backtest-strategy{strategy_id}-20261116-20261119-seed5.csv"
+    assert disposition == f'attachment; filename="{expected_name}"'
+    parts = sections(text)
+    assert list(parts) == ["metadata", "metrics", "trades"]
+    metadata = dict(parts["metadata"][1:])
+    assert (metadata["start"], metadata["end"], metadata["seed"]) == (
+        START,
+        "2026-11-19T00:00:00Z",
+        "5",
+    )
+    assert metadata["strategy_name"] == "'-- my strategy"  # defused, not a formula
+    metrics = dict(parts["metrics"][1:])
+    assert metrics["trade_count"] == "3"
+    assert list(metrics) == list(result["statistics"])
+    for name, value in result["statistics"].items():
+        cell = metrics[name]
+        assert cell == "" if value is None else float(cell) == pytest.approx(value)
+    header, *rows = parts["trades"]
+    assert header == [*result["trades"][0], "cumulative_pnl"]
+    assert len(rows) == 3
+    assert [row[0] for row in rows] == [t["opened_at"] for t in result["trades"]]
+    assert [float(row[-1]) for row in rows] == pytest.approx(
+        [p["value"] for p in result["cumulative_pnl"]]
+    )
+
+
+def test_export_checks_like_the_backtest(
+    client: TestClient, auth_headers: dict[str, str], strategy_id: int
+) -> None:
+    path = f"/api/strategies/{strategy_id}/backtest/export"
+    bad = client.post(path, json={"start": START, "end": START}, headers=auth_headers)
+    assert bad.status_code == 422
+    assert bad.json()["detail"][0]["loc"] == ["body", "end"]
+    assert client.post(path, json={"start": START}).status_code == 401
+    missing = "/api/strategies/999/backtest/export"
+    assert client.post(missing, json={"start": START}, headers=auth_headers).status_code == 404

@@ -9,9 +9,12 @@ from datetime import datetime, timedelta
 from fastapi import APIRouter
 from pydantic import AwareDatetime, BaseModel, Field, ValidationInfo, field_validator
 
+from control_plane.api.analytics import CsvStreamingResponse
+from control_plane.api.backtest_csv import backtest_csv, backtest_filename
 from control_plane.api.deps import CurrentUser, RowId, SessionDep
-from control_plane.api.errors import error_responses
+from control_plane.api.errors import error_responses, json_error_responses
 from control_plane.api.strategies import existing_strategy
+from control_plane.times import utc_now
 from control_plane.trading.backtest import BacktestResult, run_backtest
 from control_plane.trading.exits import ExitReason
 from control_plane.trading.fills import ExecutionCosts
@@ -159,6 +162,39 @@ async def backtest_strategy(
     strategy_id: RowId, body: BacktestRequest, _user: CurrentUser, session: SessionDep
 ) -> BacktestResponse:
     config = (await existing_strategy(session, strategy_id)).config
+    return await _backtest(config, body)
+
+
+async def _backtest(config: StrategyConfig, body: BacktestRequest) -> BacktestResponse:
     # Up to a month of minute steps is CPU work; keep it off the event loop.
     result = await asyncio.to_thread(_simulate, config, body)
     return _response(body, result)
+
+
+@router.post(
+    "/{strategy_id}/backtest/export",
+    response_class=CsvStreamingResponse,
+    responses={
+        **json_error_responses(401, 404),
+        200: {
+            "description": "Sections `# metadata`, `# metrics` and `# trades`, streamed",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        },
+    },
+    description="The same backtest as CSV (same body, same seed, same trades).",
+)
+async def export_backtest(
+    strategy_id: RowId, body: BacktestRequest, _user: CurrentUser, session: SessionDep
+) -> CsvStreamingResponse:
+    config = (await existing_strategy(session, strategy_id)).config
+    result = await _backtest(config, body)
+    chunks = backtest_csv(
+        (strategy_id, config.name), body, result, list(BacktestTrade.model_fields), utc_now()
+    )
+    return CsvStreamingResponse(
+        chunks,
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{backtest_filename(strategy_id, body)}"'
+        },
+    )
