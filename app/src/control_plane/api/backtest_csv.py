@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
-from enum import Enum
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from control_plane.csv_cells import LINE_END, csv_text
@@ -21,16 +20,12 @@ def _cell(value: Any) -> Any:
         return ""
     if isinstance(value, datetime):
         return iso_z(value)
-    if isinstance(value, Enum):
-        return value.value
     return value
 
 
 def backtest_filename(strategy_id: int, body: BacktestRequest) -> str:
-    return (
-        f"backtest-strategy{strategy_id}-{body.start:%Y%m%d}-{body.finish:%Y%m%d}"
-        f"-seed{body.seed}.csv"
-    )
+    start, end = body.start.astimezone(UTC), body.finish.astimezone(UTC)
+    return f"backtest-strategy{strategy_id}-{start:%Y%m%d}-{end:%Y%m%d}-seed{body.seed}.csv"
 
 
 def backtest_csv(
