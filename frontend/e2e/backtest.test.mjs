@@ -94,6 +94,8 @@ test.describe('Backtests screen in a real browser', () => {
     });
     const stopped = await api('POST', `/api/sessions/${started.id}/stop`);
     assert.equal(stopped.status, 'stopped');
+    // The SPA listed the strategies before this one was made behind its back.
+    await page.reload();
   });
 
   test('runs a backtest over the last seven days beside the paper history of the same days', async () => {
