@@ -160,6 +160,11 @@ test.describe('Backtests screen in a real browser', () => {
     await assertNoSidewaysScroll();
     const run = await page.getByRole('button', { name: 'Run backtest' }).boundingBox();
     assert.ok(run && run.x >= 0 && run.x + run.width <= 390, 'the Run button fits the screen');
+    // The comparison's three columns fit without scrolling even inside their own box.
+    const table = page.getByRole('table', { name: 'Metrics' });
+    assert.ok(await table.evaluate((node) => node.scrollWidth <= node.clientWidth), 'the Metrics table fits');
+    await table.scrollIntoViewIfNeeded();
+    await page.getByRole('heading', { level: 2, name: new RegExp(strategyName) }).evaluate((node) => node.scrollIntoView());
     await shot('30-backtest-phone.png');
   });
 });

@@ -91,7 +91,7 @@ export function BacktestResults({ strategy, draft, result }: Props) {
   return (
     <section aria-labelledby="backtest-result-title" className={styles.results}>
       <h2 id="backtest-result-title" className={styles.sectionTitle}>
-        {strategy.name}: {formatUtc(result.start)} to {formatUtc(result.end)}
+        {strategy.name}: {draft.start} to {draft.end} <span className={styles.muted}>(UTC days, both included)</span>
       </h2>
       <p className={styles.muted} data-testid="backtest-summary">
         {statistics.trade_count} trades on a simulated {strategy.underlying} market, seed {draft.seed}
@@ -102,8 +102,8 @@ export function BacktestResults({ strategy, draft, result }: Props) {
           Could not load the paper/live history: {describeError(history.error)}
         </p>
       )}
-      <div className={styles.tableBox}>
-        <table className="data-table card" aria-label="Metrics">
+      <div className={styles.overview}>
+        <table className={`data-table card ${styles.compare}`} aria-label="Metrics">
           <thead>
             <tr>
               <th scope="col">Metric</th>
@@ -125,19 +125,19 @@ export function BacktestResults({ strategy, draft, result }: Props) {
             ))}
           </tbody>
         </table>
+        <div className={styles.charts}>
+          <LineChart title="Backtest equity curve" points={result.cumulative_pnl.map((p) => ({ time: p.at, value: p.value }))} />
+          {history.data ? (
+            <LineChart title="Paper/live history" points={history.data.series.cumulative_pnl} />
+          ) : (
+            <p className={`card ${styles.muted}`}>{history.isPending ? 'Loading the paper/live history…' : 'No history.'}</p>
+          )}
+          <p className={styles.muted}>
+            The history column and chart are this strategy&apos;s paper and live trades on the same days.{' '}
+            <Link to={`/analytics?${searchFromFilters(filters).toString()}`}>Open them in Analytics</Link>
+          </p>
+        </div>
       </div>
-      <div className={styles.charts}>
-        <LineChart title="Backtest equity curve" points={result.cumulative_pnl.map((p) => ({ time: p.at, value: p.value }))} />
-        {history.data ? (
-          <LineChart title="Paper/live history" points={history.data.series.cumulative_pnl} />
-        ) : (
-          <p className={`card ${styles.muted}`}>{history.isPending ? 'Loading the paper/live history…' : 'No history.'}</p>
-        )}
-      </div>
-      <p className={styles.muted}>
-        The history column and chart are this strategy&apos;s paper and live trades on the same days.{' '}
-        <Link to={`/analytics?${searchFromFilters(filters).toString()}`}>Open them in Analytics</Link>
-      </p>
       <h3 className={styles.sectionTitle}>Trades</h3>
       {result.trades.length === 0 ? (
         <p className={styles.muted}>No trade closed in this range: try more days, or check the entry and exit times.</p>
