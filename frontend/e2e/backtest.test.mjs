@@ -131,15 +131,15 @@ test.describe('Backtests screen in a real browser', () => {
     assert.equal(lines[lines.length - 1], '');
     const section = (/** @type {string} */ name) => lines.indexOf(`# ${name}`);
     assert.ok(section('metadata') === 0 && section('metadata') < section('metrics') && section('metrics') < section('trades'));
-    const metrics = new Map(lines.slice(section('metrics') + 2, section('trades')).map((line) => line.split(',')));
-    assert.equal(metrics.get('trade_count'), trades);
+    const metrics = Object.fromEntries(lines.slice(section('metrics') + 2, section('trades')).map((line) => line.split(',')));
+    assert.equal(metrics.trade_count, trades);
     assert.equal(
       lines[section('trades') + 1],
       'opened_at,closed_at,reason,expiry,call_strike,put_strike,premium_collected,gross_pnl,fees,net_pnl,cumulative_pnl',
     );
     const rows = lines.slice(section('trades') + 2, -1);
     assert.equal(rows.length, Number(trades));
-    assert.equal(Number(rows.at(-1)?.split(',').at(-1)).toFixed(2), Number(metrics.get('net_pnl')).toFixed(2));
+    assert.equal(Number(rows.at(-1)?.split(',').at(-1)).toFixed(2), Number(metrics.net_pnl).toFixed(2));
   });
 
   test('a reversed or too long range is refused under the To field', async () => {
