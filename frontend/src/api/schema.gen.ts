@@ -535,6 +535,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/strategies/{strategy_id}/backtest/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export Backtest
+         * @description The same backtest as CSV (same body, same seed, same trades).
+         */
+        post: operations["export_backtest_api_strategies__strategy_id__backtest_export_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/strategies/{strategy_id}/sessions": {
         parameters: {
             query?: never;
@@ -714,9 +734,15 @@ export interface components {
         BacktestRequest: {
             /**
              * Days
+             * @description used when end is not given
              * @default 7
              */
             days: number;
+            /**
+             * End
+             * @description exclusive; instead of days, at most 31 days after start
+             */
+            end?: string | null;
             /**
              * Seed
              * @default 0
@@ -744,14 +770,65 @@ export interface components {
             cumulative_pnl: components["schemas"]["SeriesValue"][];
             /** Drawdown */
             drawdown: components["schemas"]["SeriesValue"][];
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
             /** Position Open At End */
             position_open_at_end: boolean;
-            /** Statistics */
-            statistics: {
-                [key: string]: number | null;
-            };
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+            statistics: components["schemas"]["BacktestStatistics"];
             /** Trades */
             trades: components["schemas"]["BacktestTrade"][];
+        };
+        /**
+         * BacktestStatistics
+         * @description TradeStatistics' figures and the backtest's own; undefined figures are null.
+         */
+        BacktestStatistics: {
+            /** Average Loss */
+            average_loss: number | null;
+            /** Average Trade */
+            average_trade: number | null;
+            /** Average Win */
+            average_win: number | null;
+            /** Fees */
+            fees: number;
+            /** Gross Pnl */
+            gross_pnl: number;
+            /** Largest Loss */
+            largest_loss: number | null;
+            /** Largest Win */
+            largest_win: number | null;
+            /** Longest Loss Streak */
+            longest_loss_streak: number;
+            /** Longest Win Streak */
+            longest_win_streak: number;
+            /** Losses */
+            losses: number;
+            /** Max Drawdown */
+            max_drawdown: number;
+            /** Net Pnl */
+            net_pnl: number;
+            /** Profit Factor */
+            profit_factor: number | null;
+            /** Profitable Days */
+            profitable_days: number;
+            /** Sharpe Annualised */
+            sharpe_annualised: number | null;
+            /** Trade Count */
+            trade_count: number;
+            /** Trading Days */
+            trading_days: number;
+            /** Win Rate */
+            win_rate: number | null;
+            /** Wins */
+            wins: number;
         };
         /** BacktestTrade */
         BacktestTrade: {
@@ -3235,6 +3312,68 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BacktestResponse"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Not signed in, or the token is expired or superseded */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    export_backtest_api_strategies__strategy_id__backtest_export_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                strategy_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BacktestRequest"];
+            };
+        };
+        responses: {
+            /** @description Sections `# metadata`, `# metrics` and `# trades`, streamed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
                 };
             };
             /** @description Bad request */

@@ -7,6 +7,7 @@ import { AccountPage } from '../features/auth/AccountPage';
 import { RequireAuth } from '../features/auth/RequireAuth';
 import { SignInPage } from '../features/auth/SignInPage';
 import { AnalyticsPage } from '../features/analytics/AnalyticsPage';
+import { BacktestsPage } from '../features/backtests/BacktestsPage';
 import { DashboardPage } from '../features/dashboard/DashboardPage';
 import { LogViewerPage } from '../features/logs/LogViewerPage';
 import { StrategiesPage } from '../features/strategies/StrategiesPage';
@@ -54,6 +55,7 @@ export function AppRoutes() {
         <Route path="/dashboard" element={<DashboardPage />} />
         <Route path="/strategies" element={<StrategiesPage />} />
         <Route path="/analytics" element={<AnalyticsPage />} />
+        <Route path="/backtests" element={<BacktestsPage />} />
         <Route path="/logs" element={<LogViewerPage />} />
         <Route path="/system" element={<SystemPage />} />
         <Route path="/users" element={<UsersPage />} />

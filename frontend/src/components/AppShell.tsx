@@ -16,6 +16,7 @@ const SCREENS = [
   { to: '/dashboard', label: 'Dashboard', adminOnly: false },
   { to: '/strategies', label: 'Strategies', adminOnly: false },
   { to: '/analytics', label: 'Analytics', adminOnly: false },
+  { to: '/backtests', label: 'Backtests', adminOnly: false },
   { to: '/logs', label: 'Logs', adminOnly: false },
   { to: '/system', label: 'System', adminOnly: false },
   { to: '/users', label: 'Users', adminOnly: true },
