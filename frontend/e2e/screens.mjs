@@ -62,6 +62,14 @@ export const SCREENS = [
     heading: 'System',
     ready: (/** @type {Page} */ page) => page.getByRole('region', { name: 'Readiness' }).waitFor(),
   },
+  {
+    name: 'backtests',
+    route: '/backtests',
+    title: 'Backtests',
+    heading: 'Backtests',
+    ready: (/** @type {Page} */ page) =>
+      page.getByRole('button', { name: 'Run backtest' }).or(page.getByText('No strategy to backtest yet')).first().waitFor(),
+  },
   { name: 'account', route: '/account', title: 'Your account', heading: 'Your account', ready: async () => {} },
 ];
 

@@ -5,6 +5,7 @@ import { useServices } from '../../app/services';
 import { DownloadButton } from '../../components/DownloadButton';
 import { ApiError } from '../../lib/apiClient';
 import { describeError } from '../../lib/describeError';
+import { usePageTitle } from '../../lib/pageTitle';
 import type { Strategy } from '../strategies/types';
 import { useStrategies } from '../strategies/useStrategies';
 import { fieldErrorsFromApi } from '../strategies/validation';
@@ -31,6 +32,7 @@ function errorsFrom(error: unknown): FieldErrors {
 }
 
 export function BacktestsPage() {
+  usePageTitle('Backtests');
   const { api } = useServices();
   const strategies = useStrategies();
   const [initial] = useState(() => defaultDraft());
