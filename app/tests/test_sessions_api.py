@@ -47,7 +47,7 @@ def start(client: TestClient, headers: dict[str, str], strategy_id: int, **body:
 def events(client: TestClient, headers: dict[str, str], session_id: int) -> list[dict[str, Any]]:
     response = client.get(f"/api/sessions/{session_id}/events", headers=headers)
     assert response.status_code == 200, response.text
-    return response.json()
+    return response.json()["items"]
 
 
 def test_pause_resume_stop_and_impossible_transitions(
