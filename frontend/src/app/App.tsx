@@ -9,6 +9,7 @@ import { SignInPage } from '../features/auth/SignInPage';
 import { AnalyticsPage } from '../features/analytics/AnalyticsPage';
 import { DashboardPage } from '../features/dashboard/DashboardPage';
 import { LogViewerPage } from '../features/logs/LogViewerPage';
+import { SessionPage } from '../features/sessions/SessionPage';
 import { StrategiesPage } from '../features/strategies/StrategiesPage';
 import { SystemPage } from '../features/system/SystemPage';
 import { UsersPage } from '../features/users/UsersPage';
@@ -50,6 +51,7 @@ export function AppRoutes() {
       >
         <Route index element={<Navigate to="/dashboard" replace />} />
         <Route path="/dashboard" element={<DashboardPage />} />
+        <Route path="/sessions/:id" element={<SessionPage />} />
         <Route path="/strategies" element={<StrategiesPage />} />
         <Route path="/analytics" element={<AnalyticsPage />} />
         <Route path="/logs" element={<LogViewerPage />} />

@@ -5,6 +5,7 @@ import { logOut } from '../features/auth/api';
 import { SIGNED_OUT_NOTICE } from '../features/auth/sessionStore';
 import { useCurrentUser } from '../features/auth/useCurrentUser';
 import { APP_NAME, usePageTitle } from '../lib/pageTitle';
+import { sessionPageTitle } from '../features/sessions/links';
 import { ThemeToggle } from './ThemeToggle';
 import styles from './AppShell.module.css';
 
@@ -34,7 +35,8 @@ export function AppShell() {
   const user = useCurrentUser();
   const [signingOut, setSigningOut] = useState(false);
   const isAdmin = user.data?.role === 'admin';
-  usePageTitle(TITLES[useLocation().pathname] ?? null);
+  const pathname = useLocation().pathname;
+  usePageTitle(TITLES[pathname] ?? sessionPageTitle(pathname));
 
   async function signOut() {
     setSigningOut(true);
