@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Callable
-from typing import Annotated, Literal, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 from pydantic import BaseModel, Field
@@ -31,8 +31,6 @@ from control_plane.api.session_models import (
     FillPage,
     KillSwitchOut,
     SessionDetail,
-    SessionEvent,
-    SessionFill,
     SessionOut,
 )
 from control_plane.api.strategies import existing_strategy, strategy_target
@@ -124,6 +122,28 @@ PageQuery = Annotated[int, Query(ge=1, le=MAX_SESSION_PAGE, description="1 is th
 PageSizeQuery = Annotated[int, Query(ge=1, le=MAX_SESSION_PAGE_SIZE)]
 
 
+def _paged(
+    settings: Settings,
+    session_id: int,
+    page: int,
+    page_size: int,
+    read_page: Callable[[sqlite3.Connection, int, int, int], list[dict[str, Any]]],
+    count: Callable[[sqlite3.Connection, int], int],
+) -> Awaitable[dict[str, Any]]:
+    """One page of a session's rows, newest first, with the total (404 for no such session)."""
+
+    def read(conn: sqlite3.Connection) -> dict[str, Any]:
+        _session_or_404(conn, session_id)
+        return {
+            "items": read_page(conn, session_id, page_size, (page - 1) * page_size),
+            "page": page,
+            "page_size": page_size,
+            "total": count(conn, session_id),
+        }
+
+    return _in_db(settings, read)
+
+
 @router.get("/api/sessions/{session_id}/events", responses=error_responses(401, 404))
 async def session_events(
     session_id: RowId,
@@ -134,17 +154,11 @@ async def session_events(
 ) -> EventPage:
     """The session's timeline, newest first."""
 
-    def read(conn: sqlite3.Connection) -> EventPage:
-        _session_or_404(conn, session_id)
-        events = store.session_events(conn, session_id, page_size, (page - 1) * page_size)
-        return EventPage(
-            items=[SessionEvent.model_validate(event_view(event)) for event in events],
-            page=page,
-            page_size=page_size,
-            total=store.count_session_events(conn, session_id),
-        )
+    def events(conn: sqlite3.Connection, sid: int, limit: int, offset: int) -> list[dict[str, Any]]:
+        return [event_view(event) for event in store.session_events(conn, sid, limit, offset)]
 
-    return await _in_db(settings, read)
+    page_read = _paged(settings, session_id, page, page_size, events, store.count_session_events)
+    return EventPage.model_validate(await page_read)
 
 
 @router.get("/api/sessions/{session_id}/fills", responses=error_responses(401, 404))
@@ -157,17 +171,11 @@ async def session_fills(
 ) -> FillPage:
     """The session's fills, newest first."""
 
-    def read(conn: sqlite3.Connection) -> FillPage:
-        _session_or_404(conn, session_id)
-        fills = store.session_fills(conn, session_id, page_size, (page - 1) * page_size)
-        return FillPage(
-            items=[SessionFill.model_validate(fill_view(fill)) for fill in fills],
-            page=page,
-            page_size=page_size,
-            total=store.count_fills(conn, session_id),
-        )
+    def fills(conn: sqlite3.Connection, sid: int, limit: int, offset: int) -> list[dict[str, Any]]:
+        return [fill_view(fill) for fill in store.session_fills(conn, sid, limit, offset)]
 
-    return await _in_db(settings, read)
+    page_read = _paged(settings, session_id, page, page_size, fills, store.count_fills)
+    return FillPage.model_validate(await page_read)
 
 
 @router.get("/api/sessions/{session_id}/pnl", responses=error_responses(401, 404))

@@ -1,12 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { useServices } from '../../app/services';
-import { formatPnl, formatUsd, formatUtc, pnlTone } from '../../lib/format';
+import { formatUtc } from '../../lib/format';
 import { fetchRecentFills } from '../sessions/api';
 import { FillsTable } from '../sessions/FillsTable';
 import { sessionPath } from '../sessions/links';
 import { PositionLegs } from '../sessions/PositionLegs';
 import { SessionControls } from '../sessions/SessionControls';
+import { SessionPnlFigures } from '../sessions/SessionPnlFigures';
 import { SessionSchedule } from '../sessions/SessionSchedule';
 import { fillsKey } from './api';
 import type { Fill, TradingSession } from './types';
@@ -33,7 +34,6 @@ export function SessionCard({ session, canControl }: { session: TradingSession; 
   });
 
   const title = `${session.strategy_name} · session ${session.id}`;
-  const total = session.realised_pnl + session.unrealised_pnl;
 
   return (
     <article className={`card ${styles.sessionCard}`} aria-label={title}>
@@ -49,30 +49,7 @@ export function SessionCard({ session, canControl }: { session: TradingSession; 
       </header>
       {session.status_reason && <p className={styles.reason}>{session.status_reason}</p>}
       <dl className={styles.figures}>
-        <div>
-          <dt>Realised PnL</dt>
-          <dd className={pnlTone(session.realised_pnl)} data-testid="realised-pnl">
-            {formatPnl(session.realised_pnl)}
-          </dd>
-        </div>
-        <div>
-          <dt>Unrealised PnL</dt>
-          <dd className={pnlTone(session.unrealised_pnl)} data-testid="unrealised-pnl">
-            {formatPnl(session.unrealised_pnl)}
-          </dd>
-        </div>
-        <div>
-          <dt>Total</dt>
-          <dd className={pnlTone(total)}>{formatPnl(total)}</dd>
-        </div>
-        <div>
-          <dt>Fees</dt>
-          <dd>{formatUsd(session.fees)}</dd>
-        </div>
-        <div>
-          <dt>Trades</dt>
-          <dd>{session.trade_count}</dd>
-        </div>
+        <SessionPnlFigures session={session} />
         <div>
           <dt>Started</dt>
           <dd>{formatUtc(session.started_at)}</dd>

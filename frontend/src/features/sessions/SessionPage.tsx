@@ -4,7 +4,7 @@ import { Link, useParams } from 'react-router';
 import { useServices } from '../../app/services';
 import { ApiError } from '../../lib/apiClient';
 import { describeError } from '../../lib/describeError';
-import { formatPnl, formatUsd, formatUtc, pnlTone } from '../../lib/format';
+import { formatPnl, formatUtc, pnlTone } from '../../lib/format';
 import { LineChart } from '../analytics/LineChart';
 import { useCanControl } from '../auth/useCurrentUser';
 import { statusLabel } from '../dashboard/SessionCard';
@@ -26,6 +26,7 @@ import { parseSessionId } from './links';
 import { Pager } from './Pager';
 import { PositionLegs } from './PositionLegs';
 import { SessionControls } from './SessionControls';
+import { SessionPnlFigures } from './SessionPnlFigures';
 import { SessionSchedule } from './SessionSchedule';
 import { StrategyConfigView } from './StrategyConfigView';
 import type { SessionDetail } from './types';
@@ -80,7 +81,6 @@ function SessionView({ session }: { session: SessionDetail }) {
   const canControl = useCanControl();
   const live = isLive(session);
   const title = `${session.strategy_name} · session ${session.id}`;
-  const total = session.realised_pnl + session.unrealised_pnl;
   return (
     <div className="screen">
       <p className={styles.back}>
@@ -119,30 +119,7 @@ function SessionView({ session }: { session: SessionDetail }) {
             <dt>Stopped</dt>
             <dd>{live ? 'still running' : formatUtc(session.ended_at)}</dd>
           </div>
-          <div>
-            <dt>Realised PnL</dt>
-            <dd className={pnlTone(session.realised_pnl)} data-testid="realised-pnl">
-              {formatPnl(session.realised_pnl)}
-            </dd>
-          </div>
-          <div>
-            <dt>Unrealised PnL</dt>
-            <dd className={pnlTone(session.unrealised_pnl)} data-testid="unrealised-pnl">
-              {formatPnl(session.unrealised_pnl)}
-            </dd>
-          </div>
-          <div>
-            <dt>Total</dt>
-            <dd className={pnlTone(total)}>{formatPnl(total)}</dd>
-          </div>
-          <div>
-            <dt>Fees</dt>
-            <dd>{formatUsd(session.fees)}</dd>
-          </div>
-          <div>
-            <dt>Trades</dt>
-            <dd>{session.trade_count}</dd>
-          </div>
+          <SessionPnlFigures session={session} />
         </dl>
         <p className={styles.muted}>PnL and fees are USD for the whole session.</p>
       </section>
