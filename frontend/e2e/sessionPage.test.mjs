@@ -88,6 +88,7 @@ test.describe('Session page in a real browser', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL('**/dashboard');
     ids = await startSessions(page);
+    await page.reload(); // the start form lists the strategies just made
 
     const flat = page.getByRole('article', { name: `${flatName} · session ${ids.flat}` });
     const schedule = flat.getByTestId('session-schedule');

@@ -54,7 +54,7 @@ export function PositionLegs({ session, position }: { session: TradingSession; p
       </table>
       <p className={styles.note}>
         Spot {formatUsd(session.spot)} per {underlying} · position delta{' '}
-        {position.net_delta === null ? '—' : `${formatNumber(position.net_delta, 4)} ${underlying}`} · exit by{' '}
+        {position.net_delta === null ? '—' : `${formatNumber(position.net_delta, 6)} ${underlying}`} · exit by{' '}
         {formatUtc(position.exit_deadline)}
       </p>
     </div>

@@ -37,7 +37,7 @@ describe('Session page', () => {
 
     const legs = screen.getByRole('table', { name: 'Position of session 7' });
     expect(within(legs).getAllByRole('row')[1]?.textContent).toBe('Short call64,000$120.50$118.000.12552.0 %');
-    expect(screen.getByText(/Spot \$60,125\.50 per BTC · position delta -0\.0001 BTC/)).toBeTruthy();
+    expect(screen.getByText(/Spot \$60,125\.50 per BTC · position delta -0\.00007 BTC/)).toBeTruthy();
 
     expect(await screen.findByRole('img', { name: /^PnL over time \(USD\): 3 points/ })).toBeTruthy();
     const fills = await screen.findByRole('table', { name: 'Fills of session 7' });

@@ -123,7 +123,8 @@ function SessionView({ session }: { session: SessionDetail }) {
         </dl>
         <p className={styles.muted}>PnL and fees are USD for the whole session.</p>
       </section>
-      <section aria-labelledby="position-title" className={styles.section}>
+      <div className={styles.overview}>
+        <section aria-labelledby="position-title" className={styles.section}>
         <h2 id="position-title" className={styles.sectionTitle}>
           Position
         </h2>
@@ -134,8 +135,9 @@ function SessionView({ session }: { session: SessionDetail }) {
         ) : (
           <p className={styles.muted}>The session has ended; it holds no position.</p>
         )}
-      </section>
-      <PnlChart session={session} />
+        </section>
+        <PnlChart session={session} />
+      </div>
       <FillsSection session={session} />
       <EventsSection session={session} />
       <section aria-labelledby="config-title" className={`card ${styles.section}`}>
