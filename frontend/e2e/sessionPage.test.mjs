@@ -99,8 +99,8 @@ test.describe('Session page in a real browser', () => {
     const trading = page.getByRole('article', { name: `${tradingName} · session ${ids.trading}` });
     const legs = trading.getByRole('table', { name: `Position of session ${ids.trading}` });
     await legs.waitFor({ timeout: 60_000 });
-    await expect(legs).toContainText(/leg prices are USD per BTC/);
-    await expect(legs).toContainText(/Premium collected \$[\d,.]+ for the whole position/);
+    await expect(trading).toContainText(/leg prices are USD per BTC/);
+    await expect(trading).toContainText(/Premium collected \$[\d,.]+ for the whole position/);
     await trading.getByRole('table', { name: `Fills of session ${ids.trading}` }).waitFor({ timeout: 30_000 });
     await shot('28-dashboard-flat-next-entry.png');
   });

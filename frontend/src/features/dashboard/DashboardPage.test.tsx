@@ -38,7 +38,7 @@ describe('Dashboard', () => {
       'Short put56,000$110.20$111.00-0.11856.1 %',
     ]);
     // Units: leg prices per coin, the premium for the whole position.
-    expect(within(legs).getByText(/Premium collected \$2\.31 for the whole position; leg prices are USD per BTC/)).toBeTruthy();
+    expect(within(card).getByText(/Premium collected \$2\.31 for the whole position; leg prices are USD per BTC/)).toBeTruthy();
     expect(within(card).getByText(/Spot \$60,125\.50 per BTC/)).toBeTruthy();
     const ended = screen.getByRole('region', { name: 'Recently ended' });
     expect(within(ended).getByText('+$12.30')).toBeTruthy();

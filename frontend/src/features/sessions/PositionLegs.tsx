@@ -13,12 +13,12 @@ export function PositionLegs({ session, position }: { session: TradingSession; p
   const underlying = coin(session);
   return (
     <div className={styles.position}>
+      <p className={styles.caption}>
+        {position.contracts} contracts of {formatNumber(position.contract_size, 4)} {underlying} each, expiry{' '}
+        {formatUtc(position.expiry)}. Premium collected {formatUsd(position.premium_collected)} for the whole position; leg
+        prices are USD per {underlying}.
+      </p>
       <table className="data-table" aria-label={`Position of session ${session.id}`}>
-        <caption className={styles.caption}>
-          {position.contracts} contracts of {formatNumber(position.contract_size, 4)} {underlying} each, expiry{' '}
-          {formatUtc(position.expiry)}. Premium collected {formatUsd(position.premium_collected)} for the whole position; leg
-          prices are USD per {underlying}.
-        </caption>
         <thead>
           <tr>
             <th scope="col">Leg</th>
