@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { AxeBuilder } from '@axe-core/playwright';
 import { test } from '@playwright/test';
 import { openPage, settings } from './browser.mjs';
-import { openScreen, routeOf, SCREENS, SIGN_IN, sidewaysOverflow, signIn, WIDTHS } from './screens.mjs';
+import { openScreen, routeOf, SCREENS, SIGN_IN, sidewaysOverflow, signIn, titleOf, WIDTHS } from './screens.mjs';
 import { startPaperSession } from './seed.mjs';
 
 const config = settings();
@@ -70,7 +70,7 @@ for (const { width, colorScheme } of RUNS) {
       for (const screen of SCREENS) {
         await openScreen(page, screen, seeded);
         if (screen.name === 'dashboard') await page.getByRole('article', { name: new RegExp(`session ${seeded.sessionId}$`) }).waitFor();
-        problems.push(await problemsOf(page, `${routeOf(screen, seeded)} at ${width.label} px`, screen.title));
+        problems.push(await problemsOf(page, `${routeOf(screen, seeded)} at ${width.label} px`, titleOf(screen, seeded)));
       }
       const report = problems.filter(Boolean).join('\n\n');
       assert.ok(report === '', report);

@@ -11,10 +11,10 @@ export const WIDTHS = [
 /** What the caller created for the screens to show (e2e/seed.mjs): a running paper session. */
 /** @typedef {{ sessionId: number }} Seeded */
 /**
- * A signed-in screen: its route (a function of the seeded data for a route with an id, e.g.
- * `({ sessionId }) => \`/sessions/${sessionId}\``), the tab's title, its level-1 heading, and
- * `ready`, which waits for what is there with or without data (the tour waits for more).
- * @typedef {{ name: string, route: string | ((seeded: Seeded) => string), title: string, heading: string, ready: (page: Page) => Promise<unknown> }} Screen
+ * A signed-in screen: its route and the tab's title (each a function of the seeded data for a
+ * route with an id, e.g. `({ sessionId }) => \`/sessions/${sessionId}\``), its level-1 heading,
+ * and `ready`, which waits for what is there with or without data (the tour waits for more).
+ * @typedef {{ name: string, route: string | ((seeded: Seeded) => string), title: string | ((seeded: Seeded) => string), heading: string | RegExp, ready: (page: Page) => Promise<unknown> }} Screen
  */
 
 /** @type {Screen[]} */
@@ -70,6 +70,13 @@ export const SCREENS = [
     ready: (/** @type {Page} */ page) =>
       page.getByRole('button', { name: 'Run backtest' }).or(page.getByText('No strategy to backtest yet')).first().waitFor(),
   },
+  {
+    name: 'session',
+    route: ({ sessionId }) => `/sessions/${sessionId}`,
+    title: ({ sessionId }) => `Session ${sessionId}`,
+    heading: / · session \d+$/,
+    ready: (/** @type {Page} */ page) => page.getByRole('region', { name: 'Summary' }).waitFor(),
+  },
   { name: 'account', route: '/account', title: 'Your account', heading: 'Your account', ready: async () => {} },
 ];
 
@@ -88,6 +95,11 @@ export async function signIn(page, user) {
 /** The screen's route for the seeded data. @param {Screen} screen @param {Seeded} seeded */
 export function routeOf(screen, seeded) {
   return typeof screen.route === 'function' ? screen.route(seeded) : screen.route;
+}
+
+/** The screen's tab title for the seeded data. @param {Screen} screen @param {Seeded} seeded */
+export function titleOf(screen, seeded) {
+  return typeof screen.title === 'function' ? screen.title(seeded) : screen.title;
 }
 
 /** Opens a signed-in screen and waits until it has rendered for the user's role. @param {Page} page @param {Screen} screen @param {Seeded} seeded */

@@ -425,7 +425,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Session */
+        /**
+         * Get Session
+         * @description The session with the strategy configuration it runs with.
+         */
         get: operations["get_session_api_sessions__session_id__get"];
         put?: never;
         post?: never;
@@ -464,8 +467,52 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Session Events */
+        /**
+         * Session Events
+         * @description The session's timeline, newest first.
+         */
         get: operations["session_events_api_sessions__session_id__events_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{session_id}/fills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Session Fills
+         * @description The session's fills, newest first.
+         */
+        get: operations["session_fills_api_sessions__session_id__fills_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{session_id}/pnl": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Session Pnl
+         * @description PnL over time in USD: 0 at the start, realised after each closed trade, and while the
+         *     session runs, realised plus unrealised now.
+         */
+        get: operations["session_pnl_api_sessions__session_id__pnl_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1026,6 +1073,17 @@ export interface components {
             /** Detail */
             detail: string;
         };
+        /** EventPage */
+        EventPage: {
+            /** Items */
+            items: components["schemas"]["SessionEvent"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
         /** ExchangeFigures */
         ExchangeFigures: {
             /** Heartbeat Age Seconds */
@@ -1049,6 +1107,17 @@ export interface components {
             count: number;
             /** Value */
             value: string | null;
+        };
+        /** FillPage */
+        FillPage: {
+            /** Items */
+            items: components["schemas"]["SessionFill"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
         };
         /** HandOffOut */
         HandOffOut: {
@@ -1275,10 +1344,20 @@ export interface components {
             /** New Password */
             new_password: string;
         };
-        /** PositionLeg */
+        /**
+         * PositionLeg
+         * @description Prices are USD per coin of the underlying (Delta quotes options per coin); delta and
+         *     implied volatility are the option's at its last mark (null once expired).
+         */
         PositionLeg: {
+            /** Delta */
+            delta: number | null;
+            /** Entry Delta */
+            entry_delta: number;
             /** Entry Price */
             entry_price: number;
+            /** Iv */
+            iv: number | null;
             /** Mark Price */
             mark_price: number | null;
             /**
@@ -1375,6 +1454,67 @@ export interface components {
             /** Value */
             value: number;
         };
+        /** SessionDetail */
+        SessionDetail: {
+            /** @description The strategy as it was when the session started */
+            config: components["schemas"]["StrategyConfig"];
+            /** Ended At */
+            ended_at: string | null;
+            /** Fees */
+            fees: number;
+            /** Id */
+            id: number;
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "paper" | "live";
+            /**
+             * Next Entry At
+             * @description When a running session may next open a position (now when it may at its next tick); null when paused or ended
+             */
+            next_entry_at: string | null;
+            /**
+             * Next Exit At
+             * @description When the open position must close by the clock, or, when flat, when the position of the next entry would
+             */
+            next_exit_at: string | null;
+            position: components["schemas"]["SessionPosition"] | null;
+            /** Realised Pnl */
+            realised_pnl: number;
+            /**
+             * Spot
+             * @description USD per coin at the session's last mark
+             */
+            spot: number | null;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "running" | "paused" | "stopped" | "panic_closed" | "interrupted";
+            /** Status Reason */
+            status_reason: string | null;
+            /** Strategy Id */
+            strategy_id: number;
+            /** Strategy Name */
+            strategy_name: string;
+            /** Trade Count */
+            trade_count: number;
+            /** Underlying */
+            underlying: ("BTC" | "ETH") | null;
+            /** Unrealised Pnl */
+            unrealised_pnl: number;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
         /** SessionEvent */
         SessionEvent: {
             /** Details */
@@ -1399,6 +1539,37 @@ export interface components {
              */
             time: string;
         };
+        /**
+         * SessionFill
+         * @description `price` is USD per coin; `fee` is USD for the whole fill.
+         */
+        SessionFill: {
+            /** Contracts */
+            contracts: number;
+            /** Fee */
+            fee: number;
+            /** Id */
+            id: number;
+            /**
+             * Option Type
+             * @enum {string}
+             */
+            option_type: "call" | "put";
+            /** Price */
+            price: number;
+            /**
+             * Side
+             * @enum {string}
+             */
+            side: "buy" | "sell";
+            /** Strike */
+            strike: number;
+            /**
+             * Time
+             * Format: date-time
+             */
+            time: string;
+        };
         /** SessionOut */
         SessionOut: {
             /** Ended At */
@@ -1412,9 +1583,24 @@ export interface components {
              * @enum {string}
              */
             mode: "paper" | "live";
+            /**
+             * Next Entry At
+             * @description When a running session may next open a position (now when it may at its next tick); null when paused or ended
+             */
+            next_entry_at: string | null;
+            /**
+             * Next Exit At
+             * @description When the open position must close by the clock, or, when flat, when the position of the next entry would
+             */
+            next_exit_at: string | null;
             position: components["schemas"]["SessionPosition"] | null;
             /** Realised Pnl */
             realised_pnl: number;
+            /**
+             * Spot
+             * @description USD per coin at the session's last mark
+             */
+            spot: number | null;
             /**
              * Started At
              * Format: date-time
@@ -1433,6 +1619,8 @@ export interface components {
             strategy_name: string;
             /** Trade Count */
             trade_count: number;
+            /** Underlying */
+            underlying: ("BTC" | "ETH") | null;
             /** Unrealised Pnl */
             unrealised_pnl: number;
             /**
@@ -1441,10 +1629,21 @@ export interface components {
              */
             updated_at: string;
         };
-        /** SessionPosition */
+        /**
+         * SessionPosition
+         * @description `contract_size` is coins per contract; premium and PnL are USD for the whole position;
+         *     `net_delta` is the short strangle's delta in coins.
+         */
         SessionPosition: {
+            /** Contract Size */
+            contract_size: number;
             /** Contracts */
             contracts: number;
+            /**
+             * Exit Deadline
+             * Format: date-time
+             */
+            exit_deadline: string;
             /**
              * Expiry
              * Format: date-time
@@ -1452,6 +1651,8 @@ export interface components {
             expiry: string;
             /** Legs */
             legs: components["schemas"]["PositionLeg"][];
+            /** Net Delta */
+            net_delta: number | null;
             /**
              * Opened At
              * Format: date-time
@@ -2765,7 +2966,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SessionOut"];
+                    "application/json": components["schemas"]["SessionDetail"];
                 };
             };
             /** @description Not signed in, or the token is expired or superseded */
@@ -2877,7 +3078,9 @@ export interface operations {
     session_events_api_sessions__session_id__events_get: {
         parameters: {
             query?: {
-                limit?: number;
+                /** @description 1 is the newest */
+                page?: number;
+                page_size?: number;
             };
             header?: never;
             path: {
@@ -2893,7 +3096,109 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SessionEvent"][];
+                    "application/json": components["schemas"]["EventPage"];
+                };
+            };
+            /** @description Not signed in, or the token is expired or superseded */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    session_fills_api_sessions__session_id__fills_get: {
+        parameters: {
+            query?: {
+                /** @description 1 is the newest */
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                session_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FillPage"];
+                };
+            };
+            /** @description Not signed in, or the token is expired or superseded */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    session_pnl_api_sessions__session_id__pnl_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeriesPoint"][];
                 };
             };
             /** @description Not signed in, or the token is expired or superseded */

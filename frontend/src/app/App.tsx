@@ -10,6 +10,7 @@ import { AnalyticsPage } from '../features/analytics/AnalyticsPage';
 import { BacktestsPage } from '../features/backtests/BacktestsPage';
 import { DashboardPage } from '../features/dashboard/DashboardPage';
 import { LogViewerPage } from '../features/logs/LogViewerPage';
+import { SessionPage } from '../features/sessions/SessionPage';
 import { StrategiesPage } from '../features/strategies/StrategiesPage';
 import { SystemPage } from '../features/system/SystemPage';
 import { UsersPage } from '../features/users/UsersPage';
@@ -53,6 +54,7 @@ export function AppRoutes() {
       >
         <Route index element={<Navigate to="/dashboard" replace />} />
         <Route path="/dashboard" element={<DashboardPage />} />
+        <Route path="/sessions/:id" element={<SessionPage />} />
         <Route path="/strategies" element={<StrategiesPage />} />
         <Route path="/analytics" element={<AnalyticsPage />} />
         <Route path="/backtests" element={<BacktestsPage />} />

@@ -4,6 +4,7 @@ import { Link, useSearchParams } from 'react-router';
 import { useServices } from '../../app/services';
 import { describeError } from '../../lib/describeError';
 import { formatNumber, formatPercent, formatPnl, formatUsd, formatUtc, pnlTone } from '../../lib/format';
+import { sessionPath } from '../sessions/links';
 import { useStrategies } from '../strategies/useStrategies';
 import { fetchHistory } from './api';
 import { ExportCsvButton } from './ExportCsvButton';
@@ -193,7 +194,7 @@ function AnalyticsResults({ data, onPage }: { data: AnalyticsHistory; onPage: (p
                   <td>{formatUtc(item.time)}</td>
                   <td>{item.event}</td>
                   <td>{item.strategy_name ?? '—'}</td>
-                  <td>{item.session_id ?? '—'}</td>
+                  <td>{item.session_id === null ? '—' : <Link to={sessionPath(item.session_id)}>{item.session_id}</Link>}</td>
                   <td>{item.message}</td>
                   <td className={`num ${pnlTone(item.pnl)}`}>{item.pnl === null ? '' : formatPnl(item.pnl)}</td>
                 </tr>

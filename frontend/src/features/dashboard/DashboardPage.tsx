@@ -1,8 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
+import { Link } from 'react-router';
 import { useServices } from '../../app/services';
 import { useCanControl } from '../auth/useCurrentUser';
 import { fetchKillSwitch, fetchSessions, KILL_SWITCH_KEY, SESSIONS_KEY } from './api';
 import { describeError } from '../../lib/describeError';
+import { sessionPath } from '../sessions/links';
 import { KillSwitchPanel } from './KillSwitchPanel';
 import { NoSessionsHint } from './NoSessionsHint';
 import { PhoneActionBar } from './PhoneActionBar';
@@ -102,7 +104,9 @@ export function DashboardPage() {
             <tbody>
               {ended.map((session) => (
                 <tr key={session.id}>
-                  <td>{session.id}</td>
+                  <td>
+                    <Link to={sessionPath(session.id)}>{session.id}</Link>
+                  </td>
                   <td>{session.strategy_name}</td>
                   <td>
                     <span className={`badge badge-${session.status}`}>{statusLabel(session.status)}</span>

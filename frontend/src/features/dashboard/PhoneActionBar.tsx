@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import { KillSwitchControl } from './KillSwitchControl';
 import { statusLabel } from './SessionCard';
-import { SessionControls, sessionTitle } from './SessionControls';
+import { SessionControls, sessionTitle } from '../sessions/SessionControls';
 import { isLive, type KillSwitch, type TradingSession } from './types';
 import styles from './PhoneActionBar.module.css';
 

@@ -3,10 +3,10 @@ import { useState } from 'react';
 import { useServices } from '../../app/services';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { describeError } from '../../lib/describeError';
-import { controlSession, SESSIONS_KEY, type SessionAction } from './api';
-import { upsertSession } from './sessionCache';
-import type { TradingSession } from './types';
-import styles from './DashboardPage.module.css';
+import { controlSession, SESSIONS_KEY, type SessionAction } from '../dashboard/api';
+import { upsertSession } from '../dashboard/sessionCache';
+import { isLive, type TradingSession } from '../dashboard/types';
+import styles from './SessionControls.module.css';
 
 const CONFIRM: Record<'stop' | 'panic', { title: string; text: string; label: string }> = {
   stop: {
@@ -26,29 +26,31 @@ export function sessionTitle(session: TradingSession): string {
 }
 
 /**
- * Pause or resume, stop and panic-close of a running or paused session (stop and panic ask first),
- * wherever they are shown: its card, or the phone's action bar (`short` labels).
+ * Pause or resume, stop and panic-close (the last two confirmed); nothing for an ended session.
+ * Wherever a session is controlled: its card, its page, or the phone's action bar (`short` labels).
  */
 export function SessionControls({
   session,
-  className,
+  className = styles.actions,
   short = false,
 }: {
   session: TradingSession;
-  className: string | undefined;
+  className?: string;
   short?: boolean;
 }) {
   const { api } = useServices();
   const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState<'stop' | 'panic' | null>(null);
-
   const action = useMutation({
     mutationFn: (which: SessionAction) => controlSession(api, session.id, which),
     onSuccess: (updated) => {
       queryClient.setQueryData<TradingSession[]>(SESSIONS_KEY, (list) => upsertSession(list, updated));
+      // The session page's detail, fills, events and PnL follow the change.
+      void queryClient.invalidateQueries({ queryKey: ['sessions'], predicate: (query) => query.queryKey[1] !== 'list' });
       setConfirming(null);
     },
   });
+  if (!isLive(session)) return null;
 
   return (
     <>
@@ -75,7 +77,7 @@ export function SessionControls({
         </button>
       </div>
       {action.isError && !confirming && (
-        <p role="alert" className={`alert-error ${styles.controlError}`}>
+        <p role="alert" className={`alert-error ${styles.error}`}>
           Could not {action.variables} the session: {describeError(action.error)}
         </p>
       )}
