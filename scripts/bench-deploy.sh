@@ -42,7 +42,8 @@ baseline() {
 }
 
 push_change() {
-  ansible-playbook "${INVENTORY[@]}" scripts/bench-deploy/push-change.yml -e "bench_change_file=$1" \
+  ansible-playbook "${INVENTORY[@]}" scripts/bench-deploy/push-change.yml \
+    -e "bench_change_file=$1" -e "bench_change_comment=$2" \
     >".cache/bench-deploy-push.log" 2>&1 || die "pushing a change to $1 failed: see .cache/bench-deploy-push.log"
 }
 
@@ -52,9 +53,9 @@ bash scripts/sandbox.sh host >.cache/bench-deploy-host.log 2>&1 || die "the sand
 
 timed_play cold deploy.yml
 timed_play no-change deploy.yml
-push_change app/src/control_plane/__init__.py
+push_change app/src/control_plane/__init__.py '#'
 timed_play backend-only deploy.yml
-push_change frontend/src/main.tsx
+push_change frontend/src/main.tsx //
 timed_play frontend-only deploy.yml
 base=$(baseline)
 
