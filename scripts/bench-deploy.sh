@@ -35,7 +35,7 @@ timed_play() {
 baseline() {
   local runs=()
   for n in 1 2 3; do
-    timed_play "baseline-$n" scripts/bench-deploy/baseline.yml >/dev/null
+    timed_play "baseline-$n" scripts/bench-deploy/baseline.yml >/dev/null 2>&1
     runs+=("${seconds[baseline-$n]}")
   done
   printf '%s\n' "${runs[@]}" | sort -n | sed -n 2p
