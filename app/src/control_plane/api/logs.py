@@ -6,6 +6,7 @@ Routing only: the queries are in `logs.query`, the batch rules and insert in
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -23,7 +24,8 @@ from control_plane.api.deps import (
 )
 from control_plane.api.errors import error_responses
 from control_plane.api.ingest_key import ApiKeyHeader, ingest_key_matches
-from control_plane.db.schema import LogSource
+from control_plane.api.log_filters import log_filter_query
+from control_plane.api.log_histogram import VolumeHistogramOut, histogram_out
 from control_plane.logs import batch_ingest
 from control_plane.logs.batch_ingest import (
     MAX_BATCH_ENTRIES,
@@ -49,8 +51,7 @@ router = APIRouter(prefix="/api/logs", tags=["logs"])
 
 MAX_BATCH_BODY_BYTES = 1024 * 1024
 MAX_CONTEXT_ROWS = 200
-# "frontend" is the earlier name of "ui".
-ApiLogSource = LogSource | Literal["frontend"]
+LogFilterDep = Annotated[LogFilter, Depends(log_filter_query)]
 
 
 class FacetCount(BaseModel):
@@ -80,37 +81,16 @@ def json_response(body: dict[str, Any]) -> Response:
 async def list_logs(
     session: SessionDep,
     _user: CurrentUser,
-    level: Annotated[list[str] | None, Query()] = None,
-    event: str | None = None,
-    logger: str | None = None,
-    correlation_id: str | None = None,
-    start: datetime | None = None,
-    end: datetime | None = None,
-    q: Annotated[str | None, Query(max_length=500)] = None,
-    source: ApiLogSource | None = None,
-    actor: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+    log_filter: LogFilterDep,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 100,
     cursor: str | None = None,
-    archived: Annotated[
-        bool, Query(description="search the days loaded back by `logs import-archive`")
-    ] = False,
+    order: Annotated[Literal["newest", "oldest"], Query(description="which end first")] = "newest",
 ) -> Response:
     try:
         position = decode_cursor(cursor) if cursor else None
     except InvalidCursor as exc:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, str(exc)) from exc
-    log_filter = LogFilter(
-        levels=tuple(level or ()),
-        event=event,
-        logger=logger,
-        correlation_id=correlation_id,
-        start_us=to_us(start),
-        end_us=to_us(end),
-        text=q,
-        source="ui" if source == "frontend" else source,
-        actor=actor,
-        archived=archived,
-    )
+    log_filter = replace(log_filter, oldest_first=order == "oldest")
     page = await fetch_page(session, log_filter, limit=limit, cursor=position)
     return json_response({"items": page.items, "next_cursor": page.next_cursor})
 
@@ -127,6 +107,15 @@ async def facets(
         levels=[FacetCount(value=level, count=n) for level, n in counts.levels],
         events=[FacetCount(value=event, count=n) for event, n in counts.events],
     )
+
+
+@router.get("/histogram")
+async def histogram(
+    session: SessionDep, _user: CurrentUser, log_filter: LogFilterDep
+) -> VolumeHistogramOut:
+    """Rows per time bucket and level over [start, end) (end: now; start: the oldest row), for
+    every other filter too; at most 120 buckets of a round width."""
+    return await histogram_out(session, log_filter)
 
 
 @router.get("/{log_id}/context", response_model=LogContext, responses=error_responses(404))
