@@ -5,10 +5,16 @@ import { useServices } from '../../app/services';
 import { describeError } from '../../lib/describeError';
 import { fetchFacets } from './api';
 import { filtersFromSearch, hasAnyFilter, searchFromFilters, type LogFilters } from './filters';
+import { FieldFilters } from './FieldFilters';
+import { FieldPicker } from './FieldPicker';
+import { searchWords } from './highlight';
 import { LogFilterForm } from './LogFilterForm';
+import { LogHistogram } from './LogHistogram';
+import { LogViewControls } from './LogViewControls';
 import { LogRowDetails } from './LogRowDetails';
 import { LogTable } from './LogTable';
 import { LIVE_TAIL_INTERVAL_MS, useLogStream } from './useLogStream';
+import { viewOptionsFromSearch, withViewOptions, type LogViewOptions } from './viewOptions';
 import styles from './LogViewerPage.module.css';
 
 // The same width as the stylesheets' phone layout.
@@ -19,6 +25,7 @@ export function LogViewerPage({ tailIntervalMs = LIVE_TAIL_INTERVAL_MS }: { tail
   const [searchParams, setSearchParams] = useSearchParams();
   const searchKey = searchParams.toString();
   const filters = useMemo(() => filtersFromSearch(new URLSearchParams(searchKey)), [searchKey]);
+  const view = useMemo(() => viewOptionsFromSearch(new URLSearchParams(searchKey)), [searchKey]);
   const [live, setLive] = useState(false);
   const [filtersOpen, setFiltersOpen] = useState(() => !window.matchMedia?.(PHONE_QUERY).matches);
   const activeFilters = new Set(searchFromFilters(filters).keys()).size;
@@ -39,9 +46,20 @@ export function LogViewerPage({ tailIntervalMs = LIVE_TAIL_INTERVAL_MS }: { tail
     staleTime: 30_000,
   });
 
+  // The view options (clock, wrap) stay when the filters change, and the other way round.
   const applyFilters = useCallback(
-    (next: LogFilters) => setSearchParams(searchFromFilters(next)),
-    [setSearchParams],
+    (next: LogFilters) => setSearchParams(withViewOptions(searchFromFilters(next), view)),
+    [setSearchParams, view],
+  );
+  const applyView = useCallback(
+    (next: LogViewOptions) => setSearchParams(withViewOptions(searchFromFilters(filters), next)),
+    [setSearchParams, filters],
+  );
+  const addFieldFilter = useCallback(
+    (spelled: string) => {
+      if (!filters.where.includes(spelled)) applyFilters({ ...filters, where: [...filters.where, spelled] });
+    },
+    [applyFilters, filters],
   );
 
   return (
@@ -53,11 +71,27 @@ export function LogViewerPage({ tailIntervalMs = LIVE_TAIL_INTERVAL_MS }: { tail
           Filters{activeFilters > 0 ? ` (${activeFilters} applied)` : ''}
         </summary>
         {/* Keyed on the URL so the form shows what a link or a correlation-id click applied. */}
-        <LogFilterForm key={`form?${searchKey}`} filters={filters} facets={facets.data} onApply={applyFilters} />
+        <LogFilterForm
+          key={`form?${searchKey}`}
+          filters={filters}
+          facets={facets.data}
+          onApply={applyFilters}
+          timeZone={view.timeZone}
+        />
+        <FieldFilters where={filters.where} onChange={(where) => applyFilters({ ...filters, where })} />
       </details>
-      <LogResults
-        key={`results?${searchKey}`}
+      <LogViewControls filters={filters} view={view} onFilters={applyFilters} onView={applyView} />
+      <LogHistogram
         filters={filters}
+        timeZone={view.timeZone}
+        onZoom={(start, end) => applyFilters({ ...filters, range: '', start, end })}
+      />
+      <LogResults
+        // The filters only: a change of clock or wrap keeps the loaded rows and the open ones.
+        key={`results?${searchFromFilters(filters).toString()}`}
+        filters={filters}
+        view={view}
+        onFieldFilter={addFieldFilter}
         live={live}
         onLiveChange={setLive}
         tailIntervalMs={tailIntervalMs}
@@ -69,14 +103,19 @@ export function LogViewerPage({ tailIntervalMs = LIVE_TAIL_INTERVAL_MS }: { tail
 
 interface ResultsProps {
   filters: LogFilters;
+  view: LogViewOptions;
+  onFieldFilter: (spelled: string) => void;
   live: boolean;
   onLiveChange: (live: boolean) => void;
   tailIntervalMs: number;
   onCorrelationId: (correlationId: string) => void;
 }
 
-function LogResults({ filters, live, onLiveChange, tailIntervalMs, onCorrelationId }: ResultsProps) {
-  const { rows, list, tail, refresh } = useLogStream(filters, live, tailIntervalMs);
+function LogResults({ filters, view, onFieldFilter, live, onLiveChange, tailIntervalMs, onCorrelationId }: ResultsProps) {
+  const words = useMemo(() => searchWords(filters.text), [filters.text]);
+  // Live tail adds rows at the newest end, which oldest first is the bottom of a long list.
+  const tailing = live && filters.order === 'newest';
+  const { rows, list, tail, refresh } = useLogStream(filters, tailing, tailIntervalMs);
   const [expanded, setExpanded] = useState<ReadonlySet<number>>(() => new Set());
 
   const toggle = useCallback((id: number) => {
@@ -98,7 +137,13 @@ function LogResults({ filters, live, onLiveChange, tailIntervalMs, onCorrelation
     <>
       <div className={styles.toolbar}>
         <label className={styles.live}>
-          <input type="checkbox" checked={live} onChange={(event) => onLiveChange(event.target.checked)} />
+          <input
+            type="checkbox"
+            checked={tailing}
+            disabled={filters.order === 'oldest'}
+            title={filters.order === 'oldest' ? 'Live tail shows the newest first' : undefined}
+            onChange={(event) => onLiveChange(event.target.checked)}
+          />
           Live tail (every {Math.round(tailIntervalMs / 100) / 10} s)
         </label>
         <button type="button" className="button" onClick={() => void refresh()}>
@@ -106,7 +151,7 @@ function LogResults({ filters, live, onLiveChange, tailIntervalMs, onCorrelation
         </button>
         <p className={styles.status} role="status" aria-live="polite">
           {status}
-          {live && tail.data && tail.data.added > 0 ? ` · ${tail.data.added} new` : ''}
+          {tailing && tail.data && tail.data.added > 0 ? ` · ${tail.data.added} new` : ''}
         </p>
       </div>
       {list.isError && (
@@ -124,7 +169,15 @@ function LogResults({ filters, live, onLiveChange, tailIntervalMs, onCorrelation
         expandedIds={expanded}
         onToggle={toggle}
         onCorrelationId={onCorrelationId}
-        renderDetails={(row) => <LogRowDetails row={row} archived={filters.archived} />}
+        timeZone={view.timeZone}
+        wrap={view.wrap}
+        highlightWords={words}
+        renderDetails={(row) => (
+          <>
+            <FieldPicker row={row} words={words} onAdd={onFieldFilter} />
+            <LogRowDetails row={row} archived={filters.archived} />
+          </>
+        )}
       />
       <div className={styles.footer}>
         {list.hasNextPage ? (

@@ -1,6 +1,6 @@
 import type { ApiClient } from '../../lib/apiClient';
 import { apiQueryFromFilters, type LogFilters } from './filters';
-import type { LogContext, LogEntry, LogFacets, LogPage } from './types';
+import type { LogContext, LogEntry, LogFacets, LogPage, VolumeHistogram } from './types';
 
 export const PAGE_SIZE = 500;
 // Live tail reads at most this many pages a tick, so a burst cannot stall the browser.
@@ -73,4 +73,8 @@ export function fetchLogContext(api: ApiClient, id: number, around: number, arch
 
 export function fetchFacets(api: ApiClient, signal?: AbortSignal) {
   return api.request<LogFacets>('/logs/facets', { signal });
+}
+
+export function fetchHistogram(api: ApiClient, filters: LogFilters, signal?: AbortSignal) {
+  return api.request<VolumeHistogram>('/logs/histogram', { query: apiQueryFromFilters(filters), signal });
 }

@@ -64,6 +64,7 @@ export function useLogStream(filters: LogFilters, live: boolean, tailIntervalMs 
       Promise.all([
         queryClient.resetQueries({ queryKey: listKey, exact: true }),
         queryClient.invalidateQueries({ queryKey: ['logs', 'facets'] }),
+        queryClient.invalidateQueries({ queryKey: ['logs', 'histogram'] }),
       ]),
   };
 }
