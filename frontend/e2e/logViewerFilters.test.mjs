@@ -17,7 +17,6 @@ let page;
 /** @param {string} name */
 const shot = (name) => page.screenshot({ path: path.join(config.screenshotDir, name) });
 const currentSearch = () => new URL(page.url()).searchParams;
-const entriesLoaded = () => page.getByText(/entr(y|ies) loaded/).waitFor();
 const dataRows = () => page.getByRole('table', { name: 'Log entries' }).getByRole('row').filter({ hasNot: page.getByRole('columnheader') });
 
 const marker = uniqueId('e2efilters').replace(/-/g, '');

@@ -7,6 +7,7 @@ import { searchFromFilters, type LogFilters } from './filters';
 import { dragRange, layoutBars, STACK_ORDER } from './histogramLayout';
 import { formatInZone, isoSeconds, type TimeZoneChoice } from './timeRange';
 import styles from './LogHistogram.module.css';
+import pageStyles from './LogViewerPage.module.css';
 
 const WIDTH = 1000;
 const HEIGHT = 100;
@@ -39,7 +40,7 @@ export function LogHistogram({ filters, timeZone, onZoom }: Props) {
 
   if (histogram.isError) {
     return (
-      <p role="alert" className={styles.error}>
+      <p role="alert" className={pageStyles.error}>
         Could not load the volume histogram: {describeError(histogram.error)}
       </p>
     );
