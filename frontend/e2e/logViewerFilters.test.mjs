@@ -17,6 +17,7 @@ let page;
 /** @param {string} name */
 const shot = (name) => page.screenshot({ path: path.join(config.screenshotDir, name) });
 const currentSearch = () => new URL(page.url()).searchParams;
+const entriesLoaded = () => page.getByText(/entr(y|ies) loaded/).waitFor();
 const dataRows = () => page.getByRole('table', { name: 'Log entries' }).getByRole('row').filter({ hasNot: page.getByRole('columnheader') });
 
 const marker = uniqueId('e2efilters').replace(/-/g, '');
@@ -25,12 +26,37 @@ const orderId = (/** @type {number} */ i) => `ORD-${marker.slice(-6)}Q${i}7731`;
 const LONG_TAIL = ' and then'.repeat(40);
 const entries = ['DEBUG', 'INFO', 'WARNING', 'ERROR'].map((level, i) => ({
   level,
-  event: 'e2e.filters',
+  event: 'ui.e2e_filters',
   message: `filters check ${i}${i === 1 ? LONG_TAIL : ''}`,
   correlation_id: marker,
   order_id: orderId(i),
   venue: { name: i % 2 ? 'delta' : 'paper' },
 }));
+
+// Rows spread over the last 14 minutes, for a histogram with some shape to it.
+const VOLUME_LEVELS = ['INFO', 'INFO', 'INFO', 'DEBUG', 'DEBUG', 'WARNING', 'INFO', 'ERROR'];
+const volume = (/** @type {number} */ now) =>
+  Array.from({ length: 90 }, (_, i) => ({
+    ts: new Date(now - (14 * 60_000 * ((i * 37) % 90)) / 90).toISOString(),
+    level: VOLUME_LEVELS[(i * i) % VOLUME_LEVELS.length],
+    event: 'ui.e2e_volume',
+    message: `volume sample ${i}`,
+    correlation_id: `${marker}v`,
+  }));
+
+/** @param {object[]} batch */
+async function postEntries(batch) {
+  const status = await page.evaluate(async (body) => {
+    const token = JSON.parse(window.sessionStorage.getItem('dscp.session') ?? '{}').token;
+    const response = await fetch('/api/logs/batch', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ entries: body }),
+    });
+    return response.status;
+  }, batch);
+  assert.equal(status, 200);
+}
 
 async function noSidewaysScroll() {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -49,16 +75,8 @@ test.describe('Log Viewer filters in a real browser', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL((url) => url.pathname !== '/login');
     // Rows of our own, with payload fields, sent as the signed-in user (stored and indexed at once).
-    const status = await page.evaluate(async (batch) => {
-      const token = JSON.parse(window.sessionStorage.getItem('dscp.session') ?? '{}').token;
-      const response = await fetch('/api/logs/batch', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-        body: JSON.stringify({ entries: batch }),
-      });
-      return response.status;
-    }, entries);
-    assert.equal(status, 200);
+    await postEntries(entries);
+    await postEntries(volume(Date.now()));
   });
 
   test.afterAll(async () => {
@@ -66,12 +84,15 @@ test.describe('Log Viewer filters in a real browser', () => {
   });
 
   test('shows the volume histogram by level, and a drag across it zooms the range in the URL', async () => {
+    const chart = page.getByTestId('log-histogram');
+    await page.goto('/logs?range=15m');
+    await entriesLoaded();
+    await expect(chart.locator('rect').nth(20)).toBeAttached();
+    await shot('31-log-viewer-histogram.png');
+
     await page.goto(`/logs?correlation_id=${marker}&range=15m`);
     await page.getByText('4 entries loaded (all)').waitFor();
-    const chart = page.getByTestId('log-histogram');
-    await expect(chart.locator('rect').first()).toBeAttached();
-    assert.match((await chart.getAttribute('aria-label')) ?? '', /^Log volume by level: 4 entries/);
-    await shot('31-log-viewer-histogram.png');
+    await expect(chart).toHaveAttribute('aria-label', /^Log volume by level: 4 entries/);
 
     const box = await chart.boundingBox();
     assert.ok(box);
@@ -98,7 +119,7 @@ test.describe('Log Viewer filters in a real browser', () => {
     await page.waitForURL((url) => url.searchParams.getAll('where').includes('level!=DEBUG'));
     await page.getByText('3 entries loaded (all)').waitFor();
     assert.equal(await dataRows().filter({ hasText: 'DEBUG' }).count(), 0);
-    await page.getByRole('list', { name: 'Field filters' }).getByText('level').waitFor();
+    await page.getByRole('list', { name: 'Field filters in force' }).getByText('level').waitFor();
   });
 
   test('includes a payload value typed in as a filter', async () => {
@@ -173,7 +194,7 @@ test.describe('Log Viewer filters in a real browser', () => {
     assert.equal(search.get('q'), 'ilters chec');
     assert.equal(await page.getByLabel('Text search').inputValue(), 'ilters chec');
     assert.equal(await page.getByLabel('Correlation id').inputValue(), marker);
-    await page.getByRole('list', { name: 'Field filters' }).getByText('level').waitFor();
+    await page.getByRole('list', { name: 'Field filters in force' }).getByText('level').waitFor();
     assert.equal(await page.getByRole('button', { name: '1 h', exact: true }).getAttribute('aria-pressed'), 'true');
     assert.equal(await page.getByRole('button', { name: 'Local', exact: true }).getAttribute('aria-pressed'), 'true');
     assert.equal(await page.getByRole('combobox', { name: 'Order' }).inputValue(), 'oldest');
@@ -188,12 +209,14 @@ test.describe('Log Viewer filters in a real browser', () => {
     await page.reload();
     await page.getByText('3 entries loaded (all)').waitFor();
     await page.getByTestId('log-histogram').waitFor();
-    await noSidewaysScroll();
-    // The filters fold on a phone; open them to see the chips.
-    await page.getByText(/^Filters \(\d+ applied\)/).click();
-    await page.getByRole('list', { name: 'Field filters' }).waitFor();
+    // The form folds on a phone; the field filters in force stay in sight.
+    await page.getByText(/^Filters \(\d+ applied\)/).waitFor();
+    await page.getByRole('list', { name: 'Field filters in force' }).getByText('level').waitFor();
     await noSidewaysScroll();
     await shot('32-log-viewer-filters-phone.png');
+    await page.getByText(/^Filters \(\d+ applied\)/).click();
+    await page.getByRole('button', { name: 'Apply filters' }).waitFor();
+    await noSidewaysScroll();
     assert.deepEqual(session.pageErrors, []);
   });
 });

@@ -28,9 +28,10 @@ export function FieldFilters({ where, onChange }: Props) {
   }
 
   return (
-    <div className={styles.fieldFilters}>
+    <section className={styles.fieldFilters} aria-label="Field filters">
+      <h2 className={styles.title}>Field filters</h2>
       {where.length > 0 && (
-        <ul className={styles.chips} aria-label="Field filters">
+        <ul className={styles.chips} aria-label="Field filters in force">
           {where.map((spelled) => {
             const parsed = parseFieldFilter(spelled);
             return (
@@ -95,6 +96,6 @@ export function FieldFilters({ where, onChange }: Props) {
           {problem}
         </p>
       )}
-    </div>
+    </section>
   );
 }

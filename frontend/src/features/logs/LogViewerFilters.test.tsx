@@ -59,7 +59,7 @@ describe('Log Viewer filters', () => {
       'level!=DEBUG',
     ]);
 
-    const chips = screen.getByRole('list', { name: 'Field filters' });
+    const chips = screen.getByRole('list', { name: 'Field filters in force' });
     expect(within(chips).getByText(/level/).textContent).toContain('≠');
     await user.click(within(chips).getByRole('button', { name: 'Remove filter level!=DEBUG' }));
     await waitFor(() => expect(location()).toBe('/logs'));

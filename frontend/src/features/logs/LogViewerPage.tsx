@@ -78,8 +78,9 @@ export function LogViewerPage({ tailIntervalMs = LIVE_TAIL_INTERVAL_MS }: { tail
           onApply={applyFilters}
           timeZone={view.timeZone}
         />
-        <FieldFilters where={filters.where} onChange={(where) => applyFilters({ ...filters, where })} />
       </details>
+      {/* Outside the fold: the field filters in force stay in sight on a phone too. */}
+      <FieldFilters where={filters.where} onChange={(where) => applyFilters({ ...filters, where })} />
       <LogViewControls filters={filters} view={view} onFilters={applyFilters} onView={applyView} />
       <LogHistogram
         filters={filters}
