@@ -38,7 +38,7 @@ const VOLUME_ROWS = 300;
 const volume = (/** @type {number} */ now) =>
   Array.from({ length: VOLUME_ROWS }, (_, i) => ({
     ts: new Date(now - 14 * 60_000 * (((i * 37) % VOLUME_ROWS) / VOLUME_ROWS) ** 1.7).toISOString(),
-    level: VOLUME_LEVELS[(i * i) % VOLUME_LEVELS.length],
+    level: VOLUME_LEVELS[i % VOLUME_LEVELS.length],
     event: 'ui.e2e_volume',
     message: `volume sample ${i}`,
     correlation_id: `${marker}v`,
