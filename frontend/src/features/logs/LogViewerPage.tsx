@@ -28,7 +28,8 @@ export function LogViewerPage({ tailIntervalMs = LIVE_TAIL_INTERVAL_MS }: { tail
   const view = useMemo(() => viewOptionsFromSearch(new URLSearchParams(searchKey)), [searchKey]);
   const [live, setLive] = useState(false);
   const [filtersOpen, setFiltersOpen] = useState(() => !window.matchMedia?.(PHONE_QUERY).matches);
-  const activeFilters = new Set(searchFromFilters(filters).keys()).size;
+  // The order is not a filter: it shows the same rows.
+  const activeFilters = [...new Set(searchFromFilters(filters).keys())].filter((key) => key !== 'order').length;
   useEffect(() => {
     // The summary that would reopen them is hidden on a desk, so a widened window opens them.
     const phone = window.matchMedia?.(PHONE_QUERY);
