@@ -7,7 +7,7 @@ SHELL := /bin/bash
 RUN := source scripts/env.sh &&
 
 .PHONY: help setup test lint fmt typecheck test-app test-frontend hooks test-ops test-molecule \
-	sandbox sandbox-down bench bench-logs bench-export bench-images ops-tools app-deps frontend-deps
+	sandbox sandbox-down bench bench-logs bench-export bench-images bench-deploy ops-tools app-deps frontend-deps
 
 help: ## List the verbs
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -49,13 +49,16 @@ sandbox: setup ## Deploy to a throwaway local host container
 sandbox-down: ## Remove the throwaway host container and its volume
 	@bash scripts/sandbox.sh down
 
-bench: bench-images bench-logs bench-export ## Every benchmark (figures, not tests)
+bench: bench-images bench-logs bench-export bench-deploy ## Every benchmark (figures, not tests)
 
 bench-logs: app-deps ## Log pipeline: throughput vs sqlite-utils, latency, queries, retention, kill soak
 	@$(RUN) cd app && uv run --locked python -m bench.bench_logs
 
 bench-export: app-deps ## Analytics CSV export: rows/s and peak RSS over 1,000,000 timeline rows
 	@$(RUN) cd app && uv run --locked python -m bench.bench_export
+
+bench-deploy: setup ## Deploy speed on a fresh sandbox host: cold, no-change, backend-only, frontend-only
+	@bash scripts/bench-deploy.sh
 
 bench-images: setup ## Image sizes, cold build and rebuild times
 	@bash scripts/bench-images.sh

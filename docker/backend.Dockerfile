@@ -1,5 +1,8 @@
 # The control plane's backend: uv builds a locked virtualenv in a builder stage, a slim runtime
-# runs it as whatever uid Compose gives, writing only to /app/data, /app/logs and /tmp.
+# runs it as whatever uid Compose gives, writing only to /app/data, /app/logs and /tmp. The
+# runtime is an empty image holding only the interpreter, its standard library (without its
+# tests and docs), the virtualenv, the shared libraries these load, sh and the CA bundle, copied
+# from the Python base (no package manager, perl or coreutils: 55 MB less).
 # Base images are build arguments: the official image where a registry answers, the base
 # image kit's equivalent (built from Debian packages) where none does.
 ARG PYTHON_BASE_IMAGE=python:3.13-slim-trixie
@@ -25,13 +28,30 @@ RUN --mount=type=secret,id=ca,required=false --mount=type=cache,target=/root/.ca
     if [ -s /run/secrets/ca ]; then export SSL_CERT_FILE=/run/secrets/ca; fi; \
     /opt/uv/bin/uv sync --locked --no-dev --no-editable
 
-FROM ${PYTHON_BASE_IMAGE} AS runtime
-WORKDIR /app
+FROM ${PYTHON_BASE_IMAGE} AS runtime-files
 COPY --from=builder /app/.venv /app/.venv
 # Any uid may run the image: the writable places are world-writable here and are replaced by
 # the host's data/ and logs/ (owned by APP_UID:APP_GID) in the Compose stack.
-RUN mkdir -p /app/data /app/logs && chmod 1777 /app/data /app/logs
-ENV PATH=/app/.venv/bin:$PATH PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 \
+RUN set -eu; mkdir -p /rootfs/tmp /rootfs/app/data /rootfs/app/logs; \
+    chmod 1777 /rootfs/tmp /rootfs/app/data /rootfs/app/logs; \
+    python=$(readlink -f /app/.venv/bin/python); shell=$(readlink -f /bin/sh); \
+    stdlib=$(python3 -c 'import sysconfig; print(sysconfig.get_path("stdlib"))'); \
+    link=/app/.venv/bin/python; while [ -L "$link" ]; do \
+      link=$(cd "$(dirname "$link")" && realpath -s "$(readlink "$link")"); cp -a --parents "$link" /rootfs; \
+    done; \
+    cp -a --parents "$shell" "$stdlib" /app/.venv \
+      /etc/passwd /etc/group /etc/ssl/certs/ca-certificates.crt /etc/ssl/openssl.cnf /usr/lib/ssl /rootfs; \
+    ln -s "$(basename "$shell")" "/rootfs$(dirname "$shell")/sh"; \
+    rm -rf "/rootfs$stdlib/test" "/rootfs$stdlib/idlelib" "/rootfs$stdlib/tkinter" "/rootfs$stdlib/turtledemo" \
+      "/rootfs$stdlib/ensurepip" "/rootfs$stdlib/pydoc_data" "/rootfs$stdlib/lib2to3" /rootfs/usr/lib/ssl/private; \
+    { echo "$python"; echo "$shell"; find "$stdlib/lib-dynload" /app/.venv -name '*.so*' -type f; } | \
+      while read -r object; do ldd "$object"; done | awk '/=> \// { print $3 } /^\t\// { print $1 }' | sort -u | \
+      xargs cp -L --parents -t /rootfs
+
+FROM scratch AS runtime
+COPY --from=runtime-files /rootfs /
+WORKDIR /app
+ENV PATH=/app/.venv/bin:/usr/bin:/bin PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 \
     APP_ENV=production \
     DATABASE_URL=sqlite+aiosqlite:////app/data/delta_trader.db \
     BACKEND_LOG_PATH=/app/logs/backend.log \

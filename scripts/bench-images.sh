@@ -8,6 +8,8 @@ source "$(dirname "$0")/lib.sh"
 ROOT=$(repo_root)
 # shellcheck source=scripts/env.sh
 source "$ROOT/scripts/env.sh"
+# shellcheck source=docker/image-budgets.env
+source "$ROOT/docker/image-budgets.env"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -35,12 +37,23 @@ frontend_cold=$(seconds build_frontend --no-cache)
 echo "# one-line change" >>"$work/app/src/control_plane/__init__.py"
 backend_rebuild=$(seconds build_backend)
 
-printf '\n%-44s %10s %10s\n' "figure" "measured" "target"
-printf '%-44s %10s %10s\n' "backend image size (MB)" "$(size_mb delta-strangle-backend:bench)" "<= 250"
-printf '%-44s %10s %10s\n' "frontend image size (MB)" "$(size_mb delta-strangle-frontend:bench)" "<= 50"
+backend_mb=$(size_mb delta-strangle-backend:bench)
+frontend_mb=$(size_mb delta-strangle-frontend:bench)
+python_base_mb=$(size_mb "${PYTHON_BASE_IMAGE:-python:3.13-slim-trixie}")
+nginx_base_mb=$(size_mb "${NGINX_BASE_IMAGE:-nginxinc/nginx-unprivileged:1.28}")
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
+
+printf '\n%-44s %10s %10s %16s\n' "figure" "measured" "target" "ratio to base"
+printf '%-44s %10s %10s %16s\n' "backend image size (MB)" "$backend_mb" "<= $BACKEND_IMAGE_BUDGET_MB" \
+  "$(ratio "$backend_mb" "$python_base_mb") python"
+printf '%-44s %10s %10s %16s\n' "frontend image size (MB)" "$frontend_mb" "<= $FRONTEND_IMAGE_BUDGET_MB" \
+  "$(ratio "$frontend_mb" "$nginx_base_mb") nginx"
 printf '%-44s %10.1f %10s\n' "backend cold build (s)" "$backend_cold" "-"
 printf '%-44s %10.1f %10s\n' "frontend cold build (s)" "$frontend_cold" "-"
 printf '%-44s %10.1f %10s\n' "backend rebuild after a one-line change (s)" "$backend_rebuild" "<= 60"
-printf '%-44s %10s %10s\n' "python base image (MB)" "$(size_mb "${PYTHON_BASE_IMAGE:-python:3.13-slim-trixie}")" "-"
-printf '%-44s %10s %10s\n' "nginx base image (MB)" "$(size_mb "${NGINX_BASE_IMAGE:-nginxinc/nginx-unprivileged:1.28}")" "-"
+printf '%-44s %10s %10s\n' "python base image (MB)" "$python_base_mb" "-"
+printf '%-44s %10s %10s\n' "nginx base image (MB)" "$nginx_base_mb" "-"
 docker rmi delta-strangle-backend:bench delta-strangle-frontend:bench >/dev/null
+within() { awk -v size="$1" -v budget="$2" 'BEGIN { exit !(size <= budget) }'; }
+within "$backend_mb" "$BACKEND_IMAGE_BUDGET_MB" || die "the backend image ($backend_mb MB) is over its budget"
+within "$frontend_mb" "$FRONTEND_IMAGE_BUDGET_MB" || die "the frontend image ($frontend_mb MB) is over its budget"

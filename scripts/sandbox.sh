@@ -2,6 +2,7 @@
 # A throwaway local host: a Debian 13 systemd container with its own Docker engine, deployed
 # to with the same playbook as production (over the community.docker connection plugin).
 #   sandbox.sh up     start (or reuse) the host and run deploy.yml against it
+#   sandbox.sh host   start (or reuse) the host and prepare it, without deploying
 #   sandbox.sh down   remove the host and its Docker volume
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -59,15 +60,19 @@ start_host() {
   wait_for_boot
 }
 
-up() {
+# What a real host would reach over the network: the git remote (this checkout's HEAD) and the
+# base images.
+prepare_host() {
   start_host
+  ansible-playbook molecule/shared/prepare.yml -i inventory/sandbox
+}
+
+up() {
   local started
   started=$(date +%s)
-  # What a real host would reach over the network: the git remote (this checkout's HEAD) and
-  # the base images.
-  ansible-playbook molecule/shared/prepare.yml -i inventory/sandbox
+  prepare_host
   ansible-playbook deploy.yml -i inventory/sandbox
-  log "deploy finished in $(( $(date +%s) - started )) s"
+  log "host prepared and deployed in $(( $(date +%s) - started )) s"
   # Something to see: a reproducible paper-trading history (it replaces only its own demo data,
   # and refuses while a demo strategy has a live session).
   log "seeding a demo history: control-plane demo seed --days 90"
@@ -91,6 +96,7 @@ down() {
 
 case "${1:-}" in
   up) up ;;
+  host) prepare_host ;;
   down) down ;;
-  *) die "usage: $0 up|down" ;;
+  *) die "usage: $0 up|host|down" ;;
 esac

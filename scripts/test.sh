@@ -113,7 +113,19 @@ while [ "${#queue[@]}" -gt 0 ]; do
 done
 while [ "${#running[@]}" -gt 0 ]; do finish_one; done
 
+# The lines that say why a job failed, last, where a CI page that keeps only the tail shows them.
+failure_lines() {
+  # Colours and molecule's "  │ " prefix off; a task's own fatal (not one quoted in a message),
+  # pytest's failures and assertion lines, a recap that counts failures.
+  sed -E 's/\x1b\[[0-9;]*m//g; s/^ *│ ?//' ".cache/test-$1.log" |
+    grep -E '^(fatal: |FAILED [^-]|E  |ERROR |error: )|failed=[1-9]' | tail -n 30
+}
+
 elapsed=$(( $(date +%s) - started ))
+for job in "${failed[@]}"; do
+  log "---- why $job failed (the last failure lines of .cache/test-$job.log) ----"
+  failure_lines "$job"
+done
 for line in "${summary[@]}"; do log "$line"; done
 [ "${#failed[@]}" -eq 0 ] || die "checks failed after $elapsed s: ${failed[*]}"
 log "all checks passed in $elapsed s"

@@ -310,3 +310,26 @@ def test_readiness_names_the_edge_tailer_when_it_stops_or_lags(tmp_path: Path) -
         assert other.get("/api/health/ready").json()["reasons"] == [
             f"edge log tailer lags {waiting} bytes"
         ]
+
+
+@pytest.mark.parametrize(
+    ("method", "uri", "status", "level"),
+    [
+        ("GET", "/api/logs", 200, "DEBUG"),
+        ("GET", "/api/logs[REDACTED]", 200, "DEBUG"),
+        ("GET", "/api/logs/42/context", 200, "DEBUG"),
+        ("GET", "/api/logs/download", 500, "ERROR"),
+        ("POST", "/api/logs/batch", 200, "INFO"),
+        ("GET", "/api/logsmith", 200, "INFO"),
+        ("GET", "/api/health", 200, "INFO"),
+    ],
+)
+def test_the_viewers_own_reads_are_stored_at_debug(
+    edge_settings: Settings, method: str, uri: str, status: int, level: str
+) -> None:
+    document = orjson.loads(FIRST_CAPTURED)
+    document["request"] = {**document["request"], "method": method, "uri": uri}
+    document["status"] = status
+    append(edge_settings.EDGE_ACCESS_LOG_PATH, [orjson.dumps(document)])
+    ingest_once(edge_settings)
+    assert rows(edge_settings, "edge")[-1][0] == level

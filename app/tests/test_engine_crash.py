@@ -103,7 +103,8 @@ def test_sigkill_then_restart_resumes_the_session(tmp_path: Path) -> None:
                 "session_recovered"
                 in (
                     n := [
-                        e["event"] for e in client.get(f"/api/sessions/{session_id}/events").json()
+                        e["event"]
+                        for e in client.get(f"/api/sessions/{session_id}/events").json()["items"]
                     ]
                 )
                 and n
@@ -113,7 +114,9 @@ def test_sigkill_then_restart_resumes_the_session(tmp_path: Path) -> None:
         after = client.get(f"/api/sessions/{session_id}").json()
         assert after["status"] == "running"
         assert after["position"]["opened_at"] == before["position"]["opened_at"]
+        # The legs as entered are kept; their marks move on.
+        marked = ("mark_price", "delta", "iv")
         assert after["position"]["legs"] == [
-            {**leg, "mark_price": after["position"]["legs"][i]["mark_price"]}
+            {**leg, **{name: after["position"]["legs"][i][name] for name in marked}}
             for i, leg in enumerate(before["position"]["legs"])
         ]

@@ -189,3 +189,28 @@ def test_batch_limits(client: TestClient, auth_headers) -> None:
     huge = batch([{"message": "x" * 60000}] * 20)
     assert client.post("/api/logs/batch", json=huge, headers=auth_headers).status_code == 413
     assert get(client, auth_headers)["items"] == []
+
+
+def test_context_pages_by_moving_its_anchor(client: TestClient, auth_headers, seeded) -> None:
+    """ "Load earlier/later" asks for the context of the outermost line shown, one side only."""
+    target = get(client, auth_headers, limit=60)["items"][-1]
+
+    def context(log_id: int, **params: int) -> dict:
+        response = client.get(f"/api/logs/{log_id}/context", params=params, headers=auth_headers)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    around = context(target["id"], before=3, after=3)
+    earlier = context(around["before"][0]["id"], before=3, after=0)
+    later = context(around["after"][-1]["id"], before=0, after=3)
+    wide = context(target["id"], before=6, after=6)
+    joined = earlier["before"] + around["before"] + [around["entry"]] + around["after"]
+    joined += later["after"]
+    assert [e["id"] for e in joined] == [
+        e["id"] for e in wide["before"] + [wide["entry"]] + wide["after"]
+    ]
+    for params in ({"before": 201}, {"after": -1}, {"before": "many"}):
+        response = client.get(
+            f"/api/logs/{target['id']}/context", params=params, headers=auth_headers
+        )
+        assert response.status_code == 422, params

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import ExitStack
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +48,7 @@ def start(client: TestClient, headers: dict[str, str], strategy_id: int, **body:
 def events(client: TestClient, headers: dict[str, str], session_id: int) -> list[dict[str, Any]]:
     response = client.get(f"/api/sessions/{session_id}/events", headers=headers)
     assert response.status_code == 200, response.text
-    return response.json()
+    return response.json()["items"]
 
 
 def test_pause_resume_stop_and_impossible_transitions(
@@ -275,3 +276,133 @@ def test_one_app_served_twice_at_once_keeps_one_engine(fast_settings: Settings) 
         marked = session_json(first, admin, session_id)["updated_at"]
         wait_for(lambda: session_json(first, admin, session_id)["updated_at"] > marked)
     assert not runner.holds_lock
+
+
+# The session page (issue 19): a session with its configuration, greeks, spot and next entry
+# and exit; its fills, events and PnL over time, paged and validated.
+
+
+def moment(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def start_id(client: TestClient, headers: dict[str, str], strategy_id: int, **body: Any) -> int:
+    response = client.post(f"/api/strategies/{strategy_id}/sessions", json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    return int(response.json()["id"])
+
+
+def get_json(client: TestClient, headers: dict[str, str], url: str) -> Any:
+    response = client.get(url, headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_open_position_shows_greeks_spot_config_and_next_times(
+    app_client: TestClient, admin: dict[str, str]
+) -> None:
+    strategy_id = create_strategy(app_client, admin, quantity=10)
+    session_id = start_id(app_client, admin, strategy_id, enter_now=True)
+    session = wait_for(
+        lambda: (
+            (s := wait_for_position(app_client, admin, session_id))["position"]["legs"][0]["delta"]
+            is not None
+            and s
+        )
+    )
+    assert session["underlying"] == "BTC" and session["spot"] > 0
+    assert session["config"]["quantity"] == 10 and session["config"]["underlying"] == "BTC"
+    position = session["position"]
+    call, put = position["legs"]
+    assert 0 < call["delta"] < 0.5 and -0.5 < put["delta"] < 0
+    assert 0 < call["entry_delta"] < 0.5 and -0.5 < put["entry_delta"] < 0
+    assert call["iv"] > 0 and put["iv"] > 0
+    assert put["iv"] > call["iv"] * 0.9  # the skew makes puts dear; both are near the base
+    assert position["contract_size"] == 0.001 and position["contracts"] == 10
+    coins = position["contract_size"] * position["contracts"]
+    assert position["net_delta"] == pytest.approx(-(call["delta"] + put["delta"]) * coins)
+    # Open: the exit is the position's deadline; the next entry waits for it.
+    assert moment(session["next_exit_at"]) == moment(position["exit_deadline"])
+    assert moment(session["next_entry_at"]) > moment(session["next_exit_at"])
+
+    listed = get_json(app_client, admin, "/api/sessions")
+    assert "config" not in listed[0] and listed[0]["underlying"] == "BTC"
+
+
+def test_fills_events_and_pnl_are_paged_newest_first(
+    app_client: TestClient, admin: dict[str, str]
+) -> None:
+    session_id = start_id(app_client, admin, create_strategy(app_client, admin), enter_now=True)
+    wait_for_position(app_client, admin, session_id)
+    stopped = app_client.post(f"/api/sessions/{session_id}/stop", headers=admin).json()
+    assert stopped["status"] == "stopped"
+    assert (stopped["next_entry_at"], stopped["next_exit_at"]) == (None, None)
+    url = f"/api/sessions/{session_id}"
+
+    first = get_json(app_client, admin, f"{url}/fills?page_size=3")
+    second = get_json(app_client, admin, f"{url}/fills?page_size=3&page=2")
+    assert (first["total"], first["page"], first["page_size"]) == (4, 1, 3)
+    assert len(first["items"]) == 3 and len(second["items"]) == 1
+    fills = first["items"] + second["items"]
+    assert [f["id"] for f in fills] == sorted((f["id"] for f in fills), reverse=True)
+    assert [(f["side"], f["option_type"]) for f in reversed(fills)] == [
+        ("sell", "call"),
+        ("sell", "put"),
+        ("buy", "call"),
+        ("buy", "put"),
+    ]
+    assert get_json(app_client, admin, f"{url}/fills?page=3&page_size=3")["items"] == []
+
+    events = get_json(app_client, admin, f"{url}/events?page_size=2")
+    rest = get_json(app_client, admin, f"{url}/events?page_size=500&page=1")
+    assert events["total"] == len(rest["items"]) >= 4
+    assert [e["event"] for e in events["items"]] == [e["event"] for e in rest["items"][:2]]
+    assert rest["items"][0]["event"] == "session_stopped"
+    assert rest["items"][-1]["event"] == "session_started"
+
+    pnl = get_json(app_client, admin, f"{url}/pnl")
+    assert [p["value"] for p in pnl] == [0.0, pytest.approx(stopped["realised_pnl"])]
+    assert moment(pnl[0]["time"]) == moment(stopped["started_at"])
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["page=0", "page_size=0", "page_size=501", "page=abc", "page=99999999999999999999"],
+)
+def test_paging_is_validated(app_client: TestClient, admin: dict[str, str], query: str) -> None:
+    session_id = start_id(app_client, admin, create_strategy(app_client, admin))
+    for route in ("events", "fills"):
+        response = app_client.get(f"/api/sessions/{session_id}/{route}?{query}", headers=admin)
+        assert response.status_code == 422, (route, query, response.text)
+
+
+def test_unknown_session_and_signed_out(app_client: TestClient, admin: dict[str, str]) -> None:
+    for route in ("", "/events", "/fills", "/pnl"):
+        assert app_client.get(f"/api/sessions/999{route}", headers=admin).status_code == 404
+        assert app_client.get(f"/api/sessions/1{route}").status_code == 401
+
+
+def test_flat_session_knows_its_next_entry_and_exit(
+    app_client: TestClient, admin: dict[str, str]
+) -> None:
+    now = datetime.now(UTC)
+    entry = (now + timedelta(hours=1)).replace(second=0, microsecond=0)
+    exit_ = (now + timedelta(hours=3)).replace(second=0, microsecond=0)
+    strategy_id = create_strategy(
+        app_client,
+        admin,
+        entry_time=entry.strftime("%H:%M"),
+        exit_time=exit_.strftime("%H:%M"),
+    )
+    session_id = start_id(app_client, admin, strategy_id)
+    session = wait_for(
+        lambda: (s := session_json(app_client, admin, session_id))["spot"] is not None and s
+    )
+    assert session["position"] is None and session["spot"] > 0
+    assert moment(session["next_entry_at"]) == entry
+    assert moment(session["next_exit_at"]) == exit_
+    pnl = get_json(app_client, admin, f"/api/sessions/{session_id}/pnl")
+    assert [p["value"] for p in pnl] == [0.0, 0.0]  # the start, and now (flat, nothing made)
+
+    paused = app_client.post(f"/api/sessions/{session_id}/pause", headers=admin).json()
+    assert paused["next_entry_at"] is None and paused["next_exit_at"] is None

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from control_plane.trading.backtest import run_backtest
+from control_plane.trading.backtest import PerTradeFigures, per_trade_figures, run_backtest
 from control_plane.trading.market import SimulatedMarket
 from control_plane.trading.strategy_config import StrategyConfig
 
@@ -62,3 +62,12 @@ def test_same_seed_same_result_and_open_position_reported() -> None:
 def test_interval_must_be_positive() -> None:
     with pytest.raises(ValueError):
         run_backtest(STRATEGY, SimulatedMarket("BTC", START, seed=1), START, timedelta(0))
+
+
+def test_per_trade_figures() -> None:
+    figures = per_trade_figures([30.0, -12.5, 4.0, -40.0, 0.0])
+    assert figures.average_trade == pytest.approx(-18.5 / 5)
+    assert (figures.largest_win, figures.largest_loss) == (30.0, -40.0)
+    only_wins = per_trade_figures([1.0, 2.0])
+    assert (only_wins.largest_win, only_wins.largest_loss) == (2.0, None)
+    assert per_trade_figures([]) == PerTradeFigures(None, None, None)

@@ -63,6 +63,7 @@ def test_snapshot_then_pushes(tmp_path: Path) -> None:
             assert all(f["session_id"] == started["id"] for f in fills)
             assert {f["fill"]["side"] for f in fills} == {"sell"}
             assert set(fills[0]["fill"]) == {
+                "id",
                 "time",
                 "option_type",
                 "strike",

@@ -199,7 +199,7 @@ test.describe('Sign-in, users and sessions in a real browser', () => {
     ).toPass();
 
     await page.reload();
-    await confirmAction(viewerName, `Revoke the sessions of ${viewerName}`, 'Revoke sessions');
+    await confirmAction(viewerName, `Revoke sessions of ${viewerName}`, 'Revoke sessions');
     await page.getByRole('status').filter({ hasText: /^Revoked \d+ sessions? of / }).waitFor();
     // The dashboard's socket is closed by the server (4401) and the refresh is refused.
     await viewerPage.waitForURL('**/login', { timeout: 20_000 });

@@ -57,6 +57,14 @@ def container_id(host, service):
     return host.check_output(f"{APP_ROOT}/scripts/compose.sh ps -q {service}")
 
 
+def process_uids(host, container):
+    """The real, effective, saved and filesystem uids of a container's main process, as the host's
+    kernel reports them (the app images hold no `id`)."""
+    pid = host.check_output(f"docker inspect -f '{{{{.State.Pid}}}}' {container}")
+    status = host.file(f"/proc/{pid}/status").content_string
+    return set(next(line.split()[1:] for line in status.splitlines() if line.startswith("Uid:")))
+
+
 def poll(probe, done, timeout=30, interval=0.5):
     """probe() again every `interval` seconds until done(its result) or `timeout`; the last result."""
     deadline = time.monotonic() + timeout

@@ -330,6 +330,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/logs/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download Logs */
+        get: operations["download_logs_api_logs_download_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/logs/facets": {
         parameters: {
             query?: never;
@@ -429,7 +446,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Session */
+        /**
+         * Get Session
+         * @description The session with the strategy configuration it runs with.
+         */
         get: operations["get_session_api_sessions__session_id__get"];
         put?: never;
         post?: never;
@@ -468,8 +488,52 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Session Events */
+        /**
+         * Session Events
+         * @description The session's timeline, newest first.
+         */
         get: operations["session_events_api_sessions__session_id__events_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{session_id}/fills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Session Fills
+         * @description The session's fills, newest first.
+         */
+        get: operations["session_fills_api_sessions__session_id__fills_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{session_id}/pnl": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Session Pnl
+         * @description PnL over time in USD: 0 at the start, realised after each closed trade, and while the
+         *     session runs, realised plus unrealised now.
+         */
+        get: operations["session_pnl_api_sessions__session_id__pnl_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -533,6 +597,26 @@ export interface paths {
          * @description Read-only, so viewers may run it too.
          */
         post: operations["backtest_strategy_api_strategies__strategy_id__backtest_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/strategies/{strategy_id}/backtest/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export Backtest
+         * @description The same backtest as CSV (same body, same seed, same trades).
+         */
+        post: operations["export_backtest_api_strategies__strategy_id__backtest_export_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -718,9 +802,15 @@ export interface components {
         BacktestRequest: {
             /**
              * Days
+             * @description used when end is not given
              * @default 7
              */
             days: number;
+            /**
+             * End
+             * @description exclusive; instead of days, at most 31 days after start
+             */
+            end?: string | null;
             /**
              * Seed
              * @default 0
@@ -748,14 +838,65 @@ export interface components {
             cumulative_pnl: components["schemas"]["SeriesValue"][];
             /** Drawdown */
             drawdown: components["schemas"]["SeriesValue"][];
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
             /** Position Open At End */
             position_open_at_end: boolean;
-            /** Statistics */
-            statistics: {
-                [key: string]: number | null;
-            };
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+            statistics: components["schemas"]["BacktestStatistics"];
             /** Trades */
             trades: components["schemas"]["BacktestTrade"][];
+        };
+        /**
+         * BacktestStatistics
+         * @description TradeStatistics' figures and the backtest's own; undefined figures are null.
+         */
+        BacktestStatistics: {
+            /** Average Loss */
+            average_loss: number | null;
+            /** Average Trade */
+            average_trade: number | null;
+            /** Average Win */
+            average_win: number | null;
+            /** Fees */
+            fees: number;
+            /** Gross Pnl */
+            gross_pnl: number;
+            /** Largest Loss */
+            largest_loss: number | null;
+            /** Largest Win */
+            largest_win: number | null;
+            /** Longest Loss Streak */
+            longest_loss_streak: number;
+            /** Longest Win Streak */
+            longest_win_streak: number;
+            /** Losses */
+            losses: number;
+            /** Max Drawdown */
+            max_drawdown: number;
+            /** Net Pnl */
+            net_pnl: number;
+            /** Profit Factor */
+            profit_factor: number | null;
+            /** Profitable Days */
+            profitable_days: number;
+            /** Sharpe Annualised */
+            sharpe_annualised: number | null;
+            /** Trade Count */
+            trade_count: number;
+            /** Trading Days */
+            trading_days: number;
+            /** Win Rate */
+            win_rate: number | null;
+            /** Wins */
+            wins: number;
         };
         /** BacktestTrade */
         BacktestTrade: {
@@ -953,6 +1094,17 @@ export interface components {
             /** Detail */
             detail: string;
         };
+        /** EventPage */
+        EventPage: {
+            /** Items */
+            items: components["schemas"]["SessionEvent"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
         /** ExchangeFigures */
         ExchangeFigures: {
             /** Heartbeat Age Seconds */
@@ -976,6 +1128,17 @@ export interface components {
             count: number;
             /** Value */
             value: string | null;
+        };
+        /** FillPage */
+        FillPage: {
+            /** Items */
+            items: components["schemas"]["SessionFill"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
         };
         /** HandOffOut */
         HandOffOut: {
@@ -1202,10 +1365,20 @@ export interface components {
             /** New Password */
             new_password: string;
         };
-        /** PositionLeg */
+        /**
+         * PositionLeg
+         * @description Prices are USD per coin of the underlying (Delta quotes options per coin); delta and
+         *     implied volatility are the option's at its last mark (null once expired).
+         */
         PositionLeg: {
+            /** Delta */
+            delta: number | null;
+            /** Entry Delta */
+            entry_delta: number;
             /** Entry Price */
             entry_price: number;
+            /** Iv */
+            iv: number | null;
             /** Mark Price */
             mark_price: number | null;
             /**
@@ -1302,6 +1475,67 @@ export interface components {
             /** Value */
             value: number;
         };
+        /** SessionDetail */
+        SessionDetail: {
+            /** @description The strategy as it was when the session started */
+            config: components["schemas"]["StrategyConfig"];
+            /** Ended At */
+            ended_at: string | null;
+            /** Fees */
+            fees: number;
+            /** Id */
+            id: number;
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "paper" | "live";
+            /**
+             * Next Entry At
+             * @description When a running session may next open a position (now when it may at its next tick); null when paused or ended
+             */
+            next_entry_at: string | null;
+            /**
+             * Next Exit At
+             * @description When the open position must close by the clock, or, when flat, when the position of the next entry would
+             */
+            next_exit_at: string | null;
+            position: components["schemas"]["SessionPosition"] | null;
+            /** Realised Pnl */
+            realised_pnl: number;
+            /**
+             * Spot
+             * @description USD per coin at the session's last mark
+             */
+            spot: number | null;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "running" | "paused" | "stopped" | "panic_closed" | "interrupted";
+            /** Status Reason */
+            status_reason: string | null;
+            /** Strategy Id */
+            strategy_id: number;
+            /** Strategy Name */
+            strategy_name: string;
+            /** Trade Count */
+            trade_count: number;
+            /** Underlying */
+            underlying: ("BTC" | "ETH") | null;
+            /** Unrealised Pnl */
+            unrealised_pnl: number;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
         /** SessionEvent */
         SessionEvent: {
             /** Details */
@@ -1326,6 +1560,37 @@ export interface components {
              */
             time: string;
         };
+        /**
+         * SessionFill
+         * @description `price` is USD per coin; `fee` is USD for the whole fill.
+         */
+        SessionFill: {
+            /** Contracts */
+            contracts: number;
+            /** Fee */
+            fee: number;
+            /** Id */
+            id: number;
+            /**
+             * Option Type
+             * @enum {string}
+             */
+            option_type: "call" | "put";
+            /** Price */
+            price: number;
+            /**
+             * Side
+             * @enum {string}
+             */
+            side: "buy" | "sell";
+            /** Strike */
+            strike: number;
+            /**
+             * Time
+             * Format: date-time
+             */
+            time: string;
+        };
         /** SessionOut */
         SessionOut: {
             /** Ended At */
@@ -1339,9 +1604,24 @@ export interface components {
              * @enum {string}
              */
             mode: "paper" | "live";
+            /**
+             * Next Entry At
+             * @description When a running session may next open a position (now when it may at its next tick); null when paused or ended
+             */
+            next_entry_at: string | null;
+            /**
+             * Next Exit At
+             * @description When the open position must close by the clock, or, when flat, when the position of the next entry would
+             */
+            next_exit_at: string | null;
             position: components["schemas"]["SessionPosition"] | null;
             /** Realised Pnl */
             realised_pnl: number;
+            /**
+             * Spot
+             * @description USD per coin at the session's last mark
+             */
+            spot: number | null;
             /**
              * Started At
              * Format: date-time
@@ -1360,6 +1640,8 @@ export interface components {
             strategy_name: string;
             /** Trade Count */
             trade_count: number;
+            /** Underlying */
+            underlying: ("BTC" | "ETH") | null;
             /** Unrealised Pnl */
             unrealised_pnl: number;
             /**
@@ -1368,10 +1650,21 @@ export interface components {
              */
             updated_at: string;
         };
-        /** SessionPosition */
+        /**
+         * SessionPosition
+         * @description `contract_size` is coins per contract; premium and PnL are USD for the whole position;
+         *     `net_delta` is the short strangle's delta in coins.
+         */
         SessionPosition: {
+            /** Contract Size */
+            contract_size: number;
             /** Contracts */
             contracts: number;
+            /**
+             * Exit Deadline
+             * Format: date-time
+             */
+            exit_deadline: string;
             /**
              * Expiry
              * Format: date-time
@@ -1379,6 +1672,8 @@ export interface components {
             expiry: string;
             /** Legs */
             legs: components["schemas"]["PositionLeg"][];
+            /** Net Delta */
+            net_delta: number | null;
             /**
              * Opened At
              * Format: date-time
@@ -2511,6 +2806,61 @@ export interface operations {
             };
         };
     };
+    download_logs_api_logs_download_get: {
+        parameters: {
+            query?: {
+                actor?: string | null;
+                /** @description search the days loaded back by `logs import-archive` */
+                archived?: boolean;
+                correlation_id?: string | null;
+                end?: string | null;
+                event?: string | null;
+                format?: "ndjson" | "csv";
+                level?: string[] | null;
+                logger?: string | null;
+                /** @description every word, or part of one, in the message or payload */
+                q?: string | null;
+                source?: ("backend" | "ui" | "ingest" | "edge") | "frontend" | null;
+                start?: string | null;
+                /** @description `field=value` keeps rows where the field has the value, `field!=value` drops them; a field is level, logger, event, message, correlation_id, strategy_id, source, actor or payload.<key>[.<key>…]. Includes of one field are alternatives, all else must hold. */
+                where?: string[] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every matching row, newest first: one JSON object a line, or CSV with a header row (cells a spreadsheet would run as a formula start with ') */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description Not signed in, or the token is expired or superseded */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     facets_api_logs_facets_get: {
         parameters: {
             query?: {
@@ -2721,7 +3071,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SessionOut"];
+                    "application/json": components["schemas"]["SessionDetail"];
                 };
             };
             /** @description Not signed in, or the token is expired or superseded */
@@ -2833,7 +3183,9 @@ export interface operations {
     session_events_api_sessions__session_id__events_get: {
         parameters: {
             query?: {
-                limit?: number;
+                /** @description 1 is the newest */
+                page?: number;
+                page_size?: number;
             };
             header?: never;
             path: {
@@ -2849,7 +3201,109 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SessionEvent"][];
+                    "application/json": components["schemas"]["EventPage"];
+                };
+            };
+            /** @description Not signed in, or the token is expired or superseded */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    session_fills_api_sessions__session_id__fills_get: {
+        parameters: {
+            query?: {
+                /** @description 1 is the newest */
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                session_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FillPage"];
+                };
+            };
+            /** @description Not signed in, or the token is expired or superseded */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    session_pnl_api_sessions__session_id__pnl_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeriesPoint"][];
                 };
             };
             /** @description Not signed in, or the token is expired or superseded */
@@ -3268,6 +3722,68 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BacktestResponse"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Not signed in, or the token is expired or superseded */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    export_backtest_api_strategies__strategy_id__backtest_export_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                strategy_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BacktestRequest"];
+            };
+        };
+        responses: {
+            /** @description Sections `# metadata`, `# metrics` and `# trades`, streamed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
                 };
             };
             /** @description Bad request */

@@ -7,12 +7,15 @@ import { AccountPage } from '../features/auth/AccountPage';
 import { RequireAuth } from '../features/auth/RequireAuth';
 import { SignInPage } from '../features/auth/SignInPage';
 import { AnalyticsPage } from '../features/analytics/AnalyticsPage';
+import { BacktestsPage } from '../features/backtests/BacktestsPage';
 import { DashboardPage } from '../features/dashboard/DashboardPage';
 import { LogViewerPage } from '../features/logs/LogViewerPage';
+import { SessionPage } from '../features/sessions/SessionPage';
 import { StrategiesPage } from '../features/strategies/StrategiesPage';
 import { SystemPage } from '../features/system/SystemPage';
 import { UsersPage } from '../features/users/UsersPage';
 import { ApiError } from '../lib/apiClient';
+import { usePageTitle } from '../lib/pageTitle';
 import { ServicesProvider, type AppServices } from './services';
 
 export function createQueryClient(): QueryClient {
@@ -27,6 +30,7 @@ export function createQueryClient(): QueryClient {
 }
 
 function NotFound() {
+  usePageTitle('Page not found');
   return (
     <div className="page-error">
       <h1>Page not found</h1>
@@ -50,8 +54,10 @@ export function AppRoutes() {
       >
         <Route index element={<Navigate to="/dashboard" replace />} />
         <Route path="/dashboard" element={<DashboardPage />} />
+        <Route path="/sessions/:id" element={<SessionPage />} />
         <Route path="/strategies" element={<StrategiesPage />} />
         <Route path="/analytics" element={<AnalyticsPage />} />
+        <Route path="/backtests" element={<BacktestsPage />} />
         <Route path="/logs" element={<LogViewerPage />} />
         <Route path="/system" element={<SystemPage />} />
         <Route path="/users" element={<UsersPage />} />

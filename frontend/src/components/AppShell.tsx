@@ -1,10 +1,10 @@
 import { lazy, Suspense, useState } from 'react';
-import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { Link, NavLink, Outlet, useNavigate } from 'react-router';
 import { useServices, useSessionState } from '../app/services';
 import { logOut } from '../features/auth/api';
 import { SIGNED_OUT_NOTICE } from '../features/auth/sessionStore';
 import { useCurrentUser } from '../features/auth/useCurrentUser';
-import { APP_NAME, usePageTitle } from '../lib/pageTitle';
+import { APP_NAME } from '../lib/pageTitle';
 import { ThemeToggle } from './ThemeToggle';
 import styles from './AppShell.module.css';
 
@@ -16,16 +16,11 @@ const SCREENS = [
   { to: '/dashboard', label: 'Dashboard', adminOnly: false },
   { to: '/strategies', label: 'Strategies', adminOnly: false },
   { to: '/analytics', label: 'Analytics', adminOnly: false },
+  { to: '/backtests', label: 'Backtests', adminOnly: false },
   { to: '/logs', label: 'Logs', adminOnly: false },
   { to: '/system', label: 'System', adminOnly: false },
   { to: '/users', label: 'Users', adminOnly: true },
 ] as const;
-
-/** The tab's title per route: the nav's label, and the screens outside the nav. */
-const TITLES: Record<string, string> = {
-  ...Object.fromEntries(SCREENS.map((screen) => [screen.to, screen.label])),
-  '/account': 'Your account',
-};
 
 export function AppShell() {
   const { api, session, recorder } = useServices();
@@ -34,7 +29,6 @@ export function AppShell() {
   const user = useCurrentUser();
   const [signingOut, setSigningOut] = useState(false);
   const isAdmin = user.data?.role === 'admin';
-  usePageTitle(TITLES[useLocation().pathname] ?? null);
 
   async function signOut() {
     setSigningOut(true);
@@ -84,7 +78,8 @@ export function AppShell() {
           </button>
         </div>
       </header>
-      <main id="main" className={styles.main} tabIndex={-1}>
+      {/* Focusable: on a phone it is the box that scrolls, and a keyboard must reach it. */}
+      <main id="main" className={styles.main} tabIndex={0}>
         <Outlet />
       </main>
       {ApiInspector && recorder && (

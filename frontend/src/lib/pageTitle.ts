@@ -2,9 +2,12 @@ import { useEffect } from 'react';
 
 export const APP_NAME = 'Delta Strangle Control Plane';
 
-/** The browser tab (and history, and a screen reader on arrival) names the screen first. */
-export function usePageTitle(screen: string | null): void {
+/**
+ * The browser tab (and history, and a screen reader on arrival) names the screen first. Every
+ * screen calls it itself, so a route with a parameter (a session's page) names itself too.
+ */
+export function usePageTitle(screen: string): void {
   useEffect(() => {
-    document.title = screen ? `${screen} · ${APP_NAME}` : APP_NAME;
+    document.title = `${screen} · ${APP_NAME}`;
   }, [screen]);
 }

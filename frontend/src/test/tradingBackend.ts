@@ -7,6 +7,7 @@
 import type { Schemas } from '../api/schema';
 import { PRESETS, type AnalyticsHistory, type Preset, type TimelineItem } from '../features/analytics/types';
 import type { KillSwitch, TradingSession } from '../features/dashboard/types';
+import type { PnlPoint, SessionEvent, SessionFill } from '../features/sessions/types';
 import type { Strategy, StrategyConfig } from '../features/strategies/types';
 import { installAuthBackend } from './authBackend';
 import { createFakeBackend, type RecordedCall } from './fakeBackend';
@@ -46,18 +47,53 @@ export function tradingSession(overrides: Partial<TradingSession> = {}): Trading
     unrealised_pnl: -1.25,
     fees: 0.42,
     trade_count: 0,
+    underlying: 'BTC',
+    spot: 60125.5,
     position: {
       opened_at: NOW,
       expiry: '2026-11-23T12:00:00Z',
+      exit_deadline: '2026-11-22T11:30:00Z',
       contracts: 10,
+      contract_size: 0.001,
       legs: [
-        { option_type: 'call', strike: 64000, entry_price: 120.5, mark_price: 118 },
-        { option_type: 'put', strike: 56000, entry_price: 110.2, mark_price: 111 },
+        { option_type: 'call', strike: 64000, entry_price: 120.5, entry_delta: 0.13, mark_price: 118, delta: 0.125, iv: 0.52 },
+        { option_type: 'put', strike: 56000, entry_price: 110.2, entry_delta: -0.12, mark_price: 111, delta: -0.118, iv: 0.561 },
       ],
       premium_collected: 2.31,
       unrealised_pnl: -1.25,
+      net_delta: -0.00007,
     },
+    next_entry_at: '2026-11-23T04:00:00Z',
+    next_exit_at: '2026-11-22T11:30:00Z',
     updated_at: NOW,
+    ...overrides,
+  };
+}
+
+export function sessionFill(id: number, overrides: Partial<SessionFill> = {}): SessionFill {
+  return {
+    id,
+    time: new Date(Date.UTC(2026, 10, 22, 9, 30) + id * 60_000).toISOString().replace('.000Z', 'Z'),
+    option_type: id % 2 === 0 ? 'put' : 'call',
+    strike: id % 2 === 0 ? 56000 : 64000,
+    side: 'sell',
+    price: 120.5,
+    contracts: 10,
+    fee: 0.21,
+    ...overrides,
+  };
+}
+
+export function sessionEvent(id: number, overrides: Partial<SessionEvent> = {}): SessionEvent {
+  return {
+    id,
+    time: new Date(Date.UTC(2026, 10, 22, 9, 30) + id * 60_000).toISOString().replace('.000Z', 'Z'),
+    event: 'position_opened',
+    session_id: 7,
+    strategy_id: 1,
+    message: `event ${id}`,
+    details: {},
+    pnl: null,
     ...overrides,
   };
 }
@@ -90,6 +126,11 @@ export function createTradingBackend({ role = 'admin' as 'admin' | 'viewer', tim
     strategies: [] as Strategy[],
     sessions: [] as TradingSession[],
     killSwitch: { tripped: false, tripped_at: null, reason: null, daily_loss_limit: 500, day_pnl: -12.5 } as KillSwitch,
+    // Newest first, as the API serves them; by session id.
+    fills: {} as Record<number, SessionFill[]>,
+    events: {} as Record<number, SessionEvent[]>,
+    pnl: {} as Record<number, PnlPoint[]>,
+    configs: {} as Record<number, StrategyConfig>,
     nextStrategyId: 1,
     nextSessionId: 7,
     // Off by default, as on a deployment without LIVE_TRADING_ENABLED.
@@ -205,6 +246,30 @@ export function createTradingBackend({ role = 'admin' as 'admin' | 'viewer', tim
       }),
     );
   }
+
+  const paged = <T,>(items: readonly T[], url: URL) => {
+    const page = Number(url.searchParams.get('page') ?? '1');
+    const pageSize = Number(url.searchParams.get('page_size') ?? '50');
+    const start = (page - 1) * pageSize;
+    return { items: items.slice(start, start + pageSize), page, page_size: pageSize, total: items.length };
+  };
+  const sessionRoute = (handler: (session: TradingSession, url: URL) => unknown) => ({ params, url }: RecordedCall) => {
+    const session = state.sessions.find((item) => item.id === Number(params.id));
+    if (!session) return { status: 404, body: { detail: `session ${params.id} not found` } };
+    return { body: handler(session, url) };
+  };
+  backend.on(
+    'GET',
+    '/api/sessions/:id',
+    sessionRoute((session) => ({ ...session, config: state.configs[session.id] ?? strategyConfig({ name: session.strategy_name }) })),
+  );
+  backend.on('GET', '/api/sessions/:id/fills', sessionRoute((session, url) => paged(state.fills[session.id] ?? [], url)));
+  backend.on('GET', '/api/sessions/:id/events', sessionRoute((session, url) => paged(state.events[session.id] ?? [], url)));
+  backend.on(
+    'GET',
+    '/api/sessions/:id/pnl',
+    sessionRoute((session) => state.pnl[session.id] ?? [{ time: session.started_at, value: 0 }]),
+  );
 
   backend.on('GET', '/api/kill-switch', () => ({ body: state.killSwitch }));
   backend.on(

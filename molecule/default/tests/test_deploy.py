@@ -3,7 +3,7 @@
 import json
 import uuid
 
-from host_checks import APP_ROOT, container_id, http, poll
+from host_checks import APP_ROOT, container_id, http, poll, process_uids
 
 APP_UID = APP_GID = 10001
 REQUIRED_ENV_KEYS = {
@@ -126,7 +126,7 @@ def test_containers_are_healthy_and_run_as_the_app_uid(host):
         container = container_id(host, service)
         state = json.loads(host.check_output(f"docker inspect {container}"))[0]["State"]
         assert state["Health"]["Status"] == "healthy"
-        assert host.check_output(f"docker exec {container} id -u") == str(APP_UID)
+        assert process_uids(host, container) == {str(APP_UID)}
         image = host.check_output(f"docker inspect -f '{{{{.Config.Image}}}}' {container}")
         tag = host.check_output(f"git -C {APP_ROOT} log -1 --format=%H HEAD -- {inputs}")
         assert image == f"delta-strangle-{service}:{tag}"

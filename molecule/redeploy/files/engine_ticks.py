@@ -38,6 +38,7 @@ with open(out_file, "w") as out:
             "first_tick": moments[0] if moments else None,
             "last_tick": moments[-1] if moments else None,
             "longest_gap_seconds": round(max(gaps), 3) if gaps else None,
+            "moments": moments,
             "answers": answers,
         },
         out,

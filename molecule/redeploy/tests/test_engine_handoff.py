@@ -4,16 +4,34 @@ moved from the old backend to the new one inside the tick budget (its ticks coun
 edge), nothing was filled or recorded twice and the session still runs; a deploy with policy
 refuse while it ran was refused before anything on the host changed."""
 
+from datetime import datetime
+
 from host_checks import audit_events, deployments, sqlite
 
 
-def test_the_engine_never_paused_longer_than_two_tick_intervals_during_the_backend_release(facts):
+def test_the_engine_never_paused_longer_than_two_tick_intervals_during_the_backend_release(host, facts):
     ticks, tick_seconds = facts["engine_ticks"], facts["trading_state_after"]["engine"]["tick_seconds"]
     # Ticks were seen all along, and from backends without the engine too: the two overlapped.
     assert ticks["ticks"] >= 3, ticks
     assert ticks["answers"]["owner"] > 0, ticks
     assert ticks["answers"]["not_owner"] > 0, ticks
-    assert ticks["longest_gap_seconds"] <= 2 * tick_seconds, ticks
+    # The probe samples every 500 ms through the edge, so it misses the old backend's last tick
+    # when the hand-off follows that tick closely; the old backend logs it as it hands off.
+    handed_off = handed_off_last_ticks(host, ticks["first_tick"], ticks["last_tick"])
+    moments = sorted({*ticks["moments"], *handed_off})
+    longest_gap = max(later - earlier for earlier, later in zip(moments, moments[1:], strict=False))
+    assert longest_gap <= 2 * tick_seconds, (longest_gap, ticks)
+
+
+def handed_off_last_ticks(host, first_tick, last_tick):
+    """The last tick each hand-off between first_tick and last_tick reported (epoch seconds)."""
+    sql = (
+        "SELECT json_extract(payload, '$.last_tick_at') FROM backend_logs"
+        " WHERE event = 'engine_released' AND json_extract(payload, '$.last_tick_at') IS NOT NULL"
+    )
+    stamps = sqlite(host, sql).split()
+    reported = (datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp() for stamp in stamps)
+    return [moment for moment in reported if first_tick <= moment <= last_tick]
 
 
 def test_the_new_backend_owns_the_engine_and_the_old_one_handed_it_over(host, facts):

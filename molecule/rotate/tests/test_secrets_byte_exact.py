@@ -12,7 +12,7 @@ import shlex
 import subprocess
 
 import pytest
-from host_checks import APP_ROOT, audit_events, container_id, deployments, http, sqlite
+from host_checks import APP_ROOT, audit_events, container_id, deployments, http, process_uids, sqlite
 from operator_tools import (
     VAULT,
     post_log_batch,
@@ -131,7 +131,7 @@ def test_no_secret_is_in_the_backend_environment_and_it_runs_as_the_app_uid(host
     )
     names = {entry.split("=", 1)[0] for entry in environ.split("\0")}
     assert not names & set(HOSTILE)
-    assert host.check_output(f"docker exec {container} id -u") == "10001"
+    assert process_uids(host, container) == {"10001"}
     mounts = json.loads(host.check_output(f"docker inspect -f '{{{{json .Mounts}}}}' {container}"))
     secret_mounts = [mount for mount in mounts if mount["Destination"].startswith("/run/secrets/")]
     assert len(secret_mounts) == len(SECRET_FILES)

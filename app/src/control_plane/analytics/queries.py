@@ -26,10 +26,20 @@ def _in_range(filters: HistoryFilters) -> ColumnElement[bool]:
 
 
 def closed_trades(conn: sqlite3.Connection, filters: HistoryFilters) -> Iterator[ClosedTrade]:
+    return _closed_trades_where(conn, _in_range(filters))
+
+
+def session_closed_trades(conn: sqlite3.Connection, session_id: int) -> Iterator[ClosedTrade]:
+    return _closed_trades_where(conn, events.session_id == session_id)
+
+
+def _closed_trades_where(
+    conn: sqlite3.Connection, clause: ColumnElement[bool]
+) -> Iterator[ClosedTrade]:
     cursor = execute_core(
         conn,
         select(events.time, events.pnl, func.coalesce(events.fees, 0))
-        .where(POSITION_CLOSED, _in_range(filters))
+        .where(POSITION_CLOSED, clause)
         .order_by(events.time, events.id),
     )
     for time_us, pnl, fees in cursor:

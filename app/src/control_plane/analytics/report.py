@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
 import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import asdict
@@ -14,6 +12,7 @@ from typing import Any
 
 from control_plane.analytics import queries
 from control_plane.analytics.filters import HistoryFilters
+from control_plane.csv_cells import LINE_END, csv_text
 from control_plane.db.sqlite import with_connection
 from control_plane.times import iso_from_us, iso_z
 from control_plane.trading.metrics import TradeStatistics
@@ -83,29 +82,6 @@ def export_filename(now: datetime) -> str:
     return f"analytics-export-{now:%Y%m%d-%H%M%S}.csv"
 
 
-LINE_END = "\r\n"
-# A spreadsheet reads a text cell starting with one of these as a formula (CSV injection).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(cell: Any) -> Any:
-    """Text that a spreadsheet would run is prefixed with ' (shown, not evaluated); numbers
-    stay numbers."""
-    if isinstance(cell, str) and cell.startswith(FORMULA_TRIGGERS):
-        return "'" + cell
-    return cell
-
-
-def _csv_text(rows: list[tuple[Any, ...]] | list[list[Any]]) -> str:
-    buffer = io.StringIO()
-    # CRLF as RFC 4180 says: the writer then also quotes a cell holding a lone CR, which a
-    # reader would otherwise take for the end of the row.
-    csv.writer(buffer, lineterminator=LINE_END).writerows(
-        [spreadsheet_safe(cell) for cell in row] for row in rows
-    )
-    return buffer.getvalue()
-
-
 def _head(database_path: Path, filters: HistoryFilters, now: datetime) -> str:
     def read(conn: sqlite3.Connection) -> TradeStatistics:
         return queries.accumulate(conn, filters, keep_series=False).statistics()
@@ -119,11 +95,11 @@ def _head(database_path: Path, filters: HistoryFilters, now: datetime) -> str:
     ]
     return (
         f"# metadata{LINE_END}"
-        + _csv_text(metadata)
+        + csv_text(metadata)
         + f"# metrics{LINE_END}"
-        + _csv_text(metrics)
+        + csv_text(metrics)
         + f"# timeline{LINE_END}"
-        + _csv_text([list(TIMELINE_COLUMNS)])
+        + csv_text([list(TIMELINE_COLUMNS)])
     )
 
 
@@ -139,7 +115,7 @@ def _page(
         return "", None
     lines = [(row[0], iso_from_us(row[1]), *tuple(row)[2:]) for row in rows]
     last = rows[-1]
-    return _csv_text(lines), (last[1], last[0])
+    return csv_text(lines), (last[1], last[0])
 
 
 async def export_csv(

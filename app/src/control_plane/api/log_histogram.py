@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from control_plane.api.log_filters import invalid_query
+from control_plane.api.log_filter_query import invalid_query
 from control_plane.logging_setup import format_timestamp
 from control_plane.logs.histogram import (
     SECOND_US,

@@ -24,7 +24,7 @@ from control_plane.api.deps import (
 )
 from control_plane.api.errors import error_responses
 from control_plane.api.ingest_key import ApiKeyHeader, ingest_key_matches
-from control_plane.api.log_filters import log_filter_query
+from control_plane.api.log_filter_query import LogFilterQuery
 from control_plane.api.log_histogram import VolumeHistogramOut, histogram_out
 from control_plane.logs import batch_ingest
 from control_plane.logs.batch_ingest import (
@@ -51,7 +51,6 @@ router = APIRouter(prefix="/api/logs", tags=["logs"])
 
 MAX_BATCH_BODY_BYTES = 1024 * 1024
 MAX_CONTEXT_ROWS = 200
-LogFilterDep = Annotated[LogFilter, Depends(log_filter_query)]
 
 
 class FacetCount(BaseModel):
@@ -81,7 +80,7 @@ def json_response(body: dict[str, Any]) -> Response:
 async def list_logs(
     session: SessionDep,
     _user: CurrentUser,
-    log_filter: LogFilterDep,
+    log_filter: LogFilterQuery,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 100,
     cursor: str | None = None,
     order: Annotated[Literal["newest", "oldest"], Query(description="which end first")] = "newest",
@@ -111,7 +110,7 @@ async def facets(
 
 @router.get("/histogram")
 async def histogram(
-    session: SessionDep, _user: CurrentUser, log_filter: LogFilterDep
+    session: SessionDep, _user: CurrentUser, log_filter: LogFilterQuery
 ) -> VolumeHistogramOut:
     """Rows per time bucket and level over [start, end) (end: now; start: the oldest row), for
     every other filter too; at most 120 buckets of a round width."""

@@ -5,18 +5,34 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Callable
-from typing import Annotated, Literal, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from control_plane.analytics.queries import session_closed_trades
+from control_plane.api.analytics import SeriesPoint
 from control_plane.api.audited import audited
-from control_plane.api.deps import AdminUser, CurrentUser, RowId, SessionDep, SettingsDep, audit
+from control_plane.api.deps import (
+    MAX_ROW_ID,
+    AdminUser,
+    CurrentUser,
+    RowId,
+    SessionDep,
+    SettingsDep,
+    audit,
+)
 from control_plane.api.errors import SIGNED_IN, error_responses
 from control_plane.api.query_params import OptionalIdQuery, OptionalStatusQuery
-from control_plane.api.session_models import KillSwitchOut, SessionEvent, SessionOut
+from control_plane.api.session_models import (
+    EventPage,
+    FillPage,
+    KillSwitchOut,
+    SessionDetail,
+    SessionOut,
+)
 from control_plane.api.strategies import existing_strategy, strategy_target
 from control_plane.db.schema import ACTIVE_STATUSES
 from control_plane.db.sqlite import in_worker_thread
@@ -29,9 +45,10 @@ from control_plane.sessions.control import (
     start_session,
 )
 from control_plane.sessions.kill_switch import KILL_SWITCH_TARGET, kill_switch_view, rearm, trip
-from control_plane.sessions.view import event_view, session_view
+from control_plane.sessions.view import event_view, fill_view, session_detail_view, session_view
 from control_plane.settings import Settings
 from control_plane.times import utc_now
+from control_plane.trading.metrics import cumulative_pnl_series
 
 router = APIRouter(tags=["sessions"])
 T = TypeVar("T")
@@ -84,8 +101,47 @@ async def list_sessions(
 
 
 @router.get("/api/sessions/{session_id}", responses=error_responses(401, 404))
-async def get_session(session_id: RowId, _user: CurrentUser, settings: SettingsDep) -> SessionOut:
-    return await _in_db(settings, lambda c: _session_or_404(c, session_id))
+async def get_session(
+    session_id: RowId, _user: CurrentUser, settings: SettingsDep
+) -> SessionDetail:
+    """The session with the strategy configuration it runs with."""
+
+    def read(conn: sqlite3.Connection) -> SessionDetail:
+        session = store.load_session(conn, session_id)
+        if session is None:
+            raise _not_found(session_id)
+        return SessionDetail.model_validate(session_detail_view(session))
+
+    return await _in_db(settings, read)
+
+
+MAX_SESSION_PAGE_SIZE = 500
+# The page's row offset must fit SQLite's 64-bit integers (a 422 rather than a driver error).
+MAX_SESSION_PAGE = MAX_ROW_ID // MAX_SESSION_PAGE_SIZE
+PageQuery = Annotated[int, Query(ge=1, le=MAX_SESSION_PAGE, description="1 is the newest")]
+PageSizeQuery = Annotated[int, Query(ge=1, le=MAX_SESSION_PAGE_SIZE)]
+
+
+def _paged(
+    settings: Settings,
+    session_id: int,
+    page: int,
+    page_size: int,
+    read_page: Callable[[sqlite3.Connection, int, int, int], list[dict[str, Any]]],
+    count: Callable[[sqlite3.Connection, int], int],
+) -> Awaitable[dict[str, Any]]:
+    """One page of a session's rows, newest first, with the total (404 for no such session)."""
+
+    def read(conn: sqlite3.Connection) -> dict[str, Any]:
+        _session_or_404(conn, session_id)
+        return {
+            "items": read_page(conn, session_id, page_size, (page - 1) * page_size),
+            "page": page,
+            "page_size": page_size,
+            "total": count(conn, session_id),
+        }
+
+    return _in_db(settings, read)
 
 
 @router.get("/api/sessions/{session_id}/events", responses=error_responses(401, 404))
@@ -93,12 +149,51 @@ async def session_events(
     session_id: RowId,
     _user: CurrentUser,
     settings: SettingsDep,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-) -> list[SessionEvent]:
-    def read(conn: sqlite3.Connection) -> list[SessionEvent]:
-        _session_or_404(conn, session_id)
-        events = store.session_events(conn, session_id, limit)
-        return [SessionEvent.model_validate(event_view(event)) for event in events]
+    page: PageQuery = 1,
+    page_size: PageSizeQuery = 50,
+) -> EventPage:
+    """The session's timeline, newest first."""
+
+    def events(conn: sqlite3.Connection, sid: int, limit: int, offset: int) -> list[dict[str, Any]]:
+        return [event_view(event) for event in store.session_events(conn, sid, limit, offset)]
+
+    page_read = _paged(settings, session_id, page, page_size, events, store.count_session_events)
+    return EventPage.model_validate(await page_read)
+
+
+@router.get("/api/sessions/{session_id}/fills", responses=error_responses(401, 404))
+async def session_fills(
+    session_id: RowId,
+    _user: CurrentUser,
+    settings: SettingsDep,
+    page: PageQuery = 1,
+    page_size: PageSizeQuery = 50,
+) -> FillPage:
+    """The session's fills, newest first."""
+
+    def fills(conn: sqlite3.Connection, sid: int, limit: int, offset: int) -> list[dict[str, Any]]:
+        return [fill_view(fill) for fill in store.session_fills(conn, sid, limit, offset)]
+
+    page_read = _paged(settings, session_id, page, page_size, fills, store.count_fills)
+    return FillPage.model_validate(await page_read)
+
+
+@router.get("/api/sessions/{session_id}/pnl", responses=error_responses(401, 404))
+async def session_pnl(
+    session_id: RowId, _user: CurrentUser, settings: SettingsDep
+) -> list[SeriesPoint]:
+    """PnL over time in USD: 0 at the start, realised after each closed trade, and while the
+    session runs, realised plus unrealised now."""
+
+    def read(conn: sqlite3.Connection) -> list[SeriesPoint]:
+        session = _session_or_404(conn, session_id)
+        trades = cumulative_pnl_series(session_closed_trades(conn, session_id))
+        points = [SeriesPoint(time=session.started_at, value=0.0)]
+        points += [SeriesPoint(time=point.at, value=point.value) for point in trades]
+        if session.status in ACTIVE_STATUSES:
+            total = session.realised_pnl + session.unrealised_pnl
+            points.append(SeriesPoint(time=session.updated_at, value=total))
+        return points
 
     return await _in_db(settings, read)
 

@@ -1,4 +1,5 @@
-"""WS /ws/updates: a snapshot, then sessions, fills and kill switch changes.
+"""WS /ws/updates: a snapshot, then sessions, fills and kill switch changes, and the Log
+Viewer's live tail for a client that subscribes to it (`logs.live_tail`).
 
 The credential never travels in the URL (URLs end up in access logs): the client's first
 message is `{"type": "auth", "token": "<access token>"}`. The socket is then bound to that
@@ -17,6 +18,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from control_plane.api.deps import user_for_claims
 from control_plane.db.sqlite import in_worker_thread
+from control_plane.logs.live_tail import LiveLogTail
 from control_plane.security import TokenClaims, read_token_claims
 from control_plane.sessions.updates import UpdateFeed
 
@@ -73,18 +75,26 @@ async def updates(websocket: WebSocket) -> None:
     settings = websocket.app.state.settings
     feed = UpdateFeed(settings.KILL_SWITCH_DAILY_LOSS_LIMIT)
     path = settings.database_path
-    # After the auth message the client sends nothing; reading is how a disconnect is noticed.
-    disconnected = asyncio.create_task(_wait_for_disconnect(websocket))
+    log_tail = LiveLogTail()
+    subscribed = asyncio.Event()
+    # After the auth message the client sends only log tail subscriptions; reading is also
+    # how a disconnect is noticed.
+    disconnected = asyncio.create_task(_read_messages(websocket, log_tail, subscribed))
     try:
         await websocket.send_json(await in_worker_thread(path, feed.snapshot))
         while not disconnected.done():
-            await asyncio.wait({disconnected}, timeout=settings.WS_UPDATE_INTERVAL_SECONDS)
+            woken = asyncio.create_task(subscribed.wait())
+            await asyncio.wait({disconnected, woken}, timeout=settings.WS_UPDATE_INTERVAL_SECONDS)
+            woken.cancel()
+            subscribed.clear()
             if disconnected.done():
                 break
             if not await _session_still_valid(websocket, claims):
                 await websocket.close(code=SIGN_IN_REQUIRED_CLOSE_CODE, reason=SIGN_IN_REQUIRED)
                 break
             for message in await in_worker_thread(path, feed.changes):
+                await websocket.send_json(message)
+            for message in await log_tail.messages(websocket.app.state.session_factory):
                 await websocket.send_json(message)
     except WebSocketDisconnect:
         pass
@@ -94,6 +104,10 @@ async def updates(websocket: WebSocket) -> None:
             await disconnected
 
 
-async def _wait_for_disconnect(websocket: WebSocket) -> None:
-    while (await websocket.receive())["type"] != "websocket.disconnect":
-        pass
+async def _read_messages(
+    websocket: WebSocket, log_tail: LiveLogTail, subscribed: asyncio.Event
+) -> None:
+    while (message := await websocket.receive())["type"] != "websocket.disconnect":
+        text = message.get("text")
+        if isinstance(text, str) and log_tail.handle(text):
+            subscribed.set()

@@ -13,6 +13,7 @@ import orjson
 
 from control_plane.logs import line_parser
 from control_plane.logs.line_parser import Row, parse_timestamp_us, row_from_document
+from control_plane.logs.viewer_reads import is_viewer_read
 
 EVENT = "http_access"
 # What the row keeps of Caddy's `request` object (its headers are deleted by the edge).
@@ -55,7 +56,7 @@ def row_from_access(document: dict[str, Any], *, ingested_at_us: int) -> Row | N
     }
     return (
         parse_timestamp_us(document.get("ts"), ingested_at_us),
-        level_of(status),
+        "DEBUG" if status < 400 and is_viewer_read(method, uri) else level_of(status),
         str(document.get("logger") or "edge"),
         EVENT,
         f"{method} {uri} {status} {duration_text(milliseconds)}",

@@ -11,6 +11,7 @@ import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from control_plane.correlation import accept_request_id, correlation_id_var
+from control_plane.logs.viewer_reads import is_viewer_read
 
 REQUEST_ID_HEADER = b"x-request-id"
 logger = logging.getLogger("control_plane.http")
@@ -19,6 +20,10 @@ logger = logging.getLogger("control_plane.http")
 # Told of every request once answered: method, route template ("unmatched" when no route took
 # it, so the label set stays bounded), status and seconds.
 RequestObserver = Callable[[str, str, int, float], None]
+
+
+def request_log_level(method: str | None, path: str | None) -> int:
+    return logging.DEBUG if is_viewer_read(method, path) else logging.INFO
 
 
 def route_template(scope: Scope) -> str:
@@ -80,7 +85,8 @@ class CorrelationIdMiddleware:
                     status_holder["status"],
                     seconds,
                 )
-            logger.info(
+            logger.log(
+                request_log_level(scope.get("method"), scope.get("path")),
                 "%s %s %s",
                 scope.get("method"),
                 scope.get("path"),

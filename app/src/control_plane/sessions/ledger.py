@@ -276,11 +276,22 @@ def flat_state(last_entry_session: datetime | None) -> str:
 
 
 def mark_columns(market: Market, now: datetime, position: OpenPosition | None) -> SessionChanges:
-    """The session's `unrealised_pnl` and `marks` for an open position (or none) at `now`."""
+    """The session's `unrealised_pnl` and `marks` for an open position at `now`; a flat
+    session's marks are the spot alone (what its next entry is chosen against)."""
     if position is None:
-        return {"unrealised_pnl": 0.0, "marks": None}
+        return {"unrealised_pnl": 0.0, "marks": dumps({"spot": market.spot_at(now)})}
     marks = mark_to_market(market, now, position)
     return {
         "unrealised_pnl": marks.unrealised_pnl,
-        "marks": dumps({"call": marks.call_mid, "put": marks.put_mid}),
+        "marks": dumps(
+            {
+                "call": marks.call.mid,
+                "put": marks.put.mid,
+                "spot": marks.spot,
+                "call_iv": marks.call.iv,
+                "put_iv": marks.put.iv,
+                "call_delta": marks.call.delta,
+                "put_delta": marks.put.delta,
+            }
+        ),
     }

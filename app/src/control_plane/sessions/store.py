@@ -270,14 +270,39 @@ def insert_event(
     return int(cursor.lastrowid or 0)
 
 
-def session_events(conn: sqlite3.Connection, session_id: int, limit: int) -> list[TimelineEvent]:
+def session_events(
+    conn: sqlite3.Connection, session_id: int, limit: int, offset: int = 0
+) -> list[TimelineEvent]:
+    """Newest first."""
     cursor = execute_core(
         conn,
         _EVENT.where(timeline_events.c.session_id == session_id)
         .order_by(timeline_events.c.time.desc(), timeline_events.c.id.desc())
-        .limit(limit),
+        .limit(limit)
+        .offset(offset),
     )
     return [TimelineEvent(*row) for row in cursor]
+
+
+def count_session_events(conn: sqlite3.Connection, session_id: int) -> int:
+    (count,) = execute_core(
+        conn, select(func.count()).where(timeline_events.c.session_id == session_id)
+    ).fetchone()
+    return int(count)
+
+
+def session_fills(
+    conn: sqlite3.Connection, session_id: int, limit: int, offset: int = 0
+) -> list[FillRecord]:
+    """Newest first."""
+    cursor = execute_core(
+        conn,
+        _FILL.where(trading_fills.c.session_id == session_id)
+        .order_by(trading_fills.c.id.desc())
+        .limit(limit)
+        .offset(offset),
+    )
+    return [FillRecord(*row) for row in cursor]
 
 
 def select_events() -> Select[Any]:

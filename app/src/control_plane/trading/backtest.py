@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -13,10 +15,34 @@ from control_plane.trading.strategy_config import StrategyConfig
 
 
 @dataclass(frozen=True, slots=True)
+class PerTradeFigures:
+    """What a backtest reports per trade beside TradeStatistics; None without trades (or
+    without a win, or a loss)."""
+
+    average_trade: float | None
+    largest_win: float | None
+    largest_loss: float | None
+
+
+def per_trade_figures(net_pnls: Sequence[float]) -> PerTradeFigures:
+    wins = [pnl for pnl in net_pnls if pnl > 0]
+    losses = [pnl for pnl in net_pnls if pnl < 0]
+    return PerTradeFigures(
+        average_trade=math.fsum(net_pnls) / len(net_pnls) if net_pnls else None,
+        largest_win=max(wins) if wins else None,
+        largest_loss=min(losses) if losses else None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class BacktestResult:
     trades: list[ClosedPosition]
     statistics: TradeStatistics
     still_open: OpenPosition | None
+
+    @property
+    def per_trade(self) -> PerTradeFigures:
+        return per_trade_figures([trade.net_pnl for trade in self.trades])
 
 
 def run_backtest(

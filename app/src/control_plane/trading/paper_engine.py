@@ -228,10 +228,24 @@ def _settle(market: Market, now: datetime, position: OpenPosition) -> ClosedPosi
 
 
 @dataclass(frozen=True, slots=True)
+class LegMark:
+    """A leg's mid and, before expiry, the implied volatility and delta it was quoted with."""
+
+    mid: float
+    iv: float | None = None
+    delta: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Marks:
-    call_mid: float
-    put_mid: float
+    call: LegMark
+    put: LegMark
+    spot: float
     unrealised_pnl: float
+
+
+def _leg_mark(quote: OptionQuote) -> LegMark:
+    return LegMark(quote.mid, quote.iv, quote.greeks.delta)
 
 
 def mark_to_market(market: Market, now: datetime, position: OpenPosition) -> Marks:
@@ -239,10 +253,11 @@ def mark_to_market(market: Market, now: datetime, position: OpenPosition) -> Mar
     already paid (exit costs are not known until the exit)."""
     if now >= position.expiry:
         spot = market.spot_at(position.expiry)
-        call_mid = intrinsic_value("call", spot, position.call.strike)
-        put_mid = intrinsic_value("put", spot, position.put.strike)
+        call = LegMark(intrinsic_value("call", spot, position.call.strike))
+        put = LegMark(intrinsic_value("put", spot, position.put.strike))
     else:
-        call_mid = market.quote("call", position.call.strike, position.expiry, now).mid
-        put_mid = market.quote("put", position.put.strike, position.expiry, now).mid
-    cost = (call_mid + put_mid) * position.contract_size * position.contracts
-    return Marks(call_mid, put_mid, position.premium_collected - cost - position.entry_fees)
+        spot = market.spot_at(now)
+        call = _leg_mark(market.quote("call", position.call.strike, position.expiry, now))
+        put = _leg_mark(market.quote("put", position.put.strike, position.expiry, now))
+    cost = (call.mid + put.mid) * position.contract_size * position.contracts
+    return Marks(call, put, spot, position.premium_collected - cost - position.entry_fees)

@@ -1,9 +1,10 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useMemo, useState, type FormEvent } from 'react';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { useServices } from '../../app/services';
 import { describeError } from '../../lib/describeError';
 import { formatNumber, formatPercent, formatPnl, formatUsd, formatUtc, pnlTone } from '../../lib/format';
+import { sessionPath } from '../sessions/links';
 import { useStrategies } from '../strategies/useStrategies';
 import { fetchHistory } from './api';
 import { ExportCsvButton } from './ExportCsvButton';
@@ -11,6 +12,7 @@ import { filtersFromSearch, rangeProblem, searchFromFilters, TIMELINE_PAGE_SIZE,
 import { LineChart } from './LineChart';
 import { PRESETS, type AnalyticsHistory, type Preset } from './types';
 import styles from './AnalyticsPage.module.css';
+import { usePageTitle } from '../../lib/pageTitle';
 
 const PRESET_LABEL: Record<Preset, string> = {
   today: 'Today',
@@ -22,6 +24,7 @@ const PRESET_LABEL: Record<Preset, string> = {
 };
 
 export function AnalyticsPage() {
+  usePageTitle('Analytics');
   const { api } = useServices();
   const [searchParams, setSearchParams] = useSearchParams();
   const searchKey = searchParams.toString();
@@ -165,9 +168,14 @@ function AnalyticsResults({ data, onPage }: { data: AnalyticsHistory; onPage: (p
           Timeline <span className={styles.muted}>({timeline.total.toLocaleString('en-US')} events)</span>
         </h2>
         {timeline.items.length === 0 ? (
-          <p className={styles.muted}>No events in this range.</p>
+          <p className={styles.muted}>
+            No events in this range.{' '}
+            <span>
+              Widen the range or clear the filters, or <Link to="/dashboard">run a paper session</Link> to build a history.
+            </span>
+          </p>
         ) : (
-          <table className="data-table card" aria-label="Timeline">
+          <table className="data-table card" aria-label="Timeline" tabIndex={0}>
             <thead>
               <tr>
                 <th scope="col">Time</th>
@@ -186,7 +194,7 @@ function AnalyticsResults({ data, onPage }: { data: AnalyticsHistory; onPage: (p
                   <td>{formatUtc(item.time)}</td>
                   <td>{item.event}</td>
                   <td>{item.strategy_name ?? '—'}</td>
-                  <td>{item.session_id ?? '—'}</td>
+                  <td>{item.session_id === null ? '—' : <Link to={sessionPath(item.session_id)}>{item.session_id}</Link>}</td>
                   <td>{item.message}</td>
                   <td className={`num ${pnlTone(item.pnl)}`}>{item.pnl === null ? '' : formatPnl(item.pnl)}</td>
                 </tr>

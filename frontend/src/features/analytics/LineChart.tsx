@@ -30,7 +30,7 @@ export function chartPath(points: readonly SeriesPoint[]) {
   const line = points
     .map((point, index) => `${index === 0 ? 'M' : 'L'}${x(times[index] ?? 0).toFixed(1)},${y(point.value).toFixed(1)}`)
     .join(' ');
-  return { line, zeroY: y(0), minValue, maxValue, firstX: x(minTime), lastX: x(maxTime) };
+  return { line, zeroY: y(0), minValue, maxValue, firstX: x(minTime), lastX: x(maxTime), lastY: y(values.at(-1) ?? 0) };
 }
 
 /** A small hand-rolled SVG line chart (no chart library: it keeps the bundle small). */
@@ -43,7 +43,7 @@ export function LineChart({ title, points, variant = 'line' }: Props) {
       </figure>
     );
   }
-  const { line, zeroY, minValue, maxValue, firstX, lastX } = chartPath(points);
+  const { line, zeroY, minValue, maxValue, firstX, lastX, lastY } = chartPath(points);
   const last = points[points.length - 1];
   const first = points[0];
   const summary = `${title}: ${points.length} points from ${first?.time.slice(0, 10)} to ${last?.time.slice(0, 10)}, last ${formatPnl(last?.value)}, range ${formatPnl(minValue)} to ${formatPnl(maxValue)}`;
@@ -70,6 +70,8 @@ export function LineChart({ title, points, variant = 'line' }: Props) {
           <path d={`${line} L${lastX.toFixed(1)},${zeroY.toFixed(1)} L${firstX.toFixed(1)},${zeroY.toFixed(1)} Z`} className={styles.area} />
         )}
         <path d={line} className={variant === 'area' ? styles.areaLine : styles.line} fill="none" />
+        {/* One point draws no line: a dot shows where it is. */}
+        {points.length === 1 && <circle cx={lastX} cy={lastY} r={4} className={styles.dot} />}
       </svg>
     </figure>
   );

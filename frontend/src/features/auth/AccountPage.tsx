@@ -9,9 +9,11 @@ import { MAX_PASSWORD_LENGTH, passwordProblem } from './credentials';
 import { PASSWORD_CHANGED_NOTICE } from './sessionStore';
 import { useCurrentUser } from './useCurrentUser';
 import styles from './AccountPage.module.css';
+import { usePageTitle } from '../../lib/pageTitle';
 
 /** The signed-in user's own account: who they are, and a password change (which signs them out everywhere). */
 export function AccountPage() {
+  usePageTitle('Your account');
   const { api, session } = useServices();
   const { session: current } = useSessionState();
   const me = useCurrentUser();

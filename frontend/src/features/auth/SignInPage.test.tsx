@@ -99,6 +99,7 @@ describe('sign-in', () => {
     await waitFor(() => expect(backend.callsTo('POST', '/api/auth/refresh')).toHaveLength(1));
     expect(await screen.findByText('No entries match these filters.')).toBeTruthy();
     expect(screen.getByTestId('location').textContent).toBe('/logs?level=INFO');
+    expect(screen.getByText('Widen the time range or clear the filters.')).toBeTruthy();
   });
 
   it('returns to sign-in with a message when the session was revoked (the refresh is refused)', async () => {

@@ -33,10 +33,13 @@ describe('Dashboard', () => {
     expect(within(card).getByTestId('unrealised-pnl').textContent).toBe('−$1.25');
     const legs = within(card).getByRole('table', { name: 'Position of session 7' });
     expect(within(legs).getAllByRole('row').map((row) => row.textContent)).toEqual([
-      'LegStrikeEntryMark',
-      'Short call64,000$120.50$118.00',
-      'Short put56,000$110.20$111.00',
+      'LegStrikeEntry $/BTCMark $/BTCDeltaIV',
+      'Short call64,000$120.50$118.000.12552.0 %',
+      'Short put56,000$110.20$111.00-0.11856.1 %',
     ]);
+    // Units: leg prices per coin, the premium for the whole position.
+    expect(within(card).getByText(/Premium collected \$2\.31 for the whole position; leg prices are USD per BTC/)).toBeTruthy();
+    expect(within(card).getByText(/Spot \$60,125\.50 per BTC/)).toBeTruthy();
     const ended = screen.getByRole('region', { name: 'Recently ended' });
     expect(within(ended).getByText('+$12.30')).toBeTruthy();
     expect((await screen.findByTestId('kill-switch-state')).textContent).toBe('Armed');
@@ -80,7 +83,7 @@ describe('Dashboard', () => {
       socket.serverSends({
         type: 'fill',
         session_id: 7,
-        fill: { time: '2026-11-22T09:31:00Z', option_type: 'call', strike: 64000, side: 'sell', price: 120.5, contracts: 10, fee: 0.21 },
+        fill: { id: 1, time: '2026-11-22T09:31:00Z', option_type: 'call', strike: 64000, side: 'sell', price: 120.5, contracts: 10, fee: 0.21 },
       }),
     );
     const fills = await within(card).findByRole('table', { name: 'Fills of session 7' });

@@ -1,15 +1,20 @@
 import { useQuery } from '@tanstack/react-query';
+import { Link } from 'react-router';
 import { useServices } from '../../app/services';
 import { useCanControl } from '../auth/useCurrentUser';
 import { fetchKillSwitch, fetchSessions, KILL_SWITCH_KEY, SESSIONS_KEY } from './api';
 import { describeError } from '../../lib/describeError';
+import { sessionPath } from '../sessions/links';
 import { KillSwitchPanel } from './KillSwitchPanel';
+import { NoSessionsHint } from './NoSessionsHint';
+import { PhoneActionBar } from './PhoneActionBar';
 import { SessionCard, statusLabel } from './SessionCard';
 import { StartSessionForm } from './StartSessionForm';
 import { isLive } from './types';
 import { useLiveUpdates, type ConnectionState } from './useLiveUpdates';
 import { formatPnl, formatUtc, pnlTone } from '../../lib/format';
 import styles from './DashboardPage.module.css';
+import { usePageTitle } from '../../lib/pageTitle';
 
 const RECENT_ENDED = 10;
 /** While the socket is down the figures are polled, so the page never goes stale silently. */
@@ -22,6 +27,7 @@ function connectionText(state: ConnectionState): string {
 }
 
 export function DashboardPage() {
+  usePageTitle('Dashboard');
   const { api } = useServices();
   const canControl = useCanControl();
   const connection = useLiveUpdates();
@@ -68,7 +74,7 @@ export function DashboardPage() {
           </p>
         )}
         {sessions.isPending && <p className={styles.muted}>Loading sessions…</p>}
-        {sessions.isSuccess && live.length === 0 && <p className={styles.muted}>No session is running.</p>}
+        {sessions.isSuccess && live.length === 0 && <NoSessionsHint canControl={canControl} />}
         <div className={styles.sessionList}>
           {live.map((session) => (
             <SessionCard key={session.id} session={session} canControl={canControl} />
@@ -80,7 +86,7 @@ export function DashboardPage() {
           <h2 id="ended-sessions-title" className={styles.sectionTitle}>
             Recently ended
           </h2>
-          <table className="data-table card">
+          <table className="data-table card" aria-labelledby="ended-sessions-title" tabIndex={0}>
             <thead>
               <tr>
                 <th scope="col">Session</th>
@@ -98,7 +104,9 @@ export function DashboardPage() {
             <tbody>
               {ended.map((session) => (
                 <tr key={session.id}>
-                  <td>{session.id}</td>
+                  <td>
+                    <Link to={sessionPath(session.id)}>{session.id}</Link>
+                  </td>
                   <td>{session.strategy_name}</td>
                   <td>
                     <span className={`badge badge-${session.status}`}>{statusLabel(session.status)}</span>
@@ -113,6 +121,7 @@ export function DashboardPage() {
           </table>
         </section>
       )}
+      {canControl && <PhoneActionBar killSwitch={killSwitch.data} sessions={all} />}
     </div>
   );
 }

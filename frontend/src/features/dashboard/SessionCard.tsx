@@ -1,11 +1,15 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { Link } from 'react-router';
 import { useServices } from '../../app/services';
-import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { formatPnl, formatUsd, formatUtc, pnlTone } from '../../lib/format';
-import { controlSession, fillsKey, SESSIONS_KEY, type SessionAction } from './api';
-import { describeError } from '../../lib/describeError';
-import { upsertSession } from './sessionCache';
+import { formatUtc } from '../../lib/format';
+import { fetchRecentFills } from '../sessions/api';
+import { FillsTable } from '../sessions/FillsTable';
+import { sessionPath } from '../sessions/links';
+import { PositionLegs } from '../sessions/PositionLegs';
+import { SessionControls, sessionTitle } from '../sessions/SessionControls';
+import { SessionPnlFigures } from '../sessions/SessionPnlFigures';
+import { SessionSchedule } from '../sessions/SessionSchedule';
+import { fillsKey } from './api';
 import type { Fill, TradingSession } from './types';
 import styles from './DashboardPage.module.css';
 
@@ -21,207 +25,49 @@ export function statusLabel(status: string): string {
   return STATUS_LABEL[status] ?? status;
 }
 
-const CONFIRM: Record<'stop' | 'panic', { title: string; text: string; label: string }> = {
-  stop: {
-    title: 'Stop this session?',
-    text: 'The open position is closed at market and the session ends.',
-    label: 'Stop session',
-  },
-  panic: {
-    title: 'Panic-close this session?',
-    text: 'The position is closed immediately at market, ignoring the exit rules, and the session ends as panic-closed.',
-    label: 'Panic close',
-  },
-};
-
 export function SessionCard({ session, canControl }: { session: TradingSession; canControl: boolean }) {
   const { api } = useServices();
-  const queryClient = useQueryClient();
-  const [confirming, setConfirming] = useState<'stop' | 'panic' | null>(null);
-  // Fills arrive only over the WebSocket; this query is a cache the live hook writes to.
-  const fills = useQuery<Fill[]>({ queryKey: fillsKey(session.id), queryFn: () => [], staleTime: Infinity });
-
-  const action = useMutation({
-    mutationFn: (which: SessionAction) => controlSession(api, session.id, which),
-    onSuccess: (updated) => {
-      queryClient.setQueryData<TradingSession[]>(SESSIONS_KEY, (list) => upsertSession(list, updated));
-      setConfirming(null);
-    },
+  // Read from the API (so a reload keeps them); the live hook adds new ones from the socket.
+  const fills = useQuery<Fill[]>({
+    queryKey: fillsKey(session.id),
+    queryFn: ({ signal }) => fetchRecentFills(api, session.id, signal),
   });
 
-  const title = `${session.strategy_name} · session ${session.id}`;
-  const live = session.status === 'running' || session.status === 'paused';
-  const total = session.realised_pnl + session.unrealised_pnl;
+  const title = sessionTitle(session);
 
   return (
     <article className={`card ${styles.sessionCard}`} aria-label={title}>
       <header className={styles.sessionHeader}>
-        <h3 className={styles.sessionTitle}>{title}</h3>
+        <h3 className={styles.sessionTitle}>
+          <Link to={sessionPath(session.id)}>{title}</Link>
+        </h3>
         <span className={styles.mode}>{session.mode}</span>
         <span className={`badge badge-${session.status}`} data-testid="session-status">
           {statusLabel(session.status)}
         </span>
-        {canControl && live && (
-          <div className={styles.sessionActions}>
-            {session.status === 'running' ? (
-              <button type="button" className="button" disabled={action.isPending} onClick={() => action.mutate('pause')}>
-                Pause
-              </button>
-            ) : (
-              <button type="button" className="button" disabled={action.isPending} onClick={() => action.mutate('resume')}>
-                Resume
-              </button>
-            )}
-            <button type="button" className="button" disabled={action.isPending} onClick={() => setConfirming('stop')}>
-              Stop
-            </button>
-            <button
-              type="button"
-              className="button button-danger"
-              disabled={action.isPending}
-              onClick={() => setConfirming('panic')}
-            >
-              Panic close
-            </button>
-          </div>
-        )}
+        {canControl && <SessionControls session={session} className={styles.sessionActions} />}
       </header>
       {session.status_reason && <p className={styles.reason}>{session.status_reason}</p>}
       <dl className={styles.figures}>
-        <div>
-          <dt>Realised PnL</dt>
-          <dd className={pnlTone(session.realised_pnl)} data-testid="realised-pnl">
-            {formatPnl(session.realised_pnl)}
-          </dd>
-        </div>
-        <div>
-          <dt>Unrealised PnL</dt>
-          <dd className={pnlTone(session.unrealised_pnl)} data-testid="unrealised-pnl">
-            {formatPnl(session.unrealised_pnl)}
-          </dd>
-        </div>
-        <div>
-          <dt>Total</dt>
-          <dd className={pnlTone(total)}>{formatPnl(total)}</dd>
-        </div>
-        <div>
-          <dt>Fees</dt>
-          <dd>{formatUsd(session.fees)}</dd>
-        </div>
-        <div>
-          <dt>Trades</dt>
-          <dd>{session.trade_count}</dd>
-        </div>
+        <SessionPnlFigures session={session} />
         <div>
           <dt>Started</dt>
           <dd>{formatUtc(session.started_at)}</dd>
         </div>
       </dl>
-      {action.isError && !confirming && (
-        <p role="alert" className="alert-error">
-          Could not {action.variables} the session: {describeError(action.error)}
-        </p>
-      )}
       {session.position ? (
-        <PositionTable session={session} />
+        <PositionLegs session={session} position={session.position} />
       ) : (
-        live && <p className={styles.muted}>Flat: no open position.</p>
+        <SessionSchedule session={session} />
       )}
-      {fills.data && fills.data.length > 0 && <FillsTable fills={fills.data} sessionId={session.id} />}
-      {confirming && (
-        <ConfirmDialog
-          title={CONFIRM[confirming].title}
-          confirmLabel={CONFIRM[confirming].label}
-          danger
-          busy={action.isPending}
-          error={action.isError ? describeError(action.error) : null}
-          onConfirm={() => action.mutate(confirming)}
-          onCancel={() => {
-            action.reset();
-            setConfirming(null);
-          }}
-        >
-          <p>
-            <strong>{title}</strong>
-          </p>
-          <p>{CONFIRM[confirming].text}</p>
-        </ConfirmDialog>
+      {fills.data && fills.data.length > 0 && (
+        <FillsTable
+          fills={fills.data}
+          sessionId={session.id}
+          underlying={session.underlying}
+          caption="Latest fills (all on the session's page)"
+        />
       )}
     </article>
-  );
-}
-
-function PositionTable({ session }: { session: TradingSession }) {
-  const position = session.position;
-  if (!position) return null;
-  return (
-    <table className="data-table" aria-label={`Position of session ${session.id}`}>
-      <caption className={styles.caption}>
-        Position: {position.contracts} contracts, expiry {formatUtc(position.expiry)}, premium{' '}
-        {formatUsd(position.premium_collected)}
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Leg</th>
-          <th scope="col" className="num">
-            Strike
-          </th>
-          <th scope="col" className="num">
-            Entry
-          </th>
-          <th scope="col" className="num">
-            Mark
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {position.legs.map((leg) => (
-          <tr key={`${leg.option_type}-${leg.strike}`}>
-            <td>Short {leg.option_type}</td>
-            <td className="num">{leg.strike.toLocaleString('en-US')}</td>
-            <td className="num">{formatUsd(leg.entry_price)}</td>
-            <td className="num">{formatUsd(leg.mark_price)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
-
-function FillsTable({ fills, sessionId }: { fills: Fill[]; sessionId: number }) {
-  return (
-    <table className="data-table" aria-label={`Fills of session ${sessionId}`}>
-      <caption className={styles.caption}>Fills since this page opened</caption>
-      <thead>
-        <tr>
-          <th scope="col">Time</th>
-          <th scope="col">Side</th>
-          <th scope="col">Leg</th>
-          <th scope="col" className="num">
-            Price
-          </th>
-          <th scope="col" className="num">
-            Contracts
-          </th>
-          <th scope="col" className="num">
-            Fee
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {fills.map((fill, index) => (
-          <tr key={`${fill.time}-${index}`}>
-            <td className="nowrap">{formatUtc(fill.time)}</td>
-            <td>{fill.side}</td>
-            <td>
-              {fill.option_type} {fill.strike.toLocaleString('en-US')}
-            </td>
-            <td className="num">{formatUsd(fill.price)}</td>
-            <td className="num">{fill.contracts}</td>
-            <td className="num">{formatUsd(fill.fee)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
   );
 }

@@ -16,6 +16,8 @@ export function mergeSnapshot(
   return snapshot.reduce<TradingSession[]>((merged, session) => upsertSession(merged, session), [...(list ?? [])]);
 }
 
+/** A fill read from the API may arrive again over the socket: each is kept once. */
 export function prependFill(fills: readonly Fill[] | undefined, fill: Fill): Fill[] {
-  return [fill, ...(fills ?? [])].slice(0, MAX_FILLS_KEPT);
+  const others = (fills ?? []).filter((item) => item.id !== fill.id);
+  return [fill, ...others].slice(0, MAX_FILLS_KEPT);
 }

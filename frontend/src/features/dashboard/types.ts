@@ -7,16 +7,8 @@ export type Position = Schemas['SessionPosition'];
 export type TradingSession = Schemas['SessionOut'];
 export type KillSwitch = Schemas['KillSwitchOut'];
 
-// The socket's messages are not in the OpenAPI schema (it describes HTTP routes only).
-export interface Fill {
-  time: string;
-  option_type: PositionLeg['option_type'];
-  strike: number;
-  side: 'buy' | 'sell' | string;
-  price: number;
-  contracts: number;
-  fee: number;
-}
+// The socket sends fills as GET /api/sessions/{id}/fills serves them.
+export type Fill = Schemas['SessionFill'];
 
 export type LiveMessage =
   | { type: 'snapshot'; sessions: TradingSession[]; kill_switch: KillSwitch }

@@ -1,8 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
+import { Link } from 'react-router';
 import { useServices } from '../../app/services';
+import { sessionIdOfLogPayload, sessionPath } from '../sessions/links';
 import { ApiError } from '../../lib/apiClient';
 import { fetchLogContext } from './api';
 import { auditFacts, formatTimestamp, isUiRow, levelClassName, rowActor } from './format';
+import { PermalinkButton } from './PermalinkButton';
 import type { LogEntry } from './types';
 import styles from './LogRowDetails.module.css';
 
@@ -51,6 +54,7 @@ function AuditDetails({ row }: { row: LogEntry }) {
 export function LogRowDetails({ row, archived = false }: { row: LogEntry; archived?: boolean }) {
   const { api } = useServices();
   const actor = rowActor(row);
+  const sessionId = sessionIdOfLogPayload(row.payload);
   const context = useQuery({
     queryKey: ['logs', 'context', archived, row.id, CONTEXT_LINES],
     queryFn: ({ signal }) => fetchLogContext(api, row.id, CONTEXT_LINES, archived, signal),
@@ -72,6 +76,14 @@ export function LogRowDetails({ row, archived = false }: { row: LogEntry; archiv
           <div>
             <dt>User</dt>
             <dd>{actor}</dd>
+          </div>
+        )}
+        {sessionId !== null && (
+          <div>
+            <dt>Session</dt>
+            <dd>
+              <Link to={sessionPath(sessionId)}>Session {sessionId}</Link>
+            </dd>
           </div>
         )}
         {row.strategy_id && (
@@ -97,6 +109,7 @@ export function LogRowDetails({ row, archived = false }: { row: LogEntry; archiv
           </div>
         )}
       </dl>
+      <PermalinkButton target={{ id: row.id, archived }} />
       <AuditDetails row={row} />
       <section aria-label="Message">
         <h3 className={styles.heading}>Message</h3>

@@ -261,24 +261,4 @@ describe('Log Viewer', () => {
     expect(backend.callsTo('GET', '/api/logs').at(-1)?.url.searchParams.get('cursor')).toBe('101');
     expect(screen.getByText('No older entries.')).toBeTruthy();
   });
-
-  it('prepends newer entries while live tail is on, and stops when it is off', async () => {
-    const user = userEvent.setup();
-    const { backend, table } = logsBackend(sampleRows(30));
-    renderApp(backend);
-    await screen.findByText('30 entries loaded (all)');
-
-    await user.click(screen.getByRole('checkbox', { name: /Live tail/ }));
-    table.push(logRow(31, { message: 'fresh one' }), logRow(32, { message: 'fresh two' }));
-
-    expect(await screen.findByText('32 entries loaded (all) · 2 new', {}, { timeout: 8000 })).toBeTruthy();
-    expect(rowMessages().slice(0, 3)).toEqual(['fresh two', 'fresh one', 'GET /api/thing/30 200']);
-
-    await user.click(screen.getByRole('checkbox', { name: /Live tail/ }));
-    const callsWhenOff = backend.callsTo('GET', '/api/logs').length;
-    table.push(logRow(33, { message: 'not tailed' }));
-    await new Promise((resolve) => setTimeout(resolve, 2500));
-    expect(backend.callsTo('GET', '/api/logs')).toHaveLength(callsWhenOff);
-    expect(screen.queryByText('not tailed')).toBeNull();
-  }, 20_000);
 });

@@ -13,20 +13,30 @@ import { LogHistogram } from './LogHistogram';
 import { LogViewControls } from './LogViewControls';
 import { LogRowDetails } from './LogRowDetails';
 import { LogTable } from './LogTable';
-import { LIVE_TAIL_INTERVAL_MS, useLogStream } from './useLogStream';
+import { useLogStream } from './useLogStream';
+import { DownloadLogs } from './DownloadLogs';
+import { LiveTail } from './LiveTail';
+import { LogLineContext } from './LogLineContext';
+import { lineFromSearch, withoutLine } from './permalink';
+import { useLiveTail } from './useLiveTail';
 import { viewOptionsFromSearch, withViewOptions, type LogViewOptions } from './viewOptions';
 import styles from './LogViewerPage.module.css';
+import { usePageTitle } from '../../lib/pageTitle';
 
 // The same width as the stylesheets' phone layout.
 const PHONE_QUERY = '(max-width: 760px)';
 
-export function LogViewerPage({ tailIntervalMs = LIVE_TAIL_INTERVAL_MS }: { tailIntervalMs?: number }) {
+export function LogViewerPage() {
+  usePageTitle('Logs');
   const { api } = useServices();
   const [searchParams, setSearchParams] = useSearchParams();
   const searchKey = searchParams.toString();
+  const line = lineFromSearch(searchParams);
   const filters = useMemo(() => filtersFromSearch(new URLSearchParams(searchKey)), [searchKey]);
   const view = useMemo(() => viewOptionsFromSearch(new URLSearchParams(searchKey)), [searchKey]);
-  const [live, setLive] = useState(false);
+  // The filters only: the results outlive opening or closing a linked line (a running live tail
+  // goes on) and a change of clock or wrap (the loaded rows and the open ones stay).
+  const resultsKey = searchFromFilters(filters).toString();
   const [filtersOpen, setFiltersOpen] = useState(() => !window.matchMedia?.(PHONE_QUERY).matches);
   // The order is not a filter: it shows the same rows.
   const activeFilters = [...new Set(searchFromFilters(filters).keys())].filter((key) => key !== 'order').length;
@@ -53,8 +63,8 @@ export function LogViewerPage({ tailIntervalMs = LIVE_TAIL_INTERVAL_MS }: { tail
     [setSearchParams, view],
   );
   const applyView = useCallback(
-    (next: LogViewOptions) => setSearchParams(withViewOptions(searchFromFilters(filters), next)),
-    [setSearchParams, filters],
+    (next: LogViewOptions) => setSearchParams(withViewOptions(withoutLine(searchParams), next)),
+    [setSearchParams, searchParams],
   );
   const addFieldFilter = useCallback(
     (spelled: string) => {
@@ -88,15 +98,18 @@ export function LogViewerPage({ tailIntervalMs = LIVE_TAIL_INTERVAL_MS }: { tail
         timeZone={view.timeZone}
         onZoom={(start, end) => applyFilters({ ...filters, range: '', start, end })}
       />
+      {line && (
+        <LogLineContext
+          key={`line?${line.id}-${line.archived}`}
+          target={line}
+          onClose={() => setSearchParams(withoutLine(searchParams))}
+        />
+      )}
       <LogResults
-        // The filters only: a change of clock or wrap keeps the loaded rows and the open ones.
-        key={`results?${searchFromFilters(filters).toString()}`}
+        key={`results?${resultsKey}`}
         filters={filters}
         view={view}
         onFieldFilter={addFieldFilter}
-        live={live}
-        onLiveChange={setLive}
-        tailIntervalMs={tailIntervalMs}
         onCorrelationId={(correlationId) => applyFilters({ ...filters, correlationId })}
       />
     </div>
@@ -107,17 +120,14 @@ interface ResultsProps {
   filters: LogFilters;
   view: LogViewOptions;
   onFieldFilter: (spelled: string) => void;
-  live: boolean;
-  onLiveChange: (live: boolean) => void;
-  tailIntervalMs: number;
   onCorrelationId: (correlationId: string) => void;
 }
 
-function LogResults({ filters, view, onFieldFilter, live, onLiveChange, tailIntervalMs, onCorrelationId }: ResultsProps) {
+function LogResults({ filters, view, onFieldFilter, onCorrelationId }: ResultsProps) {
   const words = useMemo(() => searchWords(filters.text), [filters.text]);
-  // Live tail adds rows at the newest end, which oldest first is the bottom of a long list.
-  const tailing = live && filters.order === 'newest';
-  const { rows, list, tail, refresh } = useLogStream(filters, tailing, tailIntervalMs);
+  const { rows, list, listKey, refresh } = useLogStream(filters);
+  // Pushed rows go on top: the newest end only while the newest come first.
+  const tail = useLiveTail(filters, listKey, list.isSuccess && filters.order === 'newest');
   const [expanded, setExpanded] = useState<ReadonlySet<number>>(() => new Set());
 
   const toggle = useCallback((id: number) => {
@@ -138,32 +148,22 @@ function LogResults({ filters, view, onFieldFilter, live, onLiveChange, tailInte
   return (
     <>
       <div className={styles.toolbar}>
-        <label className={styles.live}>
-          <input
-            type="checkbox"
-            checked={tailing}
-            disabled={filters.order === 'oldest'}
-            title={filters.order === 'oldest' ? 'Live tail shows the newest first' : undefined}
-            onChange={(event) => onLiveChange(event.target.checked)}
-          />
-          Live tail (every {Math.round(tailIntervalMs / 100) / 10} s)
-        </label>
+        <LiveTail tail={tail} />
         <button type="button" className="button" onClick={() => void refresh()}>
           Refresh
         </button>
+        <DownloadLogs filters={filters} />
         <p className={styles.status} role="status" aria-live="polite">
           {status}
-          {tailing && tail.data && tail.data.added > 0 ? ` · ${tail.data.added} new` : ''}
+          {!list.isPending && rows.length === 0 && hasAnyFilter(filters) && (
+            <span> Widen the time range or clear the filters.</span>
+          )}
+          {tail.on && tail.added > 0 ? ` · ${tail.added} new` : ''}
         </p>
       </div>
       {list.isError && (
         <p role="alert" className={styles.error}>
           Could not load log entries: {describeError(list.error)}
-        </p>
-      )}
-      {tail.isError && (
-        <p role="alert" className={styles.error}>
-          Live tail failed: {describeError(tail.error)}
         </p>
       )}
       <LogTable

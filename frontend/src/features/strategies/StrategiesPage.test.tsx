@@ -131,6 +131,7 @@ describe('Strategies', () => {
 
     expect(await screen.findByText('No strategies yet.')).toBeTruthy();
     expect(state.strategies).toEqual([]);
+    expect(screen.getByText(/^Create one with New strategy: .* then start a paper session of it from the dashboard\.$/)).toBeTruthy();
   });
 
   it('offers a viewer no create, edit or delete', async () => {

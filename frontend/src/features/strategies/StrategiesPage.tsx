@@ -12,6 +12,7 @@ import type { Strategy, StrategyConfig } from './types';
 import { useStrategies } from './useStrategies';
 import { draftFromStrategy, emptyDraft, fieldErrorsFromApi, type FieldErrors } from './validation';
 import styles from './StrategiesPage.module.css';
+import { usePageTitle } from '../../lib/pageTitle';
 
 type Editing = { mode: 'create' } | { mode: 'edit'; strategy: Strategy };
 
@@ -27,6 +28,7 @@ function errorsFrom(error: unknown): FieldErrors {
 }
 
 export function StrategiesPage() {
+  usePageTitle('Strategies');
   const { api } = useServices();
   const queryClient = useQueryClient();
   const canControl = useCanControl();
@@ -84,9 +86,18 @@ export function StrategiesPage() {
         </p>
       )}
       {strategies.isPending && <p className={styles.muted}>Loading strategies…</p>}
-      {strategies.isSuccess && strategies.data.length === 0 && <p className={styles.muted}>No strategies yet.</p>}
+      {strategies.isSuccess && strategies.data.length === 0 && (
+        <p className={styles.muted}>
+          No strategies yet.{' '}
+          <span>
+            {canControl
+              ? 'Create one with New strategy: its strikes, entry and exit times and risk limits; then start a paper session of it from the dashboard.'
+              : 'An admin creates them.'}
+          </span>
+        </p>
+      )}
       {strategies.isSuccess && strategies.data.length > 0 && (
-        <table className="data-table card" aria-label="Strategies">
+        <table className="data-table card" aria-label="Strategies" tabIndex={0}>
           <thead>
             <tr>
               <th scope="col">Name</th>

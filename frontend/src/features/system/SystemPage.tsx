@@ -14,6 +14,7 @@ import {
 import { EdgeCertificateCard } from './EdgeCertificateCard';
 import { Figures } from './Figures';
 import styles from './SystemPage.module.css';
+import { usePageTitle } from '../../lib/pageTitle';
 
 /** The figures move by the second; deploys are rare. */
 const DETAIL_POLL_MS = 5_000;
@@ -156,7 +157,7 @@ function Deployments({ records, unreadable }: { records: DeploymentRecord[]; unr
         <p className={styles.muted}>No deployment recorded on this host yet: the next `ansible-playbook deploy.yml` adds one.</p>
       ) : (
         <div className={styles.tableBox}>
-          <table className="data-table" aria-label="Last deployments">
+          <table className="data-table" aria-label="Last deployments" tabIndex={0}>
             <thead>
               <tr>
                 <th scope="col">When</th>
@@ -197,6 +198,7 @@ function Deployments({ records, unreadable }: { records: DeploymentRecord[]; unr
 }
 
 export function SystemPage() {
+  usePageTitle('System');
   const { api } = useServices();
   const detail = useQuery({
     queryKey: HEALTH_DETAIL_KEY,

@@ -25,6 +25,18 @@ describe('Users screen', () => {
     expect(screen.getByRole('link', { name: 'Users' })).toBeTruthy();
   });
 
+  it('says how to let someone else in while the admin is the only account', async () => {
+    renderApp(createTradingBackend().backend, { route: '/users' });
+    await card('admin');
+    expect(screen.getByText(/^Only you so far\. Create a user with New user/)).toBeTruthy();
+  });
+
+  it('does not say "only you" once there is another account', async () => {
+    renderApp(usersBackend().backend, { route: '/users' });
+    await card('eve');
+    expect(screen.queryByText(/^Only you so far/)).toBeNull();
+  });
+
   it('hides the nav entry from a viewer, and says "admins only" at the URL', async () => {
     const { backend } = createTradingBackend({ role: 'viewer' });
     renderApp(backend, { route: '/users' });
@@ -81,15 +93,15 @@ describe('Users screen', () => {
     const user = userEvent.setup();
     renderApp(usersBackend().backend, { route: '/users' });
 
-    await user.click(within(await card('eve')).getByRole('button', { name: 'Make eve an admin' }));
+    await user.click(within(await card('eve')).getByRole('button', { name: 'Make admin: eve' }));
     const dialog = screen.getByRole('dialog', { name: 'Make eve an admin?' });
     await user.click(within(dialog).getByRole('button', { name: 'Make admin' }));
     await waitFor(() => expect(within(screen.getByRole('listitem', { name: 'eve' })).getByText('admin')).toBeTruthy());
 
-    await user.click(within(await card('eve')).getByRole('button', { name: 'Make eve a viewer' }));
+    await user.click(within(await card('eve')).getByRole('button', { name: 'Make viewer: eve' }));
     await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Make viewer' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
-    await user.click(within(await card('admin')).getByRole('button', { name: 'Make admin a viewer' }));
+    await user.click(within(await card('admin')).getByRole('button', { name: 'Make viewer: admin' }));
     await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Make viewer' }));
 
     expect((await within(screen.getByRole('dialog')).findByRole('alert')).textContent).toMatch(
@@ -103,7 +115,7 @@ describe('Users screen', () => {
     auth.addUser('second-admin', 'second-password-1', 'admin');
     renderApp(backend, { route: '/users' });
 
-    await user.click(within(await card('admin')).getByRole('button', { name: 'Make admin a viewer' }));
+    await user.click(within(await card('admin')).getByRole('button', { name: 'Make viewer: admin' }));
     await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Make viewer' }));
 
     expect(await screen.findByText('Admins only: your account (viewer) cannot manage users.')).toBeTruthy();
@@ -149,7 +161,7 @@ describe('Users screen', () => {
     const { backend, auth } = usersBackend();
     renderApp(backend, { route: '/users' });
 
-    await user.click(within(await card('eve')).getByRole('button', { name: 'Reset the password of eve' }));
+    await user.click(within(await card('eve')).getByRole('button', { name: 'Reset password of eve' }));
     const dialog = screen.getByRole('dialog', { name: 'Reset the password of eve?' });
     await user.click(within(dialog).getByRole('button', { name: 'Reset password' }));
     expect(within(dialog).getByText('At least 12 characters.').className).toBe('field-error');
@@ -169,13 +181,13 @@ describe('Users screen', () => {
     auth.openSession('eve');
     renderApp(backend, { route: '/users' });
 
-    await user.click(within(await card('eve')).getByRole('button', { name: 'Revoke the sessions of eve' }));
+    await user.click(within(await card('eve')).getByRole('button', { name: 'Revoke sessions of eve' }));
     expect(screen.getByRole('dialog', { name: 'Sign eve out everywhere?' }).textContent).toMatch(/Ends 2 active sessions/);
     await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Revoke sessions' }));
 
     expect((await screen.findByRole('status')).textContent).toBe('Revoked 2 sessions of eve.');
     await waitFor(() =>
-      expect(within(screen.getByRole('listitem', { name: 'eve' })).getByRole('button', { name: 'Revoke the sessions of eve' }).hasAttribute('disabled')).toBe(true),
+      expect(within(screen.getByRole('listitem', { name: 'eve' })).getByRole('button', { name: 'Revoke sessions of eve' }).hasAttribute('disabled')).toBe(true),
     );
   });
 });

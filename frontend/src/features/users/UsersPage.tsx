@@ -11,6 +11,7 @@ import { CURRENT_USER_KEY, useCurrentUser } from '../auth/useCurrentUser';
 import { CreateUserForm } from './CreateUserForm';
 import { createUser, fetchUsers, resetPassword, revokeSessions, updateUser, USERS_KEY, type UserAccount } from './api';
 import styles from './UsersPage.module.css';
+import { usePageTitle } from '../../lib/pageTitle';
 
 /** An action waiting for the admin's confirmation in the dialog. */
 type Pending =
@@ -60,6 +61,7 @@ function wording(pending: Pending): { title: string; confirm: string; danger: bo
 }
 
 export function UsersPage() {
+  usePageTitle('Users');
   const me = useCurrentUser();
   if (me.isPending) return <p className={styles.muted}>Loading…</p>;
   if (me.data?.role !== 'admin') {
@@ -198,7 +200,7 @@ function UserManagement() {
                   <button
                     type="button"
                     className="button"
-                    aria-label={`Make ${user.username} ${user.role === 'admin' ? 'a viewer' : 'an admin'}`}
+                    aria-label={`${user.role === 'admin' ? 'Make viewer' : 'Make admin'}: ${user.username}`}
                     onClick={() => ask({ kind: 'role', user, role: user.role === 'admin' ? 'viewer' : 'admin' })}
                   >
                     {user.role === 'admin' ? 'Make viewer' : 'Make admin'}
@@ -206,7 +208,7 @@ function UserManagement() {
                   <button
                     type="button"
                     className="button"
-                    aria-label={`Reset the password of ${user.username}`}
+                    aria-label={`Reset password of ${user.username}`}
                     onClick={() => ask({ kind: 'reset', user })}
                   >
                     Reset password
@@ -214,7 +216,7 @@ function UserManagement() {
                   <button
                     type="button"
                     className="button"
-                    aria-label={`Revoke the sessions of ${user.username}`}
+                    aria-label={`Revoke sessions of ${user.username}`}
                     disabled={user.active_sessions === 0}
                     onClick={() => ask({ kind: 'revoke', user })}
                   >
@@ -233,6 +235,12 @@ function UserManagement() {
             );
           })}
         </ul>
+      )}
+      {users.isSuccess && users.data.every((user) => user.username === session?.username) && (
+        <p className={styles.muted}>
+          Only you so far. Create a user with New user to let someone else in: a viewer watches, an admin also
+          controls.
+        </p>
       )}
       {pending && asked && (
         <ConfirmDialog

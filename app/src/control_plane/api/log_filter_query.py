@@ -1,11 +1,13 @@
-"""The Log Viewer's filters as query parameters, shared by its list and its histogram."""
+"""The Log Viewer's filters read from a query string: one dependency for every route that
+answers a filter with rows (the page query, the histogram and the download), so they cannot drift
+apart."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import Query
+from fastapi import Depends, Query
 from fastapi.exceptions import RequestValidationError
 
 from control_plane.db.schema import LogSource
@@ -70,3 +72,6 @@ def log_filter_query(
         archived=archived,
         fields=fields,
     )
+
+
+LogFilterQuery = Annotated[LogFilter, Depends(log_filter_query)]
