@@ -126,8 +126,7 @@ interface ResultsProps {
 function LogResults({ filters, view, onFieldFilter, onCorrelationId }: ResultsProps) {
   const words = useMemo(() => searchWords(filters.text), [filters.text]);
   const { rows, list, listKey, refresh } = useLogStream(filters);
-  // Pushed rows go on top: the newest end only while the newest come first.
-  const tail = useLiveTail(filters, listKey, list.isSuccess && filters.order === 'newest');
+  const tail = useLiveTail(filters, listKey, list.isSuccess);
   const [expanded, setExpanded] = useState<ReadonlySet<number>>(() => new Set());
 
   const toggle = useCallback((id: number) => {
