@@ -111,7 +111,7 @@ def test_limit_bounds_and_bad_cursor(client: TestClient, auth_headers, seeded) -
 
 
 def test_context_returns_neighbours_in_time_order(client: TestClient, auth_headers, seeded) -> None:
-    target = get(client, auth_headers, q="order 40 filled")["items"][0]
+    target = get(client, auth_headers, q="strike 24040")["items"][0]
     response = client.get(
         f"/api/logs/{target['id']}/context", params={"before": 2, "after": 3}, headers=auth_headers
     )

@@ -84,6 +84,29 @@ def test_pushes_new_matching_rows_once_in_order(fast_settings: Settings) -> None
             ws.__exit__(None, None, None)
 
 
+def test_pushes_only_rows_the_field_filters_keep(fast_settings: Settings) -> None:
+    with TestClient(create_app(fast_settings)) as client:
+        ws, session = open_socket(client, fast_settings)
+        try:
+            session.send_json(
+                {
+                    "type": "logs_subscribe",
+                    "after_id": newest_id(fast_settings),
+                    "filters": {"where": ["level!=debug", "payload.venue=delta"]},
+                }
+            )
+            next_of(session, "logs_subscribed")
+            ingest(
+                fast_settings,
+                json_line("kept", level="INFO", venue="delta"),
+                json_line("debug dropped", level="DEBUG", venue="delta"),
+                json_line("paper dropped", level="INFO", venue="paper"),
+            )
+            assert [row["message"] for row in next_of(session, "logs")["items"]] == ["kept"]
+        finally:
+            ws.__exit__(None, None, None)
+
+
 def test_a_resubscription_after_an_id_gets_everything_since(fast_settings: Settings) -> None:
     """What a reconnect or a changed filter does: nothing between the two is lost."""
     ingest(fast_settings, json_line("seen"))
@@ -129,6 +152,7 @@ def test_a_burst_is_pushed_in_bounded_messages_without_gaps(
         ({"type": "logs_subscribe", "after_id": -1}, "after_id"),
         ({"type": "logs_subscribe", "filters": {"colour": "red"}}, "filters.colour"),
         ({"type": "logs_subscribe", "filters": {"source": "mars"}}, "filters.source"),
+        ({"type": "logs_subscribe", "filters": {"where": ["colour=red"]}}, "filters.where"),
     ],
 )
 def test_a_bad_subscription_is_answered_with_an_error(

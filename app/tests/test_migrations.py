@@ -8,6 +8,7 @@ from alembic import command
 
 from control_plane.db.migrate import alembic_config, upgrade_to_head
 from control_plane.db.sqlite import prepare_database_file
+from control_plane.logs.text_search import trigram_match
 from control_plane.settings import Settings
 from tests.conftest import make_settings
 
@@ -27,7 +28,7 @@ def test_existing_0001_database_upgrades_to_0002_and_back(tmp_path: Path) -> Non
     settings, conn = database_with_a_user(tmp_path, "0001")
 
     upgrade_to_head(settings)
-    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0009"
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0010"
     assert conn.execute("SELECT count(*) FROM users").fetchone()[0] == 1
     insert = (
         "INSERT INTO strategies (name, underlying, expiry_rule, strike_selection, quantity,"
@@ -179,6 +180,7 @@ def test_0007_renames_browser_rows_to_ui_keeps_ids_and_the_index_and_downgrades(
     )
     conn.execute("DELETE FROM backend_logs WHERE id = 2")
     conn.execute(insert, ("old browser", "frontend"))
+    conn.execute("UPDATE backend_logs_fts_state SET indexed_through = 3")
     conn.commit()
 
     upgrade_to_head(settings)
@@ -190,7 +192,8 @@ def test_0007_renames_browser_rows_to_ui_keeps_ids_and_the_index_and_downgrades(
         conn.execute(insert, ("bad", "frontend"))
     found = conn.execute(
         "SELECT b.message FROM backend_logs_fts f JOIN backend_logs b ON b.id = f.rowid"
-        " WHERE backend_logs_fts MATCH 'kept'"
+        " WHERE backend_logs_fts MATCH ?",
+        (trigram_match("kept"),),
     ).fetchall()
     assert found == [("kept backend",)]
     indexes = {row[1] for row in conn.execute("PRAGMA index_list(backend_logs)")}
@@ -236,4 +239,40 @@ def test_0009_allows_edge_rows_keeps_ids_and_downgrade_removes_them(tmp_path: Pa
         "SELECT rowid FROM backend_logs_fts WHERE backend_logs_fts MATCH 'api'"
     ).fetchall()
     assert found == []
+    conn.close()
+
+
+def test_0010_indexes_message_and_payload_trigrams_up_to_the_watermark_and_downgrades(
+    tmp_path: Path,
+) -> None:
+    settings, conn = database_with_a_user(tmp_path, "0009")
+    insert = (
+        "INSERT INTO backend_logs (ts, level, event, message, payload, ingested_at)"
+        " VALUES (1, 'INFO', 'e', ?, ?, 1)"
+    )
+    conn.executemany(
+        insert,
+        [
+            ("order placed", '{"order_id": "ORD-778812"}'),
+            ("order filled", '{"order_id": "ORD-990011"}'),
+            ("not indexed yet", '{"order_id": "ORD-778899"}'),
+        ],
+    )
+    conn.execute(
+        "INSERT INTO backend_logs_fts (rowid, message) SELECT id, message FROM backend_logs"
+        " WHERE id <= 2"
+    )
+    conn.execute("UPDATE backend_logs_fts_state SET indexed_through = 2")
+    conn.commit()
+
+    upgrade_to_head(settings)
+    search = "SELECT rowid FROM backend_logs_fts WHERE backend_logs_fts MATCH ? ORDER BY rowid"
+    assert conn.execute(search, (trigram_match("7788"),)).fetchall() == [(1,)]
+    assert conn.execute(search, (trigram_match("lled"),)).fetchall() == [(2,)]
+    conn.execute("INSERT INTO backend_logs_fts (backend_logs_fts) VALUES ('integrity-check')")
+    conn.commit()
+
+    command.downgrade(alembic_config(settings), "0009")
+    assert conn.execute(search, ("filled",)).fetchall() == [(2,)]
+    assert conn.execute(search, ("indexed",)).fetchall() == []
     conn.close()

@@ -13,6 +13,7 @@ from control_plane.logs.one_shot import ingest_once
 from control_plane.logs.retention import MICROS_PER_DAY, BackendLogRetentionService, LogPruner
 from control_plane.logs.tail_service import LogTailService
 from control_plane.logs.tailed_logs import backend_log
+from control_plane.logs.text_search import trigram_match
 from control_plane.settings import Settings
 from tests.logtools import (
     BackgroundWriter,
@@ -47,7 +48,8 @@ def fts_ids(conn: sqlite3.Connection, query: str) -> set[int]:
     return {
         row[0]
         for row in conn.execute(
-            "SELECT rowid FROM backend_logs_fts WHERE backend_logs_fts MATCH ?", (query,)
+            "SELECT rowid FROM backend_logs_fts WHERE backend_logs_fts MATCH ?",
+            (trigram_match(query),),
         )
     }
 

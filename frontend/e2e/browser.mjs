@@ -26,10 +26,15 @@ export function settings() {
  * a file's tests share, and the page errors it saw.
  * @param {import('@playwright/test').Browser} browser
  * @param {ReturnType<typeof settings>} config
+ * @param {import('@playwright/test').BrowserContextOptions} [contextOptions] e.g. another viewport or time zone
  */
-export async function openPage(browser, config) {
+export async function openPage(browser, config, contextOptions = {}) {
   mkdirSync(config.screenshotDir, { recursive: true });
-  const context = await browser.newContext({ baseURL: config.baseUrl, viewport: { width: 1280, height: 800 } });
+  const context = await browser.newContext({
+    baseURL: config.baseUrl,
+    viewport: { width: 1280, height: 800 },
+    ...contextOptions,
+  });
   const page = await context.newPage();
   // Fail a step in seconds rather than Playwright's 30 s default, so a broken stack ends soon.
   page.setDefaultTimeout(10_000);

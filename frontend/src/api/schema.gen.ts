@@ -364,6 +364,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/logs/histogram": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Histogram
+         * @description Rows per time bucket and level over [start, end) (end: now; start: the oldest row), for
+         *     every other filter too; at most 120 buckets of a round width.
+         */
+        get: operations["histogram_api_logs_histogram_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/ops/engine/hand-off": {
         parameters: {
             query?: never;
@@ -1928,6 +1949,29 @@ export interface components {
             /** Error Type */
             type: string;
         };
+        /** VolumeBucket */
+        VolumeBucket: {
+            /**
+             * Counts
+             * @description rows per level; levels without rows left out
+             */
+            counts: {
+                [key: string]: number;
+            };
+            /** Start */
+            start: string;
+        };
+        /** VolumeHistogramOut */
+        VolumeHistogramOut: {
+            /** Bucket Seconds */
+            bucket_seconds: number;
+            /** Buckets */
+            buckets: components["schemas"]["VolumeBucket"][];
+            /** End */
+            end: string;
+            /** Start */
+            start: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -2571,9 +2615,14 @@ export interface operations {
                 level?: string[] | null;
                 limit?: number;
                 logger?: string | null;
+                /** @description which end first */
+                order?: "newest" | "oldest";
+                /** @description every word, or part of one, in the message or payload */
                 q?: string | null;
                 source?: ("backend" | "ui" | "ingest" | "edge") | "frontend" | null;
                 start?: string | null;
+                /** @description `field=value` keeps rows where the field has the value, `field!=value` drops them; a field is level, logger, event, message, correlation_id, strategy_id, source, actor or payload.<key>[.<key>…]. Includes of one field are alternatives, all else must hold. */
+                where?: string[] | null;
             };
             header?: never;
             path?: never;
@@ -2769,9 +2818,12 @@ export interface operations {
                 format?: "ndjson" | "csv";
                 level?: string[] | null;
                 logger?: string | null;
+                /** @description every word, or part of one, in the message or payload */
                 q?: string | null;
                 source?: ("backend" | "ui" | "ingest" | "edge") | "frontend" | null;
                 start?: string | null;
+                /** @description `field=value` keeps rows where the field has the value, `field!=value` drops them; a field is level, logger, event, message, correlation_id, strategy_id, source, actor or payload.<key>[.<key>…]. Includes of one field are alternatives, all else must hold. */
+                where?: string[] | null;
             };
             header?: never;
             path?: never;
@@ -2828,6 +2880,59 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LogFacets"];
+                };
+            };
+            /** @description Not signed in, or the token is expired or superseded */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    histogram_api_logs_histogram_get: {
+        parameters: {
+            query?: {
+                actor?: string | null;
+                /** @description search the days loaded back by `logs import-archive` */
+                archived?: boolean;
+                correlation_id?: string | null;
+                end?: string | null;
+                event?: string | null;
+                level?: string[] | null;
+                logger?: string | null;
+                /** @description every word, or part of one, in the message or payload */
+                q?: string | null;
+                source?: ("backend" | "ui" | "ingest" | "edge") | "frontend" | null;
+                start?: string | null;
+                /** @description `field=value` keeps rows where the field has the value, `field!=value` drops them; a field is level, logger, event, message, correlation_id, strategy_id, source, actor or payload.<key>[.<key>…]. Includes of one field are alternatives, all else must hold. */
+                where?: string[] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VolumeHistogramOut"];
                 };
             };
             /** @description Not signed in, or the token is expired or superseded */

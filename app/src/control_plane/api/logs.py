@@ -6,8 +6,9 @@ Routing only: the queries are in `logs.query`, the batch rules and insert in
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import orjson
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
@@ -24,6 +25,7 @@ from control_plane.api.deps import (
 from control_plane.api.errors import error_responses
 from control_plane.api.ingest_key import ApiKeyHeader, ingest_key_matches
 from control_plane.api.log_filter_query import LogFilterQuery
+from control_plane.api.log_histogram import VolumeHistogramOut, histogram_out
 from control_plane.logs import batch_ingest
 from control_plane.logs.batch_ingest import (
     MAX_BATCH_ENTRIES,
@@ -81,11 +83,13 @@ async def list_logs(
     log_filter: LogFilterQuery,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 100,
     cursor: str | None = None,
+    order: Annotated[Literal["newest", "oldest"], Query(description="which end first")] = "newest",
 ) -> Response:
     try:
         position = decode_cursor(cursor) if cursor else None
     except InvalidCursor as exc:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, str(exc)) from exc
+    log_filter = replace(log_filter, oldest_first=order == "oldest")
     page = await fetch_page(session, log_filter, limit=limit, cursor=position)
     return json_response({"items": page.items, "next_cursor": page.next_cursor})
 
@@ -102,6 +106,15 @@ async def facets(
         levels=[FacetCount(value=level, count=n) for level, n in counts.levels],
         events=[FacetCount(value=event, count=n) for event, n in counts.events],
     )
+
+
+@router.get("/histogram")
+async def histogram(
+    session: SessionDep, _user: CurrentUser, log_filter: LogFilterQuery
+) -> VolumeHistogramOut:
+    """Rows per time bucket and level over [start, end) (end: now; start: the oldest row), for
+    every other filter too; at most 120 buckets of a round width."""
+    return await histogram_out(session, log_filter)
 
 
 @router.get("/{log_id}/context", response_model=LogContext, responses=error_responses(404))

@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, column, func, insert, literal_column, select, 
 from control_plane.db.schema import backend_logs, backend_logs_fts_state
 
 # FTS5 virtual table: no Core construct declares it (db.schema.NOT_IN_METADATA).
-FULL_TEXT = table("backend_logs_fts", column("rowid"), column("message"))
+FULL_TEXT = table("backend_logs_fts", column("rowid"), column("message"), column("payload"))
 STATE = backend_logs_fts_state.c
 # The state table has one row, id 1.
 ONLY_STATE_ROW = STATE.id == literal_column("1")
@@ -28,8 +28,8 @@ _next_ids = (
 )
 UPPER_BOUND = select(func.max(_next_ids.c.id))
 INDEX_RANGE = insert(FULL_TEXT).from_select(
-    ["rowid", "message"],
-    select(backend_logs.c.id, backend_logs.c.message).where(
+    ["rowid", "message", "payload"],
+    select(backend_logs.c.id, backend_logs.c.message, backend_logs.c.payload).where(
         backend_logs.c.id > bindparam("through"), backend_logs.c.id <= bindparam("upper")
     ),
 )
@@ -38,10 +38,15 @@ MOVE_WATERMARK = (
 )
 # FTS5's 'delete' command takes a row out of the index, given the text it was indexed with.
 _FULL_TEXT_COMMAND = table(
-    FULL_TEXT.name, column("backend_logs_fts"), column("rowid"), column("message")
+    FULL_TEXT.name,
+    column("backend_logs_fts"),
+    column("rowid"),
+    column("message"),
+    column("payload"),
 )
 UNINDEX_ROW = insert(_FULL_TEXT_COMMAND).values(
     backend_logs_fts=literal_column("'delete'"),
     rowid=bindparam("rowid"),
     message=bindparam("message"),
+    payload=bindparam("payload"),
 )

@@ -13,19 +13,20 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_plane.db.schema import LogSource
+from control_plane.logs.field_filters import MAX_FIELD_FILTERS, parse_field_filters
 from control_plane.logs.query import (
     ENTRY_COLUMNS,
     LOGS,
     LogFilter,
     row_to_entry,
-    scanned_text,
     where_clause,
 )
+from control_plane.logs.text_search import text_checks
 
 MAX_ROWS_PER_PUSH = 500
 # How far back a subscription may start: a viewer further behind (a long disconnect) is told
@@ -51,6 +52,14 @@ class LiveFilters(BaseModel):
     logger: FilterText | None = None
     correlation_id: FilterText | None = None
     actor: FilterText | None = None
+    # Include/exclude filters on a field, as GET /api/logs's `where` (logs.field_filters).
+    where: list[str] = Field(default_factory=list, max_length=MAX_FIELD_FILTERS)
+
+    @field_validator("where")
+    @classmethod
+    def _known_fields(cls, value: list[str]) -> list[str]:
+        parse_field_filters(value)
+        return value
 
     def log_filter(self) -> LogFilter:
         return LogFilter(
@@ -61,6 +70,7 @@ class LiveFilters(BaseModel):
             logger=self.logger,
             correlation_id=self.correlation_id,
             actor=self.actor,
+            fields=parse_field_filters(self.where),
         )
 
 
@@ -79,7 +89,7 @@ def new_rows_query(log_filter: LogFilter, *, after_id: int, up_to_id: int) -> Se
     """Matching rows in (after_id, up_to_id], oldest first, one over a push to know of more."""
     conditions = where_clause(log_filter)
     if log_filter.text:
-        conditions += scanned_text(LOGS, log_filter.text)
+        conditions += text_checks(LOGS, log_filter.text)
     return (
         select(*ENTRY_COLUMNS)
         .where(LOGS.id > after_id, LOGS.id <= up_to_id, *conditions)

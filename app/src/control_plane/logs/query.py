@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Annotated, Any, cast
@@ -18,7 +17,6 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     Table,
-    false,
     func,
     literal,
     literal_column,
@@ -32,7 +30,9 @@ from typing_extensions import TypedDict  # pydantic reads a typing.TypedDict onl
 from control_plane import times
 from control_plane.db.schema import HOUR_US, archived_logs, backend_logs
 from control_plane.logging_setup import format_timestamp
+from control_plane.logs.field_filters import FieldFilter, field_conditions
 from control_plane.logs.fts import FULL_TEXT
+from control_plane.logs.text_search import text_checks, trigram_match
 
 MAX_PAGE_SIZE = 1000
 MAX_PROBED_HOURS = 24 * 400
@@ -56,9 +56,6 @@ ENTRY_COLUMNS = (
 ENTRY_NAMES = tuple(str(column.name) for column in ENTRY_COLUMNS)
 # The hour bucket spelled exactly as its index is (a bound parameter would not match it).
 HOUR_OF_TS = LOGS.ts.op("/")(literal_column(str(HOUR_US)))
-# Letters and digits, as FTS5's unicode61 tokenizer splits them, so each quoted word is a
-# single token (the index keeps no positions, detail=none).
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 class InvalidCursor(ValueError):
@@ -83,6 +80,9 @@ class LogFilter:
     # Search archived_logs instead: it has no full-text index (its text search scans) and is
     # keyed by (correlation_id, ts) rather than by hour.
     archived: bool = False
+    # Include/exclude filters on a column or a payload value (logs.field_filters).
+    fields: tuple[FieldFilter, ...] = ()
+    oldest_first: bool = False
 
     @property
     def table(self) -> Table:
@@ -147,15 +147,6 @@ def decode_cursor(cursor: str) -> tuple[int, int]:
         raise InvalidCursor("cursor is not one this API issued") from exc
 
 
-def fts_match_expression(text: str) -> str | None:
-    """Every word of the user's text must appear; words are quoted so FTS5 syntax in the
-    input cannot break the query."""
-    words = _WORD.findall(text)
-    if not words:
-        return None
-    return " ".join(f'"{word}"' for word in words)
-
-
 def entry_columns(table: Table) -> tuple[Any, ...]:
     return tuple(table.c[name] for name in ENTRY_NAMES)
 
@@ -175,17 +166,30 @@ def where_clause(log_filter: LogFilter) -> list[ColumnElement[bool]]:
         conditions.append(logs.ts >= log_filter.start_us)
     if log_filter.end_us is not None:
         conditions.append(logs.ts < log_filter.end_us)
+    conditions += field_conditions(logs, log_filter.fields)
     return conditions
 
 
-def scanned_text(logs: Any, text: str) -> list[ColumnElement[bool]]:
-    """Every word of the text in the message or the payload, without case: what the full-text
-    index answers for stored rows, by a scan (archived days are searched one at a time)."""
-    haystack = func.lower(logs.message + " " + func.coalesce(logs.payload, ""))
-    words = _WORD.findall(text)
-    if not words:
-        return [false()]
-    return [func.instr(haystack, word.lower()) > 0 for word in words]
+def indexed_text(log_filter: LogFilter) -> str | None:
+    """The trigram lookup for the filter's text, when the table has the index and a word is long
+    enough for one; otherwise the text is only checked row by row (text_checks)."""
+    if not log_filter.text or log_filter.archived:
+        return None
+    return trigram_match(log_filter.text)
+
+
+def filter_conditions(log_filter: LogFilter) -> list[ColumnElement[bool]]:
+    """All of the filter as conditions on its table, text included, for counting (the page
+    query drives text search from the index instead)."""
+    conditions = where_clause(log_filter)
+    if not log_filter.text:
+        return conditions
+    logs = log_filter.table.c
+    match = indexed_text(log_filter)
+    if match is not None:
+        indexed = select(FULL_TEXT.c.rowid).where(literal_column(FULL_TEXT.name).op("MATCH")(match))
+        conditions.append(logs.id.in_(indexed))
+    return conditions + text_checks(logs, log_filter.text)
 
 
 def probe_hours(log_filter: LogFilter) -> tuple[int, int] | None:
@@ -204,30 +208,36 @@ def probe_hours(log_filter: LogFilter) -> tuple[int, int] | None:
 
 
 def page_query(log_filter: LogFilter, *, limit: int, cursor: tuple[int, int] | None) -> Select[Any]:
-    """Newest first, keyset-paginated; fetches one extra row to know if there are more.
+    """Newest first (or oldest first), keyset-paginated; fetches one extra row to know if there
+    are more.
 
-    Without text the order is (ts, id). With text the full-text index drives the query in
-    descending row id (ingestion) order, which stops after one page instead of collecting
-    every match first; for backend lines ingestion order is time order.
+    Without text the order is (ts, id). With text the full-text index drives the query in row
+    id (ingestion) order, which stops after one page instead of collecting every match first;
+    for backend lines ingestion order is time order.
     """
     conditions = where_clause(log_filter)
     logs = log_filter.table.c
-    if log_filter.text and log_filter.archived:
-        conditions += scanned_text(logs, log_filter.text)
-    elif log_filter.text:
-        match = fts_match_expression(log_filter.text)
-        conditions.append(literal_column(FULL_TEXT.name).op("MATCH")(match) if match else false())
+    oldest_first = log_filter.oldest_first
+    if log_filter.text:
+        conditions += text_checks(logs, log_filter.text)
+    match = indexed_text(log_filter)
+    if match is not None:
+        conditions.append(literal_column(FULL_TEXT.name).op("MATCH")(match))
+        rowid = FULL_TEXT.c.rowid
         if cursor is not None:
-            conditions.append(FULL_TEXT.c.rowid < cursor[1])
+            conditions.append(rowid > cursor[1] if oldest_first else rowid < cursor[1])
         return (
             select(*ENTRY_COLUMNS)
-            .select_from(FULL_TEXT.join(backend_logs, LOGS.id == FULL_TEXT.c.rowid))
+            .select_from(FULL_TEXT.join(backend_logs, LOGS.id == rowid))
             .where(*conditions)
-            .order_by(FULL_TEXT.c.rowid.desc())
+            .order_by(rowid.asc() if oldest_first else rowid.desc())
             .limit(limit + 1)
         )
+    position = tuple_(logs.ts, logs.id)
     if cursor is not None:
-        conditions.append(tuple_(logs.ts, logs.id) < tuple_(*cursor))
+        conditions.append(
+            position > tuple_(*cursor) if oldest_first else position < tuple_(*cursor)
+        )
     hours = probe_hours(log_filter)
     if hours is not None:
         first, last = hours
@@ -237,7 +247,7 @@ def page_query(log_filter: LogFilter, *, limit: int, cursor: tuple[int, int] | N
     return (
         select(*entry_columns(log_filter.table))
         .where(*conditions)
-        .order_by(logs.ts.desc(), logs.id.desc())
+        .order_by(*((logs.ts, logs.id) if oldest_first else (logs.ts.desc(), logs.id.desc())))
         .limit(limit + 1)
     )
 

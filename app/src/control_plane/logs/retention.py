@@ -45,7 +45,7 @@ OLDEST_BEFORE = sqlite3_text(
     # Without an offset SQLite's compiler adds OFFSET as a parameter.
     .offset(literal_column("0"))
 )
-UNINDEX_ROW = sqlite3_text(fts.UNINDEX_ROW, positional=("rowid", "message"))
+UNINDEX_ROW = sqlite3_text(fts.UNINDEX_ROW, positional=("rowid", "message", "payload"))
 DELETE_ROW = sqlite3_text(
     delete(backend_logs).where(backend_logs.c.id == bindparam("id")), positional=("id",)
 )
@@ -82,6 +82,7 @@ def next_batch_size(current: int, elapsed_seconds: float) -> int:
 
 
 MESSAGE = COLUMNS.index("message")
+PAYLOAD = COLUMNS.index("payload")
 
 
 class LogPruner:
@@ -138,7 +139,11 @@ class LogPruner:
                     self._archive.write(conn, rows)
                 conn.executemany(
                     UNINDEX_ROW,
-                    [(row[0], row[MESSAGE]) for row in rows if row[0] <= indexed_through],
+                    [
+                        (row[0], row[MESSAGE], row[PAYLOAD])
+                        for row in rows
+                        if row[0] <= indexed_through
+                    ],
                 )
                 conn.executemany(DELETE_ROW, [(r[0],) for r in rows])
             conn.execute("COMMIT")

@@ -1,11 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import {
-  EMPTY_FILTERS,
-  isoFromUtcInput,
-  LOG_SOURCES,
-  utcInputFromIso,
-  type LogFilters,
-} from './filters';
+import { EMPTY_FILTERS, LOG_SOURCES, type LogFilters } from './filters';
+import { inputFromIso, isoFromInput, zoneLabel, type TimeZoneChoice } from './timeRange';
 import { LOG_LEVELS, type LogFacets } from './types';
 import styles from './LogFilterForm.module.css';
 
@@ -13,13 +8,18 @@ interface Props {
   filters: LogFilters;
   facets: LogFacets | undefined;
   onApply: (filters: LogFilters) => void;
+  /** The clock the From and To inputs are read on. */
+  timeZone?: TimeZoneChoice;
 }
 
 /** A draft of the filters; nothing is fetched until Apply, so typing does not spam the API. */
-export function LogFilterForm({ filters, facets, onApply }: Props) {
+export function LogFilterForm({ filters, facets, onApply, timeZone = 'utc' }: Props) {
   const [draft, setDraft] = useState<LogFilters>(filters);
   const set = <K extends keyof LogFilters>(key: K, value: LogFilters[K]) =>
     setDraft((current) => ({ ...current, [key]: value }));
+  // An absolute bound replaces a relative range.
+  const setBound = (key: 'start' | 'end', value: string) =>
+    setDraft((current) => ({ ...current, [key]: value, range: value ? '' : current.range }));
 
   const levelCounts = new Map<string, number>();
   for (const facet of facets?.levels ?? []) {
@@ -85,23 +85,23 @@ export function LogFilterForm({ filters, facets, onApply }: Props) {
           />
         </label>
         <label className={styles.field}>
-          <span>From (UTC)</span>
+          <span>From ({zoneLabel(timeZone)})</span>
           <input
             name="start"
             type="datetime-local"
             step={1}
-            value={utcInputFromIso(draft.start)}
-            onChange={(event) => set('start', isoFromUtcInput(event.target.value))}
+            value={inputFromIso(draft.start, timeZone)}
+            onChange={(event) => setBound('start', isoFromInput(event.target.value, timeZone))}
           />
         </label>
         <label className={styles.field}>
-          <span>To (UTC)</span>
+          <span>To ({zoneLabel(timeZone)})</span>
           <input
             name="end"
             type="datetime-local"
             step={1}
-            value={utcInputFromIso(draft.end)}
-            onChange={(event) => set('end', isoFromUtcInput(event.target.value))}
+            value={inputFromIso(draft.end, timeZone)}
+            onChange={(event) => setBound('end', isoFromInput(event.target.value, timeZone))}
           />
         </label>
         <label className={`${styles.field} ${styles.wide}`}>
@@ -110,7 +110,7 @@ export function LogFilterForm({ filters, facets, onApply }: Props) {
             name="q"
             type="search"
             maxLength={500}
-            placeholder="words in the message or payload"
+            placeholder="words or parts of words, in the message or payload"
             value={draft.text}
             onChange={(event) => set('text', event.target.value)}
           />

@@ -1,6 +1,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useLayoutEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
-import { auditFacts, firstLine, formatTimestamp, isUiRow, levelClassName, rowActor } from './format';
+import { auditFacts, firstLine, isUiRow, levelClassName, rowActor } from './format';
+import { Highlighted } from './highlight';
+import { formatInZone, zoneLabel, type TimeZoneChoice } from './timeRange';
 import type { LogEntry } from './types';
 import styles from './LogTable.module.css';
 
@@ -13,10 +15,27 @@ interface LogTableProps {
   onToggle: (id: number) => void;
   onCorrelationId: (correlationId: string) => void;
   renderDetails: (row: LogEntry) => ReactNode;
+  /** The clock times are shown on (UTC unless asked). */
+  timeZone?: TimeZoneChoice;
+  /** Show whole messages over several lines instead of their first line cut to the column. */
+  wrap?: boolean;
+  /** Words of the text search, marked where they appear. */
+  highlightWords?: readonly string[];
 }
 
+const NO_WORDS: readonly string[] = [];
+
 /** Only the rows in view are in the DOM, so 100,000 loaded rows scroll like 50. */
-export function LogTable({ rows, expandedIds, onToggle, onCorrelationId, renderDetails }: LogTableProps) {
+export function LogTable({
+  rows,
+  expandedIds,
+  onToggle,
+  onCorrelationId,
+  renderDetails,
+  timeZone = 'utc',
+  wrap = false,
+  highlightWords = NO_WORDS,
+}: LogTableProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   // Stable callbacks: the virtualiser re-lays out every row when these change identity,
   // which with 100,000 rows would cost each scroll frame.
@@ -77,12 +96,17 @@ export function LogTable({ rows, expandedIds, onToggle, onCorrelationId, renderD
   }
 
   return (
-    <div className={styles.table} role="table" aria-label="Log entries" aria-rowcount={rows.length + 1}>
+    <div
+      className={`${styles.table} ${wrap ? styles.wrapped : ''}`}
+      role="table"
+      aria-label="Log entries"
+      aria-rowcount={rows.length + 1}
+    >
       <div className={`${styles.row} ${styles.header}`} role="row" aria-rowindex={1}>
         <span role="columnheader" className={styles.toggleCell}>
           <span className="visually-hidden">Details</span>
         </span>
-        <span role="columnheader">Time (UTC)</span>
+        <span role="columnheader">Time ({zoneLabel(timeZone)})</span>
         <span role="columnheader">Level</span>
         <span role="columnheader">Logger</span>
         <span role="columnheader">Event</span>
@@ -106,6 +130,9 @@ export function LogTable({ rows, expandedIds, onToggle, onCorrelationId, renderD
                 onToggle={onToggle}
                 onCorrelationId={onCorrelationId}
                 details={expanded ? renderDetails(row) : null}
+                timeZone={timeZone}
+                wrap={wrap}
+                words={highlightWords}
               />
             );
           })}
@@ -124,6 +151,9 @@ interface LogRowProps {
   onToggle: (id: number) => void;
   onCorrelationId: (correlationId: string) => void;
   details: ReactNode;
+  timeZone: TimeZoneChoice;
+  wrap: boolean;
+  words: readonly string[];
 }
 
 // Memoised so a scroll frame renders only the rows that came into view.
@@ -136,6 +166,9 @@ const LogRow = memo(function LogRow({
   onToggle,
   onCorrelationId,
   details,
+  timeZone,
+  wrap,
+  words,
 }: LogRowProps) {
   const detailsId = `log-details-${row.id}`;
   return (
@@ -166,7 +199,7 @@ const LogRow = memo(function LogRow({
           </button>
         </span>
         <span role="cell" className={styles.mono}>
-          {formatTimestamp(row.ts)}
+          {formatInZone(row.ts, timeZone)}
         </span>
         <span role="cell">
           <span className={levelClassName(row.level)}>{row.level ?? '—'}</span>
@@ -177,7 +210,7 @@ const LogRow = memo(function LogRow({
         <span role="cell" className={styles.clip} title={row.event ?? undefined}>
           {row.event}
         </span>
-        <MessageCell row={row} />
+        <MessageCell row={row} wrap={wrap} words={words} />
         <span role="cell" className={styles.clip}>
           {row.correlation_id && (
             <button
@@ -201,7 +234,7 @@ const LogRow = memo(function LogRow({
 });
 
 /** The message, with who sent a browser row, and an audit row spelled out as actor · action · target · outcome. */
-function MessageCell({ row }: { row: LogEntry }) {
+function MessageCell({ row, wrap, words }: { row: LogEntry; wrap: boolean; words: readonly string[] }) {
   const audit = auditFacts(row);
   if (audit) {
     const summary = [audit.actor ?? 'system', audit.action, audit.target, audit.outcome].filter(Boolean).join(' · ');
@@ -215,9 +248,9 @@ function MessageCell({ row }: { row: LogEntry }) {
     );
   }
   return (
-    <span role="cell" className={styles.clip} title={row.message ?? undefined}>
+    <span role="cell" className={`${styles.clip} ${styles.message}`} title={row.message ?? undefined}>
       {isUiRow(row) && <span className={styles.sourceTag}>{`UI · ${rowActor(row) ?? 'unknown user'}`}</span>}
-      {firstLine(row.message)}
+      <Highlighted text={wrap ? (row.message ?? '') : firstLine(row.message)} words={words} />
     </span>
   );
 }

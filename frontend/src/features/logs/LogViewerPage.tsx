@@ -5,7 +5,12 @@ import { useServices } from '../../app/services';
 import { describeError } from '../../lib/describeError';
 import { fetchFacets } from './api';
 import { filtersFromSearch, hasAnyFilter, searchFromFilters, type LogFilters } from './filters';
+import { FieldFilters } from './FieldFilters';
+import { FieldPicker } from './FieldPicker';
+import { searchWords } from './highlight';
 import { LogFilterForm } from './LogFilterForm';
+import { LogHistogram } from './LogHistogram';
+import { LogViewControls } from './LogViewControls';
 import { LogRowDetails } from './LogRowDetails';
 import { LogTable } from './LogTable';
 import { useLogStream } from './useLogStream';
@@ -14,6 +19,7 @@ import { LiveTail } from './LiveTail';
 import { LogLineContext } from './LogLineContext';
 import { lineFromSearch, withoutLine } from './permalink';
 import { useLiveTail } from './useLiveTail';
+import { viewOptionsFromSearch, withViewOptions, type LogViewOptions } from './viewOptions';
 import styles from './LogViewerPage.module.css';
 import { usePageTitle } from '../../lib/pageTitle';
 
@@ -26,11 +32,14 @@ export function LogViewerPage() {
   const [searchParams, setSearchParams] = useSearchParams();
   const searchKey = searchParams.toString();
   const line = lineFromSearch(searchParams);
-  // The results outlive opening or closing a linked line, so a running live tail goes on.
-  const resultsKey = withoutLine(searchParams).toString();
   const filters = useMemo(() => filtersFromSearch(new URLSearchParams(searchKey)), [searchKey]);
+  const view = useMemo(() => viewOptionsFromSearch(new URLSearchParams(searchKey)), [searchKey]);
+  // The filters only: the results outlive opening or closing a linked line (a running live tail
+  // goes on) and a change of clock or wrap (the loaded rows and the open ones stay).
+  const resultsKey = searchFromFilters(filters).toString();
   const [filtersOpen, setFiltersOpen] = useState(() => !window.matchMedia?.(PHONE_QUERY).matches);
-  const activeFilters = new Set(searchFromFilters(filters).keys()).size;
+  // The order is not a filter: it shows the same rows.
+  const activeFilters = [...new Set(searchFromFilters(filters).keys())].filter((key) => key !== 'order').length;
   useEffect(() => {
     // The summary that would reopen them is hidden on a desk, so a widened window opens them.
     const phone = window.matchMedia?.(PHONE_QUERY);
@@ -48,9 +57,20 @@ export function LogViewerPage() {
     staleTime: 30_000,
   });
 
+  // The view options (clock, wrap) stay when the filters change, and the other way round.
   const applyFilters = useCallback(
-    (next: LogFilters) => setSearchParams(searchFromFilters(next)),
-    [setSearchParams],
+    (next: LogFilters) => setSearchParams(withViewOptions(searchFromFilters(next), view)),
+    [setSearchParams, view],
+  );
+  const applyView = useCallback(
+    (next: LogViewOptions) => setSearchParams(withViewOptions(withoutLine(searchParams), next)),
+    [setSearchParams, searchParams],
+  );
+  const addFieldFilter = useCallback(
+    (spelled: string) => {
+      if (!filters.where.includes(spelled)) applyFilters({ ...filters, where: [...filters.where, spelled] });
+    },
+    [applyFilters, filters],
   );
 
   return (
@@ -62,8 +82,22 @@ export function LogViewerPage() {
           Filters{activeFilters > 0 ? ` (${activeFilters} applied)` : ''}
         </summary>
         {/* Keyed on the URL so the form shows what a link or a correlation-id click applied. */}
-        <LogFilterForm key={`form?${searchKey}`} filters={filters} facets={facets.data} onApply={applyFilters} />
+        <LogFilterForm
+          key={`form?${searchKey}`}
+          filters={filters}
+          facets={facets.data}
+          onApply={applyFilters}
+          timeZone={view.timeZone}
+        />
       </details>
+      {/* Outside the fold: the field filters in force stay in sight on a phone too. */}
+      <FieldFilters where={filters.where} onChange={(where) => applyFilters({ ...filters, where })} />
+      <LogViewControls filters={filters} view={view} onFilters={applyFilters} onView={applyView} />
+      <LogHistogram
+        filters={filters}
+        timeZone={view.timeZone}
+        onZoom={(start, end) => applyFilters({ ...filters, range: '', start, end })}
+      />
       {line && (
         <LogLineContext
           key={`line?${line.id}-${line.archived}`}
@@ -74,6 +108,8 @@ export function LogViewerPage() {
       <LogResults
         key={`results?${resultsKey}`}
         filters={filters}
+        view={view}
+        onFieldFilter={addFieldFilter}
         onCorrelationId={(correlationId) => applyFilters({ ...filters, correlationId })}
       />
     </div>
@@ -82,10 +118,13 @@ export function LogViewerPage() {
 
 interface ResultsProps {
   filters: LogFilters;
+  view: LogViewOptions;
+  onFieldFilter: (spelled: string) => void;
   onCorrelationId: (correlationId: string) => void;
 }
 
-function LogResults({ filters, onCorrelationId }: ResultsProps) {
+function LogResults({ filters, view, onFieldFilter, onCorrelationId }: ResultsProps) {
+  const words = useMemo(() => searchWords(filters.text), [filters.text]);
   const { rows, list, listKey, refresh } = useLogStream(filters);
   const tail = useLiveTail(filters, listKey, list.isSuccess);
   const [expanded, setExpanded] = useState<ReadonlySet<number>>(() => new Set());
@@ -131,7 +170,15 @@ function LogResults({ filters, onCorrelationId }: ResultsProps) {
         expandedIds={expanded}
         onToggle={toggle}
         onCorrelationId={onCorrelationId}
-        renderDetails={(row) => <LogRowDetails row={row} archived={filters.archived} />}
+        timeZone={view.timeZone}
+        wrap={view.wrap}
+        highlightWords={words}
+        renderDetails={(row) => (
+          <>
+            <FieldPicker row={row} words={words} onAdd={onFieldFilter} />
+            <LogRowDetails row={row} archived={filters.archived} />
+          </>
+        )}
       />
       <div className={styles.footer}>
         {list.hasNextPage ? (

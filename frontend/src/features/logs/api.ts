@@ -1,6 +1,6 @@
 import type { ApiClient } from '../../lib/apiClient';
 import { apiQueryFromFilters, type LogFilters } from './filters';
-import type { LogContext, LogFacets, LogPage } from './types';
+import type { LogContext, LogFacets, LogPage, VolumeHistogram } from './types';
 
 export const PAGE_SIZE = 500;
 
@@ -46,4 +46,8 @@ export function downloadLogs(api: ApiClient, filters: LogFilters, format: Downlo
 
 export function fetchFacets(api: ApiClient, signal?: AbortSignal) {
   return api.request<LogFacets>('/logs/facets', { signal });
+}
+
+export function fetchHistogram(api: ApiClient, filters: LogFilters, signal?: AbortSignal) {
+  return api.request<VolumeHistogram>('/logs/histogram', { query: apiQueryFromFilters(filters), signal });
 }

@@ -3,9 +3,8 @@ import {
   apiQueryFromFilters,
   EMPTY_FILTERS,
   filtersFromSearch,
-  isoFromUtcInput,
+  hasAnyFilter,
   searchFromFilters,
-  utcInputFromIso,
 } from './filters';
 
 describe('log filters in the URL', () => {
@@ -21,11 +20,15 @@ describe('log filters in the URL', () => {
       source: 'ui' as const,
       actor: 'ops.viewer',
       archived: true,
+      where: ['level!=DEBUG', 'payload.order_id=X=1'],
+      range: '' as const,
+      order: 'oldest' as const,
     };
     const search = searchFromFilters(filters);
     expect(search.toString()).toBe(
       'level=ERROR&level=WARNING&event=order_placed&logger=bot.orders&correlation_id=req-42' +
-        '&start=2026-11-22T08%3A00%3A00Z&end=2026-11-22T09%3A00%3A00Z&q=strangle+delta&source=ui&actor=ops.viewer&archived=true',
+        '&start=2026-11-22T08%3A00%3A00Z&end=2026-11-22T09%3A00%3A00Z&q=strangle+delta&source=ui&actor=ops.viewer&archived=true' +
+        '&where=level%21%3DDEBUG&where=payload.order_id%3DX%3D1&order=oldest',
     );
     expect(filtersFromSearch(new URLSearchParams(search.toString()))).toEqual(filters);
   });
@@ -51,10 +54,22 @@ describe('log filters in the URL', () => {
     expect(apiQueryFromFilters({ ...EMPTY_FILTERS, archived: true })).toEqual({ archived: 'true' });
   });
 
-  it('reads datetime-local values as UTC', () => {
-    expect(isoFromUtcInput('2026-11-22T08:30')).toBe('2026-11-22T08:30:00Z');
-    expect(isoFromUtcInput('2026-11-22T08:30:15')).toBe('2026-11-22T08:30:15Z');
-    expect(isoFromUtcInput('')).toBe('');
-    expect(utcInputFromIso('2026-11-22T08:30:15Z')).toBe('2026-11-22T08:30:15');
+  it('keeps a relative range in the URL and sends its start as of now', () => {
+    const filters = filtersFromSearch(new URLSearchParams('range=15m&where=level%21%3Ddebug'));
+    expect(filters).toEqual({ ...EMPTY_FILTERS, range: '15m', where: ['level!=debug'] });
+    expect(searchFromFilters(filters).toString()).toBe('where=level%21%3Ddebug&range=15m');
+    const now = Date.parse('2026-11-22T08:30:15.700Z');
+    expect(apiQueryFromFilters(filters, now)).toEqual({ where: ['level!=debug'], start: '2026-11-22T08:15:15Z' });
+  });
+
+  it('lets an absolute range win over a relative one, and drops unknown ranges', () => {
+    expect(filtersFromSearch(new URLSearchParams('range=1h&start=2026-11-22T08:00:00Z')).range).toBe('');
+    expect(filtersFromSearch(new URLSearchParams('range=3y')).range).toBe('');
+    expect(filtersFromSearch(new URLSearchParams('where=nonsense')).where).toEqual([]);
+  });
+
+  it('counts the order as no filter: it shows the same rows', () => {
+    expect(hasAnyFilter({ ...EMPTY_FILTERS, order: 'oldest' })).toBe(false);
+    expect(hasAnyFilter({ ...EMPTY_FILTERS, range: '7d' })).toBe(true);
   });
 });

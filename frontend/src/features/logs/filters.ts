@@ -1,4 +1,5 @@
 /** The Log Viewer's filters and their form in the URL query, so a view can be shared. */
+import { isRangePreset, rangeStartIso, type RangePreset } from './timeRange';
 
 /** Where a row came from, as the API names it, and as the filter offers it. */
 export const LOG_SOURCES = [
@@ -25,6 +26,12 @@ export interface LogFilters {
   actor: string;
   /** Search the days of deleted rows loaded back from their archives, not the stored rows. */
   archived: boolean;
+  /** Include/exclude filters on one field, spelled as the API takes them: `level!=DEBUG`, `payload.order_id=X`. */
+  where: string[];
+  /** A range relative to now (15m, 1h, 24h, 7d), instead of start and end. */
+  range: '' | RangePreset;
+  /** Which end of the range comes first. */
+  order: 'newest' | 'oldest';
 }
 
 export const EMPTY_FILTERS: LogFilters = {
@@ -38,6 +45,9 @@ export const EMPTY_FILTERS: LogFilters = {
   source: '',
   actor: '',
   archived: false,
+  where: [],
+  range: '',
+  order: 'newest',
 };
 
 // URL parameter names match the API's, so a shared link reads like the request it makes.
@@ -52,6 +62,9 @@ const PARAM = {
   source: 'source',
   actor: 'actor',
   archived: 'archived',
+  where: 'where',
+  range: 'range',
+  order: 'order',
 } as const;
 
 function validInstant(value: string): string {
@@ -78,7 +91,16 @@ export function filtersFromSearch(search: URLSearchParams): LogFilters {
     source: sourceFrom(search.get(PARAM.source)),
     actor: search.get(PARAM.actor) ?? '',
     archived: search.get(PARAM.archived) === 'true',
+    where: [...new Set(search.getAll(PARAM.where).filter((item) => item.includes('=')))],
+    range: rangeFrom(search),
+    order: search.get(PARAM.order) === 'oldest' ? 'oldest' : 'newest',
   };
+}
+
+function rangeFrom(search: URLSearchParams): LogFilters['range'] {
+  const range = search.get(PARAM.range) ?? '';
+  // An absolute range wins over a relative one: both can only come from a hand-edited link.
+  return isRangePreset(range) && !search.get(PARAM.start) && !search.get(PARAM.end) ? range : '';
 }
 
 export function searchFromFilters(filters: LogFilters): URLSearchParams {
@@ -99,34 +121,33 @@ export function searchFromFilters(filters: LogFilters): URLSearchParams {
     if (trimmed) search.set(PARAM[key], trimmed);
   }
   if (filters.archived) search.set(PARAM.archived, 'true');
+  for (const item of filters.where) search.append(PARAM.where, item);
+  if (filters.range && !filters.start && !filters.end) search.set(PARAM.range, filters.range);
+  if (filters.order === 'oldest') search.set(PARAM.order, 'oldest');
   return search;
 }
 
-/** The query the API takes for these filters (same names as the URL). */
-export function apiQueryFromFilters(filters: LogFilters): Record<string, string | string[]> {
+// Repeated parameters: the API takes each as a list.
+const LIST_PARAMS: ReadonlySet<string> = new Set([PARAM.level, PARAM.where]);
+
+/**
+ * The query the API takes for these filters (same names as the URL); a relative range becomes
+ * its start as of `now`.
+ */
+export function apiQueryFromFilters(filters: LogFilters, now = Date.now()): Record<string, string | string[]> {
   const query: Record<string, string | string[]> = {};
   const search = searchFromFilters(filters);
+  if (filters.range && !filters.start) search.set(PARAM.start, rangeStartIso(filters.range, now));
+  search.delete(PARAM.range);
   for (const key of new Set(search.keys())) {
-    query[key] = key === PARAM.level ? search.getAll(key) : (search.get(key) ?? '');
+    query[key] = LIST_PARAMS.has(key) ? search.getAll(key) : (search.get(key) ?? '');
   }
   return query;
 }
 
 export function hasAnyFilter(filters: LogFilters): boolean {
-  return searchFromFilters(filters).toString() !== '';
-}
-
-/** `datetime-local` input value (read as UTC) to the URL's ISO form, and back. */
-export function isoFromUtcInput(value: string): string {
-  if (!value) return '';
-  const withSeconds = value.length === 16 ? `${value}:00` : value;
-  const iso = `${withSeconds}Z`;
-  return Number.isNaN(Date.parse(iso)) ? '' : iso;
-}
-
-export function utcInputFromIso(iso: string): string {
-  if (!iso) return '';
-  const parsed = new Date(iso);
-  if (Number.isNaN(parsed.getTime())) return '';
-  return parsed.toISOString().slice(0, 19);
+  const search = searchFromFilters(filters);
+  // The order shows the same rows.
+  search.delete(PARAM.order);
+  return search.toString() !== '';
 }

@@ -15,9 +15,11 @@ describe('liveTailFilters', () => {
     ).toEqual({ filters: { level: ['ERROR'], q: 'boom', source: 'edge', correlation_id: 'req-1' } });
   });
 
-  it('refuses archived days and a closed range', () => {
+  it('refuses archived days, a closed range and oldest first; sends field filters', () => {
     expect(liveTailFilters({ ...EMPTY_FILTERS, archived: true })).toHaveProperty('reason');
     expect(liveTailFilters({ ...EMPTY_FILTERS, end: '2026-12-01T00:00:00Z' })).toHaveProperty('reason');
+    expect(liveTailFilters({ ...EMPTY_FILTERS, order: 'oldest' })).toHaveProperty('reason');
+    expect(liveTailFilters({ ...EMPTY_FILTERS, where: ['level!=DEBUG'] })).toEqual({ filters: { level: [], where: ['level!=DEBUG'] } });
   });
 });
 

@@ -12,6 +12,7 @@ export interface LiveTailFilters {
   logger?: string;
   correlation_id?: string;
   actor?: string;
+  where?: string[];
 }
 
 /**
@@ -21,8 +22,10 @@ export interface LiveTailFilters {
 export function liveTailFilters(filters: LogFilters): { filters: LiveTailFilters } | { reason: string } {
   if (filters.archived) return { reason: 'Live tail follows the stored entries, not the archived days.' };
   if (filters.end) return { reason: 'Live tail needs an open end: clear the "to" time to follow new entries.' };
+  if (filters.order === 'oldest') return { reason: 'Live tail puts new entries on top: sort newest first to follow them.' };
   const tailed: LiveTailFilters = { level: filters.levels };
-  const single: [keyof Omit<LiveTailFilters, 'level'>, string][] = [
+  if (filters.where.length > 0) tailed.where = filters.where;
+  const single: [keyof Omit<LiveTailFilters, 'level' | 'where'>, string][] = [
     ['source', filters.source],
     ['q', filters.text],
     ['event', filters.event],

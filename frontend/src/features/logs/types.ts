@@ -12,3 +12,4 @@ export type LogPage = Schemas['LogPage'];
 export type LogContext = Schemas['LogContext'];
 export type FacetValue = Schemas['FacetCount'];
 export type LogFacets = Schemas['LogFacets'];
+export type VolumeHistogram = Schemas['VolumeHistogramOut'];

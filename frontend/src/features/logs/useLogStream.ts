@@ -39,6 +39,7 @@ export function useLogStream(filters: LogFilters) {
       Promise.all([
         queryClient.resetQueries({ queryKey: listKey, exact: true }),
         queryClient.invalidateQueries({ queryKey: ['logs', 'facets'] }),
+        queryClient.invalidateQueries({ queryKey: ['logs', 'histogram'] }),
       ]),
   };
 }
