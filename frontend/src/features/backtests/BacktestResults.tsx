@@ -103,7 +103,7 @@ export function BacktestResults({ strategy, draft, result }: Props) {
         </p>
       )}
       <div className={styles.overview}>
-        <table className={`data-table card ${styles.compare}`} aria-label="Metrics">
+        <table className={`data-table card ${styles.compare}`} aria-label="Metrics" tabIndex={0}>
           <thead>
             <tr>
               <th scope="col">Metric</th>
@@ -142,7 +142,7 @@ export function BacktestResults({ strategy, draft, result }: Props) {
       {result.trades.length === 0 ? (
         <p className={styles.muted}>No trade closed in this range: try more days, or check the entry and exit times.</p>
       ) : (
-        <table className="data-table card" aria-label="Backtest trades">
+        <table className="data-table card" aria-label="Backtest trades" tabIndex={0}>
           <thead>
             <tr>
               <th scope="col">Opened</th>

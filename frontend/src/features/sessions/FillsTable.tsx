@@ -16,7 +16,7 @@ export function FillsTable({
 }) {
   const coin = underlying ?? 'coin';
   return (
-    <table className="data-table" aria-label={`Fills of session ${sessionId}`}>
+    <table className="data-table" aria-label={`Fills of session ${sessionId}`} tabIndex={0}>
       <caption className={styles.caption}>{caption}</caption>
       <thead>
         <tr>

@@ -18,7 +18,7 @@ export function PositionLegs({ session, position }: { session: TradingSession; p
         {formatUtc(position.expiry)}. Premium collected {formatUsd(position.premium_collected)} for the whole position; leg
         prices are USD per {underlying}.
       </p>
-      <table className="data-table" aria-label={`Position of session ${session.id}`}>
+      <table className="data-table" aria-label={`Position of session ${session.id}`} tabIndex={0}>
         <thead>
           <tr>
             <th scope="col">Leg</th>

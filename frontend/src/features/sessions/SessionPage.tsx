@@ -230,7 +230,7 @@ function EventsSection({ session }: { session: SessionDetail }) {
         </p>
       )}
       {events.data && events.data.items.length > 0 && (
-        <table className="data-table card" aria-label={`Events of session ${session.id}`}>
+        <table className="data-table card" aria-label={`Events of session ${session.id}`} tabIndex={0}>
           <thead>
             <tr>
               <th scope="col">Time</th>
