@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 import pytest
@@ -39,8 +40,10 @@ def messages(response: Any) -> str:
 
 
 def test_migration_head_includes_strategies(settings: Settings) -> None:
-    assert head_revision(settings) == "0009"
-    assert current_revision(settings) == "0009"
+    assert current_revision(settings) == head_revision(settings)
+    with sqlite3.connect(settings.database_path) as conn:
+        tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'strategies'")
+        assert tables.fetchone() == (1,)
 
 
 def test_create_get_list_update_delete(client: TestClient, auth_headers: dict[str, str]) -> None:
