@@ -6,6 +6,7 @@ import { logRow } from '../../test/logRows';
 import { renderApp, SIGNED_IN } from '../../test/renderApp';
 import type { FakeSocket } from '../../test/fakeSocket';
 import type { LogEntry } from './types';
+import { PAUSE_BUFFER_LIMIT } from './useLiveTail';
 
 /** A fake of the viewer's API over rows 1..count: newest-first pages and a context that
  * honours its before/after counts, as the real one. */
@@ -102,6 +103,29 @@ describe('Log Viewer live tail', () => {
     push(socket, [logRow(33, { message: 'held three' }), logRow(34, { message: 'after resume' })]);
     expect(await screen.findByText('34 entries loaded (all) · 4 new')).toBeTruthy();
     expect(rowMessages().filter((message) => message === 'held three')).toHaveLength(1);
+  });
+
+  it('past the pause limit holds no more rows, still counts them, and reloads the newest page on resume', async () => {
+    const user = userEvent.setup();
+    const backend = viewerBackend(30);
+    const { sockets } = renderApp(backend);
+    await screen.findByText('30 entries loaded (all)');
+    const socket = await startTail(user, sockets);
+    act(() => socket.serverSends({ type: 'logs_subscribed', after_id: 30, skipped_ids: 0 }));
+
+    await user.click(screen.getByRole('button', { name: 'Pause' }));
+    const arrived = PAUSE_BUFFER_LIMIT + 1;
+    push(socket, Array.from({ length: arrived }, (_, index) => logRow(31 + index, { message: `held ${index}` })));
+    // A row already shown, sent again, is not counted.
+    push(socket, [logRow(30)]);
+    const resume = await screen.findByRole('button', { name: `${arrived.toLocaleString('en-US')} new, resume` });
+    const reads = backend.callsTo('GET', '/api/logs').length;
+
+    await user.click(resume);
+    // Reloaded from the server (which holds 30 rows here), not prepended from the page's memory.
+    await waitFor(() => expect(backend.callsTo('GET', '/api/logs').length).toBeGreaterThan(reads));
+    expect(await screen.findByText('30 entries loaded (all)')).toBeTruthy();
+    expect(screen.queryByText('held 0')).toBeNull();
   });
 
   it('resubscribes after the last row received when the socket drops', async () => {

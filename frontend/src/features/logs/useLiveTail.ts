@@ -1,11 +1,15 @@
 import { useQueryClient, type InfiniteData } from '@tanstack/react-query';
 import { useCallback, useRef, useState } from 'react';
-import { appendOnce, liveTailFilters, newestLoadedId, prependPushed } from './liveTailRows';
+import { liveTailFilters, newestLoadedId, prependPushed } from './liveTailRows';
 import type { LogFilters } from './filters';
 import type { LogEntry, LogPage } from './types';
 import { useLiveTailSocket } from './useLiveTailSocket';
 
 type ListKey = readonly unknown[];
+
+// A long pause holds at most this many rows in the page (a phone left paused must not fill its
+// memory); past it, resume reloads the newest page from the server, which stored them all.
+export const PAUSE_BUFFER_LIMIT = 5_000;
 
 /**
  * The live tail of the list under `listKey`: pushed rows go on top of it, or, while paused,
@@ -18,6 +22,9 @@ export function useLiveTail(filters: LogFilters, listKey: ListKey, ready: boolea
   // Refs, not state: a push that lands between a click and the next render must still see it.
   const pausedRef = useRef(false);
   const buffer = useRef<LogEntry[]>([]);
+  const overflowed = useRef(false);
+  // Pushes come oldest first, so a row at or below the newest one held is a reconnect's repeat.
+  const newestHeld = useRef(0);
   const [bufferedCount, setBufferedCount] = useState(0);
   const [added, setAdded] = useState(0);
   const tailable = liveTailFilters(filters);
@@ -40,8 +47,16 @@ export function useLiveTail(filters: LogFilters, listKey: ListKey, ready: boolea
         show(rows);
         return;
       }
-      buffer.current = appendOnce(buffer.current, rows);
-      setBufferedCount(buffer.current.length);
+      const fresh = rows.filter((row) => row.id > newestHeld.current);
+      if (fresh.length === 0) return;
+      newestHeld.current = Math.max(...fresh.map((row) => row.id));
+      setBufferedCount((count) => count + fresh.length);
+      if (overflowed.current) return;
+      buffer.current = [...buffer.current, ...fresh];
+      if (buffer.current.length > PAUSE_BUFFER_LIMIT) {
+        overflowed.current = true;
+        buffer.current = [];
+      }
     },
     [show],
   );
@@ -59,18 +74,24 @@ export function useLiveTail(filters: LogFilters, listKey: ListKey, ready: boolea
   });
 
   const pause = useCallback(() => {
+    newestHeld.current = newestId() ?? 0;
     pausedRef.current = true;
     setPaused(true);
-  }, []);
+  }, [newestId]);
 
   const resume = useCallback(() => {
     pausedRef.current = false;
     setPaused(false);
     const held = buffer.current;
+    const reload = overflowed.current;
     buffer.current = [];
+    overflowed.current = false;
     setBufferedCount(0);
-    if (held.length > 0) show(held);
-  }, [show]);
+    if (reload) {
+      setAdded(0);
+      void queryClient.resetQueries({ queryKey: listKey, exact: true });
+    } else if (held.length > 0) show(held);
+  }, [show, queryClient, listKey]);
 
   const turn = useCallback(
     (next: boolean) => {
