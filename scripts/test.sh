@@ -21,6 +21,10 @@ cd "$ROOT" || exit 1
 JOBS=${TEST_JOBS:-3}
 [[ "$JOBS" =~ ^[1-9][0-9]*$ ]] || die "TEST_JOBS must be a positive integer, not '$JOBS'"
 started=$(date +%s)
+outcome() { if [ "$1" -eq 0 ]; then echo passed; else echo FAILED; fi; }
+# Every step's time (and each molecule action's, written by scripts/molecule.sh), printed at the end.
+export STEP_TIMES=$ROOT/.cache/test-steps.tsv
+rm -f "$STEP_TIMES"
 
 step() {
   local name=$1 t status=0
@@ -28,7 +32,9 @@ step() {
   t=$(date +%s)
   log "[$name] starting"
   "$@" || status=$?
-  log "[$name] $([ "$status" -eq 0 ] && echo passed || echo FAILED) in $(( $(date +%s) - t )) s"
+  t=$(( $(date +%s) - t ))
+  log "[$name] $(outcome "$status") in $t s"
+  record_step_time "$name" "$(outcome "$status")" "$t"
   return "$status"
 }
 
@@ -83,7 +89,7 @@ finish_one() {
   unset "running[$pid]"
   log "---- output of $job ----"
   cat ".cache/test-$job.log"
-  summary+=("$job: $([ "$status" -eq 0 ] && echo passed || echo FAILED) in $(( $(date +%s) - job_started[$job] )) s")
+  summary+=("$job: $(outcome "$status") in $(( $(date +%s) - job_started[$job] )) s")
   if [ "$status" -eq 0 ]; then
     [ "$job" != default ] || default_state=passed
   else
@@ -106,7 +112,7 @@ while [ "${#queue[@]}" -gt 0 ]; do
     continue
   fi
   log "$job: started (output in .cache/test-$job.log)"
-  run_job "$job" >".cache/test-$job.log" 2>&1 &
+  STEP_JOB=$job run_job "$job" >".cache/test-$job.log" 2>&1 &
   running[$!]=$job
   job_started[$job]=$(date +%s)
   queue=("${queue[@]:1}")
@@ -126,6 +132,11 @@ for job in "${failed[@]}"; do
   log "---- why $job failed (the last failure lines of .cache/test-$job.log) ----"
   failure_lines "$job"
 done
+log "---- time per step (job, step, outcome, seconds) ----"
+[ ! -s "$STEP_TIMES" ] || sort -s -t $'\t' -k1,1 "$STEP_TIMES" |
+  while IFS=$'\t' read -r job name result seconds; do
+    printf '%-18s %-34s %-7s %6s s\n' "$job" "$name" "$result" "$seconds" >&2
+  done
 for line in "${summary[@]}"; do log "$line"; done
 [ "${#failed[@]}" -eq 0 ] || die "checks failed after $elapsed s: ${failed[*]}"
 log "all checks passed in $elapsed s"
