@@ -128,15 +128,15 @@ failure_lines() {
 }
 
 elapsed=$(( $(date +%s) - started ))
-for job in "${failed[@]}"; do
-  log "---- why $job failed (the last failure lines of .cache/test-$job.log) ----"
-  failure_lines "$job"
-done
 log "---- time per step (job, step, outcome, seconds) ----"
 [ ! -s "$STEP_TIMES" ] || sort -s -t $'\t' -k1,1 "$STEP_TIMES" |
   while IFS=$'\t' read -r job name result seconds; do
     printf '%-18s %-34s %-7s %6s s\n' "$job" "$name" "$result" "$seconds" >&2
   done
+for job in "${failed[@]}"; do
+  log "---- why $job failed (the last failure lines of .cache/test-$job.log) ----"
+  failure_lines "$job"
+done
 for line in "${summary[@]}"; do log "$line"; done
 [ "${#failed[@]}" -eq 0 ] || die "checks failed after $elapsed s: ${failed[*]}"
 log "all checks passed in $elapsed s"
