@@ -234,3 +234,19 @@ def test_metrics_carry_readiness_trading_and_request_figures(
     assert "control_plane_ready 1.0" in text
     assert 'control_plane_volume_free_bytes{volume="logs"}' in text
     assert 'control_plane_exchange_orders_total{outcome="refused"} 0.0' in text
+
+
+def test_unreadable_migration_state_is_one_reason_not_two(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    upgrade_to_head(settings)
+    with TestClient(create_app(settings)) as client:
+        conn = sqlite3.connect(settings.database_path)
+        conn.executescript(
+            "ALTER TABLE alembic_version RENAME TO alembic_version_kept;"
+            " CREATE VIEW alembic_version AS SELECT abs(-9223372036854775808) AS version_num;"
+        )
+        conn.close()
+        reasons = client.get("/api/health/ready").json()["reasons"]
+    assert [r for r in reasons if "migration" in r] == [
+        "migration state unreadable: integer overflow"
+    ]

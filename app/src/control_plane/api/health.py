@@ -184,8 +184,9 @@ def readiness(app: Any) -> tuple[list[str], dict[str, Any]]:
     except sqlite3.Error as exc:
         revision = None
         reasons.append(f"migration state unreadable: {exc}")
-    if revision != app.state.head_revision:
-        reasons.append(f"migrations not at head ({revision} != {app.state.head_revision})")
+    else:
+        if revision != app.state.head_revision:
+            reasons.append(f"migrations not at head ({revision} != {app.state.head_revision})")
     pipeline = app.state.log_pipeline
     reasons.extend(tailer_problems(settings, pipeline))
     volume_free = {name: disk_usage(name, path).free_bytes for name, path in volumes(settings)}
