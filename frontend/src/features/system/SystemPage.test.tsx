@@ -143,6 +143,7 @@ describe('System screen', () => {
     const why = await screen.findByRole('list', { name: 'Why not ready' });
     expect(within(why).getAllByRole('listitem').map((item) => item.textContent)).toEqual(reasons);
     expect(screen.getByText('Not ready')).toBeTruthy();
+    expect(screen.getByRole('region', { name: 'Readiness' }).className).toMatch(/notReady/);
     expect(await screen.findByText(/No deployment recorded on this host yet/)).toBeTruthy();
   });
 });

@@ -45,7 +45,7 @@ function Usage({ used, total }: { used: number | null | undefined; total: number
 function Verdict({ detail }: { detail: HealthDetail }) {
   const ready = detail.reasons.length === 0;
   return (
-    <section className={`card ${ready ? styles.ready : styles.notReady}`} aria-label="Readiness">
+    <section className={`card ${styles.readiness} ${ready ? '' : styles.notReady}`} aria-label="Readiness">
       <p className={styles.verdict}>
         <span className={`badge ${ready ? 'badge-running' : 'badge-tripped'}`}>{ready ? 'Ready' : 'Not ready'}</span>
         <span>
