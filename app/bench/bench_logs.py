@@ -106,6 +106,28 @@ def checkpointed_bytes(database: Path) -> int:
     return database.stat().st_size
 
 
+def natural_lookup(database: Path) -> dict[str, Any]:
+    """A correlation id typed the natural way in the sqlite3 shell: its plan and median time.
+    Through backend_logs_view where the schema has it, else on the table (today's schema)."""
+    conn = sqlite3.connect(database)
+    has_view = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'view' AND name = 'backend_logs_view'"
+    ).fetchone()
+    table = "backend_logs_view" if has_view else "backend_logs"
+    sql = f"SELECT * FROM {table} WHERE correlation_id = ? ORDER BY ts"
+    (middle,) = conn.execute(
+        f"SELECT correlation_id FROM {table} WHERE id = (SELECT max(id) / 2 FROM backend_logs)"
+    ).fetchone()
+    steps = [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}", (middle,))]
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        found = conn.execute(sql, (middle,)).fetchall()
+        times.append(time.perf_counter() - started)
+    conn.close()
+    return {"sql": sql, "plan": steps, "rows": len(found), "median_ms": 1000 * sorted(times)[2]}
+
+
 def ingest_run(root: Path, name: str, corpus: Path, **env: str) -> dict[str, Any]:
     """`logs ingest --once --timings` into a fresh database of the code under `env`."""
     workspace = Workspace(root / name)
@@ -125,6 +147,7 @@ def ingest_run(root: Path, name: str, corpus: Path, **env: str) -> dict[str, Any
         "lines_per_second": rows / float(match.group(1)),
         "lines_per_cpu_second": rows / run.cpu_seconds,
         "database_bytes": checkpointed_bytes(workspace.database),
+        "natural_lookup": natural_lookup(workspace.database),
     }
     shutil.rmtree(workspace.root)
     return result
@@ -243,6 +266,12 @@ def section_throughput(
         f" today's {today['database_bytes'] / 1e6:.1f} MB"
         f" ({ratios['database_ours_vs_today']:.2f}x)"
     )
+    for label, figures in (("ours", ours), ("today's code", today)):
+        lookup = figures["natural_lookup"]
+        say(
+            f"  natural correlation lookup, {label}: {lookup['median_ms']:.2f} ms"
+            f" for {lookup['rows']} rows; {lookup['sql']}; plan: {' / '.join(lookup['plan'])}"
+        )
     say("  (no seed application tailer is in this repository: no figure for it)")
     return {
         "lines": lines,
