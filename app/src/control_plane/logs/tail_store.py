@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import bindparam, func, insert, literal_column, select
 from sqlalchemy.dialects.sqlite import insert as upsert
@@ -43,13 +44,13 @@ def insert_row_statement(source: LogSource) -> str:
     """Every row of a tailed file carries the file's source."""
     if source not in LOG_SOURCES:
         raise ValueError(f"unknown log source {source!r}")
-    values = {name: bindparam(name) for name in ROW_COLUMNS if name != "correlation_id"}
+    values: dict[str, Any] = {
+        name: bindparam(name) for name in ROW_COLUMNS if name != "correlation_id"
+    }
+    values["correlation"] = correlations.interned(bindparam("correlation_id"))
+    values["source"] = literal_column(f"'{source}'")
     return sqlite3_text(
-        insert(backend_logs).values(
-            values
-            | {"correlation": correlations.interned(bindparam("correlation_id"))}
-            | {"source": literal_column(f"'{source}'")}
-        ),
+        insert(backend_logs).values(values),
         positional=ROW_COLUMNS,
     )
 
