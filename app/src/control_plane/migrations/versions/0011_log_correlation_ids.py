@@ -16,6 +16,8 @@ Create Date: 2026-12-05
 
 from alembic import op
 
+from control_plane.db.log_source_rebuild import replace_with_rebuilt
+
 revision = "0011"
 down_revision = "0010"
 branch_labels = None
@@ -63,19 +65,7 @@ def _rebuild(correlation_column: str, correlation_value: str, correlation_index:
         f" SELECT {COLUMNS_BEFORE.format(correlation=correlation_value)}, {COLUMNS_AFTER}"
         " FROM backend_logs AS b"
     )
-    # Ids are never reused, even those retention deleted at the top.
-    op.execute(
-        "INSERT INTO sqlite_sequence (name, seq) SELECT 'backend_logs_rebuilt', seq"
-        " FROM sqlite_sequence WHERE name = 'backend_logs'"
-        " AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'backend_logs_rebuilt')"
-    )
-    op.execute(
-        "UPDATE sqlite_sequence SET seq = (SELECT max(seq) FROM sqlite_sequence"
-        " WHERE name IN ('backend_logs', 'backend_logs_rebuilt'))"
-        " WHERE name = 'backend_logs_rebuilt'"
-    )
-    op.execute("DROP TABLE backend_logs")
-    op.execute("ALTER TABLE backend_logs_rebuilt RENAME TO backend_logs")
+    replace_with_rebuilt()
     for statement in (*INDEXES, correlation_index):
         op.execute(statement)
 
