@@ -61,7 +61,7 @@ def rows(settings: Settings, source: str) -> list[tuple]:
     try:
         return conn.execute(
             "SELECT level, logger, event, message, correlation_id, payload, parse_error, ts"
-            " FROM backend_logs WHERE source = ? ORDER BY id",
+            " FROM backend_logs_view WHERE source = ? ORDER BY id",
             (source,),
         ).fetchall()
     finally:

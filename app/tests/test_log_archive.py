@@ -39,10 +39,16 @@ def iso(us: int) -> str:
 
 def ingest_aged(settings: Settings) -> None:
     """700 rows ten days old and 700 nine days old (two UTC days, several delete batches each),
-    with payloads, and 50 fresh ones."""
+    with payloads and correlation ids, and 50 fresh ones."""
     settings.BACKEND_LOG_PATH.parent.mkdir(parents=True, exist_ok=True)
     lines = [
-        json_line(f"expired {age} {i}", ts=iso(NOW_US - age * MICROS_PER_DAY + i), order=i)
+        json_line(
+            f"expired {age} {i}",
+            ts=iso(NOW_US - age * MICROS_PER_DAY + i),
+            order=i,
+            # Some without one: the archive keeps each row's text, or null.
+            correlation_id=f"req-{i // 3}" if i % 5 else None,
+        )
         for age in (10, 9)
         for i in range(700)
     ]
@@ -91,11 +97,11 @@ def test_the_archive_holds_exactly_the_rows_deleted_and_a_day_loads_back(
 ) -> None:
     ingest_aged(settings)
     cutoff = NOW_US - 7 * MICROS_PER_DAY
-    expired = rows(settings.database_path, "backend_logs", f"ts < {cutoff}")
+    expired = rows(settings.database_path, "backend_logs_view", f"ts < {cutoff}")
     result = LogPruner(settings.database_path).prune(7, now_us=NOW_US)
     assert result.deleted_rows == 1400
     assert result.transactions >= 2
-    assert len(rows(settings.database_path, "backend_logs")) == 50
+    assert len(rows(settings.database_path, "backend_logs_view")) == 50
 
     days = manifest(settings.database_path)
     assert set(days) == {day_of(row[1]) for row in expired} and len(days) == 2
@@ -133,12 +139,14 @@ class KilledAfterTheWrite(ArchiveWriter):
 
 def test_a_batch_written_but_not_committed_is_archived_once(settings: Settings) -> None:
     ingest_aged(settings)
-    expired = rows(settings.database_path, "backend_logs", f"ts < {NOW_US - 7 * MICROS_PER_DAY}")
+    expired = rows(
+        settings.database_path, "backend_logs_view", f"ts < {NOW_US - 7 * MICROS_PER_DAY}"
+    )
     killed = LogPruner(settings.database_path)
     killed._archive = KilledAfterTheWrite(settings.data_dir / "archive")
     with pytest.raises(SystemExit):
         killed.prune(7, now_us=NOW_US)
-    assert len(rows(settings.database_path, "backend_logs")) == 1450  # nothing deleted
+    assert len(rows(settings.database_path, "backend_logs_view")) == 1450  # nothing deleted
     assert manifest(settings.database_path) == {}
 
     LogPruner(settings.database_path).prune(7, now_us=NOW_US)

@@ -28,7 +28,7 @@ def test_existing_0001_database_upgrades_to_0002_and_back(tmp_path: Path) -> Non
     settings, conn = database_with_a_user(tmp_path, "0001")
 
     upgrade_to_head(settings)
-    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0010"
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0011"
     assert conn.execute("SELECT count(*) FROM users").fetchone()[0] == 1
     insert = (
         "INSERT INTO strategies (name, underlying, expiry_rule, strike_selection, quantity,"
@@ -197,7 +197,7 @@ def test_0007_renames_browser_rows_to_ui_keeps_ids_and_the_index_and_downgrades(
     ).fetchall()
     assert found == [("kept backend",)]
     indexes = {row[1] for row in conn.execute("PRAGMA index_list(backend_logs)")}
-    assert "ix_backend_logs_hour_correlation_id" in indexes
+    assert "ix_backend_logs_correlation_ts" in indexes
     conn.commit()
 
     command.downgrade(alembic_config(settings), "0005")
@@ -230,7 +230,7 @@ def test_0009_allows_edge_rows_keeps_ids_and_downgrade_removes_them(tmp_path: Pa
         conn.execute(insert, ("bad", "frontend"))
     conn.rollback()
     indexes = {row[1] for row in conn.execute("PRAGMA index_list(backend_logs)")}
-    assert "ix_backend_logs_hour_correlation_id" in indexes
+    assert "ix_backend_logs_correlation_ts" in indexes
 
     command.downgrade(alembic_config(settings), "0008")
     rows = conn.execute("SELECT id, source FROM backend_logs ORDER BY id").fetchall()
@@ -275,4 +275,46 @@ def test_0010_indexes_message_and_payload_trigrams_up_to_the_watermark_and_downg
     command.downgrade(alembic_config(settings), "0009")
     assert conn.execute(search, ("filled",)).fetchall() == [(2,)]
     assert conn.execute(search, ("indexed",)).fetchall() == []
+    conn.close()
+
+
+def test_0011_interns_correlation_ids_keeps_ids_and_the_text_and_downgrades(
+    tmp_path: Path,
+) -> None:
+    settings, conn = database_with_a_user(tmp_path, "0010")
+    insert = (
+        "INSERT INTO backend_logs (ts, level, event, message, correlation_id, ingested_at)"
+        " VALUES (?, 'INFO', 'e', ?, ?, 1)"
+    )
+    conn.executemany(
+        insert, [(1, "a", "req-2"), (2, "b", None), (3, "c", "req-1"), (4, "d", "req-2")]
+    )
+    conn.execute("DELETE FROM backend_logs WHERE id = 4")
+    conn.commit()
+
+    upgrade_to_head(settings)
+    interned = conn.execute("SELECT id, correlation_id FROM log_correlations ORDER BY id")
+    assert interned.fetchall() == [(1, "req-2"), (2, "req-1")]  # in order of first appearance
+    rows = conn.execute("SELECT id, correlation FROM backend_logs ORDER BY id").fetchall()
+    assert rows == [(1, 1), (2, None), (3, 2)]
+    view = conn.execute("SELECT id, correlation_id FROM backend_logs_view ORDER BY id")
+    assert view.fetchall() == [(1, "req-2"), (2, None), (3, "req-1")]
+    conn.execute("INSERT INTO backend_logs (ts, level, ingested_at) VALUES (5, 'INFO', 1)")
+    # The deleted row's id is not given again.
+    assert conn.execute("SELECT max(id) FROM backend_logs").fetchone()[0] == 5
+    indexes = {row[1] for row in conn.execute("PRAGMA index_list(backend_logs)")}
+    assert "ix_backend_logs_correlation_ts" in indexes
+    assert "ix_backend_logs_hour_correlation_id" not in indexes
+    automerge = "SELECT v FROM backend_logs_fts_config WHERE k = 'automerge'"
+    assert conn.execute(automerge).fetchone() == (16,)
+    conn.commit()
+
+    command.downgrade(alembic_config(settings), "0010")
+    rows = conn.execute("SELECT id, correlation_id FROM backend_logs ORDER BY id").fetchall()
+    assert rows == [(1, "req-2"), (2, None), (3, "req-1"), (5, None)]
+    indexes = {row[1] for row in conn.execute("PRAGMA index_list(backend_logs)")}
+    assert "ix_backend_logs_hour_correlation_id" in indexes
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    assert not {"log_correlations", "backend_logs_view"} & tables
+    assert conn.execute(automerge).fetchone() == (4,)
     conn.close()

@@ -189,7 +189,7 @@ def test_the_edge_rolls_its_access_log_and_each_line_is_one_row(stack: Stack):
     assert rolled, sorted(path.name for path in edge_logs.iterdir())
     count_rows = (
         "import sqlite3, sys; c = sqlite3.connect('/app/data/delta_trader.db'); print(*c.execute("
-        "\"SELECT count(*), count(DISTINCT correlation_id) FROM backend_logs WHERE source = 'edge'"
+        "\"SELECT count(*), count(DISTINCT correlation_id) FROM backend_logs_view WHERE source = 'edge'"
         " AND correlation_id LIKE ?\", (sys.argv[1] + '%',)).fetchone())"
     )
 

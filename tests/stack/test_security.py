@@ -95,7 +95,7 @@ def wait_for_rows_through(stack: Stack, request_id: str) -> None:
     requests.get(f"{stack.url}/api/health", headers={"X-Request-ID": request_id}, timeout=10)
     count = (
         "import sqlite3, sys; c = sqlite3.connect('/app/data/delta_trader.db'); print(c.execute("
-        "'SELECT count(*) FROM backend_logs WHERE correlation_id = ?', (sys.argv[1],)).fetchone()[0])"
+        "'SELECT count(*) FROM backend_logs_view WHERE correlation_id = ?', (sys.argv[1],)).fetchone()[0])"
     )
     stored = poll(lambda: int(backend_python(stack, count, request_id)), timeout=60, interval=0.5)
     assert stored, "the tailer did not catch up within 60 s"

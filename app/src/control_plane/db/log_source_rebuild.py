@@ -42,6 +42,14 @@ def rebuild(allowed_sources: str, source_expression: str) -> None:
         f" correlation_id, strategy_id, {source_expression}, parse_error, truncated, payload,"
         " ingested_at FROM backend_logs"
     )
+    replace_with_rebuilt()
+    for statement in INDEXES:
+        op.execute(statement)
+
+
+def replace_with_rebuilt() -> None:
+    """backend_logs_rebuilt, filled with the same ids, becomes backend_logs (also migration
+    0011); its indexes are the caller's."""
     # Ids are never reused, even those retention deleted at the top.
     op.execute(
         "INSERT INTO sqlite_sequence (name, seq) SELECT 'backend_logs_rebuilt', seq"
@@ -55,5 +63,3 @@ def rebuild(allowed_sources: str, source_expression: str) -> None:
     )
     op.execute("DROP TABLE backend_logs")
     op.execute("ALTER TABLE backend_logs_rebuilt RENAME TO backend_logs")
-    for statement in INDEXES:
-        op.execute(statement)

@@ -83,7 +83,8 @@ backend_logs = Table(
     Column("logger", Text),
     Column("event", Text),
     Column("message", Text),
-    Column("correlation_id", Text),
+    # The correlation id interned in log_correlations (the view below shows its text).
+    Column("correlation", Integer),
     Column("strategy_id", Text),
     Column(
         "source",
@@ -101,12 +102,20 @@ backend_logs = Table(
 Index("ix_backend_logs_ts", backend_logs.c.ts)
 Index("ix_backend_logs_level_ts", backend_logs.c.level, backend_logs.c.ts)
 Index("ix_backend_logs_event_ts", backend_logs.c.event, backend_logs.c.ts)
-# Hour first: ingestion appends to the current hour's part of the index (see migration 0001).
-Index(
-    "ix_backend_logs_hour_correlation_id",
-    backend_logs.c.ts // HOUR_US,
-    backend_logs.c.correlation_id,
+Index("ix_backend_logs_correlation_ts", backend_logs.c.correlation, backend_logs.c.ts)
+
+# Each correlation id once: rows carry its integer id, so the (correlation, ts) index stays small
+# and an insert compares integers (migration 0011). Ids are never reused.
+log_correlations = Table(
+    "log_correlations",
+    metadata,
+    Column("id", Integer, primary_key=True, nullable=True),
+    Column("correlation_id", Text, nullable=False, unique=True),
 )
+
+# backend_logs with the correlation id as text, in archived_logs' column order: what a person
+# queries from the sqlite3 shell (docs/operations.md). Migration 0011 creates it.
+BACKEND_LOGS_VIEW = "backend_logs_view"
 
 # Rows retention deleted, archived day by day in data/archive/ (control_plane.logs.archive):
 # what each day's file holds up to its committed length, and its rows' checksum chain.
@@ -124,9 +133,14 @@ log_archive_days = Table(
 archived_logs = Table(
     "archived_logs",
     metadata,
-    # backend_logs' columns, without its defaults and checks: every value comes from the archive.
+    # backend_logs' columns, without its defaults and checks: every value comes from the archive;
+    # the correlation id is kept as its text.
     *(
-        Column(column.name, column.type, primary_key=column.primary_key, nullable=column.nullable)
+        Column("correlation_id", Text)
+        if column.name == "correlation"
+        else Column(
+            column.name, column.type, primary_key=column.primary_key, nullable=column.nullable
+        )
         for column in backend_logs.columns
     ),
 )

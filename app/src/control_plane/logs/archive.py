@@ -28,19 +28,22 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy import bindparam, delete, func, insert, literal_column, select
 from sqlalchemy.dialects.sqlite import insert as upsert
 
 from control_plane import times
 from control_plane.audit import record_system_audit
-from control_plane.db.schema import archived_logs, backend_logs, log_archive_days
+from control_plane.db.schema import archived_logs, log_archive_days
 from control_plane.db.sqlite import connect, write_transaction
 from control_plane.db.statements import sqlite3_text
+from control_plane.logs.correlations import CORRELATIONS
 from control_plane.times import MICROS_PER_DAY
 
 ARCHIVE_DIR = "archive"
-# The columns of a row, in the archive's lines and in the order retention reads them.
-COLUMNS = tuple(str(column.name) for column in backend_logs.columns)
+# The columns of a row, in the archive's lines and in the order retention reads them (which
+# reads backend_logs' integer correlation where the archive keeps the text).
+COLUMNS = tuple(str(column.name) for column in archived_logs.columns)
+CORRELATION = COLUMNS.index("correlation_id")
 CHAIN_START = bytes(32).hex()
 DAY_FORMAT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -64,6 +67,13 @@ WRITE_DAY = sqlite3_text(
             "sha256": _upsert.excluded.sha256,
             "updated_at": _upsert.excluded.updated_at,
         },
+    )
+)
+CORRELATION_TEXTS = sqlite3_text(
+    select(CORRELATIONS.id, CORRELATIONS.correlation_id).where(
+        CORRELATIONS.id.in_(
+            select(literal_column("value")).select_from(func.json_each(bindparam("ids")))
+        )
     )
 )
 READ_DAYS_BEFORE = sqlite3_text(
@@ -113,6 +123,19 @@ def chain(previous: str, lines: Sequence[bytes]) -> str:
     return digest.hex()
 
 
+def with_correlation_texts(
+    conn: sqlite3.Connection, rows: Sequence[Sequence[Any]]
+) -> list[Sequence[Any]]:
+    """backend_logs rows with their interned correlation ids as text."""
+    ids = sorted({row[CORRELATION] for row in rows} - {None})
+    if not ids:
+        return list(rows)
+    texts = dict(conn.execute(CORRELATION_TEXTS, {"ids": orjson.dumps(ids).decode()}).fetchall())
+    return [
+        (*row[:CORRELATION], texts.get(row[CORRELATION]), *row[CORRELATION + 1 :]) for row in rows
+    ]
+
+
 def read_day(conn: sqlite3.Connection, day: str) -> DayRecord | None:
     row = conn.execute(READ_DAY, {"day": day}).fetchone()
     return DayRecord(*row) if row is not None else None
@@ -123,9 +146,10 @@ class ArchiveWriter:
         self.archive_dir = archive_dir
 
     def write(self, conn: sqlite3.Connection, rows: Sequence[Sequence[Any]]) -> None:
-        """Archive `rows` (COLUMNS, oldest first) inside the caller's open transaction."""
+        """Archive backend_logs `rows` (all its columns, oldest first) inside the caller's open
+        transaction."""
         by_day: dict[str, list[bytes]] = {}
-        for row in rows:
+        for row in with_correlation_texts(conn, rows):
             by_day.setdefault(day_of(row[1]), []).append(row_line(row))
         for day, lines in by_day.items():
             record = read_day(conn, day) or DayRecord(0, 0, CHAIN_START)

@@ -13,14 +13,14 @@ from typing import Any, Literal
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
-from sqlalchemy import insert
+from sqlalchemy import Text, bindparam, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_plane.audit import AUDIT_EVENT
 from control_plane.correlation import SAFE_REQUEST_ID
 from control_plane.db.schema import backend_logs
 from control_plane.log_scrub import scrub_text, scrub_value
-from control_plane.logs import fts
+from control_plane.logs import correlations, fts
 from control_plane.logs.line_parser import MAX_LINE_BYTES
 from control_plane.logs.query import to_us
 
@@ -183,7 +183,11 @@ def client_row(
     }
 
 
-INSERT_CLIENT_ROW = insert(backend_logs).values(parse_error=0, truncated=0)
+INSERT_CLIENT_ROW = insert(backend_logs).values(
+    parse_error=0,
+    truncated=0,
+    correlation=correlations.interned(bindparam("correlation_id", type_=Text)),
+)
 
 
 async def store_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
@@ -191,6 +195,9 @@ async def store_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     the full-text watermark, so a batch is searchable when its request returns."""
     if not rows:
         return
+    interned = correlations.distinct_ids(row["correlation_id"] for row in rows)
+    if interned:
+        await session.execute(correlations.INTERN, interned)
     await session.execute(INSERT_CLIENT_ROW, rows)
     through: int = (await session.execute(fts.READ_WATERMARK)).scalar_one()
     bounds = {"through": through, "max_rows": FTS_ROWS_PER_BATCH}

@@ -97,7 +97,7 @@ def field_expression(logs: Any, field: str) -> ColumnElement[Any]:
     if field in COLUMN_FIELDS:
         column: ColumnElement[Any] = logs[field]
         return column
-    return payload_text(logs.payload, json_path(field))
+    return payload_text(logs["payload"], json_path(field))
 
 
 def compared_value(field: FieldFilter) -> str:

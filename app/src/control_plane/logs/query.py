@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
 import orjson
 from pydantic import Field
@@ -28,34 +28,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from typing_extensions import TypedDict  # pydantic reads a typing.TypedDict only from 3.12
 
 from control_plane import times
-from control_plane.db.schema import HOUR_US, archived_logs, backend_logs
+from control_plane.db.schema import archived_logs, backend_logs
 from control_plane.logging_setup import format_timestamp
+from control_plane.logs.correlations import correlation_text, interned
 from control_plane.logs.field_filters import FieldFilter, field_conditions
 from control_plane.logs.fts import FULL_TEXT
 from control_plane.logs.text_search import text_checks, trigram_match
 
 MAX_PAGE_SIZE = 1000
-MAX_PROBED_HOURS = 24 * 400
 FACET_EVENTS_LIMIT = 200
 LOGS = backend_logs.c
-ENTRY_COLUMNS = (
-    LOGS.id,
-    LOGS.ts,
-    LOGS.level,
-    LOGS.logger,
-    LOGS.event,
-    LOGS.message,
-    LOGS.correlation_id,
-    LOGS.strategy_id,
-    LOGS.source,
-    LOGS.parse_error,
-    LOGS.truncated,
-    LOGS.payload,
-    LOGS.ingested_at,
-)
-ENTRY_NAMES = tuple(str(column.name) for column in ENTRY_COLUMNS)
-# The hour bucket spelled exactly as its index is (a bound parameter would not match it).
-HOUR_OF_TS = LOGS.ts.op("/")(literal_column(str(HOUR_US)))
+# archived_logs' columns: backend_logs' with the correlation id as text.
+ENTRY_NAMES = tuple(str(column.name) for column in archived_logs.columns)
 
 
 class InvalidCursor(ValueError):
@@ -74,11 +58,8 @@ class LogFilter:
     source: str | None = None
     # Who did it: audit events and browser entries carry it in the payload (no column).
     actor: str | None = None
-    # First and last hour (ts // HOUR_US) holding rows, so a correlation id lookup can probe
-    # the hour-keyed index; None falls back to a plain comparison.
-    hour_span: tuple[int, int] | None = None
-    # Search archived_logs instead: it has no full-text index (its text search scans) and is
-    # keyed by (correlation_id, ts) rather than by hour.
+    # Search archived_logs instead: it has no full-text index (its text search scans) and
+    # keeps the correlation id as text.
     archived: bool = False
     # Include/exclude filters on a column or a payload value (logs.field_filters).
     fields: tuple[FieldFilter, ...] = ()
@@ -147,8 +128,20 @@ def decode_cursor(cursor: str) -> tuple[int, int]:
         raise InvalidCursor("cursor is not one this API issued") from exc
 
 
+def filter_columns(table: Table) -> dict[str, ColumnElement[Any]]:
+    """Every field by its name, the correlation id as text."""
+    columns: dict[str, ColumnElement[Any]] = dict(table.c.items())
+    columns.pop("correlation", None)
+    columns["correlation_id"] = correlation_text(table)
+    return columns
+
+
 def entry_columns(table: Table) -> tuple[Any, ...]:
-    return tuple(table.c[name] for name in ENTRY_NAMES)
+    columns = filter_columns(table)
+    return tuple(columns[name].label(name) for name in ENTRY_NAMES)
+
+
+ENTRY_COLUMNS = entry_columns(backend_logs)
 
 
 def where_clause(log_filter: LogFilter) -> list[ColumnElement[bool]]:
@@ -156,17 +149,25 @@ def where_clause(log_filter: LogFilter) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if log_filter.levels:
         conditions.append(logs.level.in_([level.upper() for level in log_filter.levels]))
-    for name in ("event", "logger", "correlation_id", "source"):
+    for name in ("event", "logger", "source"):
         value = getattr(log_filter, name)
         if value is not None:
             conditions.append(logs[name] == value)
+    correlation_id = log_filter.correlation_id
+    if correlation_id is not None:
+        # Compared as the integer, so the (correlation, ts) index serves it.
+        conditions.append(
+            logs.correlation == interned(literal(correlation_id))
+            if not log_filter.archived
+            else logs.correlation_id == correlation_id
+        )
     if log_filter.actor is not None:
         conditions.append(func.json_extract(logs.payload, "$.actor") == log_filter.actor)
     if log_filter.start_us is not None:
         conditions.append(logs.ts >= log_filter.start_us)
     if log_filter.end_us is not None:
         conditions.append(logs.ts < log_filter.end_us)
-    conditions += field_conditions(logs, log_filter.fields)
+    conditions += field_conditions(filter_columns(log_filter.table), log_filter.fields)
     return conditions
 
 
@@ -190,21 +191,6 @@ def filter_conditions(log_filter: LogFilter) -> list[ColumnElement[bool]]:
         indexed = select(FULL_TEXT.c.rowid).where(literal_column(FULL_TEXT.name).op("MATCH")(match))
         conditions.append(logs.id.in_(indexed))
     return conditions + text_checks(logs, log_filter.text)
-
-
-def probe_hours(log_filter: LogFilter) -> tuple[int, int] | None:
-    """The hours a correlation id lookup walks in the hour-keyed index, narrowed by the
-    filter's time range; None when there are too many to probe one by one."""
-    if log_filter.correlation_id is None or log_filter.hour_span is None or log_filter.archived:
-        return None
-    first, last = log_filter.hour_span
-    if log_filter.start_us is not None:
-        first = max(first, log_filter.start_us // HOUR_US)
-    if log_filter.end_us is not None:
-        last = min(last, log_filter.end_us // HOUR_US)
-    if last - first > MAX_PROBED_HOURS:
-        return None
-    return first, max(first, last)
 
 
 def page_query(log_filter: LogFilter, *, limit: int, cursor: tuple[int, int] | None) -> Select[Any]:
@@ -238,12 +224,6 @@ def page_query(log_filter: LogFilter, *, limit: int, cursor: tuple[int, int] | N
         conditions.append(
             position > tuple_(*cursor) if oldest_first else position < tuple_(*cursor)
         )
-    hours = probe_hours(log_filter)
-    if hours is not None:
-        first, last = hours
-        probe = select(literal(first).label("hour")).cte("probe", recursive=True)
-        probe = probe.union_all(select(probe.c.hour + 1).where(probe.c.hour < last))
-        conditions.append(HOUR_OF_TS.in_(select(probe.c.hour)))
     return (
         select(*entry_columns(log_filter.table))
         .where(*conditions)
@@ -273,26 +253,9 @@ def row_to_entry(row: Any) -> LogEntry:
     }
 
 
-async def stored_hour_span(session: AsyncSession) -> tuple[int, int] | None:
-    # Two subqueries: SQLite answers a lone min() or max() from the index, not both at once.
-    span = select(
-        select(func.min(LOGS.ts)).scalar_subquery(), select(func.max(LOGS.ts)).scalar_subquery()
-    )
-    low, high = cast("tuple[int | None, int | None]", tuple((await session.execute(span)).one()))
-    if low is None or high is None:
-        return None
-    return low // HOUR_US, high // HOUR_US
-
-
 async def fetch_page(
     session: AsyncSession, log_filter: LogFilter, *, limit: int, cursor: tuple[int, int] | None
 ) -> LogPage:
-    if (
-        log_filter.correlation_id is not None
-        and log_filter.hour_span is None
-        and not log_filter.archived
-    ):
-        log_filter = replace(log_filter, hour_span=await stored_hour_span(session))
     rows = (await session.execute(page_query(log_filter, limit=limit, cursor=cursor))).all()
     more = len(rows) > limit
     rows = rows[:limit]

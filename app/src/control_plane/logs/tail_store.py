@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import bindparam, func, insert, literal_column, select
 from sqlalchemy.dialects.sqlite import insert as upsert
@@ -17,7 +18,7 @@ from control_plane.background_service import ServiceStopped
 from control_plane.db.schema import LOG_SOURCES, LogSource, backend_logs, log_tail_positions
 from control_plane.db.sqlite import connect, probe_connection
 from control_plane.db.statements import sqlite3_text
-from control_plane.logs import fts
+from control_plane.logs import correlations, fts
 from control_plane.logs.file_identity import FilePosition
 from control_plane.logs.line_parser import Row
 from control_plane.times import now_us
@@ -43,13 +44,19 @@ def insert_row_statement(source: LogSource) -> str:
     """Every row of a tailed file carries the file's source."""
     if source not in LOG_SOURCES:
         raise ValueError(f"unknown log source {source!r}")
+    values: dict[str, Any] = {
+        name: bindparam(name) for name in ROW_COLUMNS if name != "correlation_id"
+    }
+    values["correlation"] = correlations.interned(bindparam("correlation_id"))
+    values["source"] = literal_column(f"'{source}'")
     return sqlite3_text(
-        insert(backend_logs).values(
-            {name: bindparam(name) for name in ROW_COLUMNS}
-            | {"source": literal_column(f"'{source}'")}
-        ),
+        insert(backend_logs).values(values),
         positional=ROW_COLUMNS,
     )
+
+
+INTERN_CORRELATIONS = sqlite3_text(correlations.INTERN, positional=("correlation_id",))
+CORRELATION_AT = ROW_COLUMNS.index("correlation_id")
 
 
 POSITIONS = log_tail_positions.c
@@ -175,7 +182,6 @@ class TailStore:
     ) -> None:
         self.stream = stream
         self._insert_row = insert_row_statement(source)
-        # Index pages touched by random keys (correlation ids) stay cached between batches.
         self._conn = connect(db_path, busy_timeout_ms=busy_timeout_ms, cache_kib=TAILER_CACHE_KIB)
         self._stop_event = stop_event or threading.Event()
         self.lock_retries = 0
@@ -211,6 +217,9 @@ class TailStore:
 
         def write(conn: sqlite3.Connection) -> None:
             if rows:
+                ids = {row[CORRELATION_AT] for row in rows}
+                ids.discard(None)
+                conn.executemany(INTERN_CORRELATIONS, [(value,) for value in ids])
                 conn.executemany(self._insert_row, rows)
             conn.execute(UPSERT_POSITION, params)
 
