@@ -17,7 +17,7 @@ from control_plane.background_service import ServiceStopped
 from control_plane.db.schema import LOG_SOURCES, LogSource, backend_logs, log_tail_positions
 from control_plane.db.sqlite import connect, probe_connection
 from control_plane.db.statements import sqlite3_text
-from control_plane.logs import fts
+from control_plane.logs import fts, volume
 from control_plane.logs.file_identity import FilePosition
 from control_plane.logs.line_parser import Row
 from control_plane.times import now_us
@@ -212,6 +212,7 @@ class TailStore:
         def write(conn: sqlite3.Connection) -> None:
             if rows:
                 conn.executemany(self._insert_row, rows)
+                volume.count_new_rows(conn)
             conn.execute(UPSERT_POSITION, params)
 
         self.run_in_transaction(write)
