@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import random
-from datetime import UTC, datetime
 import sqlite3
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
