@@ -18,7 +18,7 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_plane.db.engine import create_engine, create_session_factory
-from control_plane.db.schema import MINUTE_US
+from control_plane.db.schema import HOUR_US, MINUTE_US
 from control_plane.logs.file_identity import FilePosition
 from control_plane.logs.histogram import scanned_counts
 from control_plane.logs.query import LogFilter, fetch_facets
@@ -158,6 +158,10 @@ def filters_to_try(base_us: int, rng: random.Random) -> list[LogFilter]:
         (base_us + 7 * MINUTE_US + 5, base_us + 7 * MINUTE_US + 30_000_000),
         (None, base_us + 90 * MINUTE_US + 17),
         (base_us + 100 * MINUTE_US - 3, None),
+        # Whole hours inside, minutes around them.
+        (base_us - base_us % HOUR_US + HOUR_US - 5, base_us - base_us % HOUR_US + 4 * HOUR_US + 7),
+        (base_us - base_us % HOUR_US + HOUR_US, base_us - base_us % HOUR_US + 3 * HOUR_US),
+        (None, base_us - base_us % HOUR_US + 3 * HOUR_US + MINUTE_US),
     ]
     for _ in range(8):
         low, high = sorted(rng.randrange(base_us - MINUTE_US, end_of_data) for _ in range(2))
@@ -190,7 +194,7 @@ def assert_counts_equal_a_scan(settings: Settings, base_us: int) -> int:
             assert await fetch_counted_facets(session, log_filter) == scanned, log_filter
             if log_filter.start_us is None or log_filter.end_us is None:
                 continue
-            for width in (MINUTE_US, 5 * MINUTE_US, 3600 * 1_000_000):
+            for width in (MINUTE_US, 5 * MINUTE_US, HOUR_US, 2 * HOUR_US):
                 counted = await counts_by(session, wanted, ("bucket", "level"), bucket_us=width)
                 read = await scanned_counts(session, log_filter, width)
                 assert sorted(counted) == sorted(read), (log_filter, width)
@@ -214,17 +218,11 @@ def test_counts_equal_a_scan_for_every_writer_and_after_retention(
     assert pruned.deleted_rows > 1000
     conn = sqlite3.connect(settings.database_path)
     assert conn.execute("SELECT min(ts) FROM backend_logs").fetchone()[0] >= cutoff_us
-    # Minutes wholly deleted leave no counts behind.
-    assert (
-        conn.execute("SELECT count(*) FROM backend_logs_volume WHERE row_count <= 0").fetchone()[0]
-        == 0
-    )
-    assert (
-        conn.execute(
-            "SELECT count(*) FROM backend_logs_volume WHERE minute < ?", (cutoff_us // MINUTE_US,)
-        ).fetchone()[0]
-        == 0
-    )
+    # Spans wholly deleted leave no counts behind.
+    empty = "SELECT count(*) FROM backend_logs_volume WHERE row_count <= 0"
+    assert conn.execute(empty).fetchone()[0] == 0
+    left_behind = "SELECT count(*) FROM backend_logs_volume WHERE minute + span_minutes <= ?"
+    assert conn.execute(left_behind, (cutoff_us // MINUTE_US,)).fetchone()[0] == 0
     conn.close()
     assert assert_counts_equal_a_scan(settings, base_us) > 40
 

@@ -278,7 +278,7 @@ def test_0010_indexes_message_and_payload_trigrams_up_to_the_watermark_and_downg
     conn.close()
 
 
-def test_0012_counts_the_stored_rows_per_minute_level_source_and_event_and_downgrades(
+def test_0012_counts_the_stored_rows_per_minute_and_hour_level_source_and_event_and_downgrades(
     tmp_path: Path,
 ) -> None:
     settings, conn = database_with_a_user(tmp_path, "0010")
@@ -299,14 +299,18 @@ def test_0012_counts_the_stored_rows_per_minute_level_source_and_event_and_downg
 
     upgrade_to_head(settings)
     counts = conn.execute(
-        "SELECT minute, level, source, has_event, event, row_count FROM backend_logs_volume"
-        " ORDER BY 1, 2, 3, 4, 5"
+        "SELECT span_minutes, minute, level, source, has_event, event, row_count"
+        " FROM backend_logs_volume ORDER BY 1, 2, 3, 4, 5, 6"
     ).fetchall()
     assert counts == [
-        (5, "INFO", "backend", 0, "", 1),
-        (5, "INFO", "backend", 1, "", 1),
-        (5, "INFO", "backend", 1, "a", 2),
-        (6, "ERROR", "ui", 1, "a", 1),
+        (1, 5, "INFO", "backend", 0, "", 1),
+        (1, 5, "INFO", "backend", 1, "", 1),
+        (1, 5, "INFO", "backend", 1, "a", 2),
+        (1, 6, "ERROR", "ui", 1, "a", 1),
+        (60, 0, "ERROR", "ui", 1, "a", 1),
+        (60, 0, "INFO", "backend", 0, "", 1),
+        (60, 0, "INFO", "backend", 1, "", 1),
+        (60, 0, "INFO", "backend", 1, "a", 2),
     ]
     watermark = "SELECT counted_through FROM backend_logs_volume_state"
     assert conn.execute(watermark).fetchone() == (5,)

@@ -110,12 +110,14 @@ Index(
 
 MINUTE_US = 60_000_000
 
-# Row counts of backend_logs per minute (ts // MINUTE_US), level, source and event, for the rows
-# up to the state's watermark (logs.volume), so facets and histograms add counts instead of
-# scanning rows. `event` is '' and `has_event` 0 for rows without one (a key cannot be NULL).
+# Row counts of backend_logs per span (a minute, or an hour), level, source and event, for the
+# rows up to the state's watermark (logs.volume), so facets and histograms add counts instead of
+# scanning rows. `minute` is the span's first (ts // MINUTE_US); `event` is '' and `has_event` 0
+# for rows without one (a key cannot be NULL).
 backend_logs_volume = Table(
     "backend_logs_volume",
     metadata,
+    Column("span_minutes", Integer, primary_key=True),
     Column("minute", Integer, primary_key=True),
     Column("level", Text, primary_key=True),
     Column("source", Text, primary_key=True),

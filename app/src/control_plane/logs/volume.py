@@ -1,6 +1,6 @@
-"""Row counts of backend_logs per minute, level, source and event (db.schema.backend_logs_volume),
-kept up to date, so the facets and the volume histogram add up a few counts a minute instead of
-reading every row of their range (logs.volume_query reads them).
+"""Row counts of backend_logs per minute and per hour, level, source and event
+(db.schema.backend_logs_volume), kept up to date, so the facets and the volume histogram add up
+a few counts an hour instead of reading every row of their range (logs.volume_query reads them).
 
 The counts follow a watermark, as the full-text index does (logs.fts): the rows with ids up to
 `counted_through` are counted. The tailer and the batch ingest count their rows in the
@@ -37,29 +37,37 @@ STATE = backend_logs_volume_state.c
 # A backlog (rows a seed wrote) is counted this many at a time, so no transaction holds on long.
 COUNT_ROWS_PER_TRANSACTION = 50_000
 ONLY_STATE_ROW = STATE.id == literal_column("1")
-KEY_NAMES = ("minute", "level", "source", "has_event", "event")
+KEY_NAMES = ("span_minutes", "minute", "level", "source", "has_event", "event")
+# Each row is counted per minute and per hour: a week adds up 168 hours, not 10,080 minutes.
+SPANS_MINUTES = (1, 60)
 
-# SQLite divides integers toward zero, as minute_of does.
-_MINUTE_OF_TS = LOGS.ts.op("/")(literal_column(str(MINUTE_US)))
+
+def _count_range(span_minutes: int) -> Any:
+    span: Any = literal_column(str(span_minutes))
+    # SQLite divides integers toward zero, as minute_of does.
+    start_minute = LOGS.ts.op("/")(literal_column(str(span_minutes * MINUTE_US))) * span
+    counted = upsert(backend_logs_volume).from_select(
+        [*KEY_NAMES, "row_count"],
+        select(
+            span,
+            start_minute,
+            LOGS.level,
+            LOGS.source,
+            LOGS.event.is_not(None),
+            func.coalesce(LOGS.event, literal_column("''")),
+            func.count(),
+        )
+        .where(LOGS.id > bindparam("through"), LOGS.id <= bindparam("upper"))
+        .group_by(*(literal_column(str(position)) for position in range(1, 7))),
+    )
+    return counted.on_conflict_do_update(
+        index_elements=[VOLUME[name] for name in KEY_NAMES],
+        set_={"row_count": VOLUME.row_count + counted.excluded.row_count},
+    )
+
 
 READ_WATERMARK = select(STATE.counted_through).where(ONLY_STATE_ROW)
-_counted = upsert(backend_logs_volume).from_select(
-    [*KEY_NAMES, "row_count"],
-    select(
-        _MINUTE_OF_TS,
-        LOGS.level,
-        LOGS.source,
-        LOGS.event.is_not(None),
-        func.coalesce(LOGS.event, literal_column("''")),
-        func.count(),
-    )
-    .where(LOGS.id > bindparam("through"), LOGS.id <= bindparam("upper"))
-    .group_by(*(literal_column(str(position)) for position in range(1, 6))),
-)
-COUNT_RANGE = _counted.on_conflict_do_update(
-    index_elements=[VOLUME[name] for name in KEY_NAMES],
-    set_={"row_count": VOLUME.row_count + _counted.excluded.row_count},
-)
+COUNT_RANGES = tuple(_count_range(span) for span in SPANS_MINUTES)
 MOVE_WATERMARK = (
     update(backend_logs_volume_state)
     .where(ONLY_STATE_ROW)
@@ -72,6 +80,7 @@ SUBTRACT = (
     .values(row_count=VOLUME.row_count - bindparam("rows"))
 )
 DROP_EMPTY = backend_logs_volume.delete().where(
+    VOLUME.span_minutes == bindparam("span_minutes"),
     VOLUME.minute >= bindparam("low"),
     VOLUME.minute <= bindparam("high"),
     VOLUME.row_count <= literal_column("0"),
@@ -79,7 +88,7 @@ DROP_EMPTY = backend_logs_volume.delete().where(
 
 _READ_WATERMARK_SQL = sqlite3_text(READ_WATERMARK)
 _UPPER_BOUND_SQL = sqlite3_text(fts.UPPER_BOUND)
-_COUNT_RANGE_SQL = sqlite3_text(COUNT_RANGE)
+_COUNT_RANGES_SQL = tuple(sqlite3_text(statement) for statement in COUNT_RANGES)
 _MOVE_WATERMARK_SQL = sqlite3_text(MOVE_WATERMARK)
 _SUBTRACT_SQL = sqlite3_text(SUBTRACT, positional=("rows", *KEY_NAMES))
 _DROP_EMPTY_SQL = sqlite3_text(DROP_EMPTY)
@@ -89,9 +98,11 @@ _ID, _TS, _LEVEL, _SOURCE, _EVENT = (
 )
 
 
-def minute_of(ts_us: int) -> int:
-    """The minute a row is counted in, as SQLite's integer division gives it."""
-    return ts_us // MINUTE_US if ts_us >= 0 else -(-ts_us // MINUTE_US)
+def minute_of(ts_us: int, span_minutes: int = 1) -> int:
+    """The first minute of the span a row is counted in, as SQLite's integer division gives it."""
+    width = span_minutes * MINUTE_US
+    spans = ts_us // width if ts_us >= 0 else -(-ts_us // width)
+    return spans * span_minutes
 
 
 def count_new_rows(conn: sqlite3.Connection, max_rows: int = COUNT_ROWS_PER_TRANSACTION) -> int:
@@ -102,7 +113,8 @@ def count_new_rows(conn: sqlite3.Connection, max_rows: int = COUNT_ROWS_PER_TRAN
     (upper,) = conn.execute(_UPPER_BOUND_SQL, bounds).fetchone()
     if upper is None:
         return 0
-    conn.execute(_COUNT_RANGE_SQL, {"through": through, "upper": upper})
+    for statement in _COUNT_RANGES_SQL:
+        conn.execute(statement, {"through": through, "upper": upper})
     conn.execute(_MOVE_WATERMARK_SQL, {"upper": upper})
     return int(upper - through)
 
@@ -113,7 +125,8 @@ async def count_new_rows_in(session: AsyncSession) -> None:
     bounds = {"through": through, "max_rows": COUNT_ROWS_PER_TRANSACTION}
     upper = (await session.execute(fts.UPPER_BOUND, bounds)).scalar()
     if upper is not None:
-        await session.execute(COUNT_RANGE, {"through": through, "upper": upper})
+        for statement in COUNT_RANGES:
+            await session.execute(statement, {"through": through, "upper": upper})
         await session.execute(MOVE_WATERMARK, {"upper": upper})
 
 
@@ -121,19 +134,20 @@ def uncount_deleted(conn: sqlite3.Connection, rows: Sequence[Sequence[Any]]) -> 
     """In the caller's transaction, before it deletes `rows` (whole backend_logs rows): take the
     counted ones out of the counts, and drop the counts that reach zero."""
     (through,) = conn.execute(_READ_WATERMARK_SQL).fetchone()
-    keys = Counter(
-        (minute_of(row[_TS]), row[_LEVEL], row[_SOURCE], row[_EVENT])
-        for row in rows
-        if row[_ID] <= through
-    )
-    if not keys:
+    counted = [row for row in rows if row[_ID] <= through]
+    if not counted:
         return
-    conn.executemany(
-        _SUBTRACT_SQL,
-        [
-            (n, minute, level, source, int(event is not None), event or "")
-            for (minute, level, source, event), n in keys.items()
-        ],
-    )
-    minutes = [minute for minute, *_ in keys]
-    conn.execute(_DROP_EMPTY_SQL, {"low": min(minutes), "high": max(minutes)})
+    for span in SPANS_MINUTES:
+        keys = Counter(
+            (minute_of(row[_TS], span), row[_LEVEL], row[_SOURCE], row[_EVENT]) for row in counted
+        )
+        conn.executemany(
+            _SUBTRACT_SQL,
+            [
+                (n, span, minute, level, source, int(event is not None), event or "")
+                for (minute, level, source, event), n in keys.items()
+            ],
+        )
+        minutes = [minute for minute, *_ in keys]
+        bounds = {"span_minutes": span, "low": min(minutes), "high": max(minutes)}
+        conn.execute(_DROP_EMPTY_SQL, bounds)

@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 
-from control_plane.db.schema import MINUTE_US
+from control_plane.db.schema import HOUR_US, MINUTE_US
 from control_plane.logs.query import FACET_EVENTS_LIMIT, LogFacets, LogFilter, fetch_facets
 from control_plane.logs.volume import LOGS, READ_WATERMARK, VOLUME
 
@@ -109,26 +109,23 @@ def counted_rows(
 ) -> Select[Any] | CompoundSelect[Any]:
     """Parts (key_0, key_1, ..., n) whose n add up to the rows of the filter per value of the
     keys ("level", "event", or "bucket": the start of the `bucket_us` wide bucket, a whole
-    number of minutes): counts for the whole minutes of the range, and rows read for the rest
-    (its partial minutes, and the rows past the watermark)."""
+    number of minutes): hour counts for the whole hours of the range (when buckets are whole
+    hours), minute counts for its other whole minutes, and rows read for the rest (its partial
+    minutes, and the rows past the watermark)."""
     if "bucket" in keys and (bucket_us is None or bucket_us % MINUTE_US):
         raise ValueError("buckets must be whole minutes")
     width: Any = literal_column(str(bucket_us)) if bucket_us else None
-    # Minutes wholly inside [start, end): [first, last).
+    # Minutes wholly inside [start, end): [first, last); None: unbounded.
     first = None if wanted.start_us is None else -(-wanted.start_us // MINUTE_US)
     last = None if wanted.end_us is None else wanted.end_us // MINUTE_US
     if first is not None and last is not None and first >= last:
         return _rows_part(wanted, keys, width, wanted.start_us, wanted.end_us, indexed=True)
-    whole_minutes: list[ColumnElement[bool]] = []
-    if first is not None:
-        whole_minutes.append(VOLUME.minute >= first)
-    if last is not None:
-        whole_minutes.append(VOLUME.minute < last)
-    counts = select(
-        *(_count_key(key, width).label(f"key_{index}") for index, key in enumerate(keys)),
-        VOLUME.row_count.label("n"),
-    ).where(*whole_minutes, *_count_conditions(wanted))
-    parts: list[Select[Any]] = [counts]
+    parts = [
+        _counts_part(wanted, keys, width, span, low, high)
+        for span, low, high in _spans(
+            first, last, hours=bucket_us is None or bucket_us % HOUR_US == 0
+        )
+    ]
     if first is not None:
         parts.append(
             _rows_part(wanted, keys, width, wanted.start_us, first * MINUTE_US, indexed=True)
@@ -146,6 +143,44 @@ def counted_rows(
     ).where(LOGS.id > READ_WATERMARK.scalar_subquery())
     parts.append(uncounted)
     return union_all(*parts)
+
+
+def _spans(
+    first: int | None, last: int | None, *, hours: bool
+) -> list[tuple[int, int | None, int | None]]:
+    """(span in minutes, first minute, end minute) covering the whole minutes [first, last):
+    whole hours from the hour counts, the minutes around them from the minute counts."""
+    if not hours:
+        return [(1, first, last)]
+    first_hour = None if first is None else -(-first // 60) * 60
+    last_hour = None if last is None else last // 60 * 60
+    if first_hour is not None and last_hour is not None and first_hour >= last_hour:
+        return [(1, first, last)]
+    spans: list[tuple[int, int | None, int | None]] = [(60, first_hour, last_hour)]
+    if first is not None and first != first_hour:
+        spans.append((1, first, first_hour))
+    if last is not None and last != last_hour:
+        spans.append((1, last_hour, last))
+    return spans
+
+
+def _counts_part(
+    wanted: VolumeFilter,
+    keys: tuple[str, ...],
+    width: Any,
+    span_minutes: int,
+    first: int | None,
+    end: int | None,
+) -> Select[Any]:
+    conditions = [VOLUME.span_minutes == span_minutes, *_count_conditions(wanted)]
+    if first is not None:
+        conditions.append(VOLUME.minute >= first)
+    if end is not None:
+        conditions.append(VOLUME.minute < end)
+    return select(
+        *(_count_key(key, width).label(f"key_{index}") for index, key in enumerate(keys)),
+        VOLUME.row_count.label("n"),
+    ).where(*conditions)
 
 
 def _count_key(key: str, width: Any) -> Any:

@@ -1,5 +1,5 @@
-"""backend_logs_volume: row counts per minute, level, source and event, with the watermark of
-the rows they count (control_plane.logs.volume), filled from the rows there are
+"""backend_logs_volume: row counts per minute and per hour, level, source and event, with the
+watermark of the rows they count (control_plane.logs.volume), filled from the rows there are
 
 Revision ID: 0012
 Revises: 0010
@@ -19,6 +19,7 @@ depends_on = None
 def upgrade() -> None:
     op.create_table(
         "backend_logs_volume",
+        sa.Column("span_minutes", sa.Integer(), primary_key=True),
         sa.Column("minute", sa.Integer(), primary_key=True),
         sa.Column("level", sa.Text(), primary_key=True),
         sa.Column("source", sa.Text(), primary_key=True),
@@ -34,11 +35,14 @@ def upgrade() -> None:
         ),
         sa.Column("counted_through", sa.Integer(), nullable=False),
     )
-    op.execute(
-        "INSERT INTO backend_logs_volume (minute, level, source, has_event, event, row_count)"
-        " SELECT ts / 60000000, level, source, event IS NOT NULL, coalesce(event, ''), count(*)"
-        " FROM backend_logs GROUP BY 1, 2, 3, 4, 5"
-    )
+    for span_minutes in (1, 60):
+        op.execute(
+            "INSERT INTO backend_logs_volume"
+            " (span_minutes, minute, level, source, has_event, event, row_count)"
+            f" SELECT {span_minutes}, ts / {span_minutes * 60_000_000} * {span_minutes}, level,"
+            " source, event IS NOT NULL, coalesce(event, ''), count(*)"
+            " FROM backend_logs GROUP BY 1, 2, 3, 4, 5, 6"
+        )
     op.execute(
         "INSERT INTO backend_logs_volume_state (id, counted_through)"
         " SELECT 1, coalesce(max(id), 0) FROM backend_logs"
