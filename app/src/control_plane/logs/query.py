@@ -284,15 +284,27 @@ async def stored_hour_span(session: AsyncSession) -> tuple[int, int] | None:
     return low // HOUR_US, high // HOUR_US
 
 
-async def fetch_page(
-    session: AsyncSession, log_filter: LogFilter, *, limit: int, cursor: tuple[int, int] | None
-) -> LogPage:
+async def with_hour_span(session: AsyncSession, log_filter: LogFilter) -> LogFilter:
+    """The filter with the stored hours a correlation id lookup probes (probe_hours)."""
     if (
         log_filter.correlation_id is not None
         and log_filter.hour_span is None
         and not log_filter.archived
     ):
-        log_filter = replace(log_filter, hour_span=await stored_hour_span(session))
+        return replace(log_filter, hour_span=await stored_hour_span(session))
+    return log_filter
+
+
+def page_order(log_filter: LogFilter, page: Any) -> tuple[Any, ...]:
+    """page_query's order, on the columns of a subquery of it."""
+    keys = (page.id,) if indexed_text(log_filter) is not None else (page.ts, page.id)
+    return keys if log_filter.oldest_first else tuple(key.desc() for key in keys)
+
+
+async def fetch_page(
+    session: AsyncSession, log_filter: LogFilter, *, limit: int, cursor: tuple[int, int] | None
+) -> LogPage:
+    log_filter = await with_hour_span(session, log_filter)
     rows = (await session.execute(page_query(log_filter, limit=limit, cursor=cursor))).all()
     more = len(rows) > limit
     rows = rows[:limit]
