@@ -158,6 +158,18 @@ def read_tail_figures(database_path: Path, stream: str) -> TailFigures | None:
     return TailFigures(*row) if row is not None else None
 
 
+def index_past_watermark(conn: sqlite3.Connection, max_rows: int) -> int:
+    """In the caller's transaction: index up to `max_rows` rows past the FTS watermark and move
+    it; returns rows indexed."""
+    (through,) = conn.execute(READ_WATERMARK).fetchone()
+    upper = conn.execute(UPPER_BOUND, {"through": through, "max_rows": max_rows}).fetchone()[0]
+    if upper is None:
+        return 0
+    indexed: int = conn.execute(INDEX_RANGE, {"through": through, "upper": upper}).rowcount
+    conn.execute(MOVE_WATERMARK, {"upper": upper})
+    return indexed
+
+
 def is_lock_error(exc: sqlite3.OperationalError) -> bool:
     text = str(exc).lower()
     return "locked" in text or "busy" in text
@@ -234,14 +246,7 @@ class TailStore:
 
         def write(conn: sqlite3.Connection) -> None:
             nonlocal indexed
-            (through,) = conn.execute(READ_WATERMARK).fetchone()
-            bounds = {"through": through, "max_rows": max_rows}
-            upper = conn.execute(UPPER_BOUND, bounds).fetchone()[0]
-            if upper is None:
-                indexed = 0
-                return
-            indexed = conn.execute(INDEX_RANGE, {"through": through, "upper": upper}).rowcount
-            conn.execute(MOVE_WATERMARK, {"upper": upper})
+            indexed = index_past_watermark(conn, max_rows)
 
         self.run_in_transaction(write)
         return indexed
