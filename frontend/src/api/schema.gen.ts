@@ -357,7 +357,7 @@ export interface paths {
         /**
          * Facets
          * @description Rows per level and per event (the 200 most frequent) over [start, end), added up from
-         *     the per-minute counts.
+         *     the stored per-hour and per-minute counts.
          */
         get: operations["facets_api_logs_facets_get"];
         put?: never;

@@ -102,7 +102,7 @@ async def facets(
     end: datetime | None = None,
 ) -> LogFacets:
     """Rows per level and per event (the 200 most frequent) over [start, end), added up from
-    the per-minute counts."""
+    the stored per-hour and per-minute counts."""
     counts = await fetch_counted_facets(
         session, LogFilter(start_us=to_us(start), end_us=to_us(end))
     )
