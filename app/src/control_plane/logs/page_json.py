@@ -7,10 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from sqlalchemy import ColumnElement, case, func, literal_column, select
+from sqlalchemy import ColumnElement, case, column, func, literal_column, select, table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_plane.logs.query import (
+    ENTRY_NAMES,
     LogFilter,
     encode_cursor,
     page_order,
@@ -33,7 +34,11 @@ def iso_timestamp(us: Any) -> ColumnElement[str]:
 
 
 def _json_bool(flag: Any) -> Any:
-    return func.json(case((flag != 0, literal_column("'true'")), else_=literal_column("'false'")))
+    return func.json(
+        case(
+            (flag != literal_column("0"), literal_column("'true'")), else_=literal_column("'false'")
+        )
+    )
 
 
 def entry_json(page: Any) -> Any:
@@ -66,13 +71,19 @@ def entry_json(page: Any) -> Any:
     return func.json_object(*pairs)
 
 
+# The page's rows as a CTE named "page", and their entries' JSON built once over it: building
+# the json_object expression anew took longer than the query (0.5 ms a request).
+PAGE = table("page", *(column(name) for name in ENTRY_NAMES))
+ENTRIES = select(PAGE.c.id, PAGE.c.ts, entry_json(PAGE.c))
+
+
 async def fetch_page_body(
     session: AsyncSession, log_filter: LogFilter, *, limit: int, cursor: tuple[int, int] | None
 ) -> bytes:
     """`{"items": [...], "next_cursor": ...}` for the page query.fetch_page would return."""
     log_filter = await with_hour_span(session, log_filter)
-    page = page_query(log_filter, limit=limit, cursor=cursor).subquery("page").c
-    entries = select(page.id, page.ts, entry_json(page)).order_by(*page_order(log_filter, page))
+    rows_of_page = page_query(log_filter, limit=limit, cursor=cursor).cte(PAGE.name)
+    entries = ENTRIES.add_cte(rows_of_page).order_by(*page_order(log_filter, PAGE.c))
     rows = (await session.execute(entries)).all()
     more = len(rows) > limit
     rows = rows[:limit]
