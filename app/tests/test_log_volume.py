@@ -107,6 +107,18 @@ def watermark_and_newest(db: Path) -> tuple[int, int]:
         conn.close()
 
 
+def raw_insert(db: Path, rows: list[tuple[Any, ...]]) -> None:
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.executemany(
+            "INSERT INTO backend_logs (ts, level, logger, event, message, correlation_id,"
+            " strategy_id, parse_error, truncated, payload, ingested_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+    conn.close()
+
+
 def fill(settings: Settings, client: TestClient, auth_headers: dict[str, str]) -> int:
     """Rows over HOURS hours from a minute, written every way rows arrive; returns that minute."""
     db = settings.database_path
@@ -114,7 +126,10 @@ def fill(settings: Settings, client: TestClient, auth_headers: dict[str, str]) -
     base_us = (now_us() // MINUTE_US - HOURS * 60 - 5) * MINUTE_US
     tail(db, tailed_rows(rng, base_us, 3000), source="backend", commits=7)
     assert watermark_and_newest(db)[0] == watermark_and_newest(db)[1]
+    raw_insert(db, tailed_rows(rng, base_us, 200))
+    # A commit after rows it did not write counts those too (from the table, not from memory).
     tail(db, tailed_rows(rng, base_us, 500), source="edge", commits=2)
+    assert watermark_and_newest(db)[0] == watermark_and_newest(db)[1]
     entries = [
         {
             "ts": f"{(base_us + rng.randrange(HOURS * 3600 * 1_000_000)) / 1e6}",
@@ -131,15 +146,7 @@ def fill(settings: Settings, client: TestClient, auth_headers: dict[str, str]) -
     counted, newest = watermark_and_newest(db)
     assert counted == newest
     # Rows nobody counted (a restore, a seed): a query reads them past the watermark.
-    conn = sqlite3.connect(db)
-    with conn:
-        conn.executemany(
-            "INSERT INTO backend_logs (ts, level, logger, event, message, correlation_id,"
-            " strategy_id, parse_error, truncated, payload, ingested_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            tailed_rows(rng, base_us, 400),
-        )
-    conn.close()
+    raw_insert(db, tailed_rows(rng, base_us, 400))
     assert watermark_and_newest(db)[0] < watermark_and_newest(db)[1]
     return base_us
 

@@ -78,6 +78,6 @@ def seed_demo_logs(
     while chunk := list(islice(rows, CHUNK_ROWS)):
         with write_transaction(conn):
             conn.executemany(insert, chunk)
-            volume.count_new_rows(conn, len(chunk) * 2)
+            volume.count_inserted(conn, chunk, "backend")
             index_past_watermark(conn, len(chunk) * 2)
     return DemoLogs(count, first_us, last_us, time.perf_counter() - started)

@@ -187,6 +187,7 @@ class TailStore:
     ) -> None:
         self.stream = stream
         self._insert_row = insert_row_statement(source)
+        self._source = source
         # Index pages touched by random keys (correlation ids) stay cached between batches.
         self._conn = connect(db_path, busy_timeout_ms=busy_timeout_ms, cache_kib=TAILER_CACHE_KIB)
         self._stop_event = stop_event or threading.Event()
@@ -224,7 +225,7 @@ class TailStore:
         def write(conn: sqlite3.Connection) -> None:
             if rows:
                 conn.executemany(self._insert_row, rows)
-                volume.count_new_rows(conn)
+                volume.count_inserted(conn, rows, self._source)
             conn.execute(UPSERT_POSITION, params)
 
         self.run_in_transaction(write)
