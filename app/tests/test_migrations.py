@@ -28,7 +28,7 @@ def test_existing_0001_database_upgrades_to_0002_and_back(tmp_path: Path) -> Non
     settings, conn = database_with_a_user(tmp_path, "0001")
 
     upgrade_to_head(settings)
-    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0011"
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0012"
     assert conn.execute("SELECT count(*) FROM users").fetchone()[0] == 1
     insert = (
         "INSERT INTO strategies (name, underlying, expiry_rule, strike_selection, quantity,"
@@ -317,4 +317,47 @@ def test_0011_interns_correlation_ids_keeps_ids_and_the_text_and_downgrades(
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
     assert not {"log_correlations", "backend_logs_view"} & tables
     assert conn.execute(automerge).fetchone() == (4,)
+    conn.close()
+
+
+def test_0012_counts_the_stored_rows_per_minute_and_hour_level_source_and_event_and_downgrades(
+    tmp_path: Path,
+) -> None:
+    settings, conn = database_with_a_user(tmp_path, "0011")
+    minute = 60_000_000
+    insert = (
+        "INSERT INTO backend_logs (ts, level, event, source, message, ingested_at)"
+        " VALUES (?, ?, ?, ?, 'm', 1)"
+    )
+    rows = [
+        (5 * minute, "INFO", "a", "backend"),
+        (5 * minute + 59_999_999, "INFO", "a", "backend"),
+        (5 * minute + 1, "INFO", None, "backend"),
+        (5 * minute + 2, "INFO", "", "backend"),
+        (6 * minute, "ERROR", "a", "ui"),
+    ]
+    conn.executemany(insert, rows)
+    conn.commit()
+
+    upgrade_to_head(settings)
+    counts = conn.execute(
+        "SELECT span_minutes, minute, level, source, has_event, event, row_count"
+        " FROM backend_logs_volume ORDER BY 1, 2, 3, 4, 5, 6"
+    ).fetchall()
+    assert counts == [
+        (1, 5, "INFO", "backend", 0, "", 1),
+        (1, 5, "INFO", "backend", 1, "", 1),
+        (1, 5, "INFO", "backend", 1, "a", 2),
+        (1, 6, "ERROR", "ui", 1, "a", 1),
+        (60, 0, "ERROR", "ui", 1, "a", 1),
+        (60, 0, "INFO", "backend", 0, "", 1),
+        (60, 0, "INFO", "backend", 1, "", 1),
+        (60, 0, "INFO", "backend", 1, "a", 2),
+    ]
+    watermark = "SELECT counted_through FROM backend_logs_volume_state"
+    assert conn.execute(watermark).fetchone() == (5,)
+
+    command.downgrade(alembic_config(settings), "0011")
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    assert not {"backend_logs_volume", "backend_logs_volume_state"} & tables
     conn.close()

@@ -231,6 +231,34 @@ def _demo_seed(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _demo_logs(settings: Settings, args: argparse.Namespace) -> int:
+    from control_plane.db.sqlite import connect
+    from control_plane.demo_logs import seed_demo_logs
+    from control_plane.times import now_us
+
+    if not settings.database_path.exists():
+        print(f"no database at {settings.database_path}; run db upgrade first", file=sys.stderr)
+        return 1
+    # A large cache keeps the indexes' pages in memory across the chunks.
+    conn = connect(settings.database_path, cache_kib=128 * 1024)
+    try:
+        seeded = seed_demo_logs(conn, args.rows, days=args.days, now_us=now_us(), seed=args.seed)
+    finally:
+        conn.close()
+    print(
+        f"wrote {seeded.rows} demo log rows over {args.days} days in {seeded.seconds:.1f} s"
+        f" ({seeded.rows / max(seeded.seconds, 1e-9):,.0f} rows/s)"
+    )
+    return 0
+
+
+def _rows(text: str) -> int:
+    rows = int(text)
+    if not 1 <= rows <= 50_000_000:
+        raise argparse.ArgumentTypeError("rows must be between 1 and 50,000,000")
+    return rows
+
+
 def _ops(settings: Settings, args: argparse.Namespace) -> int:
     """Ask the backend serving on this host (the deploy runs this inside its container)."""
     import httpx
@@ -352,6 +380,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo_seed.add_argument("--days", type=_days, default=90, help="days of history (1-366)")
     demo_seed.add_argument("--seed", type=int, default=0, help="market seed")
     demo_seed.set_defaults(handler=_demo_seed)
+    demo_logs = demo_commands.add_parser(
+        "logs", help="write synthetic log rows over the last days (the viewer at scale)"
+    )
+    demo_logs.add_argument("--rows", type=_rows, required=True, help="how many (1-50,000,000)")
+    demo_logs.add_argument("--days", type=_days, default=7, help="spread over (1-366 days)")
+    demo_logs.add_argument("--seed", type=int, default=0, help="which rows")
+    demo_logs.set_defaults(handler=_demo_logs)
     return parser
 
 

@@ -354,7 +354,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Facets */
+        /**
+         * Facets
+         * @description Rows per level and per event (the 200 most frequent) over [start, end), added up from
+         *     the stored per-hour and per-minute counts.
+         */
         get: operations["facets_api_logs_facets_get"];
         put?: never;
         post?: never;

@@ -35,7 +35,7 @@ def invalid_query(name: str, message: str) -> RequestValidationError:
     )
 
 
-def log_filter_query(
+async def log_filter_query(
     level: Annotated[list[str] | None, Query()] = None,
     event: str | None = None,
     logger: str | None = None,

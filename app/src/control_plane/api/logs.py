@@ -33,6 +33,7 @@ from control_plane.logs.batch_ingest import (
     ClientLogEntry,
     InvalidBatch,
 )
+from control_plane.logs.page_json import fetch_page_body
 from control_plane.logs.query import (
     MAX_PAGE_SIZE,
     InvalidCursor,
@@ -41,10 +42,9 @@ from control_plane.logs.query import (
     LogPage,
     decode_cursor,
     fetch_context,
-    fetch_facets,
-    fetch_page,
     to_us,
 )
+from control_plane.logs.volume_query import fetch_counted_facets
 from control_plane.times import now_us
 
 router = APIRouter(prefix="/api/logs", tags=["logs"])
@@ -90,8 +90,8 @@ async def list_logs(
     except InvalidCursor as exc:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, str(exc)) from exc
     log_filter = replace(log_filter, oldest_first=order == "oldest")
-    page = await fetch_page(session, log_filter, limit=limit, cursor=position)
-    return json_response({"items": page.items, "next_cursor": page.next_cursor})
+    body = await fetch_page_body(session, log_filter, limit=limit, cursor=position)
+    return Response(body, media_type="application/json")
 
 
 @router.get("/facets")
@@ -101,7 +101,11 @@ async def facets(
     start: datetime | None = None,
     end: datetime | None = None,
 ) -> LogFacets:
-    counts = await fetch_facets(session, LogFilter(start_us=to_us(start), end_us=to_us(end)))
+    """Rows per level and per event (the 200 most frequent) over [start, end), added up from
+    the stored per-hour and per-minute counts."""
+    counts = await fetch_counted_facets(
+        session, LogFilter(start_us=to_us(start), end_us=to_us(end))
+    )
     return LogFacets(
         levels=[FacetCount(value=level, count=n) for level, n in counts.levels],
         events=[FacetCount(value=event, count=n) for event, n in counts.events],

@@ -117,6 +117,32 @@ log_correlations = Table(
 # queries from the sqlite3 shell (docs/operations.md). Migration 0011 creates it.
 BACKEND_LOGS_VIEW = "backend_logs_view"
 
+MINUTE_US = 60_000_000
+
+# Row counts of backend_logs per span (a minute, or an hour), level, source and event, for the
+# rows up to the state's watermark (logs.volume), so facets and histograms add counts instead of
+# scanning rows. `minute` is the span's first (ts // MINUTE_US); `event` is '' and `has_event` 0
+# for rows without one (a key cannot be NULL).
+backend_logs_volume = Table(
+    "backend_logs_volume",
+    metadata,
+    Column("span_minutes", Integer, primary_key=True),
+    Column("minute", Integer, primary_key=True),
+    Column("level", Text, primary_key=True),
+    Column("source", Text, primary_key=True),
+    Column("has_event", Integer, primary_key=True),
+    Column("event", Text, primary_key=True),
+    Column("row_count", Integer, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+backend_logs_volume_state = Table(
+    "backend_logs_volume_state",
+    metadata,
+    Column("id", Integer, CheckConstraint("id = 1"), primary_key=True, nullable=True),
+    Column("counted_through", Integer, nullable=False),
+)
+
 # Rows retention deleted, archived day by day in data/archive/ (control_plane.logs.archive):
 # what each day's file holds up to its committed length, and its rows' checksum chain.
 log_archive_days = Table(

@@ -20,7 +20,7 @@ from control_plane.audit import AUDIT_EVENT
 from control_plane.correlation import SAFE_REQUEST_ID
 from control_plane.db.schema import backend_logs
 from control_plane.log_scrub import scrub_text, scrub_value
-from control_plane.logs import correlations, fts
+from control_plane.logs import correlations, fts, volume
 from control_plane.logs.line_parser import MAX_LINE_BYTES
 from control_plane.logs.query import to_us
 
@@ -191,14 +191,16 @@ INSERT_CLIENT_ROW = insert(backend_logs).values(
 
 
 async def store_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    """Insert the rows and, in the same transaction, index up to FTS_ROWS_PER_BATCH rows past
-    the full-text watermark, so a batch is searchable when its request returns."""
+    """Insert the rows and, in the same transaction, count them (logs.volume) and index up to
+    FTS_ROWS_PER_BATCH rows past the full-text watermark, so a batch is searchable when its
+    request returns."""
     if not rows:
         return
     interned = correlations.distinct_ids(row["correlation_id"] for row in rows)
     if interned:
         await session.execute(correlations.INTERN, interned)
     await session.execute(INSERT_CLIENT_ROW, rows)
+    await volume.count_new_rows_in(session)
     through: int = (await session.execute(fts.READ_WATERMARK)).scalar_one()
     bounds = {"through": through, "max_rows": FTS_ROWS_PER_BATCH}
     upper = (await session.execute(fts.UPPER_BOUND, bounds)).scalar()

@@ -1,6 +1,7 @@
 """Log volume over a time range: row counts per time bucket and level, for the viewer's
 filters. Buckets have a round width (1 s … 1 week) chosen so the range needs at most
-MAX_BUCKETS of them, and start at multiples of that width (UTC)."""
+MAX_BUCKETS of them, and start at multiples of that width (UTC). Buckets of whole minutes are
+added up from the per-minute counts (logs.volume_query) when the filters allow."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from typing import cast
 from sqlalchemy import func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from control_plane.db.schema import MINUTE_US
 from control_plane.logs.query import LogFilter, filter_conditions
+from control_plane.logs.volume_query import counts_by, volume_filter
 
 SECOND_US = 1_000_000
 MAX_BUCKETS = 120
@@ -60,27 +63,43 @@ def bucket_starts(start_us: int, end_us: int, width: int) -> list[int]:
 async def fetch_histogram(
     session: AsyncSession, log_filter: LogFilter, *, start_us: int, end_us: int
 ) -> VolumeHistogram:
-    """Counts for [start, end) with every other filter of `log_filter` applied."""
+    """Counts for [start, end) with every other filter of `log_filter` applied: from the
+    per-minute counts when the buckets are whole minutes and the filter allows, else a scan."""
     width = bucket_width(start_us, end_us)
     bounded = replace(log_filter, start_us=start_us, end_us=end_us)
-    logs = bounded.table.c
-    # Integer division (Core's `/` would divide as decimals); the width is a literal integer,
-    # never user text, so the grouping is one expression.
-    bucket = logs.ts.op("/")(literal_column(str(width))).label("bucket")
-    rows = await session.execute(
-        select(bucket, logs.level, func.count())
-        .where(*filter_conditions(bounded))
-        .group_by(bucket, logs.level)
-    )
+    wanted = volume_filter(bounded)
+    if wanted is not None and width % MINUTE_US == 0:
+        counted = await counts_by(session, wanted, ("bucket", "level"), bucket_us=width)
+    else:
+        counted = await scanned_counts(session, bounded, width)
     counts: dict[int, dict[str, int]] = {}
-    for index, level, count in cast("Iterable[tuple[int, str, int]]", rows):
-        counts.setdefault(index * width, {})[level] = count
+    for start, level, count in counted:
+        counts.setdefault(start, {})[level] = count
     return VolumeHistogram(
         start_us,
         end_us,
         width,
         [(start, counts.get(start, {})) for start in bucket_starts(start_us, end_us, width)],
     )
+
+
+async def scanned_counts(
+    session: AsyncSession, log_filter: LogFilter, width: int
+) -> list[tuple[int, str, int]]:
+    """(bucket start, level, rows) read from the rows themselves."""
+    logs = log_filter.table.c
+    # Integer division (Core's `/` would divide as decimals); the width is a literal integer,
+    # never user text, so the grouping is one expression.
+    bucket = logs.ts.op("/")(literal_column(str(width))).label("bucket")
+    rows = await session.execute(
+        select(bucket, logs.level, func.count())
+        .where(*filter_conditions(log_filter))
+        .group_by(bucket, logs.level)
+    )
+    return [
+        (index * width, level, count)
+        for index, level, count in cast("Iterable[tuple[int, str, int]]", rows)
+    ]
 
 
 async def oldest_ts(session: AsyncSession, log_filter: LogFilter) -> int | None:

@@ -253,6 +253,12 @@ def row_to_entry(row: Any) -> LogEntry:
     }
 
 
+def page_order(log_filter: LogFilter, page: Any) -> tuple[Any, ...]:
+    """page_query's order, on the columns of a subquery of it."""
+    keys = (page.id,) if indexed_text(log_filter) is not None else (page.ts, page.id)
+    return keys if log_filter.oldest_first else tuple(key.desc() for key in keys)
+
+
 async def fetch_page(
     session: AsyncSession, log_filter: LogFilter, *, limit: int, cursor: tuple[int, int] | None
 ) -> LogPage:

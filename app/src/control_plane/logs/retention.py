@@ -17,7 +17,7 @@ from control_plane.background_service import BackgroundService
 from control_plane.db.schema import backend_logs
 from control_plane.db.sqlite import BUSY_TIMEOUT_MS, connect
 from control_plane.db.statements import sqlite3_text
-from control_plane.logs import fts
+from control_plane.logs import fts, volume
 from control_plane.logs.archive import ARCHIVE_DIR, COLUMNS, ArchiveWriter, ExpiredDay, expire_days
 from control_plane.times import MICROS_PER_DAY
 
@@ -145,6 +145,7 @@ class LogPruner:
                         if row[0] <= indexed_through
                     ],
                 )
+                volume.uncount_deleted(conn, rows)
                 conn.executemany(DELETE_ROW, [(r[0],) for r in rows])
             conn.execute("COMMIT")
         except BaseException:

@@ -18,7 +18,7 @@ from control_plane.background_service import ServiceStopped
 from control_plane.db.schema import LOG_SOURCES, LogSource, backend_logs, log_tail_positions
 from control_plane.db.sqlite import connect, probe_connection
 from control_plane.db.statements import sqlite3_text
-from control_plane.logs import correlations, fts
+from control_plane.logs import correlations, fts, volume
 from control_plane.logs.file_identity import FilePosition
 from control_plane.logs.line_parser import Row
 from control_plane.times import now_us
@@ -165,6 +165,18 @@ def read_tail_figures(database_path: Path, stream: str) -> TailFigures | None:
     return TailFigures(*row) if row is not None else None
 
 
+def index_past_watermark(conn: sqlite3.Connection, max_rows: int) -> int:
+    """In the caller's transaction: index up to `max_rows` rows past the FTS watermark and move
+    it; returns rows indexed."""
+    (through,) = conn.execute(READ_WATERMARK).fetchone()
+    upper = conn.execute(UPPER_BOUND, {"through": through, "max_rows": max_rows}).fetchone()[0]
+    if upper is None:
+        return 0
+    indexed: int = conn.execute(INDEX_RANGE, {"through": through, "upper": upper}).rowcount
+    conn.execute(MOVE_WATERMARK, {"upper": upper})
+    return indexed
+
+
 def is_lock_error(exc: sqlite3.OperationalError) -> bool:
     text = str(exc).lower()
     return "locked" in text or "busy" in text
@@ -182,6 +194,8 @@ class TailStore:
     ) -> None:
         self.stream = stream
         self._insert_row = insert_row_statement(source)
+        self._source = source
+        # Index pages touched by random keys (correlation ids) stay cached between batches.
         self._conn = connect(db_path, busy_timeout_ms=busy_timeout_ms, cache_kib=TAILER_CACHE_KIB)
         self._stop_event = stop_event or threading.Event()
         self.lock_retries = 0
@@ -221,6 +235,7 @@ class TailStore:
                 ids.discard(None)
                 conn.executemany(INTERN_CORRELATIONS, [(value,) for value in ids])
                 conn.executemany(self._insert_row, rows)
+                volume.count_inserted(conn, rows, self._source)
             conn.execute(UPSERT_POSITION, params)
 
         self.run_in_transaction(write)
@@ -242,14 +257,7 @@ class TailStore:
 
         def write(conn: sqlite3.Connection) -> None:
             nonlocal indexed
-            (through,) = conn.execute(READ_WATERMARK).fetchone()
-            bounds = {"through": through, "max_rows": max_rows}
-            upper = conn.execute(UPPER_BOUND, bounds).fetchone()[0]
-            if upper is None:
-                indexed = 0
-                return
-            indexed = conn.execute(INDEX_RANGE, {"through": through, "upper": upper}).rowcount
-            conn.execute(MOVE_WATERMARK, {"upper": upper})
+            indexed = index_past_watermark(conn, max_rows)
 
         self.run_in_transaction(write)
         return indexed

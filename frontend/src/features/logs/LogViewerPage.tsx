@@ -19,6 +19,7 @@ import { LiveTail } from './LiveTail';
 import { LogLineContext } from './LogLineContext';
 import { lineFromSearch, withoutLine } from './permalink';
 import { useLiveTail } from './useLiveTail';
+import { useFirstRowsMark } from './firstRowsMark';
 import { viewOptionsFromSearch, withViewOptions, type LogViewOptions } from './viewOptions';
 import styles from './LogViewerPage.module.css';
 import { usePageTitle } from '../../lib/pageTitle';
@@ -127,6 +128,7 @@ function LogResults({ filters, view, onFieldFilter, onCorrelationId }: ResultsPr
   const words = useMemo(() => searchWords(filters.text), [filters.text]);
   const { rows, list, listKey, refresh } = useLogStream(filters);
   const tail = useLiveTail(filters, listKey, list.isSuccess);
+  useFirstRowsMark(rows.length > 0);
   const [expanded, setExpanded] = useState<ReadonlySet<number>>(() => new Set());
 
   const toggle = useCallback((id: number) => {
