@@ -16,7 +16,7 @@ from typing import Any
 
 from control_plane.db.sqlite import write_transaction
 from control_plane.logs import volume
-from control_plane.logs.tail_store import index_past_watermark, insert_row_statement
+from control_plane.logs.tail_store import index_past_watermark, insert_row_statement, insert_rows
 from control_plane.times import MICROS_PER_DAY
 
 CHUNK_ROWS = 100_000
@@ -77,7 +77,7 @@ def seed_demo_logs(
     rows = demo_rows(count, first_us=first_us, last_us=last_us, seed=seed)
     while chunk := list(islice(rows, CHUNK_ROWS)):
         with write_transaction(conn):
-            conn.executemany(insert, chunk)
+            insert_rows(conn, insert, chunk)
             volume.count_inserted(conn, chunk, "backend")
             index_past_watermark(conn, len(chunk) * 2)
     return DemoLogs(count, first_us, last_us, time.perf_counter() - started)

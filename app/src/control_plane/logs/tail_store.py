@@ -59,6 +59,14 @@ INTERN_CORRELATIONS = sqlite3_text(correlations.INTERN, positional=("correlation
 CORRELATION_AT = ROW_COLUMNS.index("correlation_id")
 
 
+def insert_rows(conn: sqlite3.Connection, insert_row: str, rows: Sequence[Row]) -> None:
+    """Rows in ROW_COLUMNS order, their correlation ids interned first (same transaction)."""
+    ids = {row[CORRELATION_AT] for row in rows}
+    ids.discard(None)
+    conn.executemany(INTERN_CORRELATIONS, [(value,) for value in ids])
+    conn.executemany(insert_row, rows)
+
+
 POSITIONS = log_tail_positions.c
 LOAD_POSITION = sqlite3_text(
     select(
@@ -231,10 +239,7 @@ class TailStore:
 
         def write(conn: sqlite3.Connection) -> None:
             if rows:
-                ids = {row[CORRELATION_AT] for row in rows}
-                ids.discard(None)
-                conn.executemany(INTERN_CORRELATIONS, [(value,) for value in ids])
-                conn.executemany(self._insert_row, rows)
+                insert_rows(conn, self._insert_row, rows)
                 volume.count_inserted(conn, rows, self._source)
             conn.execute(UPSERT_POSITION, params)
 

@@ -2,7 +2,7 @@
 watermark of the rows they count (control_plane.logs.volume), filled from the rows there are
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-05
 """
 
