@@ -1,5 +1,7 @@
 """BackendLogRetentionService: deletes expired rows in short transactions and gives the
-space back with incremental vacuum."""
+space back with incremental vacuum. It never checkpoints: the WAL it writes is taken back by
+the database's one WalCheckpointer (logs.checkpoints), so no writer waits behind a checkpoint
+that retention asked for."""
 
 from __future__ import annotations
 
@@ -18,8 +20,8 @@ from control_plane.db.schema import backend_logs
 from control_plane.db.sqlite import JOURNAL_SIZE_LIMIT_BYTES, connect
 from control_plane.db.statements import sqlite3_text
 from control_plane.logs import fts
-from control_plane.logs.checkpoints import WalCheckpointer, lock_free_pause
 from control_plane.logs.archive import ARCHIVE_DIR, COLUMNS, ArchiveWriter, ExpiredDay, expire_days
+from control_plane.logs.checkpoints import WalCheckpointer, lock_free_pause
 from control_plane.times import MICROS_PER_DAY
 
 logger = logging.getLogger("control_plane.logs.retention")
