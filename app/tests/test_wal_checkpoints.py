@@ -58,7 +58,7 @@ def test_the_wal_grows_without_a_checkpointer_while_a_reader_queries(
     settings: Settings,
 ) -> None:
     # The baseline the next test is measured against: nothing takes the WAL back.
-    assert write_while_reading(settings.database_path, megabytes=24) > 20 * MIB
+    assert write_while_reading(settings.database_path, megabytes=32) > 28 * MIB
 
 
 def test_the_checkpointer_keeps_the_wal_bounded_while_a_reader_queries(
@@ -69,11 +69,13 @@ def test_the_checkpointer_keeps_the_wal_bounded_while_a_reader_queries(
     )
     checkpointer.start()
     try:
-        largest = write_while_reading(settings.database_path, megabytes=24)
+        largest = write_while_reading(settings.database_path, megabytes=32)
     finally:
         checkpointer.stop()
     assert checkpointer.restarts > 0
-    assert largest < 10 * MIB, f"WAL reached {largest / MIB:.1f} MiB"
+    # Restarts every 2 MiB; what a busy machine adds between two of them stays well under
+    # the 32 MiB written.
+    assert largest < 16 * MIB, f"WAL reached {largest / MIB:.1f} MiB"
 
 
 def test_the_log_writers_leave_checkpoints_to_the_checkpointer(settings: Settings) -> None:

@@ -36,8 +36,8 @@ INTERVAL_SECONDS = 0.05
 # of deletes written while a restart waits still fits under it.
 RESTART_AT_BYTES = 16 * 1024 * 1024
 # A restart waits out up to two of a back-to-back viewer's queries (about 60 ms each over 1M
-# rows) and the busy handler's sleeps; 100 ms failed too often to keep the WAL under its limit.
-RESTART_BUSY_MS = 200
+# rows); 200 ms was measured too (docs/benchmarks.md) and did no better under load.
+RESTART_BUSY_MS = 100
 CACHE_KIB = 2 * 1024
 MIN_LOCK_FREE_SECONDS = 0.12
 
