@@ -25,10 +25,14 @@ PROBE_TIMEOUT_S = 1.0
 
 
 def pragma_statements(
-    *, busy_timeout_ms: int = BUSY_TIMEOUT_MS, cache_kib: int | None = DEFAULT_CACHE_KIB
+    *,
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    cache_kib: int | None = DEFAULT_CACHE_KIB,
+    auto_checkpoint: bool = True,
 ) -> list[str]:
     """The PRAGMAs of every connection; `cache_kib=None` keeps SQLite's default page cache and
-    temp store (the async engine's pool, up to 15 connections, does)."""
+    temp store (the async engine's pool, up to 15 connections, does). `auto_checkpoint=False`
+    for the log writers, whose checkpoints logs.checkpoints takes off their commits."""
     statements = [
         "PRAGMA journal_mode=WAL",
         "PRAGMA synchronous=NORMAL",
@@ -36,6 +40,8 @@ def pragma_statements(
         "PRAGMA foreign_keys=ON",
         f"PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT_BYTES}",
     ]
+    if not auto_checkpoint:
+        statements.append("PRAGMA wal_autocheckpoint=0")
     if cache_kib is not None:
         statements += [f"PRAGMA cache_size=-{int(cache_kib)}", "PRAGMA temp_store=MEMORY"]
     return statements
@@ -63,17 +69,26 @@ def apply_pragmas(
     *,
     busy_timeout_ms: int = BUSY_TIMEOUT_MS,
     cache_kib: int = DEFAULT_CACHE_KIB,
+    auto_checkpoint: bool = True,
 ) -> None:
-    for pragma in pragma_statements(busy_timeout_ms=busy_timeout_ms, cache_kib=cache_kib):
+    for pragma in pragma_statements(
+        busy_timeout_ms=busy_timeout_ms, cache_kib=cache_kib, auto_checkpoint=auto_checkpoint
+    ):
         conn.execute(pragma)
 
 
 def connect(
-    path: Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS, cache_kib: int = DEFAULT_CACHE_KIB
+    path: Path,
+    *,
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    cache_kib: int = DEFAULT_CACHE_KIB,
+    auto_checkpoint: bool = True,
 ) -> sqlite3.Connection:
     """Open a connection in explicit-transaction mode (BEGIN/COMMIT issued by the caller)."""
     conn = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout_ms / 1000)
-    apply_pragmas(conn, busy_timeout_ms=busy_timeout_ms, cache_kib=cache_kib)
+    apply_pragmas(
+        conn, busy_timeout_ms=busy_timeout_ms, cache_kib=cache_kib, auto_checkpoint=auto_checkpoint
+    )
     return conn
 
 

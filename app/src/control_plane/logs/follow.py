@@ -11,6 +11,7 @@ import sys
 import threading
 from pathlib import Path
 
+from control_plane.logs.checkpoints import WalCheckpointer
 from control_plane.logs.full_text import FullTextIndexService
 from control_plane.logs.pipeline_lock import PipelineLock
 from control_plane.logs.tail_service import LogTailService
@@ -27,6 +28,7 @@ def follow(
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     signal.signal(signal.SIGINT, lambda *_: stopped.set())
+    checkpointer = WalCheckpointer(database_path)
     indexer = FullTextIndexService(database_path=database_path)
     services = [
         LogTailService(
@@ -38,6 +40,7 @@ def follow(
         )
         for log in logs
     ]
+    checkpointer.start()
     indexer.start()
     for service in services:
         service.start()
@@ -49,6 +52,7 @@ def follow(
         for service in services:
             service.stop()
         indexer.stop()
+        checkpointer.stop()
         lock.release()
     return 0
 

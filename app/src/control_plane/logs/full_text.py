@@ -16,6 +16,7 @@ from control_plane.logs.tail_store import TailStore
 logger = logging.getLogger("control_plane.logs.full_text")
 
 ROWS_PER_TRANSACTION = 20_000
+MIN_STEP_SECONDS = 0.2
 
 
 class FullTextIndexService(BackgroundService):
@@ -62,9 +63,12 @@ class FullTextIndexService(BackgroundService):
             with self._progress:
                 self._completed = max(self._completed, generation)
                 self._progress.notify_all()
-        return indexed > 0
+        return indexed >= ROWS_PER_TRANSACTION
 
     def idle(self) -> None:
+        # Rows that arrive meanwhile go in one transaction: every transaction adds an FTS5
+        # segment, and a run of tiny ones ends in a merge that holds the write lock for long.
+        self._stop_event.wait(MIN_STEP_SECONDS)
         self._wake.wait(self.poll_interval)
 
     def interrupt_idle(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from control_plane.logs.checkpoints import WalCheckpointer
 from control_plane.logs.full_text import FullTextIndexService
 from control_plane.logs.tail_store import TailStore
 from control_plane.logs.tailed_logs import TailedLog, tailed_logs
@@ -29,6 +30,8 @@ def ingest_once_timed(settings: Settings, *, index_full_text: bool = True) -> On
     """Ingest to the end of the file while the full-text index follows on its own thread;
     reports how long indexing trailed after the last row was committed."""
     indexer = FullTextIndexService(database_path=settings.database_path)
+    checkpointer = WalCheckpointer(settings.database_path)
+    checkpointer.start()
     if index_full_text:
         indexer.start()
     started = time.perf_counter()
@@ -47,6 +50,7 @@ def ingest_once_timed(settings: Settings, *, index_full_text: bool = True) -> On
         return OneShotResult(written, ingested_at - started, trail)
     finally:
         indexer.stop()
+        checkpointer.stop()
 
 
 def drain(settings: Settings, log: TailedLog, indexer: FullTextIndexService | None) -> int:

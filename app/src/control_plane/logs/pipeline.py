@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 
+from control_plane.logs.checkpoints import WalCheckpointer
 from control_plane.logs.full_text import FullTextIndexService
 from control_plane.logs.pipeline_lock import PipelineLock
 from control_plane.logs.retention import BackendLogRetentionService
@@ -31,6 +32,7 @@ class LogPipeline:
         self.tail_services: list[LogTailService] = []
         self.full_text_service: FullTextIndexService | None = None
         self.retention_service: BackendLogRetentionService | None = None
+        self.checkpointer: WalCheckpointer | None = None
         self._lock_task: asyncio.Task[None] | None = None
 
     @property
@@ -53,7 +55,13 @@ class LogPipeline:
             self._lock_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._lock_task
-        for service in (*self.tail_services, self.full_text_service, self.retention_service):
+        services = (
+            *self.tail_services,
+            self.full_text_service,
+            self.retention_service,
+            self.checkpointer,
+        )
+        for service in services:
             if service is not None:
                 await asyncio.to_thread(service.stop)
         self.lock.release()
@@ -62,6 +70,7 @@ class LogPipeline:
         if not self.lock.try_acquire():
             return False
         settings = self.settings
+        self.checkpointer = WalCheckpointer(settings.database_path)
         self.full_text_service = FullTextIndexService(database_path=settings.database_path)
         self.tail_services = [
             LogTailService(
@@ -79,6 +88,7 @@ class LogPipeline:
             archive=settings.BACKEND_LOG_ARCHIVE_ENABLED,
             archive_keep_days=settings.BACKEND_LOG_ARCHIVE_KEEP_DAYS,
         )
+        self.checkpointer.start()
         self.full_text_service.start()
         for tail in self.tail_services:
             tail.start()

@@ -1,5 +1,7 @@
 """BackendLogRetentionService: deletes expired rows in short transactions and gives the
-space back with incremental vacuum."""
+space back with incremental vacuum. It never checkpoints: the WAL it writes is taken back by
+the database's one WalCheckpointer (logs.checkpoints), so no writer waits behind a checkpoint
+that retention asked for."""
 
 from __future__ import annotations
 
@@ -15,25 +17,25 @@ from sqlalchemy import bindparam, delete, literal_column, select
 from control_plane import times
 from control_plane.background_service import BackgroundService
 from control_plane.db.schema import backend_logs
-from control_plane.db.sqlite import BUSY_TIMEOUT_MS, connect
+from control_plane.db.sqlite import JOURNAL_SIZE_LIMIT_BYTES, connect
 from control_plane.db.statements import sqlite3_text
 from control_plane.logs import fts, volume
 from control_plane.logs.archive import ARCHIVE_DIR, COLUMNS, ArchiveWriter, ExpiredDay, expire_days
+from control_plane.logs.checkpoints import WalCheckpointer, lock_free_pause
 from control_plane.times import MICROS_PER_DAY
 
 logger = logging.getLogger("control_plane.logs.retention")
 
 TARGET_TRANSACTION_SECONDS = 0.05
-MIN_LOCK_FREE_SECONDS = 0.12
 MIN_BATCH_ROWS = 50
 MAX_BATCH_ROWS = 5000
 MIN_VACUUM_PAGES = 64
 MAX_VACUUM_PAGES = 2000
-# Retention rewrites many pages. While the WAL file is over this size it stops and asks for a
-# checkpoint that resets the WAL (waiting briefly for readers), so the WAL stays bounded even
-# while viewer queries keep a snapshot open.
-WAL_SOFT_LIMIT_BYTES = 64 * 1024 * 1024
-RESET_CHECKPOINT_BUSY_MS = 100
+# Retention rewrites many pages; the checkpointer (logs.checkpoints) restarts the WAL long
+# before this. Should a reader hold it past that (a long export), retention waits, without a
+# lock, until the WAL is back under it, and after MAX_WAL_WAIT_SECONDS goes on anyway.
+WAL_SOFT_LIMIT_BYTES = JOURNAL_SIZE_LIMIT_BYTES
+WAL_WAIT_STEP_SECONDS = 0.05
 MAX_WAL_WAIT_SECONDS = 60.0
 
 READ_WATERMARK = sqlite3_text(fts.READ_WATERMARK)
@@ -63,13 +65,6 @@ class PruneResult:
 
 def retention_cutoff_us(now_us: int, retention_days: int) -> int:
     return now_us - retention_days * MICROS_PER_DAY
-
-
-def lock_free_pause(held_seconds: float) -> float:
-    """How long to leave the write lock free after holding it. A waiting writer's busy
-    handler sleeps up to 100 ms between tries, so shorter gaps could be missed again and
-    again; twice the hold time keeps retention to at most a third of the lock."""
-    return max(MIN_LOCK_FREE_SECONDS, 2 * held_seconds)
 
 
 def next_batch_size(current: int, elapsed_seconds: float) -> int:
@@ -106,7 +101,16 @@ class LogPruner:
     def prune(self, retention_days: int, *, now_us: int | None = None) -> PruneResult:
         now_us = now_us or times.now_us()
         cutoff = retention_cutoff_us(now_us, retention_days)
-        conn = connect(self.database_path)
+        # The checkpoints are the pipeline's (or, with no pipeline running, this pass's own).
+        checkpointer = WalCheckpointer(self.database_path)
+        checkpointer.start()
+        try:
+            return self._prune(cutoff, now_us)
+        finally:
+            checkpointer.stop()
+
+    def _prune(self, cutoff: int, now_us: int) -> PruneResult:
+        conn = connect(self.database_path, auto_checkpoint=False)
         batch = 500
         deleted = transactions = 0
         longest = 0.0
@@ -122,7 +126,7 @@ class LogPruner:
                 transactions += 1
                 batch = next_batch_size(batch, elapsed)
                 self._stop_event.wait(lock_free_pause(elapsed))
-                self._wait_for_wal_room(conn)
+                self._wait_for_wal_room()
             freed = self._vacuum(conn) if deleted else 0
             expired = expire_days(conn, self.archive_dir, self.archive_keep_days, now_us)
         finally:
@@ -154,24 +158,16 @@ class LogPruner:
             raise
         return len(rows)
 
-    def _wait_for_wal_room(self, conn: sqlite3.Connection) -> None:
+    def _wait_for_wal_room(self) -> None:
         wal = Path(f"{self.database_path}-wal")
         deadline = time.monotonic() + MAX_WAL_WAIT_SECONDS
-        conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
         while not self._stop_event.is_set() and time.monotonic() < deadline:
             try:
                 if wal.stat().st_size <= WAL_SOFT_LIMIT_BYTES:
                     return
             except FileNotFoundError:
                 return
-            # TRUNCATE holds the write lock while it waits for readers, so the wait is short
-            # and retried rather than long.
-            conn.execute(f"PRAGMA busy_timeout={RESET_CHECKPOINT_BUSY_MS}")
-            try:
-                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-            finally:
-                conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            self._stop_event.wait(0.1)
+            self._stop_event.wait(WAL_WAIT_STEP_SECONDS)
 
     def _vacuum(self, conn: sqlite3.Connection) -> int:
         freed = 0
@@ -188,8 +184,7 @@ class LogPruner:
             freed += free_pages - left
             pages = adjust_vacuum_pages(pages, elapsed)
             self._stop_event.wait(lock_free_pause(elapsed))
-            self._wait_for_wal_room(conn)
-        conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            self._wait_for_wal_room()
         return freed
 
 

@@ -203,8 +203,14 @@ class TailStore:
         self.stream = stream
         self._insert_row = insert_row_statement(source)
         self._source = source
-        # Index pages touched by random keys (correlation ids) stay cached between batches.
-        self._conn = connect(db_path, busy_timeout_ms=busy_timeout_ms, cache_kib=TAILER_CACHE_KIB)
+        # Index pages touched by random keys (correlation ids) stay cached between batches; the
+        # WAL is checkpointed off the commit, by logs.checkpoints.WalCheckpointer.
+        self._conn = connect(
+            db_path,
+            busy_timeout_ms=busy_timeout_ms,
+            cache_kib=TAILER_CACHE_KIB,
+            auto_checkpoint=False,
+        )
         self._stop_event = stop_event or threading.Event()
         self.lock_retries = 0
 

@@ -1,0 +1,128 @@
+"""WalCheckpointer: the WAL checkpoints of the log pipeline, off the writers' commits.
+
+SQLite's automatic checkpoint runs inside the commit of whichever connection crosses 1,000 WAL
+pages, so the tailer paid for copying the WAL back on its ingest path. The log writers turn it
+off (db.sqlite `auto_checkpoint=False`) and this thread copies the WAL back with PASSIVE
+checkpoints, which never wait for and never block a reader or a writer.
+
+A PASSIVE checkpoint cannot restart the WAL while a reader keeps an older snapshot open, so
+with a viewer querying back to back the WAL would only grow (retention writes hundreds of MB).
+Once the WAL holds more than `restart_at_bytes` the checkpointer asks for a RESTART: it holds
+the write lock until the readers of older snapshots finish (at most `restart_busy_ms`), so the
+next commit starts the WAL over. That wait is the only one writers see, and it is short: the
+copying was already done by the passive checkpoints, and a viewer's query takes milliseconds.
+
+Exactly one checkpointer works per database: the holder of the database lock `wal-checkpoint`.
+Another one (`logs prune` beside `logs follow`) tries the lock each cycle and takes over when
+the holder exits.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import time
+from pathlib import Path
+
+from control_plane.background_service import BackgroundService
+from control_plane.db.database_lock import DatabaseLock
+from control_plane.db.sqlite import connect
+
+logger = logging.getLogger("control_plane.logs.checkpoints")
+
+CHECKPOINT_LOCK = "wal-checkpoint"
+INTERVAL_SECONDS = 0.05
+# A quarter of the WAL's 64 MiB soft limit (db.sqlite.JOURNAL_SIZE_LIMIT_BYTES), so a burst
+# of deletes written while a restart waits still fits under it.
+RESTART_AT_BYTES = 16 * 1024 * 1024
+# A restart waits out up to two of a back-to-back viewer's queries (about 60 ms each over 1M
+# rows); 200 ms was measured too (docs/benchmarks.md) and did no better under load.
+RESTART_BUSY_MS = 100
+CACHE_KIB = 2 * 1024
+MIN_LOCK_FREE_SECONDS = 0.12
+
+
+def lock_free_pause(held_seconds: float) -> float:
+    """How long to leave the write lock free after holding it. A waiting writer's busy
+    handler sleeps up to 100 ms between tries, so shorter gaps could be missed again and
+    again; twice the hold time keeps a holder to at most a third of the lock."""
+    return max(MIN_LOCK_FREE_SECONDS, 2 * held_seconds)
+
+
+def checkpoint(conn: sqlite3.Connection, mode: str) -> tuple[bool, int, int]:
+    """(busy, frames in the WAL, frames copied back); frames are -1 when busy."""
+    busy, frames, copied = conn.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
+    return bool(busy), frames, copied
+
+
+class WalCheckpointer(BackgroundService):
+    thread_name = "wal-checkpoint"
+    logger = logger
+    failure_message = "WAL checkpoint failed; retrying"
+    failure_event = "wal_checkpoint_error"
+
+    def __init__(
+        self,
+        database_path: Path,
+        *,
+        interval_seconds: float = INTERVAL_SECONDS,
+        restart_at_bytes: int = RESTART_AT_BYTES,
+        restart_busy_ms: int = RESTART_BUSY_MS,
+    ) -> None:
+        super().__init__()
+        self.database_path = database_path
+        self.interval_seconds = interval_seconds
+        self.restart_at_bytes = restart_at_bytes
+        self.restart_busy_ms = restart_busy_ms
+        self._lock = DatabaseLock.for_database(database_path, CHECKPOINT_LOCK)
+        self._conn: sqlite3.Connection | None = None
+        self._page_bytes = 4096
+        self._pause = interval_seconds
+        self.restarts = 0
+        self.restarts_busy = 0
+        self.longest_restart_seconds = 0.0
+
+    @property
+    def owns_checkpoints(self) -> bool:
+        return self._lock.held
+
+    def open(self) -> None:
+        self._conn = connect(
+            self.database_path,
+            busy_timeout_ms=self.restart_busy_ms,
+            cache_kib=CACHE_KIB,
+            auto_checkpoint=False,
+        )
+        (self._page_bytes,) = self._conn.execute("PRAGMA page_size").fetchone()
+
+    def cycle(self) -> bool:
+        if self._conn is None:
+            raise RuntimeError("the checkpointer's thread has not opened its connection")
+        self._pause = self.interval_seconds
+        if not self._lock.try_acquire():
+            return False
+        busy, frames, _ = checkpoint(self._conn, "PASSIVE")
+        if busy or frames * self._page_bytes < self.restart_at_bytes:
+            return False
+        started = time.perf_counter()
+        busy, _, _ = checkpoint(self._conn, "RESTART")
+        held = time.perf_counter() - started
+        self.longest_restart_seconds = max(self.longest_restart_seconds, held)
+        self.restarts += 1
+        self.restarts_busy += busy
+        # A waiting writer's busy handler sleeps up to 100 ms between tries: leave the write
+        # lock free long enough for it to get in before asking again.
+        self._pause = max(self.interval_seconds, lock_free_pause(held))
+        return False
+
+    def idle(self) -> None:
+        self._stop_event.wait(self._pause)
+
+    def close(self) -> None:
+        if self._conn is not None:
+            if self._lock.held:
+                # What is left goes back too; a reader still in it keeps its frames.
+                checkpoint(self._conn, "PASSIVE")
+            self._conn.close()
+            self._conn = None
+        self._lock.release()
