@@ -129,6 +129,29 @@ def test_the_archive_holds_exactly_the_rows_deleted_and_a_day_loads_back(
     assert len(rows(settings.database_path, "archived_logs")) == n
 
 
+def test_retention_forgets_the_correlation_ids_no_row_refers_to_any_more(
+    settings: Settings,
+) -> None:
+    ingest_aged(settings)
+    # A fresh row of a request whose earlier lines expire: its id stays.
+    append(settings.BACKEND_LOG_PATH, [json_line("late line", correlation_id="req-1")])
+    assert ingest_once(settings) == 1
+
+    def interned() -> set[str]:
+        conn = sqlite3.connect(settings.database_path)
+        try:
+            return {row[0] for row in conn.execute("SELECT correlation_id FROM log_correlations")}
+        finally:
+            conn.close()
+
+    before = interned()
+    LogPruner(settings.database_path).prune(7, now_us=NOW_US)
+    at = COLUMNS.index("correlation_id")
+    stored = rows(settings.database_path, "backend_logs_view")
+    referenced = {row[at] for row in stored if row[at] is not None}
+    assert len(before) > 200 and interned() == referenced == {"req-1"}
+
+
 class KilledAfterTheWrite(ArchiveWriter):
     """The process dies after the archive is written, before the delete commits."""
 

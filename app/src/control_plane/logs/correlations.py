@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, Table, bindparam, insert, select
+from sqlalchemy import BindParameter, ColumnElement, Table, bindparam, delete, exists, insert, select
 
 from control_plane.db.schema import backend_logs, log_correlations
 
@@ -16,6 +16,15 @@ INTERN = (
     insert(log_correlations)
     .prefix_with("OR IGNORE")
     .values(correlation_id=bindparam("correlation_id"))
+)
+
+
+# Run for each id of the rows a retention pass deleted, after the delete in its transaction: an id
+# no row refers to any more goes, so the table does not grow with every request ever logged
+# (archived rows keep the text). The (correlation, ts) index answers the check.
+FORGET_UNUSED = delete(log_correlations).where(
+    CORRELATIONS.id == bindparam("id"),
+    ~exists().where(backend_logs.c.correlation == bindparam("id")),
 )
 
 

@@ -19,8 +19,15 @@ from control_plane.background_service import BackgroundService
 from control_plane.db.schema import backend_logs
 from control_plane.db.sqlite import JOURNAL_SIZE_LIMIT_BYTES, connect
 from control_plane.db.statements import sqlite3_text
-from control_plane.logs import fts, volume
-from control_plane.logs.archive import ARCHIVE_DIR, COLUMNS, ArchiveWriter, ExpiredDay, expire_days
+from control_plane.logs import correlations, fts, volume
+from control_plane.logs.archive import (
+    ARCHIVE_DIR,
+    COLUMNS,
+    CORRELATION,
+    ArchiveWriter,
+    ExpiredDay,
+    expire_days,
+)
 from control_plane.logs.checkpoints import WalCheckpointer, lock_free_pause
 from control_plane.times import MICROS_PER_DAY
 
@@ -51,6 +58,7 @@ UNINDEX_ROW = sqlite3_text(fts.UNINDEX_ROW, positional=("rowid", "message", "pay
 DELETE_ROW = sqlite3_text(
     delete(backend_logs).where(backend_logs.c.id == bindparam("id")), positional=("id",)
 )
+FORGET_CORRELATION = sqlite3_text(correlations.FORGET_UNUSED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +159,8 @@ class LogPruner:
                 )
                 volume.uncount_deleted(conn, rows)
                 conn.executemany(DELETE_ROW, [(r[0],) for r in rows])
+                ids = {row[CORRELATION] for row in rows} - {None}
+                conn.executemany(FORGET_CORRELATION, [{"id": value} for value in ids])
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
