@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, Table, bindparam, delete, exists, insert, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Table,
+    bindparam,
+    delete,
+    exists,
+    insert,
+    select,
+)
 
 from control_plane.db.schema import backend_logs, log_correlations
 
