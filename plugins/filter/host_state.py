@@ -1,26 +1,23 @@
-"""Whether a file task or a unit task would change anything, decided from one read of the host.
+"""Whether a file task would change anything, decided from one read of the host.
 
 A template, copy or file task costs one or two round trips to the host even when nothing changes
-(0.3-1.3 s each over the sandbox's docker connection): a role reads every file it writes with one
-`ansible.builtin.find` (owner, mode, checksum) and the state of its units with one `systemctl
-show`, and runs a task only where these filters say the host differs. A wrong "differs" costs
-only a task run; "current" is said only when type, owner, group, mode and content all match.
-Shared by the roles (ansible.cfg's filter_plugins). Pure, unit-tested in tests/ops/test_host_state.py."""
+(0.3-1.3 s each over the sandbox's docker connection): a role reads every path it writes with one
+call of the host_state module (plugins/modules; type, owner, mode, checksum) and runs a task only
+where these filters say the host differs. A wrong "differs" costs only a task run; "current" is
+said only when type, owner, group, mode and content all match. Shared by the roles (ansible.cfg's
+filter_plugins). Pure, unit-tested in tests/ops/test_host_state.py."""
 
 import hashlib
 import posixpath
 
 from ansible.errors import AnsibleFilterError
 
-# `systemctl show` properties of a unit that is enabled and running.
-SETTLED_UNIT = {"UnitFileState": "enabled", "ActiveState": "active"}
-
 
 def _entries(found):
     if isinstance(found, dict):
         found = found.get("files")
     if not isinstance(found, list):
-        raise AnsibleFilterError("path_differs takes path_facts' or ansible.builtin.find's result (or its files)")
+        raise AnsibleFilterError("path_differs takes host_state's or ansible.builtin.find's result (or its files)")
     return {posixpath.normpath(entry["path"]): entry for entry in found if isinstance(entry, dict) and entry.get("path")}
 
 
@@ -61,23 +58,9 @@ def path_exists(found, path):
     return posixpath.normpath(str(path)) in _entries(found)
 
 
-def units_settled(systemctl_show):
-    """The units that are enabled and active, from `systemctl show --property=Id,UnitFileState,
-    ActiveState UNIT...`'s output (a block a unit, blank lines between)."""
-    if not isinstance(systemctl_show, str):
-        raise AnsibleFilterError("units_settled takes systemctl show's stdout")
-    settled = []
-    for block in systemctl_show.strip().split("\n\n"):
-        properties = dict(line.split("=", 1) for line in block.splitlines() if "=" in line)
-        if properties.get("Id") and all(properties.get(k) == v for k, v in SETTLED_UNIT.items()):
-            settled.append(properties["Id"])
-    return settled
-
-
 class FilterModule:
     def filters(self):
         return {
             "path_differs": path_differs,
             "path_exists": path_exists,
-            "units_settled": units_settled,
         }
