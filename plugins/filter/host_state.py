@@ -17,8 +17,10 @@ def _entries(found):
     if isinstance(found, dict):
         found = found.get("files")
     if not isinstance(found, list):
-        raise AnsibleFilterError("path_differs takes host_state's or ansible.builtin.find's result (or its files)")
-    return {posixpath.normpath(entry["path"]): entry for entry in found if isinstance(entry, dict) and entry.get("path")}
+        raise AnsibleFilterError(
+            "path_differs takes host_state's or ansible.builtin.find's result (or its files)"
+        )
+    return {posixpath.normpath(e["path"]): e for e in found if isinstance(e, dict) and e.get("path")}
 
 
 def _same_id(wanted, number, name):
@@ -42,7 +44,8 @@ def path_differs(found, path, content=None, mode=None, owner=None, group=None, d
         if not entry.get("isreg"):
             return True
         if content is not None:
-            wanted = hashlib.sha1(str(content).encode("utf-8")).hexdigest()
+            # SHA-1: what the modules report as a file's checksum (not a security use).
+            wanted = hashlib.sha1(str(content).encode("utf-8"), usedforsecurity=False).hexdigest()
             if entry.get("checksum") != wanted:
                 return True
     if mode is not None and entry.get("mode") != str(mode):

@@ -2,6 +2,13 @@
 """Owner, mode and content checksum of many paths, and which units are enabled and running, in one
 round trip (plugins/filter/host_state.py decides from them which tasks would change anything)."""
 
+import grp
+import os
+import pwd
+import stat
+
+from ansible.module_utils.basic import AnsibleModule
+
 DOCUMENTATION = r"""
 module: host_state
 short_description: Read the type, owner, mode and SHA-1 of many paths, and the units' states, at once
@@ -21,11 +28,17 @@ options:
     type: list
     elements: str
     default: []
+  packages:
+    description:
+      - Read the installed packages from dpkg's database into C(ansible_facts.packages), in the shape
+        M(ansible.builtin.package_facts) gives, without opening apt's cache (seconds on a small host).
+    type: bool
+    default: false
 """
 
 RETURN = r"""
 files:
-  description: One entry a path that exists, in the order given (the shape of M(ansible.builtin.find)'s files).
+  description: One entry a path that exists, in the order given (as M(ansible.builtin.find)'s files).
   type: list
   elements: dict
   returned: always
@@ -34,14 +47,12 @@ units_settled:
   type: list
   elements: str
   returned: always
+ansible_facts:
+  description: C(packages), {name':' [{name, version, source':' apt}]} of the installed packages.
+  type: dict
+  returned: when O(packages) is true
 """
 
-import grp
-import os
-import pwd
-import stat
-
-from ansible.module_utils.basic import AnsibleModule
 
 # `systemctl show` properties of a unit that is enabled and running.
 SETTLED_UNIT = {"UnitFileState": "enabled", "ActiveState": "active"}
@@ -65,7 +76,7 @@ def describe(module, path):
         "isdir": stat.S_ISDIR(st.st_mode),
         "isreg": stat.S_ISREG(st.st_mode),
         "islnk": stat.S_ISLNK(st.st_mode),
-        "mode": "%04o" % stat.S_IMODE(st.st_mode),
+        "mode": f"{stat.S_IMODE(st.st_mode):04o}",
         "uid": st.st_uid,
         "gid": st.st_gid,
         "pw_name": _name(pwd.getpwuid, st.st_uid),
@@ -87,11 +98,24 @@ def units_settled(systemctl_show):
     return settled
 
 
+def installed_packages(dpkg_query):
+    """{name: [{name, version, source}]} of the packages dpkg says are installed, from the lines
+    `<status abbreviation>\t<package>\t<version>` (status "ii": wanted and installed)."""
+    packages = {}
+    for line in dpkg_query.splitlines():
+        fields = line.split("\t")
+        if len(fields) != 3 or fields[0][1:2] != "i":
+            continue
+        packages.setdefault(fields[1], []).append({"name": fields[1], "version": fields[2], "source": "apt"})
+    return packages
+
+
 def main():
     module = AnsibleModule(
         argument_spec={
             "paths": {"type": "list", "elements": "path", "default": []},
             "units": {"type": "list", "elements": "str", "default": []},
+            "packages": {"type": "bool", "default": False},
         },
         supports_check_mode=True,
     )
@@ -99,12 +123,21 @@ def main():
     settled = []
     if module.params["units"]:
         systemctl = module.get_bin_path("systemctl", required=True)
-        rc, out, err = module.run_command([systemctl, "show", "--property=Id,UnitFileState,ActiveState", "--"]
-                                          + module.params["units"])
+        rc, out, err = module.run_command(
+            [systemctl, "show", "--property=Id,UnitFileState,ActiveState", "--"] + module.params["units"]
+        )
         if rc != 0:
             module.fail_json(msg=f"systemctl show failed: {err.strip()}", rc=rc)
         settled = units_settled(out)
-    module.exit_json(changed=False, files=files, units_settled=settled)
+    result = {"changed": False, "files": files, "units_settled": settled}
+    if module.params["packages"]:
+        dpkg_query = module.get_bin_path("dpkg-query", required=True)
+        show = "--showformat=${db:Status-Abbrev}\t${Package}\t${Version}\n"
+        rc, out, err = module.run_command([dpkg_query, "--show", show])
+        if rc != 0:
+            module.fail_json(msg=f"dpkg-query failed: {err.strip()}", rc=rc)
+        result["ansible_facts"] = {"packages": installed_packages(out)}
+    module.exit_json(**result)
 
 
 if __name__ == "__main__":
