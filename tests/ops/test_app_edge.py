@@ -96,6 +96,16 @@ def test_each_tls_mode_renders_a_configuration_caddy_accepts(tmp_path, certifica
     assert ((tmp_path / "app/edge/data").stat().st_mode & 0o777) == 0o700
     again = run_role(tmp_path, mode_settings(mode, certificate))
     assert "config changed: False" in again.stdout, again.stdout[-3000:]
+    # Nothing differs, so no file task ran (one read of the host decided it) ...
+    assert re.search(r"skipping: \[localhost\] => \(item=Caddyfile\)", again.stdout), again.stdout[-3000:]
+    assert not re.search(r"(ok|changed): \[localhost\] => \(item=(Caddyfile|config|data)\)", again.stdout)
+    # ... and a hand edit or a loosened mode is put right by the next run.
+    (config / "Caddyfile").write_text(caddyfile + "# edited by hand\n")
+    (tmp_path / "app/edge/data").chmod(0o755)
+    repaired = run_role(tmp_path, mode_settings(mode, certificate))
+    assert "config changed: True" in repaired.stdout, repaired.stdout[-3000:]
+    assert (config / "Caddyfile").read_text() == caddyfile
+    assert ((tmp_path / "app/edge/data").stat().st_mode & 0o777) == 0o700
 
 
 def test_the_provided_key_is_private_and_never_printed(tmp_path, certificate):

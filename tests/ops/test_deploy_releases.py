@@ -75,14 +75,17 @@ def test_the_release_before_the_running_one_is_the_last_other_deployed():
 
 
 def test_image_tags_come_from_the_last_commits_of_each_image_inputs():
-    results = [{"item": {"key": "backend"}, "stdout": A + "\n"}, {"item": {"key": "frontend"}, "stdout": B}]
-    assert releases.release_image_tags(results) == {"backend": A, "frontend": B}
+    assert releases.release_image_tags(f"backend={A}\nfrontend={B}\n") == {"backend": A, "frontend": B}
 
 
-@pytest.mark.parametrize("stdout", ["", "not-a-commit", A[:12]])
-def test_an_image_without_an_input_commit_is_refused(stdout):
+def test_an_image_added_after_the_release_has_no_tag():
+    assert releases.release_image_tags(f"backend={A}\nedge=\n", ["edge"]) == {"backend": A}
+
+
+@pytest.mark.parametrize("commit", ["", "not-a-commit", A[:12]])
+def test_an_image_without_an_input_commit_is_refused(commit):
     with pytest.raises(AnsibleFilterError, match="no commit changed the build inputs of image backend"):
-        releases.release_image_tags([{"item": {"key": "backend"}, "stdout": stdout}])
+        releases.release_image_tags(f"backend={commit}\nfrontend={B}", ["edge"])
 
 
 def test_the_images_kept_are_every_release_image_once_sorted():

@@ -45,13 +45,19 @@ def release_before(record, running):
     return earlier[-1] if earlier else ""
 
 
-def release_image_tags(input_commits):
-    """A release's tag of each image, from the results of the loop that asked git for the last
-    commit changing each image's build inputs (item.key: the image, stdout: the commit)."""
+def release_image_tags(git_output, added_later=()):
+    """A release's tag of each image, from the lines `<image>=<commit>` that name the last commit
+    changing each image's build inputs (release-facts.yml). An image of `added_later` without a
+    commit (a release from before it existed) has no tag; any other is refused."""
     tags = {}
-    for result in input_commits:
-        image, commit = result["item"]["key"], result["stdout"].strip()
+    for line in git_output.splitlines():
+        if not line.strip():
+            continue
+        image, _, commit = line.partition("=")
+        commit = commit.strip()
         if len(commit) != 40 or any(c not in "0123456789abcdef" for c in commit):
+            if image in added_later and not commit:
+                continue
             raise AnsibleFilterError(f"no commit changed the build inputs of image {image} (git said {commit!r})")
         tags[image] = commit
     return tags
