@@ -23,8 +23,6 @@ down_revision = "0010"
 branch_labels = None
 depends_on = None
 
-FTS_AUTOMERGE = "INSERT INTO backend_logs_fts (backend_logs_fts, rank) VALUES ('automerge', {})"
-
 COLUMNS_BEFORE = "id, ts, level, logger, event, message, {correlation}, strategy_id"
 COLUMNS_AFTER = "source, parse_error, truncated, payload, ingested_at"
 TABLE = """
@@ -85,11 +83,9 @@ def upgrade() -> None:
         "CREATE INDEX ix_backend_logs_correlation_ts ON backend_logs (correlation, ts)",
     )
     op.execute(VIEW)
-    op.execute(FTS_AUTOMERGE.format(16))
 
 
 def downgrade() -> None:
-    op.execute(FTS_AUTOMERGE.format(4))
     op.execute("DROP VIEW backend_logs_view")
     _rebuild(
         "correlation_id TEXT",
