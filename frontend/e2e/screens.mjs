@@ -89,7 +89,8 @@ export async function signIn(page, user) {
   await page.getByLabel('Username').fill(user.username);
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL('**/dashboard');
+  // The first sign-in of the suite follows the stack test's bulk write of 5,000,000 log rows.
+  await page.waitForURL('**/dashboard', { timeout: 30_000 });
 }
 
 /** The screen's route for the seeded data. @param {Screen} screen @param {Seeded} seeded */

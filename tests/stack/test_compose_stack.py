@@ -411,6 +411,13 @@ def seed_log_rows(stack: Stack, rows: int) -> None:
     seeded = docker("exec", stack.container("backend"), *command)
     print(f"seeded {rows:,} log rows in {time.monotonic() - started:.1f} s: {seeded.strip()}")
     assert seeded.startswith(f"wrote {rows} demo log rows over 6 days"), seeded
+    # The browser suite starts once the backend answers again after the bulk write.
+    answered = poll(
+        lambda: requests.get(f"{stack.url}/api/health/ready", timeout=10).status_code == 200,
+        timeout=120,
+        interval=1,
+    )
+    assert answered, "the backend was not ready within 120 s of the seeding"
 
 
 def test_browser_suite_passes_against_the_stack(stack: Stack, tmp_path):
