@@ -39,7 +39,11 @@ time_actions() {
     if [[ $plain =~ ➜\ ([a-z_]+):\ Executing$ ]]; then
       action=${BASH_REMATCH[1]} since=$now
     elif [[ -n $action && $plain =~ ➜\ ${action}:\ Executed:\ (.*)$ ]]; then
-      [[ ${BASH_REMATCH[1]} == Successful ]] && result=passed || result=FAILED
+      case ${BASH_REMATCH[1]} in
+        Successful) result=passed ;;
+        *[Ff]ail*) result=FAILED ;;
+        *) result=skipped ;; # "2 disabled", "Missing playbook ..."
+      esac
       record_step_time "$scenario: $action" "$result" $(( now - since ))
       action=''
     fi
