@@ -4,7 +4,6 @@ volume histogram, against a real database filled by the tailer."""
 from __future__ import annotations
 
 import json
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -228,11 +227,12 @@ def test_bucket_width_is_round_and_bounded(span_seconds: int, width_seconds: int
 
 
 @pytest.mark.slow
-def test_text_search_over_many_rows_stays_fast(
+def test_text_search_over_many_rows_finds_them(
     client: TestClient, auth_headers, settings: Settings
 ) -> None:
-    """200,000 rows: a rare part of a payload value, and a frequent word, answer within 0.5 s;
-    the histogram of a word every row holds, within 2 s."""
+    """200,000 rows: a rare part of a payload value and a frequent word are found, and the
+    histogram of a word every row holds counts them all. That the full-text index serves these
+    queries is held by test_log_natural_queries (their plans); their speed by make bench-logs."""
     settings.BACKEND_LOG_PATH.parent.mkdir(parents=True, exist_ok=True)
     lines = [
         json.dumps(
@@ -250,16 +250,10 @@ def test_text_search_over_many_rows_stays_fast(
     append(settings.BACKEND_LOG_PATH, lines)
     assert ingest_once(settings) == 200_000
     for q, at_least in (("12345", 1), ("api logs", 500), ("ms", 500)):
-        started = time.perf_counter()
         found = messages(client, auth_headers, q=q, limit=500)
-        elapsed = time.perf_counter() - started
         assert len(found) >= min(at_least, 500), q
-        assert elapsed < 0.5, f"{q!r} took {elapsed:.3f} s"
-    started = time.perf_counter()
     body = histogram(client, auth_headers, q="api")
-    elapsed = time.perf_counter() - started
     assert sum(sum(bucket["counts"].values()) for bucket in body["buckets"]) == 200_000
-    assert elapsed < 2, f"the histogram of 200,000 matching rows took {elapsed:.3f} s"
 
 
 def test_histogram_refuses_a_range_too_long_for_its_buckets(

@@ -190,3 +190,22 @@ def test_paused_session_enters_nothing_but_still_exits(settings: Settings) -> No
     session = store.load_session(conn, session_id)
     conn.close()
     assert (session.status, session.trade_count) == ("paused", 1)
+
+
+def test_a_tick_whose_clock_was_read_before_the_session_started_does_nothing(
+    settings: Settings,
+) -> None:
+    """The engine reads its clock, then the active sessions: a session started in between
+    (by the API, in the same minute) waits for the next tick, so nothing it records is stamped
+    before its session_started event."""
+    started = START + timedelta(seconds=30)
+    conn = open_connection(settings.database_path)
+    start_session(conn, 1, config(), started, enter_now=True, market_seed=0)
+    runner = SessionRunner(settings)
+    runner.tick(started - timedelta(seconds=1))
+    events = [row[0] for row in conn.execute("SELECT event FROM timeline_events ORDER BY id")]
+    assert events == ["session_started"]
+    runner.tick(started)
+    events = [row[0] for row in conn.execute("SELECT event FROM timeline_events ORDER BY id")]
+    conn.close()
+    assert events == ["session_started", "position_opened"]

@@ -11,7 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_plane.audit import Outcome, record_audit
-from control_plane.db.auth_sessions import session_holder
+from control_plane.db.auth_sessions import SessionHolder, session_holder
 from control_plane.db.users import Role
 from control_plane.security import TokenClaims, read_token_claims
 from control_plane.settings import Settings
@@ -76,11 +76,9 @@ SessionDep = Annotated[AsyncSession, Depends(get_session)]
 BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]
 
 
-async def user_for_claims(session: AsyncSession, claims: TokenClaims) -> User | None:
-    """The holder of the token's auth session, read afresh (no cache), or None once the
-    session is revoked or past its absolute expiry, the user deactivated, or the token older
-    than the user's last password change. The socket re-checks its session with this."""
-    holder = await session_holder(session, claims.session_id)
+def user_of_holder(holder: SessionHolder | None, claims: TokenClaims) -> User | None:
+    """The signed-in user, or None once the session is revoked or past its absolute expiry,
+    the user deactivated, or the token older than the user's last password change."""
     if (
         holder is None
         or holder.username != claims.subject
@@ -88,6 +86,11 @@ async def user_for_claims(session: AsyncSession, claims: TokenClaims) -> User | 
     ):
         return None
     return User(holder.username, holder.role, claims.session_id)
+
+
+async def user_for_claims(session: AsyncSession, claims: TokenClaims) -> User | None:
+    """The holder of the token's auth session, read afresh (no cache), or None."""
+    return user_of_holder(await session_holder(session, claims.session_id), claims)
 
 
 async def user_for_token(session: AsyncSession, token: str, secret: str) -> User | None:

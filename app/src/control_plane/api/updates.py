@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sqlite3
 from typing import Literal
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, Field, ValidationError
 
-from control_plane.api.deps import user_for_claims
+from control_plane.api.deps import user_of_holder
+from control_plane.db.auth_sessions import session_holder_on
 from control_plane.db.sqlite import in_worker_thread
 from control_plane.logs.live_tail import LiveLogTail
 from control_plane.security import TokenClaims, read_token_claims
@@ -51,8 +53,14 @@ async def _receive_auth_token(websocket: WebSocket) -> str | None:
 
 
 async def _session_still_valid(websocket: WebSocket, claims: TokenClaims) -> bool:
-    async with websocket.app.state.session_factory() as session:
-        return await user_for_claims(session, claims) is not None
+    # A socket's reads run on plain sqlite3 connections in worker threads: a socket closed or
+    # cancelled mid-read leaves that thread to finish and close its connection, where a
+    # cancelled aiosqlite connection could hang the event loop's shutdown (its graceful and its
+    # forced close race in SQLAlchemy's terminate).
+    def still_valid(conn: sqlite3.Connection) -> bool:
+        return user_of_holder(session_holder_on(conn, claims.session_id), claims) is not None
+
+    return await in_worker_thread(websocket.app.state.settings.database_path, still_valid)
 
 
 async def _authenticate(websocket: WebSocket) -> TokenClaims | None:
@@ -94,7 +102,7 @@ async def updates(websocket: WebSocket) -> None:
                 break
             for message in await in_worker_thread(path, feed.changes):
                 await websocket.send_json(message)
-            for message in await log_tail.messages(websocket.app.state.session_factory):
+            for message in await log_tail.messages(path):
                 await websocket.send_json(message)
     except WebSocketDisconnect:
         pass

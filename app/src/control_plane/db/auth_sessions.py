@@ -6,14 +6,16 @@ so a revocation, an absolute expiry or a deactivated account takes effect at onc
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, CursorResult, Select, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_plane.db.schema import auth_sessions, users
+from control_plane.db.statements import execute_core
 from control_plane.times import now_us
 
 if TYPE_CHECKING:
@@ -78,9 +80,8 @@ def _unrevoked(now: int) -> ColumnElement[bool]:
 _ACTIVE_USERNAMES = select(users.c.username).where(users.c.deactivated_at.is_(None))
 
 
-async def session_holder(session: AsyncSession, session_id: str) -> SessionHolder | None:
-    """Who holds this session, or None once it is revoked, expired or its user deactivated."""
-    query = (
+def _holder_query(session_id: str) -> Select[Any]:
+    return (
         select(
             users.c.username,
             users.c.role,
@@ -94,15 +95,28 @@ async def session_holder(session: AsyncSession, session_id: str) -> SessionHolde
             users.c.deactivated_at.is_(None),
         )
     )
-    row = (await session.execute(query)).first()
+
+
+def _holder(row: Any) -> SessionHolder | None:
     if row is None:
         return None
+    username, role, password_changed_at_us, expires_at_us = row
     return SessionHolder(
-        username=row.username,
-        role=row.role,
-        password_changed_at_us=row.password_changed_at,
-        expires_at_us=row.expires_at_us,
+        username=username,
+        role=role,
+        password_changed_at_us=password_changed_at_us,
+        expires_at_us=expires_at_us,
     )
+
+
+async def session_holder(session: AsyncSession, session_id: str) -> SessionHolder | None:
+    """Who holds this session, or None once it is revoked, expired or its user deactivated."""
+    return _holder((await session.execute(_holder_query(session_id))).first())
+
+
+def session_holder_on(conn: sqlite3.Connection, session_id: str) -> SessionHolder | None:
+    """session_holder on a plain sqlite3 connection (for work run in a worker thread)."""
+    return _holder(execute_core(conn, _holder_query(session_id)).fetchone())
 
 
 async def rotate_refresh_token(

@@ -143,6 +143,16 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     conn.execute("COMMIT")
 
 
+@contextmanager
+def read_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One snapshot for several reads (a deferred BEGIN takes no lock until the first read)."""
+    conn.execute("BEGIN")
+    try:
+        yield conn
+    finally:
+        conn.execute("COMMIT")
+
+
 def dumps(value: Any) -> str:
     """JSON text for a TEXT column."""
     return orjson.dumps(value).decode()

@@ -8,16 +8,18 @@ scan of the new rows, not by the full-text index, which its indexer fills after 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sqlite3
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlalchemy import Select, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_plane.db.schema import LogSource
+from control_plane.db.sqlite import in_worker_thread, read_transaction
+from control_plane.db.statements import execute_core
 from control_plane.logs.field_filters import MAX_FIELD_FILTERS, parse_field_filters
 from control_plane.logs.query import (
     ENTRY_COLUMNS,
@@ -98,28 +100,26 @@ def new_rows_query(log_filter: LogFilter, *, after_id: int, up_to_id: int) -> Se
     )
 
 
-async def newest_id(session: AsyncSession) -> int:
-    return int((await session.execute(select(func.coalesce(func.max(LOGS.id), 0)))).scalar_one())
+def newest_id(conn: sqlite3.Connection) -> int:
+    return int(execute_core(conn, select(func.coalesce(func.max(LOGS.id), 0))).fetchone()[0])
 
 
-async def rows_after(
-    session: AsyncSession, log_filter: LogFilter, watermark: int
+def rows_after(
+    conn: sqlite3.Connection, log_filter: LogFilter, watermark: int
 ) -> tuple[list[dict[str, Any]], int]:
     """The matching rows after the watermark (at most a push's worth) and the next watermark.
 
     Both reads run in one read transaction, so the newest id and the rows agree."""
-    newest = await newest_id(session)
-    if newest <= watermark:
-        return [], watermark
-    query = new_rows_query(log_filter, after_id=watermark, up_to_id=newest)
-    rows = (await session.execute(query)).all()
+    with read_transaction(conn):
+        newest = newest_id(conn)
+        if newest <= watermark:
+            return [], watermark
+        query = new_rows_query(log_filter, after_id=watermark, up_to_id=newest)
+        rows = execute_core(conn, query).fetchall()
     if len(rows) > MAX_ROWS_PER_PUSH:
         rows = rows[:MAX_ROWS_PER_PUSH]
         newest = rows[-1][0]
     return [dict(row_to_entry(row)) for row in rows], newest
-
-
-SessionFactory = Callable[[], Any]
 
 
 @dataclass
@@ -155,24 +155,27 @@ class LiveLogTail:
         self.confirmed = False
         return True
 
-    async def messages(self, session_factory: SessionFactory) -> list[dict[str, Any]]:
+    async def messages(self, database_path: Path) -> list[dict[str, Any]]:
         out, self.pending = self.pending, []
         if self.log_filter is None:
             return out
-        async with session_factory() as session:
-            watermark = self.watermark
-            if not self.confirmed or watermark is None:
-                self.confirmed = True
-                watermark = await self._start(session, watermark)
-                out.append({"type": SUBSCRIBED, "after_id": watermark, "skipped_ids": self.skipped})
-            items, self.watermark = await rows_after(session, self.log_filter, watermark)
+        log_filter, watermark = self.log_filter, self.watermark
+        if not self.confirmed or watermark is None:
+            self.confirmed = True
+            watermark = await in_worker_thread(
+                database_path, lambda conn: self._start(conn, watermark)
+            )
+            out.append({"type": SUBSCRIBED, "after_id": watermark, "skipped_ids": self.skipped})
+        items, self.watermark = await in_worker_thread(
+            database_path, lambda conn: rows_after(conn, log_filter, watermark)
+        )
         if items:
             out.append({"type": LOGS_MESSAGE, "items": items})
         return out
 
-    async def _start(self, session: AsyncSession, asked: int | None) -> int:
+    def _start(self, conn: sqlite3.Connection, asked: int | None) -> int:
         """Where the subscription starts: where it asked, within the backlog's reach."""
-        newest = await newest_id(session)
+        newest = newest_id(conn)
         start = newest if asked is None else asked
         self.skipped = max(0, newest - MAX_BACKLOG_ROWS - start)
         return start + self.skipped

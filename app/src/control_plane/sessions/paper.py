@@ -97,12 +97,13 @@ class PaperExecutor:
         but its open position is still marked and still exits on its rules."""
         with write_transaction(self.conn):
             session = store.load_session(self.conn, session_id)
-            # A tick whose clock was read just before the session started has nothing to do.
+            # A tick whose clock was read just before the session started (or its market
+            # opens) has nothing to do: its events would be stamped before session_started.
             if (
                 session is None
                 or not session.active
                 or session.mode != "paper"  # live sessions trade on Delta (sessions.live)
-                or to_us(now) < session.market_start
+                or to_us(now) < max(session.market_start, session.started_at)
             ):
                 return
             try:
