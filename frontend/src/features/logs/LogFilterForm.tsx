@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { EMPTY_FILTERS, LOG_SOURCES, type LogFilters } from './filters';
 import { inputFromIso, isoFromInput, zoneLabel, type TimeZoneChoice } from './timeRange';
 import { LOG_LEVELS, type LogFacets } from './types';
+import { formatNumber } from '../../lib/format';
 import styles from './LogFilterForm.module.css';
 
 interface Props {
@@ -51,7 +52,7 @@ export function LogFilterForm({ filters, facets, onApply, timeZone = 'utc' }: Pr
               onChange={(event) => toggleLevel(level, event.target.checked)}
             />
             <span className={`level level-${level.toLowerCase()}`}>{level}</span>
-            <span className={styles.count}>{levelCounts.get(level) ?? 0}</span>
+            <span className={styles.count}>{formatNumber(levelCounts.get(level) ?? 0, 0)}</span>
           </label>
         ))}
       </fieldset>
@@ -68,7 +69,7 @@ export function LogFilterForm({ filters, facets, onApply, timeZone = 'utc' }: Pr
         <datalist id="log-event-choices">
           {eventChoices.map((facet) => (
             <option key={facet.value} value={facet.value ?? ''}>
-              {`${facet.value} (${facet.count})`}
+              {`${facet.value} (${formatNumber(facet.count, 0)})`}
             </option>
           ))}
         </datalist>

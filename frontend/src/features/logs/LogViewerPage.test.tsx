@@ -35,7 +35,7 @@ function logsBackend(initial: LogEntry[]) {
     body: {
       levels: [
         { value: 'ERROR', count: 3 },
-        { value: 'INFO', count: 597 },
+        { value: 'INFO', count: 4_999_597 },
       ],
       events: [
         { value: 'http_request', count: 597 },
@@ -84,6 +84,8 @@ describe('Log Viewer', () => {
     expect(firstRow?.querySelector('.level')?.textContent).toBe('ERROR');
     const errorChoice = screen.getByRole('checkbox', { name: /ERROR/ });
     expect(errorChoice.closest('label')?.textContent).toBe('ERROR3');
+    // Counts over millions of rows read with thousands separators.
+    expect(screen.getByRole('checkbox', { name: /INFO/ }).closest('label')?.textContent).toBe('INFO4,999,597');
     const events = [...document.querySelectorAll('#log-event-choices option')].map((option) => option.getAttribute('value'));
     expect(events).toEqual(['http_request', 'order_rejected']);
   });
