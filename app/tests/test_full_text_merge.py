@@ -12,6 +12,7 @@ from control_plane.logs.full_text import FullTextIndexService
 from control_plane.logs.tail_store import TailStore
 from control_plane.logs.text_search import trigram_match
 from control_plane.settings import Settings
+from tests.logtools import wait_until
 
 USERMERGE = 8
 CRISISMERGE = 64
@@ -131,3 +132,28 @@ def test_the_indexer_merges_every_level_that_fills_and_searches_find_every_row(
     assert conn.execute(search, (trigram_match("filled"),)).fetchone() == (5 * BATCHES,)
     assert conn.execute(search, (trigram_match("batch017"),)).fetchone() == (5,)
     conn.close()
+
+
+def test_the_indexer_merges_the_segments_other_writers_add(settings: Settings) -> None:
+    add_rows(settings.database_path, 40, "kept")
+    indexer = FullTextIndexService(database_path=settings.database_path, poll_interval=0.01)
+    indexer.start()
+    try:
+        indexer.notify()
+        assert indexer.wait_caught_up(timeout=30)
+        conn = sqlite3.connect(settings.database_path)
+        # Retention takes rows out of the index as FTS5 'delete' commands, a segment per COMMIT.
+        for rowid, message, payload in conn.execute(
+            "SELECT id, message, payload FROM backend_logs ORDER BY id LIMIT ?", (USERMERGE + 2,)
+        ).fetchall():
+            conn.execute(
+                "INSERT INTO backend_logs_fts (backend_logs_fts, rowid, message, payload)"
+                " VALUES ('delete', ?, ?, ?)",
+                (rowid, message, payload),
+            )
+            conn.commit()
+        conn.close()
+        assert wait_until(lambda: segments(settings.database_path) < USERMERGE)
+    finally:
+        indexer.stop()
+    integrity_check(settings.database_path)

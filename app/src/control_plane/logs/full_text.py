@@ -45,6 +45,7 @@ class FullTextIndexService(BackgroundService):
         self._store: TailStore | None = None
         self.rows_indexed = 0
         self.merge_steps = 0
+        self._merged_at_version: int | None = None
 
     def notify(self) -> None:
         """Rows were committed; index them soon."""
@@ -69,7 +70,13 @@ class FullTextIndexService(BackgroundService):
             self._wake.clear()
         indexed = self._store.index_full_text(ROWS_PER_TRANSACTION)
         self.rows_indexed += indexed
-        merged = self._merge(self._store)
+        merged = False
+        # Segments come from this thread and from any other writer (retention, a browser's
+        # batch); with nothing new since the last merge found nothing, the lock is not taken.
+        version = self._store.data_version()
+        if indexed or version != self._merged_at_version:
+            merged = self._merge(self._store)
+            self._merged_at_version = version
         if indexed == 0 and not merged:
             with self._progress:
                 self._completed = max(self._completed, generation)

@@ -274,6 +274,11 @@ class TailStore:
         self.run_in_transaction(write)
         return indexed
 
+    def data_version(self) -> int:
+        """Changes whenever another connection commits (PRAGMA data_version)."""
+        version: int = self._conn.execute("PRAGMA data_version").fetchone()[0]
+        return version
+
     def merge_full_text(self, pages: int) -> bool:
         """One step merging the full-text index's segments, about `pages` leaf pages written in
         its own transaction; False when there was nothing to merge."""
