@@ -121,7 +121,7 @@ def test_the_indexer_merges_every_level_that_fills_and_searches_find_every_row(
         for batch in range(BATCHES):
             add_rows(settings.database_path, 5, f"batch{batch:03d}")
             indexer.notify()
-            assert indexer.wait_caught_up(timeout=30)
+            assert indexer.wait_caught_up(timeout=30, merged=True)
             assert segments(settings.database_path) < 2 * USERMERGE
     finally:
         indexer.stop()
