@@ -2,21 +2,34 @@
 
 Indexing runs as one INSERT ... SELECT per step, inside SQLite with the GIL released, so it
 overlaps with the tailer parsing its next batch instead of slowing it down.
+
+Every indexing transaction adds a segment to the index; this thread also merges them (FTS5's
+automerge is off, migration 0013), in steps of MERGE_PAGES leaf pages, each its own short
+transaction with the lock left free between steps, until no level holds usermerge segments. So no
+writer (the tailer, retention, a browser's batch) ever merges, and no transaction merges a level
+whole.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from pathlib import Path
 
 from control_plane.background_service import BackgroundService
+from control_plane.logs.checkpoints import lock_free_pause
 from control_plane.logs.tail_store import TailStore
 
 logger = logging.getLogger("control_plane.logs.full_text")
 
 ROWS_PER_TRANSACTION = 20_000
 MIN_STEP_SECONDS = 0.2
+# Leaf pages (4 KB) written by one merge step: its transaction's share of the write lock.
+MERGE_PAGES = 256
+# Steps between two indexing transactions: 2,048 pages, about four times what a batch of
+# ROWS_PER_TRANSACTION rows adds, so merging keeps up with a backlog several levels deep.
+MERGE_STEPS_PER_CYCLE = 8
 
 
 class FullTextIndexService(BackgroundService):
@@ -33,8 +46,12 @@ class FullTextIndexService(BackgroundService):
         self._progress = threading.Condition()
         self._requested = 0
         self._completed = 0
+        self._settled = 0
         self._store: TailStore | None = None
         self.rows_indexed = 0
+        self.merge_steps = 0
+        self._merged_at_version: int | None = None
+        self._merge_pending = False
 
     def notify(self) -> None:
         """Rows were committed; index them soon."""
@@ -42,11 +59,15 @@ class FullTextIndexService(BackgroundService):
             self._requested += 1
             self._wake.set()
 
-    def wait_caught_up(self, timeout: float | None = None) -> bool:
-        """Block until everything committed before this call is indexed."""
+    def wait_caught_up(self, timeout: float | None = None, *, merged: bool = False) -> bool:
+        """Block until everything committed before this call is indexed; with `merged`, also
+        until its segments are merged as far as the policy asks (a one-shot ingest counts that
+        work as its own)."""
         with self._progress:
             target = self._requested
-            return self._progress.wait_for(lambda: self._completed >= target, timeout)
+            return self._progress.wait_for(
+                lambda: (self._settled if merged else self._completed) >= target, timeout
+            )
 
     def open(self) -> None:
         self._store = TailStore(self.database_path, "full-text", stop_event=self._stop_event)
@@ -59,11 +80,35 @@ class FullTextIndexService(BackgroundService):
             self._wake.clear()
         indexed = self._store.index_full_text(ROWS_PER_TRANSACTION)
         self.rows_indexed += indexed
+        merged = False
+        # Segments come from this thread and from any other writer (retention, a browser's
+        # batch); with nothing new since the last merge found nothing, the lock is not taken.
+        version = self._store.data_version()
+        if indexed or self._merge_pending or version != self._merged_at_version:
+            merged, self._merge_pending = self._merge(self._store)
+            self._merged_at_version = version
         if indexed == 0:
             with self._progress:
                 self._completed = max(self._completed, generation)
+                if not merged:
+                    self._settled = max(self._settled, generation)
                 self._progress.notify_all()
-        return indexed >= ROWS_PER_TRANSACTION
+        return indexed >= ROWS_PER_TRANSACTION or self._merge_pending
+
+    def _merge(self, store: TailStore) -> tuple[bool, bool]:
+        """Up to MERGE_STEPS_PER_CYCLE merge steps, the lock left free after each; returns
+        whether any merged and whether more may be waiting. Indexing goes on between cycles,
+        so a long merge does not hold new rows back from search."""
+        merged = False
+        for _ in range(MERGE_STEPS_PER_CYCLE):
+            started = time.monotonic()
+            if not store.merge_full_text(MERGE_PAGES):
+                return merged, False
+            merged = True
+            self.merge_steps += 1
+            if self._stop_event.wait(lock_free_pause(time.monotonic() - started)):
+                break
+        return merged, True
 
     def idle(self) -> None:
         # Rows that arrive meanwhile go in one transaction: every transaction adds an FTS5
