@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import struct
 import time
 from pathlib import Path
 
@@ -47,6 +48,42 @@ def lock_free_pause(held_seconds: float) -> float:
     handler sleeps up to 100 ms between tries, so shorter gaps could be missed again and
     again; twice the hold time keeps a holder to at most a third of the lock."""
     return max(MIN_LOCK_FREE_SECONDS, 2 * held_seconds)
+
+
+# The wal-index header at the start of the -shm file, kept twice, then the checkpoint's
+# nBackfill (https://sqlite.org/walformat.html): iVersion, unused, iChange, isInit,
+# bigEndCksum, szPage, mxFrame, in native byte order.
+WAL_INDEX_HEADER = struct.Struct("=IIIBBHI")
+WAL_INDEX_HEADER_BYTES = 48
+WAL_INDEX_BACKFILL = struct.Struct("=I")
+WAL_INDEX_VERSION = 3007000
+WAL_FRAME_HEADER_BYTES = 24
+
+
+def wal_backlog_bytes(database_path: Path) -> int | None:
+    """Bytes in the WAL since it last started over, while some are not yet copied back (0 once
+    all are: the next commit starts the WAL over unless a reader still holds its frames). Read
+    from the wal-index without a lock or a checkpoint, a throttle's hint; None when there is no
+    WAL or its header is being written. The WAL file's size says nothing of this: the file
+    keeps its length when the WAL starts over."""
+    try:
+        with open(f"{database_path}-shm", "rb") as shm:
+            index = shm.read(2 * WAL_INDEX_HEADER_BYTES + WAL_INDEX_BACKFILL.size)
+    except FileNotFoundError:
+        return None
+    if len(index) < 2 * WAL_INDEX_HEADER_BYTES + WAL_INDEX_BACKFILL.size:
+        return None
+    if index[:WAL_INDEX_HEADER_BYTES] != index[WAL_INDEX_HEADER_BYTES : 2 * WAL_INDEX_HEADER_BYTES]:
+        return None
+    version, _, _, initialised, _, page, frames = WAL_INDEX_HEADER.unpack_from(index)
+    if version != WAL_INDEX_VERSION or not initialised:
+        return None
+    (backfilled,) = WAL_INDEX_BACKFILL.unpack_from(index, 2 * WAL_INDEX_HEADER_BYTES)
+    if backfilled >= frames:
+        return 0
+    page_bytes: int = 65536 if page == 1 else page
+    backlog: int = frames * (page_bytes + WAL_FRAME_HEADER_BYTES)
+    return backlog
 
 
 def checkpoint(conn: sqlite3.Connection, mode: str) -> tuple[bool, int, int]:
