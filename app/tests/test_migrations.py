@@ -28,7 +28,7 @@ def test_existing_0001_database_upgrades_to_0002_and_back(tmp_path: Path) -> Non
     settings, conn = database_with_a_user(tmp_path, "0001")
 
     upgrade_to_head(settings)
-    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0012"
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0013"
     assert conn.execute("SELECT count(*) FROM users").fetchone()[0] == 1
     insert = (
         "INSERT INTO strategies (name, underlying, expiry_rule, strike_selection, quantity,"
@@ -357,4 +357,45 @@ def test_0012_counts_the_stored_rows_per_minute_and_hour_level_source_and_event_
     command.downgrade(alembic_config(settings), "0011")
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
     assert not {"backend_logs_volume", "backend_logs_volume_state"} & tables
+    conn.close()
+
+
+def test_0013_turns_automerge_off_for_the_indexers_merge_steps_and_downgrades(
+    tmp_path: Path,
+) -> None:
+    settings, conn = database_with_a_user(tmp_path, "0012")
+    conn.executemany(
+        "INSERT INTO backend_logs (ts, level, message, payload, ingested_at)"
+        " VALUES (1, 'INFO', ?, ?, 1)",
+        [("order placed", '{"order_id": "ORD-778812"}'), ("order filled", None)],
+    )
+    conn.execute(
+        "INSERT INTO backend_logs_fts (rowid, message, payload) SELECT id, message, payload"
+        " FROM backend_logs"
+    )
+    conn.execute("UPDATE backend_logs_fts_state SET indexed_through = 2")
+    conn.commit()
+    config = "SELECT k, v FROM backend_logs_fts_config WHERE k != 'version' ORDER BY k"
+
+    upgrade_to_head(settings)
+    assert conn.execute(config).fetchall() == [
+        ("automerge", 0),
+        ("crisismerge", 64),
+        ("hashsize", 64 * 1024 * 1024),
+        ("usermerge", 8),
+    ]
+    search = "SELECT rowid FROM backend_logs_fts WHERE backend_logs_fts MATCH ? ORDER BY rowid"
+    assert conn.execute(search, (trigram_match("7788"),)).fetchall() == [(1,)]
+    assert conn.execute(search, (trigram_match("order"),)).fetchall() == [(1,), (2,)]
+    conn.execute("INSERT INTO backend_logs_fts (backend_logs_fts) VALUES ('integrity-check')")
+    conn.commit()
+
+    command.downgrade(alembic_config(settings), "0012")
+    assert conn.execute(config).fetchall() == [
+        ("automerge", 4),
+        ("crisismerge", 16),
+        ("hashsize", 1024 * 1024),
+        ("usermerge", 4),
+    ]
+    assert conn.execute(search, (trigram_match("filled"),)).fetchall() == [(2,)]
     conn.close()

@@ -50,3 +50,9 @@ UNINDEX_ROW = insert(_FULL_TEXT_COMMAND).values(
     message=bindparam("message"),
     payload=bindparam("payload"),
 )
+# FTS5's 'merge' command: merge segments until about `pages` leaf pages are written, if a level
+# holds usermerge (migration 0013) segments or a merge is under way; else it does nothing.
+_FULL_TEXT_CONFIG = table(FULL_TEXT.name, column("backend_logs_fts"), column("rank"))
+MERGE_STEP = insert(_FULL_TEXT_CONFIG).values(
+    backend_logs_fts=literal_column("'merge'"), rank=bindparam("pages")
+)

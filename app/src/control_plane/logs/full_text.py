@@ -2,12 +2,19 @@
 
 Indexing runs as one INSERT ... SELECT per step, inside SQLite with the GIL released, so it
 overlaps with the tailer parsing its next batch instead of slowing it down.
+
+Every indexing transaction adds a segment to the index; this thread also merges them (FTS5's
+automerge is off, migration 0013), in steps of MERGE_PAGES leaf pages, each its own short
+transaction with the lock left free between steps, until no level holds usermerge segments. So no
+writer (the tailer, retention, a browser's batch) ever merges, and no transaction merges a level
+whole.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from pathlib import Path
 
 from control_plane.background_service import BackgroundService
@@ -17,6 +24,8 @@ logger = logging.getLogger("control_plane.logs.full_text")
 
 ROWS_PER_TRANSACTION = 20_000
 MIN_STEP_SECONDS = 0.2
+# Leaf pages (4 KB) written by one merge step: its transaction's share of the write lock.
+MERGE_PAGES = 256
 
 
 class FullTextIndexService(BackgroundService):
@@ -35,6 +44,7 @@ class FullTextIndexService(BackgroundService):
         self._completed = 0
         self._store: TailStore | None = None
         self.rows_indexed = 0
+        self.merge_steps = 0
 
     def notify(self) -> None:
         """Rows were committed; index them soon."""
@@ -59,11 +69,25 @@ class FullTextIndexService(BackgroundService):
             self._wake.clear()
         indexed = self._store.index_full_text(ROWS_PER_TRANSACTION)
         self.rows_indexed += indexed
-        if indexed == 0:
+        merged = self._merge(self._store)
+        if indexed == 0 and not merged:
             with self._progress:
                 self._completed = max(self._completed, generation)
                 self._progress.notify_all()
         return indexed >= ROWS_PER_TRANSACTION
+
+    def _merge(self, store: TailStore) -> bool:
+        """Merge steps until there is nothing to merge; True if any step merged."""
+        merged = False
+        while not self._stop_event.is_set():
+            started = time.monotonic()
+            if not store.merge_full_text(MERGE_PAGES):
+                break
+            merged = True
+            self.merge_steps += 1
+            # Other writers get the lock between steps for at least as long as a step held it.
+            self._stop_event.wait(time.monotonic() - started)
+        return merged
 
     def idle(self) -> None:
         # Rows that arrive meanwhile go in one transaction: every transaction adds an FTS5

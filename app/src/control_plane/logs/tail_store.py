@@ -119,6 +119,7 @@ READ_WATERMARK = sqlite3_text(fts.READ_WATERMARK)
 UPPER_BOUND = sqlite3_text(fts.UPPER_BOUND)
 INDEX_RANGE = sqlite3_text(fts.INDEX_RANGE)
 MOVE_WATERMARK = sqlite3_text(fts.MOVE_WATERMARK)
+MERGE_STEP = sqlite3_text(fts.MERGE_STEP)
 MAX_BACKOFF_SECONDS = 1.0
 TAILER_CACHE_KIB = 128 * 1024
 
@@ -272,6 +273,21 @@ class TailStore:
 
         self.run_in_transaction(write)
         return indexed
+
+    def merge_full_text(self, pages: int) -> bool:
+        """One step merging the full-text index's segments, about `pages` leaf pages written in
+        its own transaction; False when there was nothing to merge."""
+        merged = False
+
+        def write(conn: sqlite3.Connection) -> None:
+            nonlocal merged
+            before = conn.total_changes
+            conn.execute(MERGE_STEP, {"pages": pages})
+            # FTS5 changes no row when the command found nothing to do.
+            merged = conn.total_changes - before >= 2
+
+        self.run_in_transaction(write)
+        return merged
 
     def run_in_transaction(self, write: Callable[[sqlite3.Connection], None]) -> None:
         attempt = 0

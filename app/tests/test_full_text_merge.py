@@ -1,0 +1,133 @@
+"""The full-text index's merge policy (migration 0013): writers never merge, the indexer merges in
+steps of a bounded size, and no level is left to grow to FTS5's crisis merge."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from control_plane.logs.full_text import FullTextIndexService
+from control_plane.logs.tail_store import TailStore
+from control_plane.logs.text_search import trigram_match
+from control_plane.settings import Settings
+
+USERMERGE = 8
+CRISISMERGE = 64
+# A WAL frame is a page and its 24-byte header; the test database has 4 KiB pages.
+FRAME_BYTES = 4096 + 24
+STEP_OVERHEAD_PAGES = 64
+
+
+def add_rows(database: Path, count: int, tag: str) -> None:
+    """`count` rows whose words vary, so their trigrams fill several leaf pages."""
+    conn = sqlite3.connect(database)
+    conn.executemany(
+        "INSERT INTO backend_logs (ts, level, message, payload, ingested_at)"
+        " VALUES (?, 'INFO', ?, ?, 1)",
+        [
+            (n, f"{tag} order ord-{n * 7919:08x} filled", f'{{"request": "{tag}-{n:06d}"}}')
+            for n in range(count)
+        ],
+    )
+    conn.commit()
+    conn.close()
+
+
+def segments(database: Path) -> int:
+    """Segments in the index: each has its first leaf in the %_idx table."""
+    conn = sqlite3.connect(database)
+    try:
+        return conn.execute("SELECT count(DISTINCT segid) FROM backend_logs_fts_idx").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def frames_written(database: Path, write: Callable[[], bool]) -> tuple[bool, int]:
+    """Pages one transaction wrote: the WAL's frames after it, emptied before it."""
+    conn = sqlite3.connect(database)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    done = write()
+    return done, os.path.getsize(f"{database}-wal") // FRAME_BYTES
+
+
+def integrity_check(database: Path) -> None:
+    conn = sqlite3.connect(database)
+    conn.execute("INSERT INTO backend_logs_fts (backend_logs_fts) VALUES ('integrity-check')")
+    conn.close()
+
+
+def test_the_policy_is_the_index_configuration(settings: Settings) -> None:
+    conn = sqlite3.connect(settings.database_path)
+    config = dict(conn.execute("SELECT k, v FROM backend_logs_fts_config"))
+    conn.close()
+    assert config["automerge"] == 0
+    assert config["usermerge"] == USERMERGE
+    assert config["crisismerge"] == CRISISMERGE
+    # One indexer batch (20,000 rows, a few MB of pending terms) flushes as one segment.
+    assert config["hashsize"] >= 32 * 1024 * 1024
+
+
+def test_writers_add_segments_without_merging_them(settings: Settings) -> None:
+    store = TailStore(settings.database_path, "full-text")
+    for batch in range(USERMERGE + 2):
+        add_rows(settings.database_path, 20, f"b{batch}")
+        assert store.index_full_text(1000) == 20
+    store.close()
+    # With FTS5's automerge (4) the 4th, 8th ... transaction would have merged.
+    assert segments(settings.database_path) == USERMERGE + 2
+    integrity_check(settings.database_path)
+
+
+def test_a_merge_step_writes_a_bounded_number_of_pages(settings: Settings) -> None:
+    store = TailStore(settings.database_path, "full-text")
+    for batch in range(USERMERGE):
+        add_rows(settings.database_path, 3000, f"b{batch}")
+        store.index_full_text(3000)
+    pages_per_step = 16
+    written: list[int] = []
+    while True:
+        merged, frames = frames_written(
+            settings.database_path, lambda: store.merge_full_text(pages_per_step)
+        )
+        if not merged:
+            break
+        written.append(frames)
+        assert len(written) < 500, "the merge never finished"
+    store.close()
+    # The level was merged in many steps. Each wrote its new leaves and about as many pages
+    # again for the input it dropped, plus the first page of each input segment it trimmed and
+    # the structure record: measured 52 frames at 4 pages a step, 80 at 16, 185 at 64.
+    assert len(written) >= 8
+    assert max(written) <= STEP_OVERHEAD_PAGES + 3 * pages_per_step
+    assert segments(settings.database_path) == 1
+    integrity_check(settings.database_path)
+
+
+# Without the indexer's merges the index would hold one segment per batch (until FTS5's crisis
+# merge took a whole level in one writer's transaction).
+BATCHES = 3 * USERMERGE
+
+
+def test_the_indexer_merges_every_level_that_fills_and_searches_find_every_row(
+    settings: Settings,
+) -> None:
+    indexer = FullTextIndexService(database_path=settings.database_path, poll_interval=0.01)
+    indexer.start()
+    try:
+        for batch in range(BATCHES):
+            add_rows(settings.database_path, 5, f"batch{batch:03d}")
+            indexer.notify()
+            assert indexer.wait_caught_up(timeout=30)
+            assert segments(settings.database_path) < 2 * USERMERGE
+    finally:
+        indexer.stop()
+    assert indexer.merge_steps >= BATCHES // USERMERGE
+    integrity_check(settings.database_path)
+    conn = sqlite3.connect(settings.database_path)
+    search = "SELECT count(*) FROM backend_logs_fts WHERE backend_logs_fts MATCH ?"
+    assert conn.execute(search, (trigram_match("filled"),)).fetchone() == (5 * BATCHES,)
+    assert conn.execute(search, (trigram_match("batch017"),)).fetchone() == (5,)
+    conn.close()
