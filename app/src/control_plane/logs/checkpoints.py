@@ -36,9 +36,19 @@ INTERVAL_SECONDS = 0.05
 # A quarter of the WAL's 64 MiB soft limit (db.sqlite.JOURNAL_SIZE_LIMIT_BYTES), so a burst
 # of deletes written while a restart waits still fits under it.
 RESTART_AT_BYTES = 16 * 1024 * 1024
-# A restart waits out up to two of a back-to-back viewer's queries (about 60 ms each over 1M
-# rows); 200 ms was measured too (docs/benchmarks.md) and did no better under load.
-RESTART_BUSY_MS = 100
+# Each of a restart's waits (for the write lock, then twice for readers) may take this long, and
+# the later two hold the write lock: at 100 ms a traced restart held it 440 ms under load. A
+# short wait fails more often; retention then waits for the WAL (logs.retention), not the tailer
+# for the lock (docs/benchmarks.md, "Retention during ingestion").
+RESTART_BUSY_MS = 30
+# Past half the WAL's soft limit (where retention stops writing) a restart waits out a whole
+# query of a viewer over millions of rows, or the WAL would outgrow the limit.
+URGENT_RESTART_AT_BYTES = 32 * 1024 * 1024
+URGENT_RESTART_BUSY_MS = 100
+# A restart copies what the passive checkpoint before it could not (the frames written after a
+# reader's snapshot) and syncs the database while it holds the write lock: it is asked only
+# when that is little, so its hold is the wait for readers and not a copy of a delete burst.
+RESTART_MAX_UNCOPIED_BYTES = 2 * 1024 * 1024
 CACHE_KIB = 2 * 1024
 MIN_LOCK_FREE_SECONDS = 0.12
 
@@ -92,6 +102,20 @@ def checkpoint(conn: sqlite3.Connection, mode: str) -> tuple[bool, int, int]:
     return bool(busy), frames, copied
 
 
+def restart_busy_ms(wal_bytes: int, *, busy_ms: int, urgent_busy_ms: int) -> int:
+    """How long a restart may wait for the write lock and for each group of readers."""
+    return urgent_busy_ms if wal_bytes >= URGENT_RESTART_AT_BYTES else busy_ms
+
+
+def should_restart(
+    frames: int, copied: int, page_bytes: int, *, restart_at_bytes: int, max_uncopied_bytes: int
+) -> bool:
+    """After a PASSIVE checkpoint that found `frames` in the WAL and copied back `copied`."""
+    wal_bytes = frames * page_bytes
+    uncopied_bytes = (frames - copied) * page_bytes
+    return wal_bytes >= restart_at_bytes and uncopied_bytes <= max_uncopied_bytes
+
+
 class WalCheckpointer(BackgroundService):
     thread_name = "wal-checkpoint"
     logger = logger
@@ -105,12 +129,16 @@ class WalCheckpointer(BackgroundService):
         interval_seconds: float = INTERVAL_SECONDS,
         restart_at_bytes: int = RESTART_AT_BYTES,
         restart_busy_ms: int = RESTART_BUSY_MS,
+        max_uncopied_bytes: int = RESTART_MAX_UNCOPIED_BYTES,
+        urgent_restart_busy_ms: int = URGENT_RESTART_BUSY_MS,
     ) -> None:
         super().__init__()
         self.database_path = database_path
         self.interval_seconds = interval_seconds
         self.restart_at_bytes = restart_at_bytes
         self.restart_busy_ms = restart_busy_ms
+        self.max_uncopied_bytes = max_uncopied_bytes
+        self.urgent_restart_busy_ms = urgent_restart_busy_ms
         self._lock = DatabaseLock.for_database(database_path, CHECKPOINT_LOCK)
         self._conn: sqlite3.Connection | None = None
         self._page_bytes = 4096
@@ -138,9 +166,21 @@ class WalCheckpointer(BackgroundService):
         self._pause = self.interval_seconds
         if not self._lock.try_acquire():
             return False
-        busy, frames, _ = checkpoint(self._conn, "PASSIVE")
-        if busy or frames * self._page_bytes < self.restart_at_bytes:
+        busy, frames, copied = checkpoint(self._conn, "PASSIVE")
+        if busy or not should_restart(
+            frames,
+            copied,
+            self._page_bytes,
+            restart_at_bytes=self.restart_at_bytes,
+            max_uncopied_bytes=self.max_uncopied_bytes,
+        ):
             return False
+        busy_ms = restart_busy_ms(
+            frames * self._page_bytes,
+            busy_ms=self.restart_busy_ms,
+            urgent_busy_ms=self.urgent_restart_busy_ms,
+        )
+        self._conn.execute(f"PRAGMA busy_timeout={busy_ms}")
         started = time.perf_counter()
         busy, _, _ = checkpoint(self._conn, "RESTART")
         held = time.perf_counter() - started

@@ -40,7 +40,9 @@ logger = logging.getLogger("control_plane.logs.retention")
 
 TARGET_TRANSACTION_SECONDS = 0.05
 MIN_BATCH_ROWS = 50
-MAX_BATCH_ROWS = 5000
+# About 50 ms of deletes (full-text tombstones included) on an idle 2-vCPU VM; 2,000-row
+# batches held the lock 240-310 ms under a load of 11 (docs/benchmarks.md).
+MAX_BATCH_ROWS = 1000
 MIN_VACUUM_PAGES = 64
 MAX_VACUUM_PAGES = 2000
 # Retention rewrites many pages; the checkpointer (logs.checkpoints) starts the WAL over at a
