@@ -11,7 +11,19 @@ from pathlib import Path
 import pytest
 
 from control_plane.db.sqlite import begin_immediate_polled, connect
-from control_plane.logs.checkpoints import WalCheckpointer, wal_backlog_bytes
+from control_plane.logs.checkpoints import (
+    LAST_RESTART_AT_BYTES,
+    LAST_RESTART_BUSY_MS,
+    RESTART_AT_BYTES,
+    RESTART_BUSY_MS,
+    RESTART_MAX_UNCOPIED_BYTES,
+    URGENT_RESTART_AT_BYTES,
+    URGENT_RESTART_BUSY_MS,
+    WalCheckpointer,
+    restart_busy_ms,
+    should_restart,
+    wal_backlog_bytes,
+)
 from control_plane.logs.retention import WAL_ROOM_BYTES, wal_has_room
 from control_plane.logs.tail_store import TailStore
 from control_plane.settings import Settings
@@ -217,3 +229,38 @@ def test_the_polled_write_lock_gives_up_after_the_busy_timeout(settings: Setting
     finally:
         holder.close()
         waiter.close()
+
+
+def test_a_restart_is_asked_only_when_it_has_little_left_to_copy_under_the_lock() -> None:
+    page = 4096
+    at = RESTART_AT_BYTES // page
+    most = RESTART_MAX_UNCOPIED_BYTES // page
+
+    def asked(frames: int, copied: int) -> bool:
+        return should_restart(
+            frames,
+            copied,
+            page,
+            restart_at_bytes=RESTART_AT_BYTES,
+            max_uncopied_bytes=RESTART_MAX_UNCOPIED_BYTES,
+        )
+
+    assert not asked(at - 1, at - 1)  # a small WAL is left to the passive checkpoints
+    assert asked(at, at) and asked(at + most, at)
+    # A reader's old snapshot held back more than that: the restart would copy it (and sync
+    # the database) holding the write lock; the next cycle asks again.
+    assert not asked(at + most + 1, at)
+
+
+def test_a_restart_waits_longer_only_once_the_wal_is_past_half_its_soft_limit() -> None:
+    def busy(wal_bytes: int) -> int:
+        return restart_busy_ms(
+            wal_bytes, busy_ms=RESTART_BUSY_MS, urgent_busy_ms=URGENT_RESTART_BUSY_MS
+        )
+
+    assert RESTART_BUSY_MS < URGENT_RESTART_BUSY_MS
+    assert busy(RESTART_AT_BYTES) == busy(URGENT_RESTART_AT_BYTES - 1) == RESTART_BUSY_MS
+    assert busy(URGENT_RESTART_AT_BYTES) == busy(LAST_RESTART_AT_BYTES - 1)
+    assert busy(URGENT_RESTART_AT_BYTES) == URGENT_RESTART_BUSY_MS
+    assert busy(LAST_RESTART_AT_BYTES) == LAST_RESTART_BUSY_MS > URGENT_RESTART_BUSY_MS
+    assert URGENT_RESTART_AT_BYTES <= WAL_ROOM_BYTES

@@ -42,9 +42,13 @@ RESTART_AT_BYTES = 16 * 1024 * 1024
 # for the lock (docs/benchmarks.md, "Retention during ingestion").
 RESTART_BUSY_MS = 30
 # Past half the WAL's soft limit (where retention stops writing) a restart waits out a whole
-# query of a viewer over millions of rows, or the WAL would outgrow the limit.
+# query of a viewer over millions of rows, and past three quarters two (a back-to-back viewer
+# starts its next query before the copy is done): the limit then wins over a stall. A 1M-row
+# run at load 10-13 with only the 100 ms step reached 181 MiB (docs/benchmarks.md).
 URGENT_RESTART_AT_BYTES = 32 * 1024 * 1024
 URGENT_RESTART_BUSY_MS = 100
+LAST_RESTART_AT_BYTES = 48 * 1024 * 1024
+LAST_RESTART_BUSY_MS = 250
 # A restart copies what the passive checkpoint before it could not (the frames written after a
 # reader's snapshot) and syncs the database while it holds the write lock: it is asked only
 # when that is little, so its hold is the wait for readers and not a copy of a delete burst.
@@ -104,6 +108,8 @@ def checkpoint(conn: sqlite3.Connection, mode: str) -> tuple[bool, int, int]:
 
 def restart_busy_ms(wal_bytes: int, *, busy_ms: int, urgent_busy_ms: int) -> int:
     """How long a restart may wait for the write lock and for each group of readers."""
+    if wal_bytes >= LAST_RESTART_AT_BYTES:
+        return max(urgent_busy_ms, LAST_RESTART_BUSY_MS)
     return urgent_busy_ms if wal_bytes >= URGENT_RESTART_AT_BYTES else busy_ms
 
 
