@@ -8,9 +8,12 @@ checkpoints, which never wait for and never block a reader or a writer.
 A PASSIVE checkpoint cannot restart the WAL while a reader keeps an older snapshot open, so
 with a viewer querying back to back the WAL would only grow (retention writes hundreds of MB).
 Once the WAL holds more than `restart_at_bytes` the checkpointer asks for a RESTART: it holds
-the write lock until the readers of older snapshots finish (at most `restart_busy_ms`), so the
-next commit starts the WAL over. That wait is the only one writers see, and it is short: the
-copying was already done by the passive checkpoints, and a viewer's query takes milliseconds.
+the write lock until the readers of the WAL finish, so the next commit starts the WAL over.
+That wait is the one writers see: it is asked only when the passive checkpoint before it left
+little to copy, and each of its waits lasts at most `restart_busy_ms` (30 ms), longer only as
+the WAL nears its soft limit (restart_busy_ms()). A viewer querying back to back over millions
+of rows makes short restarts fail; retention then stops writing (logs.retention) until one
+succeeds.
 
 Exactly one checkpointer works per database: the holder of the database lock `wal-checkpoint`.
 Another one (`logs prune` beside `logs follow`) tries the lock each cycle and takes over when
