@@ -44,13 +44,14 @@ RESTART_AT_BYTES = 16 * 1024 * 1024
 # short wait fails more often; retention then waits for the WAL (logs.retention), not the tailer
 # for the lock (docs/benchmarks.md, "Retention during ingestion").
 RESTART_BUSY_MS = 30
-# Past half the WAL's soft limit (where retention stops writing) a restart waits out a whole
-# query of a viewer over millions of rows, and past three quarters two (a back-to-back viewer
+# Past 24 MiB (where retention stops writing) a restart waits out a whole query of a viewer
+# over millions of rows, and past 40 MiB two (a back-to-back viewer
 # starts its next query before the copy is done): the limit then wins over a stall. A 1M-row
-# run at load 10-13 with only the 100 ms step reached 181 MiB (docs/benchmarks.md).
-URGENT_RESTART_AT_BYTES = 32 * 1024 * 1024
+# run at load 10-13 with only the 100 ms step past 32 MiB reached 181 MiB, with 250 ms past
+# 48 MiB 74 MiB at load 4-7, with these 61 MiB at load 3-5 (docs/benchmarks.md).
+URGENT_RESTART_AT_BYTES = 24 * 1024 * 1024
 URGENT_RESTART_BUSY_MS = 100
-LAST_RESTART_AT_BYTES = 48 * 1024 * 1024
+LAST_RESTART_AT_BYTES = 40 * 1024 * 1024
 LAST_RESTART_BUSY_MS = 250
 # A restart copies what the passive checkpoint before it could not (the frames written after a
 # reader's snapshot) and syncs the database while it holds the write lock: it is asked only

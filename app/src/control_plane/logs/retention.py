@@ -46,12 +46,12 @@ MAX_BATCH_ROWS = 1000
 MIN_VACUUM_PAGES = 64
 MAX_VACUUM_PAGES = 2000
 # Retention rewrites many pages; the checkpointer (logs.checkpoints) starts the WAL over at a
-# quarter of the soft limit when the readers let it. While more than half of it is written and
+# quarter of the soft limit when the readers let it. While more than 3/8 of it is written and
 # not yet copied back (a viewer holding old snapshots), retention waits without a lock, so what
 # one more batch or vacuum step writes still fits under it; after MAX_WAL_WAIT_SECONDS (a long
 # export) it goes on anyway.
 WAL_SOFT_LIMIT_BYTES = JOURNAL_SIZE_LIMIT_BYTES
-WAL_ROOM_BYTES = WAL_SOFT_LIMIT_BYTES // 2
+WAL_ROOM_BYTES = WAL_SOFT_LIMIT_BYTES * 3 // 8
 WAL_WAIT_STEP_SECONDS = 0.01
 MAX_WAL_WAIT_SECONDS = 60.0
 RETENTION_LOCK = "log-retention"
