@@ -39,6 +39,10 @@ from bench.log_corpus import EVENTS, WORDS_TO_SEARCH, write_corpus
 # WAL's soft limit (db.sqlite.JOURNAL_SIZE_LIMIT_BYTES) while a viewer queries back to back.
 RETENTION_STALL_TARGET_MS = 250
 WAL_SOFT_LIMIT_BYTES = 64 * 1024 * 1024
+PRUNE_HELD = re.compile(
+    r"longest delete transaction (\d+) ms \(its commit alone up to (\d+) ms\);"
+    r" waited ([\d.]+) s for the WAL"
+)
 TIMINGS = re.compile(r"ingest_seconds=([\d.]+) full_text_trail_seconds=([\d.]+)")
 
 
@@ -563,9 +567,11 @@ def section_retention(root: Path, expired: int, rate: int) -> dict[str, Any]:
     writer.start()
     time.sleep(3.0)
     say("[retention] logs prune while ingesting 2000 lines/s and a viewer keeps querying")
+    load_before = os.getloadavg()
     prune_started = time.time()
     prune = timed_cli(workspace, "logs", "prune")
     prune_ended = time.time()
+    load_after = os.getloadavg()
     time.sleep(3.0)
     writer.stop()
     time.sleep(2.0)
@@ -591,11 +597,22 @@ def section_retention(root: Path, expired: int, rate: int) -> dict[str, Any]:
         "wal_max_bytes": max(wal_sizes) if wal_sizes else 0,
         "viewer_queries": viewer_queries,
         "probe_duplicates": poller.duplicates,
+        "load_average_before": load_before,
+        "load_average_after": load_after,
     }
+    held = PRUNE_HELD.search(prune.stdout)
+    if held:
+        result["longest_delete_transaction_ms"] = float(held.group(1))
+        result["longest_delete_commit_ms"] = float(held.group(2))
+        result["wal_wait_seconds"] = float(held.group(3))
     say(
         f"  deleted {deleted:,} rows in {prune.wall_seconds:.1f} s with"
-        f" {viewer_queries} viewer queries running"
+        f" {viewer_queries} viewer queries running; load average (1, 5, 15 min)"
+        f" {' '.join(f'{x:.2f}' for x in load_before)} before,"
+        f" {' '.join(f'{x:.2f}' for x in load_after)} after"
     )
+    if held:
+        say(f"  prune: {held.group(0)}")
     say(
         f"  longest write-to-queryable during prune {result['longest_stall_ms']:.0f} ms"
         f" (p99 {result['p99_during_prune_ms']:.0f} ms); target {RETENTION_STALL_TARGET_MS} ms:"

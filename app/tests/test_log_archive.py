@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import sqlite3
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,10 +13,13 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from control_plane.db.database_lock import DatabaseLock
+from control_plane.db.sqlite import connect
 from control_plane.logs.archive import (
     CHAIN_START,
     COLUMNS,
     ArchiveWriter,
+    DayAppend,
     ExpiredDay,
     archive_path,
     chain,
@@ -23,7 +27,7 @@ from control_plane.logs.archive import (
     expire_days,
 )
 from control_plane.logs.one_shot import ingest_once
-from control_plane.logs.retention import MICROS_PER_DAY, LogPruner
+from control_plane.logs.retention import MICROS_PER_DAY, RETENTION_LOCK, LogPruner
 from control_plane.settings import Settings
 from tests.audittools import AuditLog
 from tests.conftest import make_settings
@@ -183,6 +187,101 @@ def test_a_batch_written_but_not_committed_is_archived_once(settings: Settings) 
     # The uncommitted batch is kept beside the archive, not lost and not counted.
     [aside] = archive_dir.glob("*.uncommitted-*")
     assert gzip.decompress(aside.read_bytes()).count(b"\n") == 500
+
+
+class LockFreeWhileWriting(ArchiveWriter):
+    """Takes the write lock itself, without waiting, each time its bytes are on disk."""
+
+    def __init__(self, archive_dir: Path, database: Path) -> None:
+        super().__init__(archive_dir)
+        self.other_writer = connect(database, busy_timeout_ms=0)
+        self.writes = 0
+
+    def write(self, conn: sqlite3.Connection, batch: list) -> list[DayAppend]:
+        appended = super().write(conn, batch)
+        self.other_writer.execute("BEGIN IMMEDIATE")  # "database is locked" if it were held
+        self.other_writer.execute("ROLLBACK")
+        self.writes += 1
+        return appended
+
+
+def test_the_archive_is_written_and_fsynced_before_the_delete_takes_the_write_lock(
+    settings: Settings,
+) -> None:
+    ingest_aged(settings)
+    pruner = LogPruner(settings.database_path)
+    writer = LockFreeWhileWriting(settings.data_dir / "archive", settings.database_path)
+    pruner._archive = writer
+    try:
+        assert pruner.prune(7, now_us=NOW_US).deleted_rows == 1400
+    finally:
+        writer.other_writer.close()
+    assert writer.writes >= 2
+    assert sum(count for count, _, _ in manifest(settings.database_path).values()) == 1400
+
+
+class AnotherPrunerGetsThereFirst(ArchiveWriter):
+    """Once, after its bytes are written, a pruner with its archive off deletes one of the
+    batch's rows (the newest of the batch) before this batch's transaction."""
+
+    def __init__(self, archive_dir: Path, database: Path) -> None:
+        super().__init__(archive_dir)
+        self.database = database
+        self.taken: list[tuple] = []
+
+    def write(self, conn: sqlite3.Connection, batch: list) -> list[DayAppend]:
+        appended = super().write(conn, batch)
+        if not self.taken:
+            self.taken = rows(self.database, "backend_logs_view", f"id = {batch[-1][0]}")
+            other = sqlite3.connect(self.database)
+            other.execute("DELETE FROM backend_logs WHERE id = ?", (batch[-1][0],))
+            other.commit()
+            other.close()
+        return appended
+
+
+def test_rows_deleted_between_the_archive_write_and_the_delete_are_archived_by_neither(
+    settings: Settings,
+) -> None:
+    ingest_aged(settings)
+    expired = rows(
+        settings.database_path, "backend_logs_view", f"ts < {NOW_US - 7 * MICROS_PER_DAY}"
+    )
+    pruner = LogPruner(settings.database_path)
+    writer = AnotherPrunerGetsThereFirst(settings.data_dir / "archive", settings.database_path)
+    pruner._archive = writer
+    # The batch is read again: only the rows this pruner deleted are archived, each once.
+    assert pruner.prune(7, now_us=NOW_US).deleted_rows == 1399
+    [taken] = writer.taken
+    lines = [
+        json.loads(line)
+        for day in sorted(manifest(settings.database_path))
+        for line in archived_lines(settings, day)
+    ]
+    assert [tuple(line[name] for name in COLUMNS) for line in lines] == [
+        row for row in expired if row != taken
+    ]
+    # The first try's bytes are kept beside the archive, not counted.
+    [aside] = (settings.data_dir / "archive").glob("*.uncommitted-*")
+    assert gzip.decompress(aside.read_bytes()).count(b"\n") == 500
+
+
+def test_one_pass_prunes_at_a_time(settings: Settings) -> None:
+    ingest_aged(settings)
+    other_pass = DatabaseLock.for_database(settings.database_path, RETENTION_LOCK)
+    assert other_pass.try_acquire()
+    result: list = []
+    pruning = threading.Thread(
+        target=lambda: result.append(LogPruner(settings.database_path).prune(7, now_us=NOW_US))
+    )
+    try:
+        pruning.start()
+        pruning.join(0.5)
+        assert pruning.is_alive() and len(rows(settings.database_path, "backend_logs_view")) == 1450
+    finally:
+        other_pass.release()
+    pruning.join(30)
+    assert result[0].deleted_rows == 1400
 
 
 def test_a_damaged_archive_or_a_bad_day_is_refused_and_nothing_loaded(settings: Settings) -> None:

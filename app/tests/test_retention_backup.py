@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 
 from control_plane.logs.one_shot import ingest_once
-from control_plane.logs.retention import MICROS_PER_DAY, BackendLogRetentionService, LogPruner
+from control_plane.logs.retention import (
+    MAX_BATCH_ROWS,
+    MICROS_PER_DAY,
+    MIN_BATCH_ROWS,
+    TARGET_TRANSACTION_SECONDS,
+    BackendLogRetentionService,
+    LogPruner,
+    next_batch_size,
+)
 from control_plane.logs.tail_service import LogTailService
 from control_plane.logs.tailed_logs import backend_log
 from control_plane.logs.text_search import trigram_match
@@ -99,6 +107,29 @@ def test_retention_service_prunes_at_start_while_ingestion_goes_on(settings: Set
     tail.stop()
     assert retention.last_result is not None and retention.last_result.deleted_rows == 5000
     assert ingested_messages(settings.database_path) == written
+
+
+def test_delete_batches_follow_the_time_the_lock_was_held_within_their_bounds() -> None:
+    quick, slow = TARGET_TRANSACTION_SECONDS / 4, TARGET_TRANSACTION_SECONDS * 3
+    assert next_batch_size(400, quick) == 800
+    assert next_batch_size(400, TARGET_TRANSACTION_SECONDS * 0.9) == 400
+    assert next_batch_size(400, slow) == 200
+    size = 500
+    for _ in range(20):
+        size = next_batch_size(size, quick)
+    assert size == MAX_BATCH_ROWS == 1000
+    for _ in range(20):
+        size = next_batch_size(size, slow)
+    assert size == MIN_BATCH_ROWS
+
+
+def test_prune_cli_reports_the_longest_hold_of_the_write_lock(settings: Settings) -> None:
+    write_aged_lines(settings, old=2500, fresh=3)
+    result = run_cli(settings, "logs", "prune")
+    assert result.returncode == 0, result.stderr
+    assert "deleted 2500 rows" in result.stdout
+    assert "longest delete transaction " in result.stdout
+    assert "for the WAL" in result.stdout
 
 
 def test_prune_cli_reports_deleted_rows(settings: Settings) -> None:

@@ -1,5 +1,6 @@
 """WalCheckpointer against real SQLite files: the WAL stays bounded while a reader queries back
-to back, the log writers leave checkpoints to it, and one checkpointer works per database."""
+to back, the log writers leave checkpoints to it, and one checkpointer works per database; the
+WAL's backlog read from the wal-index, and the log writers' polled write lock."""
 
 from __future__ import annotations
 
@@ -7,8 +8,23 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from control_plane.db.sqlite import connect
-from control_plane.logs.checkpoints import WalCheckpointer
+import pytest
+
+from control_plane.db.sqlite import begin_immediate_polled, connect
+from control_plane.logs.checkpoints import (
+    LAST_RESTART_AT_BYTES,
+    LAST_RESTART_BUSY_MS,
+    RESTART_AT_BYTES,
+    RESTART_BUSY_MS,
+    RESTART_MAX_UNCOPIED_BYTES,
+    URGENT_RESTART_AT_BYTES,
+    URGENT_RESTART_BUSY_MS,
+    WalCheckpointer,
+    restart_busy_ms,
+    should_restart,
+    wal_backlog_bytes,
+)
+from control_plane.logs.retention import WAL_ROOM_BYTES, wal_has_room
 from control_plane.logs.tail_store import TailStore
 from control_plane.settings import Settings
 from tests.polling import poll
@@ -107,3 +123,144 @@ def test_one_checkpointer_works_per_database_and_another_takes_over(
     finally:
         first.stop()
         second.stop()
+
+
+def wal_frames(conn: sqlite3.Connection) -> tuple[int, int]:
+    """(frames in the WAL, frames copied back) by a PASSIVE checkpoint."""
+    _, frames, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    return frames, copied
+
+
+def test_the_wal_backlog_is_read_from_the_wal_index(settings: Settings) -> None:
+    writer = connect(settings.database_path, auto_checkpoint=False)
+    reader = sqlite3.connect(settings.database_path, isolation_level=None)
+    try:
+        (page,) = writer.execute("PRAGMA page_size").fetchone()
+        writer.execute("CREATE TABLE filler (blob BLOB)")
+        assert wal_frames(writer)[0] == wal_frames(writer)[1]
+        assert wal_backlog_bytes(settings.database_path) == 0  # all copied back
+        # A reader's old snapshot keeps what is written after it from being copied back.
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM filler").fetchone()
+        writer.executemany("INSERT INTO filler VALUES (randomblob(4000))", [()] * 200)
+        frames, copied = wal_frames(writer)
+        assert copied < frames
+        assert wal_backlog_bytes(settings.database_path) == frames * (page + 24)
+        reader.execute("COMMIT")
+        frames, copied = wal_frames(writer)
+        assert frames == copied and wal_backlog_bytes(settings.database_path) == 0
+    finally:
+        reader.close()
+        writer.close()
+
+
+def test_no_wal_index_no_backlog(tmp_path: Path) -> None:
+    assert wal_backlog_bytes(tmp_path / "none.db") is None
+    assert wal_has_room(tmp_path / "none.db")
+
+
+def test_retention_has_no_room_while_a_reader_holds_back_half_the_soft_limit(
+    settings: Settings,
+) -> None:
+    writer = connect(settings.database_path, auto_checkpoint=False)
+    reader = sqlite3.connect(settings.database_path, isolation_level=None)
+    try:
+        writer.execute("CREATE TABLE filler (blob BLOB)")
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM filler").fetchone()
+        rows = 0
+        while (wal_backlog_bytes(settings.database_path) or 0) <= WAL_ROOM_BYTES:
+            writer.executemany("INSERT INTO filler VALUES (randomblob(8000))", [()] * 256)
+            rows += 256
+            assert rows < 20_000, "the WAL backlog never grew"
+            if (wal_backlog_bytes(settings.database_path) or 0) <= WAL_ROOM_BYTES:
+                assert wal_has_room(settings.database_path)
+        assert not wal_has_room(settings.database_path)
+        reader.execute("COMMIT")
+        wal_frames(writer)
+        assert wal_has_room(settings.database_path)
+    finally:
+        reader.close()
+        writer.close()
+
+
+def test_the_polled_write_lock_waits_for_the_holder_and_keeps_the_busy_timeout(
+    settings: Settings,
+) -> None:
+    held = threading.Event()
+
+    def hold() -> None:
+        holder = connect(settings.database_path)
+        holder.execute("BEGIN IMMEDIATE")
+        held.set()
+        threading.Event().wait(0.2)
+        holder.execute("COMMIT")
+        holder.close()
+
+    holding = threading.Thread(target=hold)
+    holding.start()
+    waiter = connect(settings.database_path, busy_timeout_ms=5000)
+    try:
+        assert held.wait(5)
+        busy = begin_immediate_polled(waiter, poll_s=0.002)
+        assert busy > 0 and waiter.in_transaction  # found it held, tried again, got it
+        waiter.execute("COMMIT")
+        assert waiter.execute("PRAGMA busy_timeout").fetchone() == (5000,)
+    finally:
+        holding.join()
+        waiter.close()
+
+
+def test_the_polled_write_lock_gives_up_after_the_busy_timeout(settings: Settings) -> None:
+    holder = connect(settings.database_path)
+    waiter = connect(settings.database_path, busy_timeout_ms=50)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            begin_immediate_polled(waiter, poll_s=0.002)
+        assert not waiter.in_transaction
+        assert waiter.execute("PRAGMA busy_timeout").fetchone() == (50,)
+        # Any other error is not waited out.
+        holder.execute("COMMIT")
+        waiter.execute("BEGIN")
+        with pytest.raises(sqlite3.OperationalError, match="within a transaction"):
+            begin_immediate_polled(waiter)
+        waiter.execute("ROLLBACK")
+    finally:
+        holder.close()
+        waiter.close()
+
+
+def test_a_restart_is_asked_only_when_it_has_little_left_to_copy_under_the_lock() -> None:
+    page = 4096
+    at = RESTART_AT_BYTES // page
+    most = RESTART_MAX_UNCOPIED_BYTES // page
+
+    def asked(frames: int, copied: int) -> bool:
+        return should_restart(
+            frames,
+            copied,
+            page,
+            restart_at_bytes=RESTART_AT_BYTES,
+            max_uncopied_bytes=RESTART_MAX_UNCOPIED_BYTES,
+        )
+
+    assert not asked(at - 1, at - 1)  # a small WAL is left to the passive checkpoints
+    assert asked(at, at) and asked(at + most, at)
+    # A reader's old snapshot held back more than that: the restart would copy it (and sync
+    # the database) holding the write lock; the next cycle asks again.
+    assert not asked(at + most + 1, at)
+
+
+def test_a_restart_waits_longer_only_once_the_wal_is_past_half_its_soft_limit() -> None:
+    def busy(wal_bytes: int) -> int:
+        return restart_busy_ms(
+            wal_bytes, busy_ms=RESTART_BUSY_MS, urgent_busy_ms=URGENT_RESTART_BUSY_MS
+        )
+
+    assert RESTART_BUSY_MS < URGENT_RESTART_BUSY_MS
+    assert busy(RESTART_AT_BYTES) == busy(URGENT_RESTART_AT_BYTES - 1) == RESTART_BUSY_MS
+    assert busy(URGENT_RESTART_AT_BYTES) == busy(LAST_RESTART_AT_BYTES - 1)
+    assert busy(URGENT_RESTART_AT_BYTES) == URGENT_RESTART_BUSY_MS
+    assert busy(LAST_RESTART_AT_BYTES) == LAST_RESTART_BUSY_MS > URGENT_RESTART_BUSY_MS
+    assert URGENT_RESTART_AT_BYTES <= WAL_ROOM_BYTES

@@ -202,6 +202,11 @@ def _logs_prune(settings: Settings, _args: argparse.Namespace) -> int:
         f"deleted {result.deleted_rows} rows older than {settings.BACKEND_LOG_RETENTION_DAYS} days"
         f" in {result.transactions} transactions; freed {result.freed_pages} pages"
     )
+    print(
+        f"longest delete transaction {result.longest_transaction_seconds * 1000:.0f} ms"
+        f" (its commit alone up to {result.longest_commit_seconds * 1000:.0f} ms);"
+        f" waited {result.wal_wait_seconds:.1f} s for the WAL"
+    )
     for expired in result.expired_archive_days:
         print(f"deleted the archive of {expired.day} ({expired.rows} rows)")
     return 0

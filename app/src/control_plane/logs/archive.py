@@ -1,14 +1,15 @@
 """Daily archives of the log rows retention deletes, in data/archive/backend-logs-DAY.ndjson.gz
 (DAY: the rows' UTC date), and the way back into the database.
 
-A delete batch's rows are appended as one gzip member and fsynced inside the batch's transaction,
-before its rows go; the same transaction records in log_archive_days the file's new committed
-length, its row count and the rows' checksum chain. A crash between the write and the commit
-leaves bytes past the committed length: the next write moves them to a file of their own (kept
-as long as their day's archive: after a restore from an older backup they are rows the database
-no longer has)
-and goes on from the committed length, and a reader never reads past it. So a day's archive
-holds exactly the rows deleted, each once, and says how many and which.
+A delete batch's rows are appended as one gzip member and fsynced before the batch's
+transaction begins (so no fsync holds the write lock); that transaction records in
+log_archive_days the file's new committed length, its row count and the rows' checksum chain,
+once it has checked the day's entry is still the one the bytes were appended after. A crash
+between the write and the commit leaves bytes past the committed length: the next write moves
+them to a file of their own (kept as long as their day's archive: after a restore from an older
+backup they are rows the database no longer has) and goes on from the committed length, and a
+reader never reads past it. So a day's archive holds exactly the rows deleted, each once, and
+says how many and which. One pruner writes at a time (logs.retention holds a database lock).
 
 Archives are kept forever unless BACKEND_LOG_ARCHIVE_KEEP_DAYS says otherwise: then a whole day
 goes once it is that many days old, its file, the tails set aside from it and its log_archive_days
@@ -91,6 +92,11 @@ class ArchiveError(ValueError):
     """An archive that is missing, or does not hold what log_archive_days says it holds."""
 
 
+class ArchiveMoved(RuntimeError):
+    """A day's log_archive_days entry changed between the write and the delete transaction:
+    the bytes written are past the committed length, and the batch is archived again."""
+
+
 @dataclass(frozen=True, slots=True)
 class DayRecord:
     rows: int
@@ -141,26 +147,49 @@ def read_day(conn: sqlite3.Connection, day: str) -> DayRecord | None:
     return DayRecord(*row) if row is not None else None
 
 
+@dataclass(frozen=True, slots=True)
+class DayAppend:
+    """Lines appended to a day's archive: its entry before (None: no entry yet) and after."""
+
+    day: str
+    before: DayRecord | None
+    after: DayRecord
+
+
 class ArchiveWriter:
     def __init__(self, archive_dir: Path) -> None:
         self.archive_dir = archive_dir
 
-    def write(self, conn: sqlite3.Connection, rows: Sequence[Sequence[Any]]) -> None:
-        """Archive backend_logs `rows` (all its columns, oldest first) inside the caller's open
-        transaction."""
+    def write(self, conn: sqlite3.Connection, rows: Sequence[Sequence[Any]]) -> list[DayAppend]:
+        """Append backend_logs `rows` (all its columns, oldest first) to their days' archives
+        and fsync them, outside any transaction; `commit` records them in the transaction that
+        deletes the rows."""
         by_day: dict[str, list[bytes]] = {}
         for row in with_correlation_texts(conn, rows):
             by_day.setdefault(day_of(row[1]), []).append(row_line(row))
+        appended = []
         for day, lines in by_day.items():
-            record = read_day(conn, day) or DayRecord(0, 0, CHAIN_START)
+            before = read_day(conn, day)
+            record = before or DayRecord(0, 0, CHAIN_START)
             size = self._append(archive_path(self.archive_dir, day), record.bytes, lines)
+            after = DayRecord(record.rows + len(lines), size, chain(record.sha256, lines))
+            appended.append(DayAppend(day, before, after))
+        return appended
+
+    @staticmethod
+    def commit(conn: sqlite3.Connection, appended: Sequence[DayAppend]) -> None:
+        """In the delete transaction: the new committed lengths, once each day's entry is still
+        the one its lines were appended after (else ArchiveMoved)."""
+        for append in appended:
+            if read_day(conn, append.day) != append.before:
+                raise ArchiveMoved(f"the archive of {append.day} changed while it was written")
             conn.execute(
                 WRITE_DAY,
                 {
-                    "day": day,
-                    "rows": record.rows + len(lines),
-                    "bytes": size,
-                    "sha256": chain(record.sha256, lines),
+                    "day": append.day,
+                    "rows": append.after.rows,
+                    "bytes": append.after.bytes,
+                    "sha256": append.after.sha256,
                     "now": times.now_us(),
                 },
             )

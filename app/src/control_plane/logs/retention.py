@@ -1,7 +1,9 @@
 """BackendLogRetentionService: deletes expired rows in short transactions and gives the
 space back with incremental vacuum. It never checkpoints: the WAL it writes is taken back by
 the database's one WalCheckpointer (logs.checkpoints), so no writer waits behind a checkpoint
-that retention asked for."""
+that retention asked for. A batch's rows are read and archived (written and fsynced) before its
+transaction begins, so the write lock is held only for the delete itself; one pass at a time
+per database (the database lock `log-retention`)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from sqlalchemy import bindparam, delete, literal_column, select
 
 from control_plane import times
 from control_plane.background_service import BackgroundService
+from control_plane.db.database_lock import DatabaseLock
 from control_plane.db.schema import backend_logs
 from control_plane.db.sqlite import JOURNAL_SIZE_LIMIT_BYTES, connect
 from control_plane.db.statements import sqlite3_text
@@ -24,26 +27,38 @@ from control_plane.logs.archive import (
     ARCHIVE_DIR,
     COLUMNS,
     CORRELATION,
+    ArchiveMoved,
     ArchiveWriter,
+    DayAppend,
     ExpiredDay,
     expire_days,
 )
-from control_plane.logs.checkpoints import WalCheckpointer, lock_free_pause
+from control_plane.logs.checkpoints import WalCheckpointer, lock_free_pause, wal_backlog_bytes
 from control_plane.times import MICROS_PER_DAY
 
 logger = logging.getLogger("control_plane.logs.retention")
 
 TARGET_TRANSACTION_SECONDS = 0.05
 MIN_BATCH_ROWS = 50
-MAX_BATCH_ROWS = 5000
+# About 50 ms of deletes (full-text tombstones included) on an idle 2-vCPU VM; 2,000-row
+# batches held the lock 240-310 ms under a load of 11 (docs/benchmarks.md).
+MAX_BATCH_ROWS = 1000
 MIN_VACUUM_PAGES = 64
 MAX_VACUUM_PAGES = 2000
-# Retention rewrites many pages; the checkpointer (logs.checkpoints) restarts the WAL long
-# before this. Should a reader hold it past that (a long export), retention waits, without a
-# lock, until the WAL is back under it, and after MAX_WAL_WAIT_SECONDS goes on anyway.
+# Retention rewrites many pages; the checkpointer (logs.checkpoints) starts the WAL over at a
+# quarter of the soft limit when the readers let it. While more than 3/8 of it is written and
+# not yet copied back (a viewer holding old snapshots), retention waits without a lock, so what
+# one more batch or vacuum step writes still fits under it; after MAX_WAL_WAIT_SECONDS (a long
+# export) it goes on anyway.
 WAL_SOFT_LIMIT_BYTES = JOURNAL_SIZE_LIMIT_BYTES
-WAL_WAIT_STEP_SECONDS = 0.05
+WAL_ROOM_BYTES = WAL_SOFT_LIMIT_BYTES * 3 // 8
+WAL_WAIT_STEP_SECONDS = 0.01
 MAX_WAL_WAIT_SECONDS = 60.0
+RETENTION_LOCK = "log-retention"
+LOCK_WAIT_STEP_SECONDS = 0.1
+# Rows deleted meanwhile by another pruner (with its archive off) or an archive entry changed
+# under this one: the batch is read again, this many times in a row at most.
+MAX_BATCH_RETRIES = 3
 
 READ_WATERMARK = sqlite3_text(fts.READ_WATERMARK)
 OLDEST_BEFORE = sqlite3_text(
@@ -65,10 +80,24 @@ FORGET_CORRELATION = sqlite3_text(correlations.FORGET_UNUSED)
 class PruneResult:
     deleted_rows: int
     transactions: int
+    # The write lock held by one delete transaction, and the longest COMMIT alone.
     longest_transaction_seconds: float
     freed_pages: int
     # Days whose archives were older than archive_keep_days, deleted.
     expired_archive_days: tuple[ExpiredDay, ...] = ()
+    longest_commit_seconds: float = 0.0
+    wal_wait_seconds: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class BatchTimes:
+    rows: int
+    held_seconds: float
+    commit_seconds: float
+
+
+class BatchMoved(RuntimeError):
+    """The rows read for a batch are not all there to delete any more."""
 
 
 def retention_cutoff_us(now_us: int, retention_days: int) -> int:
@@ -105,10 +134,14 @@ class LogPruner:
         self.archive_keep_days = archive_keep_days
         self._archive = ArchiveWriter(self.archive_dir) if archive else None
         self._stop_event = stop_event or threading.Event()
+        self._lock = DatabaseLock.for_database(database_path, RETENTION_LOCK)
+        self._wal_wait_seconds = 0.0
 
     def prune(self, retention_days: int, *, now_us: int | None = None) -> PruneResult:
         now_us = now_us or times.now_us()
         cutoff = retention_cutoff_us(now_us, retention_days)
+        if not self._acquire_lock():
+            return PruneResult(0, 0, 0.0, 0)
         # The checkpoints are the pipeline's (or, with no pipeline running, this pass's own).
         checkpointer = WalCheckpointer(self.database_path)
         checkpointer.start()
@@ -116,68 +149,103 @@ class LogPruner:
             return self._prune(cutoff, now_us)
         finally:
             checkpointer.stop()
+            self._lock.release()
+
+    def _acquire_lock(self) -> bool:
+        """Wait for another pass (`logs prune` beside the app's service) to finish: two would
+        append to the same archive at once. False when stopped meanwhile."""
+        while not self._lock.try_acquire():
+            if self._stop_event.wait(LOCK_WAIT_STEP_SECONDS):
+                return False
+        return True
 
     def _prune(self, cutoff: int, now_us: int) -> PruneResult:
         conn = connect(self.database_path, auto_checkpoint=False)
         batch = 500
-        deleted = transactions = 0
-        longest = 0.0
+        deleted = transactions = retries = 0
+        longest = longest_commit = 0.0
+        self._wal_wait_seconds = 0.0
         try:
             while not self._stop_event.is_set():
-                started = time.perf_counter()
-                removed = self._delete_batch(conn, cutoff, batch)
-                elapsed = time.perf_counter() - started
-                longest = max(longest, elapsed)
-                if removed == 0:
+                try:
+                    done = self._delete_batch(conn, cutoff, batch)
+                except (BatchMoved, ArchiveMoved):
+                    retries += 1
+                    if retries > MAX_BATCH_RETRIES:
+                        raise
+                    continue
+                retries = 0
+                if done is None:
                     break
-                deleted += removed
+                longest = max(longest, done.held_seconds)
+                longest_commit = max(longest_commit, done.commit_seconds)
+                deleted += done.rows
                 transactions += 1
-                batch = next_batch_size(batch, elapsed)
-                self._stop_event.wait(lock_free_pause(elapsed))
+                batch = next_batch_size(batch, done.held_seconds)
+                self._stop_event.wait(lock_free_pause(done.held_seconds))
                 self._wait_for_wal_room()
             freed = self._vacuum(conn) if deleted else 0
             expired = expire_days(conn, self.archive_dir, self.archive_keep_days, now_us)
         finally:
             conn.close()
-        return PruneResult(deleted, transactions, longest, freed, tuple(expired))
+        return PruneResult(
+            deleted,
+            transactions,
+            longest,
+            freed,
+            tuple(expired),
+            longest_commit_seconds=longest_commit,
+            wal_wait_seconds=self._wal_wait_seconds,
+        )
 
-    def _delete_batch(self, conn: sqlite3.Connection, cutoff_us: int, limit: int) -> int:
+    def _delete_batch(
+        self, conn: sqlite3.Connection, cutoff_us: int, limit: int
+    ) -> BatchTimes | None:
+        """Read the oldest expired rows, archive them (fsynced), then delete exactly those in
+        one transaction; None when none is left. Rows are never updated, and only a pruner
+        deletes them, so the rows read are the rows deleted unless another pruner got there
+        first (BatchMoved: nothing is deleted, the bytes written stay past the committed
+        length)."""
+        rows = conn.execute(OLDEST_BEFORE, {"cutoff": cutoff_us, "limit": limit}).fetchall()
+        if not rows:
+            return None
+        appended: list[DayAppend] = []
+        if self._archive is not None:
+            appended = self._archive.write(conn, rows)
         conn.execute("BEGIN IMMEDIATE")
+        started = time.perf_counter()
         try:
+            if self._archive is not None:
+                self._archive.commit(conn, appended)
             (indexed_through,) = conn.execute(READ_WATERMARK).fetchone()
-            rows = conn.execute(OLDEST_BEFORE, {"cutoff": cutoff_us, "limit": limit}).fetchall()
-            if rows:
-                if self._archive is not None:
-                    self._archive.write(conn, rows)
-                conn.executemany(
-                    UNINDEX_ROW,
-                    [
-                        (row[0], row[MESSAGE], row[PAYLOAD])
-                        for row in rows
-                        if row[0] <= indexed_through
-                    ],
+            conn.executemany(
+                UNINDEX_ROW,
+                [(row[0], row[MESSAGE], row[PAYLOAD]) for row in rows if row[0] <= indexed_through],
+            )
+            volume.uncount_deleted(conn, rows)
+            removed = conn.executemany(DELETE_ROW, [(r[0],) for r in rows]).rowcount
+            if removed != len(rows):
+                raise BatchMoved(
+                    f"{len(rows) - removed} of {len(rows)} rows were deleted meanwhile"
                 )
-                volume.uncount_deleted(conn, rows)
-                conn.executemany(DELETE_ROW, [(r[0],) for r in rows])
-                ids = {row[CORRELATION] for row in rows} - {None}
-                conn.executemany(FORGET_CORRELATION, [{"id": value} for value in ids])
+            ids = {row[CORRELATION] for row in rows} - {None}
+            conn.executemany(FORGET_CORRELATION, [{"id": value} for value in ids])
+            committing = time.perf_counter()
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
-        return len(rows)
+        ended = time.perf_counter()
+        return BatchTimes(len(rows), ended - started, ended - committing)
 
     def _wait_for_wal_room(self) -> None:
-        wal = Path(f"{self.database_path}-wal")
-        deadline = time.monotonic() + MAX_WAL_WAIT_SECONDS
-        while not self._stop_event.is_set() and time.monotonic() < deadline:
-            try:
-                if wal.stat().st_size <= WAL_SOFT_LIMIT_BYTES:
-                    return
-            except FileNotFoundError:
-                return
+        started = time.monotonic()
+        while not self._stop_event.is_set() and not wal_has_room(self.database_path):
+            if time.monotonic() - started >= MAX_WAL_WAIT_SECONDS:
+                break
             self._stop_event.wait(WAL_WAIT_STEP_SECONDS)
+        self._wal_wait_seconds += time.monotonic() - started
 
     def _vacuum(self, conn: sqlite3.Connection) -> int:
         freed = 0
@@ -196,6 +264,18 @@ class LogPruner:
             self._stop_event.wait(lock_free_pause(elapsed))
             self._wait_for_wal_room()
         return freed
+
+
+def wal_has_room(database_path: Path) -> bool:
+    """Room for one more batch: the WAL not yet copied back under WAL_ROOM_BYTES (its file's
+    size, when the wal-index cannot be read)."""
+    backlog = wal_backlog_bytes(database_path)
+    if backlog is None:
+        try:
+            backlog = Path(f"{database_path}-wal").stat().st_size
+        except FileNotFoundError:
+            return True
+    return backlog <= WAL_ROOM_BYTES
 
 
 def adjust_vacuum_pages(current: int, elapsed_seconds: float) -> int:

@@ -16,7 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as upsert
 
 from control_plane.background_service import ServiceStopped
 from control_plane.db.schema import LOG_SOURCES, LogSource, backend_logs, log_tail_positions
-from control_plane.db.sqlite import connect, probe_connection
+from control_plane.db.sqlite import begin_immediate_polled, connect, probe_connection
 from control_plane.db.statements import sqlite3_text
 from control_plane.logs import correlations, fts, volume
 from control_plane.logs.file_identity import FilePosition
@@ -298,7 +298,9 @@ class TailStore:
         attempt = 0
         while True:
             try:
-                self._conn.execute("BEGIN IMMEDIATE")
+                # Polled: a row waiting behind retention's delete is queryable milliseconds
+                # after the delete commits, not after SQLite's next busy-handler sleep.
+                begin_immediate_polled(self._conn)
                 try:
                     write(self._conn)
                     self._conn.execute("COMMIT")
