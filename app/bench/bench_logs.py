@@ -338,9 +338,6 @@ def sql_alone(database: Path, params_list: list[dict[str, Any]], limit: int) -> 
     from control_plane.logs.query import LogFilter, page_query, to_us
 
     conn = sqlite3.connect(database)
-    low, high = conn.execute(
-        "SELECT min(ts) / 3600000000, max(ts) / 3600000000 FROM backend_logs"
-    ).fetchone()
     durations = []
     for params in params_list:
         log_filter = LogFilter(
@@ -350,7 +347,6 @@ def sql_alone(database: Path, params_list: list[dict[str, Any]], limit: int) -> 
             start_us=to_us(datetime.fromisoformat(params["start"])) if "start" in params else None,
             end_us=to_us(datetime.fromisoformat(params["end"])) if "end" in params else None,
             text=params.get("q"),
-            hour_span=(low, high) if "correlation_id" in params else None,
         )
         statement = page_query(log_filter, limit=limit, cursor=None)
         sql = str(
@@ -434,7 +430,8 @@ def section_queries(root: Path, rows: int, samples: int) -> dict[str, Any]:
     max_id = conn.execute("SELECT max(id) FROM backend_logs").fetchone()[0]
     correlation_ids = [
         conn.execute(
-            "SELECT correlation_id FROM backend_logs WHERE id = ?", (rng.randint(1, max_id),)
+            "SELECT correlation_id FROM backend_logs_view WHERE id = ?",
+            (rng.randint(1, max_id),),
         ).fetchone()[0]
         for _ in range(samples)
     ]

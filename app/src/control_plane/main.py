@@ -28,6 +28,7 @@ from control_plane.api import (
 from control_plane.api.openapi_errors import document_implied_errors
 from control_plane.db.engine import create_engine, create_session_factory
 from control_plane.db.migrate import head_revision
+from control_plane.db.read_connections import ReadConnections
 from control_plane.db.users import bootstrap_admin
 from control_plane.edge_certificate import EdgeCertificateProbe
 from control_plane.login_throttle import LoginThrottle
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None, runner: SessionRunner | None = 
         engine = create_engine(settings)
         app.state.engine = engine
         app.state.session_factory = create_session_factory(engine)
+        app.state.read_connections = ReadConnections(settings.database_path)
         async with app.state.session_factory() as session:
             await bootstrap_admin(
                 session, app.state.password_hasher, settings.ADMIN_USERNAME, settings.ADMIN_PASSWORD
@@ -63,6 +65,7 @@ def create_app(settings: Settings | None = None, runner: SessionRunner | None = 
             await runner.stop()
             restore_sigterm()
             await pipeline.stop()
+            app.state.read_connections.close()
             await engine.dispose()
 
     app = FastAPI(title="Delta Strangle Control Plane", version=__version__, lifespan=lifespan)
