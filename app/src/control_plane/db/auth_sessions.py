@@ -12,6 +12,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     CursorResult,
     bindparam,
@@ -82,8 +83,9 @@ async def start_auth_session(
     await session.commit()
 
 
-def _unrevoked(now: Any) -> ColumnElement[bool]:
-    return (auth_sessions.c.revoked_at_us.is_(None)) & (auth_sessions.c.expires_at_us > now)
+def _unrevoked(now: int | BindParameter[int]) -> ColumnElement[bool]:
+    unexpired: ColumnElement[bool] = auth_sessions.c.expires_at_us > now
+    return auth_sessions.c.revoked_at_us.is_(None) & unexpired
 
 
 _ACTIVE_USERNAMES = select(users.c.username).where(users.c.deactivated_at.is_(None))

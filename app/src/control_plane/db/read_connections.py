@@ -24,7 +24,11 @@ class ReadConnections:
     """A few threads, each with its own read-only connection, opened on first use."""
 
     def __init__(
-        self, database_path: Path, *, readers: int = DEFAULT_READERS, cache_kib: int = READ_CACHE_KIB
+        self,
+        database_path: Path,
+        *,
+        readers: int = DEFAULT_READERS,
+        cache_kib: int = READ_CACHE_KIB,
     ) -> None:
         self._path = database_path
         self._cache_kib = cache_kib

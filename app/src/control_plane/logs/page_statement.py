@@ -73,39 +73,40 @@ def shape_of(log_filter: LogFilter, cursor: Cursor) -> Hashable | None:
 def _sentinel_filter(log_filter: LogFilter, cursor: Cursor) -> tuple[LogFilter, int, Cursor]:
     """The filter of the same shape with a distinct sentinel for every value: text with a NUL,
     which no query string carries, and integers past any microsecond time or row id."""
-    numbers = iter(range(2**62, 2**62 + 100))
-    text = {
-        name: f"\x00{name}"
-        for name in ("event", "logger", "source", "correlation_id", "actor")
-        if getattr(log_filter, name) is not None
-    }
-    times = {
-        name: next(numbers)
-        for name in ("start_us", "end_us")
-        if getattr(log_filter, name) is not None
-    }
+    big = 2**62
+
+    def text(name: str) -> str | None:
+        return None if getattr(log_filter, name) is None else f"\x00{name}"
+
     words = search_words(log_filter.text) if log_filter.text else []
     # Words stay letters and digits (the search splits on anything else), long enough to have
     # trigrams exactly when the real ones have, and distinct from every constant.
     long = indexed_text(log_filter) is not None
-    sentinel_words = [f"zq{index:x}xq" if long else chr(0x4E00 + index) for index in range(len(words))]
+    sentinel_words = [
+        f"zq{index:x}xq" if long else chr(0x4E00 + index) for index in range(len(words))
+    ]
     sentinel = replace(
         log_filter,
         levels=tuple(f"\x00level{index}" for index in range(len(log_filter.levels))),
+        event=text("event"),
+        logger=text("logger"),
+        source=text("source"),
+        correlation_id=text("correlation_id"),
+        actor=text("actor"),
+        start_us=None if log_filter.start_us is None else big,
+        end_us=None if log_filter.end_us is None else big + 1,
         text=" ".join(sentinel_words) if words else log_filter.text,
-        **text,
-        **times,
     )
-    sentinel_cursor = None if cursor is None else (next(numbers), next(numbers))
+    sentinel_cursor = None if cursor is None else (big + 2, big + 3)
     # The limit's parameter is limit + 1: away from the other sentinels.
     return sentinel, 2**61, sentinel_cursor
 
 
-def _compile(statement: Select[Any]) -> tuple[str, dict[str, Any]]:
+def compiled_page_sql(statement: Select[Any]) -> tuple[str, dict[str, Any]]:
     compiled = statement.compile(dialect=_NAMED, compile_kwargs={"render_postcompile": True})
     if not isinstance(compiled, SQLCompiler):
         raise TypeError(f"not a SQL statement: {statement!r}")
-    return compiled.string, compiled.construct_params()
+    return compiled.string, dict(compiled.construct_params())
 
 
 def _template(log_filter: LogFilter, limit: int, cursor: Cursor) -> _Template | None:
@@ -115,7 +116,8 @@ def _template(log_filter: LogFilter, limit: int, cursor: Cursor) -> _Template | 
         for role, value in page_values(sentinel, sentinel_limit, sentinel_cursor).items()
         if value is not None
     }
-    sql, params = _compile(page_statement(sentinel, limit=sentinel_limit, cursor=sentinel_cursor))
+    statement = page_statement(sentinel, limit=sentinel_limit, cursor=sentinel_cursor)
+    sql, params = compiled_page_sql(statement)
     template = _Template(
         sql,
         tuple(
@@ -124,7 +126,7 @@ def _template(log_filter: LogFilter, limit: int, cursor: Cursor) -> _Template | 
         ),
     )
     # The first request of the shape, compiled too, must agree with the template.
-    expected = _compile(page_statement(log_filter, limit=limit, cursor=cursor))
+    expected = compiled_page_sql(page_statement(log_filter, limit=limit, cursor=cursor))
     if _fill(template, log_filter, limit, cursor) != expected:
         return None
     return template
@@ -139,24 +141,25 @@ def _fill(
     }
 
 
-_TEMPLATES: OrderedDict[Hashable, _Template | None] = OrderedDict()
+# Shape -> its template, or None where the template disagreed (compiled per request); newest last.
+TEMPLATES: OrderedDict[Hashable, _Template | None] = OrderedDict()
 
 
 def page_sql(log_filter: LogFilter, *, limit: int, cursor: Cursor) -> tuple[str, dict[str, Any]]:
     """The SQL text and named parameters of page_json.page_statement for this page."""
     shape = shape_of(log_filter, cursor)
     if shape is None:
-        return _compile(page_statement(log_filter, limit=limit, cursor=cursor))
-    if shape in _TEMPLATES:
-        _TEMPLATES.move_to_end(shape)
-        template = _TEMPLATES[shape]
+        return compiled_page_sql(page_statement(log_filter, limit=limit, cursor=cursor))
+    if shape in TEMPLATES:
+        TEMPLATES.move_to_end(shape)
+        template = TEMPLATES[shape]
     else:
         template = _template(log_filter, limit, cursor)
-        _TEMPLATES[shape] = template
-        if len(_TEMPLATES) > MAX_SHAPES:
-            _TEMPLATES.popitem(last=False)
+        TEMPLATES[shape] = template
+        if len(TEMPLATES) > MAX_SHAPES:
+            TEMPLATES.popitem(last=False)
     if template is None:
-        return _compile(page_statement(log_filter, limit=limit, cursor=cursor))
+        return compiled_page_sql(page_statement(log_filter, limit=limit, cursor=cursor))
     return _fill(template, log_filter, limit, cursor)
 
 
