@@ -8,49 +8,40 @@ from control_plane.logs.page_json import page_statement
 from control_plane.logs.page_statement import TEMPLATES, compiled_page_sql, page_sql, shape_of
 from control_plane.logs.query import LogFilter
 
-FILTERS = [
-    LogFilter(),
-    LogFilter(oldest_first=True),
-    LogFilter(levels=("error",)),
-    LogFilter(levels=("error", "Warning", "DEBUG")),
-    LogFilter(event="order_placed"),
-    LogFilter(logger="control_plane.http", source="backend"),
-    LogFilter(correlation_id="req-1"),
-    LogFilter(correlation_id="req-1", archived=True),
-    LogFilter(start_us=1, end_us=2_000_000),
-    LogFilter(start_us=-5),
-    LogFilter(actor="alice"),
-    LogFilter(text="timeout"),
-    LogFilter(text="order timeout 7"),
-    LogFilter(text="a b"),
-    LogFilter(text="?!"),
-    LogFilter(text="timeout", archived=True),
-    LogFilter(text="timeout", oldest_first=True, levels=("ERROR",), start_us=3),
-]
-# Each filter's shape again with other values (the second request of a shape uses the template).
-OTHER_VALUES = [
-    LogFilter(),
-    LogFilter(oldest_first=True),
-    LogFilter(levels=("info",)),
-    LogFilter(levels=("critical", "info", "error")),
-    LogFilter(event="x'); DROP TABLE users; --"),
-    LogFilter(logger="l", source="ui"),
-    LogFilter(correlation_id="req-2"),
-    LogFilter(correlation_id="req-2", archived=True),
-    LogFilter(start_us=7, end_us=9),
-    LogFilter(start_us=0),
-    LogFilter(actor="bob"),
-    LogFilter(text="refused"),
-    LogFilter(text="ñandú 42 zzz"),
-    LogFilter(text="x y"),
-    LogFilter(text="--"),
-    LogFilter(text="other", archived=True),
-    LogFilter(text="gone", oldest_first=True, levels=("info",), start_us=4),
+# Filters of one shape each, with two sets of values (the second request of a shape is served
+# from the template the first made).
+SAME_SHAPE = [
+    (LogFilter(), LogFilter()),
+    (LogFilter(oldest_first=True), LogFilter(oldest_first=True)),
+    (LogFilter(levels=("error",)), LogFilter(levels=("info",))),
+    (
+        LogFilter(levels=("error", "Warning", "DEBUG")),
+        LogFilter(levels=("critical", "info", "error")),
+    ),
+    (LogFilter(event="order_placed"), LogFilter(event="x'); DROP TABLE users; --")),
+    (LogFilter(logger="control_plane.http", source="backend"), LogFilter(logger="l", source="ui")),
+    (LogFilter(correlation_id="req-1"), LogFilter(correlation_id="req-2")),
+    (
+        LogFilter(correlation_id="req-1", archived=True),
+        LogFilter(correlation_id="req-2", archived=True),
+    ),
+    (LogFilter(start_us=1, end_us=2_000_000), LogFilter(start_us=7, end_us=9)),
+    (LogFilter(start_us=-5), LogFilter(start_us=0)),
+    (LogFilter(actor="alice"), LogFilter(actor="bob")),
+    (LogFilter(text="timeout"), LogFilter(text="refused")),
+    (LogFilter(text="order timeout 7"), LogFilter(text="ñandú 42 zzz")),
+    (LogFilter(text="a b"), LogFilter(text="x y")),
+    (LogFilter(text="?!"), LogFilter(text="--")),
+    (LogFilter(text="timeout", archived=True), LogFilter(text="other", archived=True)),
+    (
+        LogFilter(text="timeout", oldest_first=True, levels=("ERROR",), start_us=3),
+        LogFilter(text="gone", oldest_first=True, levels=("info",), start_us=4),
+    ),
 ]
 
 
 def test_a_shapes_template_gives_the_compiled_sql_and_values_of_each_request() -> None:
-    for log_filter, other in zip(FILTERS, OTHER_VALUES, strict=True):
+    for log_filter, other in SAME_SHAPE:
         assert shape_of(log_filter, None) == shape_of(other, None)
         for limit, cursor in ((100, None), (1, (1_764_895_438_552_253, 42)), (1000, (0, 1))):
             for each in (log_filter, other):

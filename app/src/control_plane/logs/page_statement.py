@@ -2,8 +2,9 @@
 filter shape (which filters are set, how many levels and words; not their values): building and
 compiling the statement took longer than running it (0.2-1.5 ms against 0.2 ms).
 
-A shape's template is compiled from a filter whose every value is a sentinel no request can send,
-so each of the template's parameters is known to carry one value of the filter (or a constant).
+A shape's template is compiled from a filter whose every value is a sentinel, distinct from each
+other and from the statement's constants, so each of the template's parameters is known to carry
+one value of the filter (or a constant).
 The first request of a shape is compiled as well and must give the same SQL and parameters, or
 that shape is compiled per request instead. Field filters (`where`) are compiled per request.
 """
@@ -11,6 +12,7 @@ that shape is compiled per request instead. Field filters (`where`) are compiled
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass, replace
@@ -71,8 +73,8 @@ def shape_of(log_filter: LogFilter, cursor: Cursor) -> Hashable | None:
 
 
 def _sentinel_filter(log_filter: LogFilter, cursor: Cursor) -> tuple[LogFilter, int, Cursor]:
-    """The filter of the same shape with a distinct sentinel for every value: text with a NUL,
-    which no query string carries, and integers past any microsecond time or row id."""
+    """The filter of the same shape with a distinct sentinel for every value: text starting with a
+    NUL and integers past any microsecond time or row id, so no constant equals one."""
     big = 2**62
 
     def text(name: str) -> str | None:
@@ -142,7 +144,9 @@ def _fill(
 
 
 # Shape -> its template, or None where the template disagreed (compiled per request); newest last.
+# The reader threads share it, hence the lock.
 TEMPLATES: OrderedDict[Hashable, _Template | None] = OrderedDict()
+_TEMPLATES_LOCK = threading.Lock()
 
 
 def page_sql(log_filter: LogFilter, *, limit: int, cursor: Cursor) -> tuple[str, dict[str, Any]]:
@@ -150,14 +154,17 @@ def page_sql(log_filter: LogFilter, *, limit: int, cursor: Cursor) -> tuple[str,
     shape = shape_of(log_filter, cursor)
     if shape is None:
         return compiled_page_sql(page_statement(log_filter, limit=limit, cursor=cursor))
-    if shape in TEMPLATES:
-        TEMPLATES.move_to_end(shape)
-        template = TEMPLATES[shape]
-    else:
+    with _TEMPLATES_LOCK:
+        known = shape in TEMPLATES
+        template = TEMPLATES.get(shape)
+        if known:
+            TEMPLATES.move_to_end(shape)
+    if not known:
         template = _template(log_filter, limit, cursor)
-        TEMPLATES[shape] = template
-        if len(TEMPLATES) > MAX_SHAPES:
-            TEMPLATES.popitem(last=False)
+        with _TEMPLATES_LOCK:
+            TEMPLATES[shape] = template
+            if len(TEMPLATES) > MAX_SHAPES:
+                TEMPLATES.popitem(last=False)
     if template is None:
         return compiled_page_sql(page_statement(log_filter, limit=limit, cursor=cursor))
     return _fill(template, log_filter, limit, cursor)
