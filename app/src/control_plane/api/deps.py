@@ -99,18 +99,27 @@ async def user_for_claims(session: AsyncSession, claims: TokenClaims) -> User | 
     return holder_user(await session_holder(session, claims.session_id), claims)
 
 
-async def user_for_token(session: AsyncSession, token: str, secret: str) -> User | None:
-    """The signed-in user of an access token (signature and expiry checked first), or None."""
-    claims = read_token_claims(token, secret)
-    return None if claims is None else await user_for_claims(session, claims)
+def read_user(conn: sqlite3.Connection, claims: TokenClaims) -> User | None:
+    """user_for_claims on a plain read connection (db.read_connections)."""
+    return holder_user(read_session_holder(conn, claims.session_id), claims)
+
+
+def bearer_claims(
+    credentials: HTTPAuthorizationCredentials | None, secret: str
+) -> TokenClaims | None:
+    """The bearer token's claims once its signature and expiry are checked, or None."""
+    return None if credentials is None else read_token_claims(credentials.credentials, secret)
 
 
 async def get_optional_user(
-    credentials: BearerDep, settings: SettingsDep, session: SessionDep
+    request: Request, credentials: BearerDep, settings: SettingsDep
 ) -> User | None:
-    if credentials is None:
+    # The session is read on a read connection, one thread hop, not through the async engine.
+    claims = bearer_claims(credentials, settings.JWT_SECRET)
+    if claims is None:
         return None
-    return await user_for_token(session, credentials.credentials, settings.JWT_SECRET)
+    connections: ReadConnections = request.app.state.read_connections
+    return await connections.run(lambda conn: read_user(conn, claims))
 
 
 OptionalUser = Annotated[User | None, Depends(get_optional_user)]
@@ -164,7 +173,7 @@ class SignedInReader:
         claims = self.claims
 
         def checked(conn: sqlite3.Connection) -> T | _SignedOut:
-            user = holder_user(read_session_holder(conn, claims.session_id), claims)
+            user = read_user(conn, claims)
             return _SIGNED_OUT if user is None else work(conn, user)
 
         result = await self.connections.run(checked)
@@ -177,11 +186,7 @@ async def get_signed_in_reader(
     request: Request, credentials: BearerDep, settings: SettingsDep
 ) -> SignedInReader:
     # The token's signature and expiry now; its session in the reader's call.
-    claims = (
-        None
-        if credentials is None
-        else read_token_claims(credentials.credentials, settings.JWT_SECRET)
-    )
+    claims = bearer_claims(credentials, settings.JWT_SECRET)
     if claims is None:
         raise sign_in_required()
     return SignedInReader(claims, request.app.state.read_connections)
