@@ -525,7 +525,7 @@ def section_queries(root: Path, rows: int, samples: int) -> dict[str, Any]:
         timings: dict[str, dict[str, list[float]]] = {}
         async with app.router.lifespan_context(app):
             # The HTTP stack and middleware alone, and the floor of a signed-in request (the
-            # session lookup through the async engine).
+            # token and the session lookup).
             timings["health"] = await timed_api(app, "/api/health", [{}] * samples, login)
             timings["signed-in floor"] = await timed_api(app, "/api/auth/me", [{}] * samples, login)
             for name, params_list in filters.items():
