@@ -132,3 +132,15 @@ def test_read_connections_cannot_write(settings: Settings) -> None:
             asyncio.run(connections.run(lambda conn: conn.execute("DELETE FROM users")))
     finally:
         connections.close()
+
+
+def test_read_connections_open_anew_after_close(settings: Settings) -> None:
+    # An app's lifespans may overlap: one ending must not leave the other without readers.
+    connections = ReadConnections(settings.database_path, readers=1)
+    answer = "SELECT 42"
+    try:
+        assert asyncio.run(connections.run(lambda conn: conn.execute(answer).fetchone()[0])) == 42
+        connections.close()
+        assert asyncio.run(connections.run(lambda conn: conn.execute(answer).fetchone()[0])) == 42
+    finally:
+        connections.close()

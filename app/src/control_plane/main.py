@@ -51,7 +51,6 @@ def create_app(settings: Settings | None = None, runner: SessionRunner | None = 
         engine = create_engine(settings)
         app.state.engine = engine
         app.state.session_factory = create_session_factory(engine)
-        app.state.read_connections = ReadConnections(settings.database_path)
         async with app.state.session_factory() as session:
             await bootstrap_admin(
                 session, app.state.password_hasher, settings.ADMIN_USERNAME, settings.ADMIN_PASSWORD
@@ -70,6 +69,8 @@ def create_app(settings: Settings | None = None, runner: SessionRunner | None = 
 
     app = FastAPI(title="Delta Strangle Control Plane", version=__version__, lifespan=lifespan)
     app.state.settings = settings
+    # One for the app, not one a lifespan: its lifespans may overlap (ReadConnections.close).
+    app.state.read_connections = ReadConnections(settings.database_path)
     app.state.started_monotonic = time.monotonic()
     app.state.head_revision = head_revision(settings)
     app.state.password_hasher = password_hasher(
