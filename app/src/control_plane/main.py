@@ -28,6 +28,7 @@ from control_plane.api import (
 from control_plane.api.openapi_errors import document_implied_errors
 from control_plane.db.engine import create_engine, create_session_factory
 from control_plane.db.migrate import head_revision
+from control_plane.db.read_connections import ReadConnections
 from control_plane.db.users import bootstrap_admin
 from control_plane.edge_certificate import EdgeCertificateProbe
 from control_plane.login_throttle import LoginThrottle
@@ -63,10 +64,13 @@ def create_app(settings: Settings | None = None, runner: SessionRunner | None = 
             await runner.stop()
             restore_sigterm()
             await pipeline.stop()
+            app.state.read_connections.close()
             await engine.dispose()
 
     app = FastAPI(title="Delta Strangle Control Plane", version=__version__, lifespan=lifespan)
     app.state.settings = settings
+    # One for the app, not one a lifespan: its lifespans may overlap (ReadConnections.close).
+    app.state.read_connections = ReadConnections(settings.database_path)
     app.state.started_monotonic = time.monotonic()
     app.state.head_revision = head_revision(settings)
     app.state.password_hasher = password_hasher(

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import sqlite3
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, HTTPException, Path, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_plane.audit import Outcome, record_audit
-from control_plane.db.auth_sessions import SessionHolder, session_holder
+from control_plane.db.auth_sessions import SessionHolder, read_session_holder, session_holder
+from control_plane.db.read_connections import ReadConnections
 from control_plane.db.users import Role
 from control_plane.security import TokenClaims, read_token_claims
 from control_plane.settings import Settings
+
+T = TypeVar("T")
 
 bearer_scheme = HTTPBearer(auto_error=False)
 
@@ -76,9 +80,9 @@ SessionDep = Annotated[AsyncSession, Depends(get_session)]
 BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]
 
 
-def user_of_holder(holder: SessionHolder | None, claims: TokenClaims) -> User | None:
-    """The signed-in user, or None once the session is revoked or past its absolute expiry,
-    the user deactivated, or the token older than the user's last password change."""
+def holder_user(holder: SessionHolder | None, claims: TokenClaims) -> User | None:
+    """The token's user if its session's holder still admits it: the same subject, and the token
+    issued after the user's last password change."""
     if (
         holder is None
         or holder.username != claims.subject
@@ -89,34 +93,49 @@ def user_of_holder(holder: SessionHolder | None, claims: TokenClaims) -> User | 
 
 
 async def user_for_claims(session: AsyncSession, claims: TokenClaims) -> User | None:
-    """The holder of the token's auth session, read afresh (no cache), or None."""
-    return user_of_holder(await session_holder(session, claims.session_id), claims)
+    """The holder of the token's auth session, read afresh (no cache), or None once the
+    session is revoked or past its absolute expiry, the user deactivated, or the token older
+    than the user's last password change. The socket re-checks its session with this."""
+    return holder_user(await session_holder(session, claims.session_id), claims)
 
 
-async def user_for_token(session: AsyncSession, token: str, secret: str) -> User | None:
-    """The signed-in user of an access token (signature and expiry checked first), or None."""
-    claims = read_token_claims(token, secret)
-    return None if claims is None else await user_for_claims(session, claims)
+def read_user(conn: sqlite3.Connection, claims: TokenClaims) -> User | None:
+    """user_for_claims on a plain read connection (db.read_connections)."""
+    return holder_user(read_session_holder(conn, claims.session_id), claims)
+
+
+def bearer_claims(
+    credentials: HTTPAuthorizationCredentials | None, secret: str
+) -> TokenClaims | None:
+    """The bearer token's claims once its signature and expiry are checked, or None."""
+    return None if credentials is None else read_token_claims(credentials.credentials, secret)
 
 
 async def get_optional_user(
-    credentials: BearerDep, settings: SettingsDep, session: SessionDep
+    request: Request, credentials: BearerDep, settings: SettingsDep
 ) -> User | None:
-    if credentials is None:
+    # The session is read on a read connection, one thread hop, not through the async engine.
+    claims = bearer_claims(credentials, settings.JWT_SECRET)
+    if claims is None:
         return None
-    return await user_for_token(session, credentials.credentials, settings.JWT_SECRET)
+    connections: ReadConnections = request.app.state.read_connections
+    return await connections.run(lambda conn: read_user(conn, claims))
 
 
 OptionalUser = Annotated[User | None, Depends(get_optional_user)]
 
 
+def sign_in_required() -> HTTPException:
+    return HTTPException(
+        status.HTTP_401_UNAUTHORIZED,
+        "sign-in required",
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+
+
 async def get_current_user(user: OptionalUser) -> User:
     if user is None:
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED,
-            "sign-in required",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+        raise sign_in_required()
     return user
 
 
@@ -130,3 +149,47 @@ async def get_admin_user(user: CurrentUser) -> User:
 
 
 AdminUser = Annotated[User, Depends(get_admin_user)]
+
+
+class _SignedOut:
+    """What a read returns when the session check refused the token."""
+
+
+_SIGNED_OUT = _SignedOut()
+
+
+@dataclass(frozen=True, slots=True)
+class SignedInReader:
+    """A signed-in route's reads on the plain read connections (db.read_connections): the session
+    check that CurrentUser makes runs first in the same call, on the same connection, so the
+    request hops to a thread once. Revocation holds as for CurrentUser: the session row is
+    read afresh each time."""
+
+    claims: TokenClaims
+    connections: ReadConnections
+
+    async def run(self, work: Callable[[sqlite3.Connection, User], T]) -> T:
+        """`work(connection, user)` once the token's session is checked; 401 if it is not."""
+        claims = self.claims
+
+        def checked(conn: sqlite3.Connection) -> T | _SignedOut:
+            user = read_user(conn, claims)
+            return _SIGNED_OUT if user is None else work(conn, user)
+
+        result = await self.connections.run(checked)
+        if isinstance(result, _SignedOut):
+            raise sign_in_required()
+        return result
+
+
+async def get_signed_in_reader(
+    request: Request, credentials: BearerDep, settings: SettingsDep
+) -> SignedInReader:
+    # The token's signature and expiry now; its session in the reader's call.
+    claims = bearer_claims(credentials, settings.JWT_SECRET)
+    if claims is None:
+        raise sign_in_required()
+    return SignedInReader(claims, request.app.state.read_connections)
+
+
+SignedInRead = Annotated[SignedInReader, Depends(get_signed_in_reader)]

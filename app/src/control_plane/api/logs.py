@@ -20,6 +20,7 @@ from control_plane.api.deps import (
     RowId,
     SessionDep,
     SettingsDep,
+    SignedInRead,
     client_address,
 )
 from control_plane.api.errors import error_responses
@@ -33,7 +34,7 @@ from control_plane.logs.batch_ingest import (
     ClientLogEntry,
     InvalidBatch,
 )
-from control_plane.logs.page_json import fetch_page_body
+from control_plane.logs.page_statement import read_page_body
 from control_plane.logs.query import (
     MAX_PAGE_SIZE,
     InvalidCursor,
@@ -78,8 +79,7 @@ def json_response(body: dict[str, Any]) -> Response:
 
 @router.get("", response_model=LogPage, responses=error_responses(400))
 async def list_logs(
-    session: SessionDep,
-    _user: CurrentUser,
+    reader: SignedInRead,
     log_filter: LogFilterQuery,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 100,
     cursor: str | None = None,
@@ -88,9 +88,13 @@ async def list_logs(
     try:
         position = decode_cursor(cursor) if cursor else None
     except InvalidCursor as exc:
+        # Signed out is answered before a bad cursor, as on every signed-in route.
+        await reader.run(lambda _conn, _user: None)
         raise HTTPException(status.HTTP_400_BAD_REQUEST, str(exc)) from exc
     log_filter = replace(log_filter, oldest_first=order == "oldest")
-    body = await fetch_page_body(session, log_filter, limit=limit, cursor=position)
+    body = await reader.run(
+        lambda conn, _user: read_page_body(conn, log_filter, limit=limit, cursor=position)
+    )
     return Response(body, media_type="application/json")
 
 

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
 
-from control_plane.api.deps import get_admin_user, get_optional_user
+from control_plane.api.deps import get_admin_user, get_optional_user, get_signed_in_reader
 from control_plane.api.errors import DESCRIPTIONS, ERROR_REF, ErrorDetail
 
 
@@ -29,7 +29,7 @@ def _implied_errors(route: APIRoute) -> list[int]:
     codes = []
     if route.body_field is not None:
         codes.append(400)
-    if get_optional_user in calls:
+    if get_optional_user in calls or get_signed_in_reader in calls:
         codes.append(401)
     if get_admin_user in calls:
         codes.append(403)

@@ -17,8 +17,7 @@ from typing import Literal
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, Field, ValidationError
 
-from control_plane.api.deps import user_of_holder
-from control_plane.db.auth_sessions import session_holder_on
+from control_plane.api.deps import read_user
 from control_plane.db.sqlite import in_worker_thread
 from control_plane.logs.live_tail import LiveLogTail
 from control_plane.security import TokenClaims, read_token_claims
@@ -58,7 +57,7 @@ async def _session_still_valid(websocket: WebSocket, claims: TokenClaims) -> boo
     # cancelled aiosqlite connection could hang the event loop's shutdown (its graceful and its
     # forced close race in SQLAlchemy's terminate).
     def still_valid(conn: sqlite3.Connection) -> bool:
-        return user_of_holder(session_holder_on(conn, claims.session_id), claims) is not None
+        return read_user(conn, claims) is not None
 
     return await in_worker_thread(websocket.app.state.settings.database_path, still_valid)
 

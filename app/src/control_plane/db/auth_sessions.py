@@ -11,11 +11,21 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, Select, delete, func, insert, select, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    CursorResult,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_plane.db.schema import auth_sessions, users
-from control_plane.db.statements import execute_core
+from control_plane.db.statements import sqlite3_text
 from control_plane.times import now_us
 
 if TYPE_CHECKING:
@@ -73,28 +83,30 @@ async def start_auth_session(
     await session.commit()
 
 
-def _unrevoked(now: int) -> ColumnElement[bool]:
-    return (auth_sessions.c.revoked_at_us.is_(None)) & (auth_sessions.c.expires_at_us > now)
+def _unrevoked(now: int | BindParameter[int]) -> ColumnElement[bool]:
+    unexpired: ColumnElement[bool] = auth_sessions.c.expires_at_us > now
+    return auth_sessions.c.revoked_at_us.is_(None) & unexpired
 
 
 _ACTIVE_USERNAMES = select(users.c.username).where(users.c.deactivated_at.is_(None))
 
 
-def _holder_query(session_id: str) -> Select[Any]:
-    return (
-        select(
-            users.c.username,
-            users.c.role,
-            users.c.password_changed_at,
-            auth_sessions.c.expires_at_us,
-        )
-        .join_from(auth_sessions, users, users.c.username == auth_sessions.c.username)
-        .where(
-            auth_sessions.c.id == session_id,
-            _unrevoked(now_us()),
-            users.c.deactivated_at.is_(None),
-        )
+# Who holds a session: one statement for the async engine and the API's plain read connections.
+SESSION_HOLDER = (
+    select(
+        users.c.username,
+        users.c.role,
+        users.c.password_changed_at,
+        auth_sessions.c.expires_at_us,
     )
+    .join_from(auth_sessions, users, users.c.username == auth_sessions.c.username)
+    .where(
+        auth_sessions.c.id == bindparam("session_id"),
+        _unrevoked(bindparam("now")),
+        users.c.deactivated_at.is_(None),
+    )
+)
+SESSION_HOLDER_SQL = sqlite3_text(SESSION_HOLDER)
 
 
 def _holder(row: Any) -> SessionHolder | None:
@@ -111,12 +123,16 @@ def _holder(row: Any) -> SessionHolder | None:
 
 async def session_holder(session: AsyncSession, session_id: str) -> SessionHolder | None:
     """Who holds this session, or None once it is revoked, expired or its user deactivated."""
-    return _holder((await session.execute(_holder_query(session_id))).first())
+    row = (
+        await session.execute(SESSION_HOLDER, {"session_id": session_id, "now": now_us()})
+    ).first()
+    return _holder(row)
 
 
-def session_holder_on(conn: sqlite3.Connection, session_id: str) -> SessionHolder | None:
-    """session_holder on a plain sqlite3 connection (for work run in a worker thread)."""
-    return _holder(execute_core(conn, _holder_query(session_id)).fetchone())
+def read_session_holder(conn: sqlite3.Connection, session_id: str) -> SessionHolder | None:
+    """session_holder on a plain sqlite3 connection (db.read_connections)."""
+    row = conn.execute(SESSION_HOLDER_SQL, {"session_id": session_id, "now": now_us()}).fetchone()
+    return _holder(row)
 
 
 async def rotate_refresh_token(

@@ -4,10 +4,11 @@ and the page is the same keyset page as query.fetch_page's (the tests compare th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import ColumnElement, case, column, func, literal_column, select, table
+from sqlalchemy import ColumnElement, Select, case, column, func, literal_column, select, table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_plane.logs.query import (
@@ -76,15 +77,26 @@ PAGE = table("page", *(column(name) for name in ENTRY_NAMES))
 ENTRIES = select(PAGE.c.id, PAGE.c.ts, entry_json(PAGE.c))
 
 
-async def fetch_page_body(
-    session: AsyncSession, log_filter: LogFilter, *, limit: int, cursor: tuple[int, int] | None
-) -> bytes:
-    """`{"items": [...], "next_cursor": ...}` for the page query.fetch_page would return."""
+def page_statement(
+    log_filter: LogFilter, *, limit: int, cursor: tuple[int, int] | None
+) -> Select[Any]:
+    """query.page_query's rows as (id, ts, the entry's JSON text), in the page's order."""
     rows_of_page = page_query(log_filter, limit=limit, cursor=cursor).cte(PAGE.name)
-    entries = ENTRIES.add_cte(rows_of_page).order_by(*page_order(log_filter, PAGE.c))
-    rows = (await session.execute(entries)).all()
+    return ENTRIES.add_cte(rows_of_page).order_by(*page_order(log_filter, PAGE.c))
+
+
+def page_body(rows: Sequence[Any], limit: int) -> bytes:
+    """`{"items": [...], "next_cursor": ...}` from page_statement's rows."""
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = encode_cursor(rows[-1][1], rows[-1][0]) if more and rows else None
     items = ",".join(row[2] for row in rows).encode()
     return b'{"items":[' + items + b'],"next_cursor":' + orjson.dumps(next_cursor) + b"}"
+
+
+async def fetch_page_body(
+    session: AsyncSession, log_filter: LogFilter, *, limit: int, cursor: tuple[int, int] | None
+) -> bytes:
+    """The body of the page query.fetch_page would return."""
+    statement = page_statement(log_filter, limit=limit, cursor=cursor)
+    return page_body((await session.execute(statement)).all(), limit)
