@@ -95,16 +95,22 @@ def main():
     while True:
         rc, out, err = module.run_command([docker, "inspect", "--type", "container", "--", name])
         if rc != 0:
-            module.fail_json(msg=f"There is no container {name}: {err.strip()}", ready=False, container=inspected)
+            module.fail_json(
+                msg=f"There is no container {name}: {err.strip()}", ready=False, container=inspected
+            )
         inspected = json.loads(out)[0]
         verdict = docker_verdict(inspected)
         argv = probe_argv(inspected["Config"].get("Healthcheck"))
         if verdict == "healthy":
             module.exit_json(changed=False, ready=True, ready_by="docker", container=inspected)
         if verdict == "unhealthy":
-            module.fail_json(msg=f"Docker says container {name} is unhealthy.", ready=False, container=inspected)
+            module.fail_json(
+                msg=f"Docker says container {name} is unhealthy.", ready=False, container=inspected
+            )
         if verdict is None or argv is None:
-            module.fail_json(msg=f"Container {name} has no healthcheck to wait for.", ready=False, container=inspected)
+            module.fail_json(
+                msg=f"Container {name} has no healthcheck to wait for.", ready=False, container=inspected
+            )
         if (inspected.get("State") or {}).get("Running"):
             probe = [docker, "exec", inspected["Id"]] + argv
             timeout = probe_timeout_seconds(inspected["Config"].get("Healthcheck"))

@@ -57,13 +57,15 @@ def wait(tmp_path, name, timeout):
     return json.loads((tmp_path / "waited.json").read_text()), time.monotonic() - started
 
 
-HEALTHCHECK = ["--health-cmd", "test -f /tmp/ready", "--health-interval", "60s", "--health-start-period", "60s"]
+HEALTHCHECK = ["--health-cmd", "test -f /tmp/ready", "--health-interval", "60s",
+               "--health-start-period", "60s"]  # fmt: skip
 
 
 def test_a_container_ready_before_dockers_first_probe_is_ready_then(tmp_path, container):
     name = container(*HEALTHCHECK, IMAGE, "sh", "-c", "sleep 2; touch /tmp/ready; exec sleep 300")
     waited, seconds = wait(tmp_path, name, 60)
-    assert waited["ready"] is True and waited["ready_by"] == "probe"
+    assert waited["ready"] is True
+    assert waited["ready_by"] == "probe"
     assert seconds < 30
     # Docker's own first probe is a minute away.
     assert waited["container"]["State"]["Health"]["Status"] == "starting"
@@ -73,16 +75,19 @@ def test_a_container_ready_before_dockers_first_probe_is_ready_then(tmp_path, co
 def test_a_container_that_never_passes_fails_at_the_timeout(tmp_path, container):
     name = container(*HEALTHCHECK, IMAGE, "sleep", "300")
     waited, _ = wait(tmp_path, name, 3)
-    assert waited["failed"] and waited["ready"] is False
+    assert waited["failed"]
+    assert waited["ready"] is False
     assert "did not pass its healthcheck within 3 s (Docker says starting)" in waited["msg"]
 
 
 def test_a_container_without_a_healthcheck_or_no_container_is_refused(tmp_path, container):
     name = container(IMAGE, "sleep", "300")
     waited, _ = wait(tmp_path, name, 30)
-    assert waited["failed"] and "has no healthcheck" in waited["msg"]
+    assert waited["failed"]
+    assert "has no healthcheck" in waited["msg"]
     waited, _ = wait(tmp_path, name + "-gone", 30)
-    assert waited["failed"] and "There is no container" in waited["msg"]
+    assert waited["failed"]
+    assert "There is no container" in waited["msg"]
 
 
 @pytest.mark.parametrize(

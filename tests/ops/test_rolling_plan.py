@@ -8,7 +8,8 @@ import pytest
 from ansible.errors import AnsibleFilterError
 from repo_ansible import ROOT
 
-_spec = importlib.util.spec_from_file_location("rolling_plan", ROOT / "roles/app_stack/filter_plugins/rolling_plan.py")
+PLUGIN = ROOT / "roles/app_stack/filter_plugins/rolling_plan.py"
+_spec = importlib.util.spec_from_file_location("rolling_plan", PLUGIN)
 rolling_plan = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(rolling_plan)
 replaced_containers = rolling_plan.replaced_containers
@@ -23,8 +24,8 @@ STACK = [container("backend"), container("frontend"), container("edge")]
 
 
 def plan(*actions, containers=STACK):
-    return {"changed": False, "actions": [{"what": what, "id": name, "status": status} for what, name, status in actions],
-            "containers": containers}  # fmt: skip
+    listed = [{"what": what, "id": name, "status": status} for what, name, status in actions]
+    return {"changed": False, "actions": listed, "containers": containers}
 
 
 def test_nothing_to_recreate_replaces_nothing():
@@ -39,7 +40,10 @@ def test_only_the_service_whose_container_is_recreated_is_replaced():
 
 
 def test_both_services_recreated_are_both_replaced():
-    both = plan(("container", "delta-strangle-backend-1", "Recreate"), ("container", "delta-strangle-frontend-1", "Recreate"))
+    both = plan(
+        ("container", "delta-strangle-backend-1", "Recreate"),
+        ("container", "delta-strangle-frontend-1", "Recreate"),
+    )
     assert replaced_containers(both, "backend") == ["backend-id-1"]
     assert replaced_containers(both, "frontend") == ["frontend-id-1"]
 
@@ -57,7 +61,10 @@ def test_a_recreate_that_is_not_a_container_counts_for_each_service_as_in_a_plan
 
 
 def test_other_actions_replace_nothing():
-    starting = plan(("container", "delta-strangle-backend-1", "Running"), ("container", "delta-strangle-frontend-1", "Start"))
+    starting = plan(
+        ("container", "delta-strangle-backend-1", "Running"),
+        ("container", "delta-strangle-frontend-1", "Start"),
+    )
     assert replaced_containers(starting, "backend") == []
     assert replaced_containers(starting, "frontend") == []
 

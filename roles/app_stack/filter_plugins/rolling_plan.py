@@ -14,7 +14,8 @@ def replaced_containers(plan, service):
     mine = [c for c in plan["containers"] if c.get("Service") == service]
     names = {c.get("Name") for c in mine}
     recreates = any(
-        action.get("status") == "Recreate" and (action.get("what") != "container" or action.get("id") in names)
+        action.get("status") == "Recreate"
+        and (action.get("what") != "container" or action.get("id") in names)
         for action in plan.get("actions") or []
     )
     return [c["ID"] for c in mine if c.get("State") == "running"] if recreates else []
