@@ -15,7 +15,7 @@ _spec = importlib.util.spec_from_file_location("container_ready", ROOT / "plugin
 container_ready = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(container_ready)
 
-IMAGE = os.environ.get("DEBIAN_BASE_IMAGE", "debian:trixie-slim")
+IMAGE = os.environ.get("DEBIAN_BASE_IMAGE", "delta-strangle/debian:trixie-slim")
 
 PLAY = """
 - hosts: all
