@@ -61,9 +61,22 @@ def path_exists(found, path):
     return posixpath.normpath(str(path)) in _entries(found)
 
 
+def account_differs(found, name, **wanted):
+    """True unless the user or group `name` is in host_state's `users` or `groups` (found[database],
+    database "users" or "groups") with every field of `wanted` (uid, gid, home, shell) as given."""
+    database = wanted.pop("database", "users")
+    if not isinstance(found, dict) or not isinstance(found.get(database), dict):
+        raise AnsibleFilterError(f"account_differs takes host_state's result (with {database})")
+    entry = found[database].get(str(name))
+    if entry is None:
+        return True
+    return any(str(entry.get(field)) != str(value) for field, value in wanted.items())
+
+
 class FilterModule:
     def filters(self):
         return {
             "path_differs": path_differs,
             "path_exists": path_exists,
+            "account_differs": account_differs,
         }

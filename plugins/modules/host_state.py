@@ -1,6 +1,7 @@
 #!/usr/bin/python
-"""Owner, mode and content checksum of many paths, and which units are enabled and running, in one
-round trip (plugins/filter/host_state.py decides from them which tasks would change anything)."""
+"""Owner, mode and content checksum of many paths, which units are enabled and running, and users
+and groups, in one round trip (plugins/filter/host_state.py decides from them which tasks would
+change anything)."""
 
 import grp
 import os
@@ -28,6 +29,16 @@ options:
     type: list
     elements: str
     default: []
+  users:
+    description: User names or uids (digits) to read from the user database.
+    type: list
+    elements: str
+    default: []
+  groups:
+    description: Group names or gids (digits) to read from the group database.
+    type: list
+    elements: str
+    default: []
   packages:
     description:
       - Read the installed packages from dpkg's database into C(ansible_facts.packages), in the shape
@@ -46,6 +57,14 @@ units_settled:
   description: The units of O(units) that are enabled and active.
   type: list
   elements: str
+  returned: always
+users:
+  description: "{user or uid asked: {name, uid, gid, home, shell}} of those that exist."
+  type: dict
+  returned: always
+groups:
+  description: "{group or gid asked: {name, gid}} of those that exist."
+  type: dict
   returned: always
 ansible_facts:
   description: C(packages), {name':' [{name, version, source':' apt}]} of the installed packages.
@@ -87,6 +106,21 @@ def describe(module, path):
     return entry
 
 
+def account(database, key):
+    """The entry of a user (database "users") or group ("groups") named or numbered `key`, None when
+    there is none."""
+    by_id = key.isdigit()
+    try:
+        if database == "users":
+            entry = pwd.getpwuid(int(key)) if by_id else pwd.getpwnam(key)
+            return {"name": entry.pw_name, "uid": entry.pw_uid, "gid": entry.pw_gid, "home": entry.pw_dir,
+                    "shell": entry.pw_shell}  # fmt: skip
+        entry = grp.getgrgid(int(key)) if by_id else grp.getgrnam(key)
+        return {"name": entry.gr_name, "gid": entry.gr_gid}
+    except KeyError:
+        return None
+
+
 def units_settled(systemctl_show):
     """The units enabled and active, from `systemctl show --property=Id,UnitFileState,ActiveState
     UNIT...` (a block a unit, blank lines between)."""
@@ -115,6 +149,8 @@ def main():
         argument_spec={
             "paths": {"type": "list", "elements": "path", "default": []},
             "units": {"type": "list", "elements": "str", "default": []},
+            "users": {"type": "list", "elements": "str", "default": []},
+            "groups": {"type": "list", "elements": "str", "default": []},
             "packages": {"type": "bool", "default": False},
         },
         supports_check_mode=True,
@@ -130,6 +166,9 @@ def main():
             module.fail_json(msg=f"systemctl show failed: {err.strip()}", rc=rc)
         settled = units_settled(out)
     result = {"changed": False, "files": files, "units_settled": settled}
+    for database in ("users", "groups"):
+        found = {key: account(database, key) for key in module.params[database]}
+        result[database] = {key: entry for key, entry in found.items() if entry is not None}
     if module.params["packages"]:
         dpkg_query = module.get_bin_path("dpkg-query", required=True)
         show = "--showformat=${db:Status-Abbrev}\t${Package}\t${Version}\n"

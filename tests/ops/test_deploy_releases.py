@@ -88,6 +88,19 @@ def test_an_image_without_an_input_commit_is_refused(commit):
         releases.release_image_tags(f"backend={commit}\nfrontend={B}", ["edge"])
 
 
+def test_several_releases_image_tags_come_from_one_git_output():
+    output = (
+        f"{A} backend={C}\n{A} frontend={D}\n{A} edge=\n{B} backend={C}\n{B} frontend={B}\n{B} edge={D}\n"
+    )
+    assert releases.releases_image_tags(output, ["edge"]) == {
+        A: {"backend": C, "frontend": D},
+        B: {"backend": C, "frontend": B, "edge": D},
+    }
+    assert releases.releases_image_tags("") == {}
+    with pytest.raises(AnsibleFilterError, match="no commit changed the build inputs of image frontend"):
+        releases.releases_image_tags(f"{A} backend={C}\n{A} frontend=\n")
+
+
 def test_the_images_kept_are_every_release_image_once_sorted():
     tags = {A: {"backend": C, "frontend": D}, B: {"backend": C, "frontend": B}}
     assert releases.release_images(tags) == [

@@ -122,3 +122,32 @@ def test_the_module_reads_real_paths_as_the_filters_expect(tmp_path):
     result = run_local_play(tmp_path, PLAY, {"paths": paths, "wanted": "hello\n"}, "-v")
     assert result.returncode == 0, result.stdout[-3000:]
     assert "file False dir False missing False edited True" in result.stdout, result.stdout[-3000:]
+
+
+def test_the_module_reads_users_and_groups_by_name_or_number():
+    import grp
+    import pwd
+
+    me = pwd.getpwuid(UID)
+    assert module.account("users", str(UID)) == {
+        "name": me.pw_name, "uid": UID, "gid": me.pw_gid, "home": me.pw_dir, "shell": me.pw_shell,
+    }  # fmt: skip
+    assert module.account("users", me.pw_name) == module.account("users", str(UID))
+    assert module.account("groups", str(GID)) == {"name": grp.getgrgid(GID).gr_name, "gid": GID}
+    assert module.account("users", "no-such-user-here") is None
+    assert module.account("groups", "4000000000") is None
+
+
+def test_an_account_is_current_only_when_every_field_asked_matches():
+    user = {"name": "delta", "uid": 10001, "gid": 10001, "home": "/opt/x", "shell": "/bin/false"}
+    found = {"users": {"delta": user}, "groups": {"delta": {"name": "delta", "gid": 10001}}}
+    assert not filters.account_differs(
+        found, "delta", uid=10001, gid="10001", home="/opt/x", **{"shell": "/bin/false"}
+    )
+    assert filters.account_differs(found, "delta", uid=10002)
+    assert filters.account_differs(found, "delta", **{"shell": "/usr/sbin/nologin"})
+    assert filters.account_differs(found, "other", uid=10001)
+    assert not filters.account_differs(found, "delta", database="groups", gid=10001)
+    assert filters.account_differs(found, "delta", database="groups", gid=10002)
+    with pytest.raises(AnsibleFilterError, match="host_state's result"):
+        filters.account_differs({"files": []}, "delta", uid=1)

@@ -63,6 +63,18 @@ def release_image_tags(git_output, added_later=()):
     return tags
 
 
+def releases_image_tags(git_output, added_later=()):
+    """{release: {image: tag}} of several releases at once, from the lines `<release> <image>=<commit>`
+    (release-tags.yml: one git call for them all); each release's lines as release_image_tags reads them."""
+    lines = {}
+    for line in git_output.splitlines():
+        if not line.strip():
+            continue
+        release, _, rest = line.partition(" ")
+        lines.setdefault(release, []).append(rest)
+    return {release: release_image_tags("\n".join(found), added_later) for release, found in lines.items()}
+
+
 def release_images(release_tags):
     """Every image (name:tag) the releases of {sha: {image: tag}} run, sorted, each once."""
     return sorted({f"{IMAGE_PREFIX}{image}:{tag}" for tags in release_tags.values() for image, tag in tags.items()})
@@ -85,6 +97,7 @@ class FilterModule:
             "releases_to_keep": releases_to_keep,
             "release_before": release_before,
             "release_image_tags": release_image_tags,
+            "releases_image_tags": releases_image_tags,
             "release_images": release_images,
             "base_image_archives": base_image_archives,
         }
