@@ -8,6 +8,9 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
+from control_plane.logs import full_text
 from control_plane.logs.full_text import FullTextIndexService
 from control_plane.logs.tail_store import TailStore
 from control_plane.logs.text_search import trigram_match
@@ -157,3 +160,36 @@ def test_the_indexer_merges_the_segments_other_writers_add(settings: Settings) -
     finally:
         indexer.stop()
     integrity_check(settings.database_path)
+
+
+def test_rows_committed_during_a_merge_backlog_are_indexed_after_the_current_step(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bulk load leaves many steps of merging: a row that arrives meanwhile is searchable
+    after the step under way (and its lock-free pause), not after the whole cycle of steps."""
+    monkeypatch.setattr(full_text, "MERGE_PAGES", 4)
+    store = TailStore(settings.database_path, "full-text")
+    for batch in range(USERMERGE):
+        add_rows(settings.database_path, 3000, f"b{batch}")
+        store.index_full_text(3000)
+    store.close()
+    conn = sqlite3.connect(settings.database_path)
+    search = "SELECT count(*) FROM backend_logs_fts WHERE backend_logs_fts MATCH ?"
+    indexer = FullTextIndexService(database_path=settings.database_path, poll_interval=0.01)
+    indexer.start()
+    try:
+        assert wait_until(lambda: indexer.merge_steps >= 1)
+        add_rows(settings.database_path, 1, "latecomer")
+        steps_before = indexer.merge_steps
+        indexer.notify()
+        assert wait_until(
+            lambda: conn.execute(search, (trigram_match("latecomer"),)).fetchone() == (1,)
+        )
+        # The step under way, and at most one more begun before this poll saw the row
+        # (a whole cycle is MERGE_STEPS_PER_CYCLE steps).
+        assert indexer.merge_steps - steps_before <= 2
+        assert segments(settings.database_path) > 1, "the backlog was merged already"
+    finally:
+        indexer.stop()
+        conn.close()
+    assert full_text.MERGE_STEPS_PER_CYCLE > 2

@@ -96,9 +96,8 @@ class FullTextIndexService(BackgroundService):
         return indexed >= ROWS_PER_TRANSACTION or self._merge_pending
 
     def _merge(self, store: TailStore) -> tuple[bool, bool]:
-        """Up to MERGE_STEPS_PER_CYCLE merge steps, the lock left free after each; returns
-        whether any merged and whether more may be waiting. Indexing goes on between cycles,
-        so a long merge does not hold new rows back from search."""
+        """Up to MERGE_STEPS_PER_CYCLE merge steps, the lock left free after each, fewer when rows
+        arrive; returns whether any merged and whether more may be waiting."""
         merged = False
         for _ in range(MERGE_STEPS_PER_CYCLE):
             started = time.monotonic()
@@ -107,6 +106,10 @@ class FullTextIndexService(BackgroundService):
             merged = True
             self.merge_steps += 1
             if self._stop_event.wait(lock_free_pause(time.monotonic() - started)):
+                break
+            if self._wake.is_set():
+                # Rows were committed meanwhile: they are indexed before the merge goes on, so
+                # a merge backlog (after a bulk load, many steps) never holds search back.
                 break
         return merged, True
 
