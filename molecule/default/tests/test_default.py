@@ -35,20 +35,29 @@ def test_daemon_limits_container_logs_and_keeps_containers_on_restart(host):
 
 
 @pytest.fixture(scope="module")
-def nested_image(host):
-    """Nothing can be pulled: carry a base image from the outer engine into the host's engine."""
-    save = subprocess.Popen(["docker", "save", NESTED_IMAGE], stdout=subprocess.PIPE)
-    load = subprocess.run(
-        ["docker", "exec", "-i", HOST_CONTAINER, "docker", "load"],
-        stdin=save.stdout,
-        capture_output=True,
-        text=True,
-        check=False,
+def nested_image(host, tmp_path_factory):
+    """Nothing can be pulled: carry a base image from the outer engine into the host's engine.
+
+    Saved to a file first, so a load that fails says why (through a pipe, a failed load only
+    showed as `docker save` killed by SIGPIPE). The carrying is this fixture's means, not what
+    the tests check, so a failed load is tried once more, its first error printed."""
+    archive = tmp_path_factory.mktemp("nested-image") / "image.tar"
+    save = subprocess.run(
+        ["docker", "save", "-o", str(archive), NESTED_IMAGE], capture_output=True, text=True, check=False
     )
-    save.stdout.close()
-    assert save.wait() == 0
-    assert load.returncode == 0, load.stderr
-    return NESTED_IMAGE
+    assert save.returncode == 0, save.stderr
+    for attempt in (1, 2):
+        with archive.open("rb") as stdin:
+            load = subprocess.run(
+                ["docker", "exec", "-i", HOST_CONTAINER, "docker", "load"],
+                stdin=stdin,
+                capture_output=True,
+                check=False,
+            )
+        if load.returncode == 0:
+            return NESTED_IMAGE
+        print(f"docker load into {HOST_CONTAINER}, try {attempt}: exit {load.returncode}: {load.stderr!r}")
+    raise AssertionError(f"docker load into {HOST_CONTAINER} failed twice: {load.stderr!r}")
 
 
 def test_host_engine_runs_a_container_on_a_bridge_network(host, nested_image):
