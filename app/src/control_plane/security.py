@@ -71,8 +71,31 @@ def issue_token(
     return IssuedToken(jwt.encode(claims, secret, algorithm=TOKEN_ALGORITHM), expires)
 
 
+# Tokens verified before, by (token, secret): their claims and expiry. A token's signature and
+# claims cannot change, and once valid only its expiry can end that (its iat and nbf only grow
+# more valid), so a token seen before skips the HMAC and the parse (0.04-0.07 ms a request) and
+# has its expiry checked each time. Only valid tokens are kept; the session is still read afresh.
+_VERIFIED: dict[tuple[str, str], tuple[TokenClaims, int]] = {}
+MAX_VERIFIED_TOKENS = 1024
+
+
 def read_token_claims(token: str, secret: str) -> TokenClaims | None:
     """Subject, session and issue time, or None if the token is forged, malformed or expired."""
+    known = _VERIFIED.get((token, secret))
+    if known is not None:
+        claims, expires = known
+        # PyJWT's rule: expired once exp <= now.
+        return claims if expires > time.time() else None
+    verified = _verify_token(token, secret)
+    if verified is not None:
+        if len(_VERIFIED) >= MAX_VERIFIED_TOKENS:
+            _VERIFIED.clear()
+        _VERIFIED[(token, secret)] = verified
+        return verified[0]
+    return None
+
+
+def _verify_token(token: str, secret: str) -> tuple[TokenClaims, int] | None:
     try:
         claims = jwt.decode(
             token,
@@ -87,7 +110,8 @@ def read_token_claims(token: str, secret: str) -> TokenClaims | None:
         return None
     if not isinstance(issued_us, int) or isinstance(issued_us, bool):
         return None
-    return TokenClaims(subject, session_id, issued_us)
+    # PyJWT has checked that exp converts to an integer.
+    return TokenClaims(subject, session_id, issued_us), int(claims["exp"])
 
 
 SESSION_ID_PATTERN = re.compile(r"[0-9a-f]{32}")

@@ -27,6 +27,7 @@ from control_plane.api.errors import error_responses
 from control_plane.api.ingest_key import ApiKeyHeader, ingest_key_matches
 from control_plane.api.log_filter_query import LogFilterQuery
 from control_plane.api.log_histogram import VolumeHistogramOut, histogram_out
+from control_plane.api.log_page_route import LogPageRoute
 from control_plane.logs import batch_ingest
 from control_plane.logs.batch_ingest import (
     MAX_BATCH_ENTRIES,
@@ -77,7 +78,6 @@ def json_response(body: dict[str, Any]) -> Response:
     return Response(orjson.dumps(body), media_type="application/json")
 
 
-@router.get("", response_model=LogPage, responses=error_responses(400))
 async def list_logs(
     reader: SignedInRead,
     log_filter: LogFilterQuery,
@@ -96,6 +96,17 @@ async def list_logs(
         lambda conn, _user: read_page_body(conn, log_filter, limit=limit, cursor=position)
     )
     return Response(body, media_type="application/json")
+
+
+# Its query string is read in one validation where it can be (api.log_page_route).
+router.add_api_route(
+    "",
+    list_logs,
+    methods=["GET"],
+    response_model=LogPage,
+    responses=error_responses(400),
+    route_class_override=LogPageRoute,
+)
 
 
 @router.get("/facets")
