@@ -466,11 +466,73 @@ async def asgi_get(app: Any, path: str, query: str, headers: list[tuple[bytes, b
     return status
 
 
+BENCH_PASSWORD = "bench-password-1"
+
+
+def bench_settings(database: Path, log_path: Path) -> Any:
+    """The app over a benchmark's database: no tailer, cheap password hashing."""
+    from control_plane.settings import Settings
+
+    return Settings(
+        APP_ENV="test",
+        DATABASE_URL=f"sqlite+aiosqlite:///{database}",
+        BACKEND_LOG_PATH=log_path,
+        BACKEND_LOG_INGEST_ENABLED=False,
+        ADMIN_PASSWORD=BENCH_PASSWORD,
+        JWT_SECRET="bench-secret-0123456789abcdef0123456789",
+        ARGON2_TIME_COST=1,
+        ARGON2_MEMORY_COST_KIB=8192,
+    )
+
+
+def page_filters(database: Path, samples: int, seed: int) -> dict[str, list[dict[str, Any]]]:
+    """The page filters the API is timed with, drawn from this database's rows and time span."""
+    rng = random.Random(seed)
+    conn = sqlite3.connect(database)
+    low, high = conn.execute("SELECT min(ts), max(ts) FROM backend_logs").fetchone()
+    max_id = conn.execute("SELECT max(id) FROM backend_logs").fetchone()[0]
+    correlation_ids = [
+        conn.execute(
+            "SELECT correlation_id FROM backend_logs_view WHERE id = ?",
+            (rng.randint(1, max_id),),
+        ).fetchone()[0]
+        for _ in range(samples)
+    ]
+    conn.close()
+
+    def hour_window() -> dict[str, str]:
+        begin = datetime.fromtimestamp(rng.uniform(low / 1e6, high / 1e6 - 3600), UTC)
+        return {"start": begin.isoformat(), "end": (begin + timedelta(hours=1)).isoformat()}
+
+    return {
+        "none (newest page)": [{} for _ in range(samples)],
+        "level": [{"level": rng.choice(["ERROR", "WARNING", "DEBUG"])} for _ in range(samples)],
+        "event": [{"event": rng.choice(EVENTS)[0]} for _ in range(samples)],
+        "correlation_id": [{"correlation_id": cid} for cid in correlation_ids],
+        "one-hour range": [hour_window() for _ in range(samples)],
+        "text": [{"q": rng.choice(WORDS_TO_SEARCH)} for _ in range(samples)],
+    }
+
+
+async def page_timings(
+    app: Any, filters: dict[str, list[dict[str, Any]]], samples: int, login: dict[str, str]
+) -> dict[str, dict[str, list[float]]]:
+    """The floors, then a page of 100 for each filter (timed_api), in a running app."""
+    timings: dict[str, dict[str, list[float]]] = {}
+    # The HTTP stack and middleware alone, and the floor of a signed-in request (the token and
+    # the session lookup).
+    timings["health"] = await timed_api(app, "/api/health", [{}] * samples, login)
+    timings["signed-in floor"] = await timed_api(app, "/api/auth/me", [{}] * samples, login)
+    for name, params_list in filters.items():
+        page = [{**params, "limit": 100} for params in params_list]
+        timings[name] = await timed_api(app, "/api/logs", page, login)
+    return timings
+
+
 def section_queries(root: Path, rows: int, samples: int) -> dict[str, Any]:
     import asyncio
 
     from control_plane.main import create_app
-    from control_plane.settings import Settings
 
     workspace = Workspace(root / "queries")
     now = datetime.now(UTC)
@@ -488,53 +550,17 @@ def section_queries(root: Path, rows: int, samples: int) -> dict[str, Any]:
     conn = sqlite3.connect(workspace.database)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db_bytes = workspace.database_bytes()
-    rng = random.Random(3)
-    max_id = conn.execute("SELECT max(id) FROM backend_logs").fetchone()[0]
-    correlation_ids = [
-        conn.execute(
-            "SELECT correlation_id FROM backend_logs_view WHERE id = ?",
-            (rng.randint(1, max_id),),
-        ).fetchone()[0]
-        for _ in range(samples)
-    ]
     conn.close()
-    settings = Settings(
-        APP_ENV="test",
-        DATABASE_URL=f"sqlite+aiosqlite:///{workspace.database}",
-        BACKEND_LOG_PATH=workspace.log_path,
-        BACKEND_LOG_INGEST_ENABLED=False,
-        ADMIN_PASSWORD="bench-password-1",
-        JWT_SECRET="bench-secret-0123456789abcdef0123456789",
-        ARGON2_TIME_COST=1,
-        ARGON2_MEMORY_COST_KIB=8192,
-    )
-    login = {"username": "admin", "password": "bench-password-1"}
-
-    def hour_window() -> dict[str, str]:
-        begin = start + timedelta(seconds=rng.uniform(0, span.total_seconds() - 3600))
-        return {"start": begin.isoformat(), "end": (begin + timedelta(hours=1)).isoformat()}
-
-    filters = {
-        "none (newest page)": [{} for _ in range(samples)],
-        "level": [{"level": rng.choice(["ERROR", "WARNING", "DEBUG"])} for _ in range(samples)],
-        "event": [{"event": rng.choice(EVENTS)[0]} for _ in range(samples)],
-        "correlation_id": [{"correlation_id": cid} for cid in correlation_ids],
-        "one-hour range": [hour_window() for _ in range(samples)],
-        "text": [{"q": rng.choice(WORDS_TO_SEARCH)} for _ in range(samples)],
-    }
+    settings = bench_settings(workspace.database, workspace.log_path)
+    login = {"username": "admin", "password": BENCH_PASSWORD}
+    filters = page_filters(workspace.database, samples, seed=3)
     results: dict[str, Any] = {}
     app = create_app(settings)
 
     async def measure() -> dict[str, dict[str, list[float]]]:
         timings: dict[str, dict[str, list[float]]] = {}
         async with app.router.lifespan_context(app):
-            # The HTTP stack and middleware alone, and the floor of a signed-in request (the
-            # token and the session lookup).
-            timings["health"] = await timed_api(app, "/api/health", [{}] * samples, login)
-            timings["signed-in floor"] = await timed_api(app, "/api/auth/me", [{}] * samples, login)
-            for name, params_list in filters.items():
-                page = [{**params, "limit": 100} for params in params_list]
-                timings[name] = await timed_api(app, "/api/logs", page, login)
+            timings.update(await page_timings(app, filters, samples, login))
             for name in ("facets", "histogram"):
                 timings[name] = await timed_api(app, f"/api/logs/{name}", [{}] * samples, login)
         return timings
