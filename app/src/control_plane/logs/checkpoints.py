@@ -68,6 +68,22 @@ def lock_free_pause(held_seconds: float) -> float:
     return max(MIN_LOCK_FREE_SECONDS, 2 * held_seconds)
 
 
+# What one transaction of a deferrable writer (a retention batch, a full-text merge step) aims to
+# hold the write lock for: a row the tailer commits behind it waits at most about this long.
+TARGET_HOLD_SECONDS = 0.05
+
+
+def paced_size(current: int, held_seconds: float, *, smallest: int, largest: int) -> int:
+    """The size of a deferrable writer's next transaction (rows, pages) after one of `current`
+    held the write lock `held_seconds`: halved past TARGET_HOLD_SECONDS, doubled under a third
+    of it, within [smallest, largest]."""
+    if held_seconds > TARGET_HOLD_SECONDS:
+        return max(smallest, current // 2)
+    if held_seconds < TARGET_HOLD_SECONDS / 3:
+        return min(largest, current * 2)
+    return current
+
+
 # The wal-index header at the start of the -shm file, kept twice, then the checkpoint's
 # nBackfill (https://sqlite.org/walformat.html): iVersion, unused, iChange, isInit,
 # bigEndCksum, szPage, mxFrame, in native byte order.
