@@ -16,10 +16,16 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from pathlib import Path
 
 from control_plane.background_service import BackgroundService
-from control_plane.logs.checkpoints import lock_free_pause, paced_size
+from control_plane.logs.checkpoints import (
+    LAST_RESTART_AT_BYTES,
+    lock_free_pause,
+    paced_size,
+    wal_backlog_bytes,
+)
 from control_plane.logs.tail_store import TailStore
 
 logger = logging.getLogger("control_plane.logs.full_text")
@@ -33,6 +39,8 @@ MIN_MERGE_PAGES = 16
 # Steps between two indexing transactions: 2,048 pages, about four times what a batch of
 # ROWS_PER_TRANSACTION rows adds, so merging keeps up with a backlog several levels deep.
 MERGE_STEPS_PER_CYCLE = 8
+MERGE_WAL_ROOM_BYTES = LAST_RESTART_AT_BYTES
+MAX_MERGE_WAL_WAIT_SECONDS = 5.0
 
 
 class FullTextIndexService(BackgroundService):
@@ -56,6 +64,7 @@ class FullTextIndexService(BackgroundService):
         self._merged_at_version: int | None = None
         self._merge_pending = False
         self._merge_pages = MERGE_PAGES
+        self._wal_full_since: float | None = None
 
     def notify(self) -> None:
         """Rows were committed; index them soon."""
@@ -94,7 +103,7 @@ class FullTextIndexService(BackgroundService):
         if indexed == 0:
             with self._progress:
                 self._completed = max(self._completed, generation)
-                if not merged:
+                if not merged and not self._merge_pending:
                     self._settled = max(self._settled, generation)
                 self._progress.notify_all()
         return indexed >= ROWS_PER_TRANSACTION or self._merge_pending
@@ -113,6 +122,8 @@ class FullTextIndexService(BackgroundService):
                 # Rows were committed meanwhile: they are indexed before the merge goes on, so
                 # a merge backlog (after a bulk load, many steps) never holds search back.
                 return merged, True
+            if not self._wal_has_room():
+                return merged, True
             pages = min(self._merge_pages, MERGE_PAGES)
             if not store.merge_full_text(pages):
                 return merged, False
@@ -122,6 +133,18 @@ class FullTextIndexService(BackgroundService):
                 pages, store.last_hold_seconds, smallest=MIN_MERGE_PAGES, largest=MERGE_PAGES
             )
         return merged, True
+
+    def _wal_has_room(self) -> bool:
+        """Merging is deferrable: it waits while the WAL's backlog is past the point where the
+        checkpointer's restarts wait longest (a step writes about three times its pages), at
+        most MAX_MERGE_WAL_WAIT_SECONDS at a time, so segments never pile up to a crisis merge."""
+        if (wal_backlog_bytes(self.database_path) or 0) <= MERGE_WAL_ROOM_BYTES:
+            self._wal_full_since = None
+            return True
+        now = time.monotonic()
+        if self._wal_full_since is None:
+            self._wal_full_since = now
+        return now - self._wal_full_since >= MAX_MERGE_WAL_WAIT_SECONDS
 
     def idle(self) -> None:
         # Rows that arrive meanwhile go in one transaction: every transaction adds an FTS5
