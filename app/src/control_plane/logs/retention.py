@@ -281,9 +281,7 @@ def wal_has_room(database_path: Path) -> bool:
 
 
 def adjust_vacuum_pages(current: int, elapsed_seconds: float) -> int:
-    return paced_size(
-        current, elapsed_seconds, smallest=MIN_VACUUM_PAGES, largest=MAX_VACUUM_PAGES
-    )
+    return paced_size(current, elapsed_seconds, smallest=MIN_VACUUM_PAGES, largest=MAX_VACUUM_PAGES)
 
 
 class BackendLogRetentionService(BackgroundService):
