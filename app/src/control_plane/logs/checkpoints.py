@@ -45,16 +45,15 @@ RESTART_AT_BYTES = 16 * 1024 * 1024
 # short wait fails more often; retention then waits for the WAL (logs.retention), not the tailer
 # for the lock (docs/benchmarks.md, "Retention during ingestion").
 RESTART_BUSY_MS = 30
-# Past 24 MiB (where retention stops writing) a restart may wait out more of a viewer's query,
-# and past 40 MiB (where full-text merging stops too) a whole one. A restart waits twice holding
-# the write lock (the readers of old snapshots, then those that began during the copy), so a
-# wait of 250 ms held it 370-430 ms at load 12 and most of those restarts failed anyway; at
-# 100 ms a restart keeps the tailer's longest wait near the 250 ms stall target
-# (docs/benchmarks.md, "Retention during ingestion", third pass).
+# Past 24 MiB (where retention stops writing) a restart waits out a whole query of a viewer
+# over millions of rows, and past 40 MiB two (a back-to-back viewer
+# starts its next query before the copy is done): the limit then wins over a stall. A 1M-row
+# run at load 10-13 with only the 100 ms step past 32 MiB reached 181 MiB, with 250 ms past
+# 48 MiB 74 MiB at load 4-7, with these 61 MiB at load 3-5 (docs/benchmarks.md).
 URGENT_RESTART_AT_BYTES = 24 * 1024 * 1024
-URGENT_RESTART_BUSY_MS = 70
+URGENT_RESTART_BUSY_MS = 100
 LAST_RESTART_AT_BYTES = 40 * 1024 * 1024
-LAST_RESTART_BUSY_MS = 100
+LAST_RESTART_BUSY_MS = 250
 # A restart copies what the passive checkpoint before it could not (the frames written after a
 # reader's snapshot) and syncs the database while it holds the write lock: it is asked only
 # when that is little, so its hold is the wait for readers and not a copy of a delete burst.
