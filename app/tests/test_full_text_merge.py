@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from control_plane.logs import full_text
+from control_plane.logs.checkpoints import wal_backlog_bytes
 from control_plane.logs.full_text import FullTextIndexService
 from control_plane.logs.tail_store import TailStore
 from control_plane.logs.text_search import trigram_match
@@ -193,3 +194,42 @@ def test_rows_committed_during_a_merge_backlog_are_indexed_after_the_current_ste
         indexer.stop()
         conn.close()
     assert full_text.MERGE_STEPS_PER_CYCLE > 2
+
+
+def test_merging_waits_while_the_wal_backlog_is_past_its_room_and_at_most_so_long(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A merge step writes about three times its pages to the WAL: while a reader's old
+    snapshot keeps the WAL from being copied back, the indexer indexes new rows but defers
+    merging, for a bounded time."""
+    monkeypatch.setattr(full_text, "MERGE_WAL_ROOM_BYTES", 1024 * 1024)
+    monkeypatch.setattr(full_text, "MAX_MERGE_WAL_WAIT_SECONDS", 60.0)
+    reader = sqlite3.connect(settings.database_path, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM backend_logs").fetchone()
+    store = TailStore(settings.database_path, "full-text")
+    for batch in range(USERMERGE):
+        add_rows(settings.database_path, 3000, f"b{batch}")
+        store.index_full_text(3000)
+    store.close()
+    assert (wal_backlog_bytes(settings.database_path) or 0) > full_text.MERGE_WAL_ROOM_BYTES
+    conn = sqlite3.connect(settings.database_path)
+    search = "SELECT count(*) FROM backend_logs_fts WHERE backend_logs_fts MATCH ?"
+    indexer = FullTextIndexService(database_path=settings.database_path, poll_interval=0.01)
+    indexer.start()
+    try:
+        add_rows(settings.database_path, 1, "latecomer")
+        indexer.notify()
+        assert wait_until(
+            lambda: conn.execute(search, (trigram_match("latecomer"),)).fetchone() == (1,)
+        )
+        assert not wait_until(lambda: indexer.merge_steps > 0, timeout=1.0)
+        assert not indexer.wait_caught_up(timeout=0.1, merged=True)
+        monkeypatch.setattr(full_text, "MAX_MERGE_WAL_WAIT_SECONDS", 0.0)
+        assert wait_until(lambda: indexer.merge_steps > 0)
+    finally:
+        indexer.stop()
+        conn.close()
+        reader.execute("COMMIT")
+        reader.close()
+    integrity_check(settings.database_path)

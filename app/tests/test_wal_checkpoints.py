@@ -5,6 +5,8 @@ WAL's backlog read from the wal-index, and the log writers' polled write lock.""
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -152,6 +154,37 @@ def test_the_wal_backlog_is_read_from_the_wal_index(settings: Settings) -> None:
     finally:
         reader.close()
         writer.close()
+
+
+def test_reading_the_wal_index_keeps_the_write_lock_this_process_holds(
+    settings: Settings,
+) -> None:
+    """SQLite's WAL locks are POSIX locks on the -shm file, dropped when the process closes any
+    descriptor of it: after the read, another process must still find the write lock held."""
+    holder = connect(settings.database_path, auto_checkpoint=False)
+    try:
+        holder.execute("CREATE TABLE filler (blob BLOB)")
+        holder.execute("BEGIN IMMEDIATE")
+        holder.execute("INSERT INTO filler VALUES (randomblob(100))")
+        for _ in range(2):
+            assert wal_backlog_bytes(settings.database_path) is not None
+        other = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sqlite3, sys\n"
+                "conn = sqlite3.connect(sys.argv[1], timeout=0, isolation_level=None)\n"
+                "conn.execute('BEGIN IMMEDIATE')",
+                str(settings.database_path),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert other.returncode != 0 and "database is locked" in other.stderr
+        holder.execute("COMMIT")
+    finally:
+        holder.close()
 
 
 def test_no_wal_index_no_backlog(tmp_path: Path) -> None:

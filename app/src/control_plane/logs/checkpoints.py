@@ -23,6 +23,7 @@ the holder exits.
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import struct
 import time
@@ -68,6 +69,22 @@ def lock_free_pause(held_seconds: float) -> float:
     return max(MIN_LOCK_FREE_SECONDS, 2 * held_seconds)
 
 
+# What one transaction of a deferrable writer (a retention batch, a full-text merge step) aims to
+# hold the write lock for: a row the tailer commits behind it waits at most about this long.
+TARGET_HOLD_SECONDS = 0.05
+
+
+def paced_size(current: int, held_seconds: float, *, smallest: int, largest: int) -> int:
+    """The size of a deferrable writer's next transaction (rows, pages) after one of `current`
+    held the write lock `held_seconds`: halved past TARGET_HOLD_SECONDS, doubled under a third
+    of it, within [smallest, largest]."""
+    if held_seconds > TARGET_HOLD_SECONDS:
+        return max(smallest, current // 2)
+    if held_seconds < TARGET_HOLD_SECONDS / 3:
+        return min(largest, current * 2)
+    return current
+
+
 # The wal-index header at the start of the -shm file, kept twice, then the checkpoint's
 # nBackfill (https://sqlite.org/walformat.html): iVersion, unused, iChange, isInit,
 # bigEndCksum, szPage, mxFrame, in native byte order.
@@ -78,6 +95,25 @@ WAL_INDEX_VERSION = 3007000
 WAL_FRAME_HEADER_BYTES = 24
 
 
+# Descriptors of -shm files this process reads, never closed: SQLite keeps its WAL locks as POSIX
+# record locks on the -shm file, and closing ANY descriptor of a file drops every such lock the
+# process holds on it (https://sqlite.org/howtocorrupt.html, 2.2). Reading the wal-index with
+# open()/close() beside a tailer in the same process let another process write while the
+# tailer held the write lock: "database disk image is malformed" in a benchmark run.
+_WAL_INDEX_FDS: dict[str, int] = {}
+
+
+def _wal_index_fd(shm_path: str) -> int:
+    """A descriptor of the -shm file now at `shm_path`; a replaced file gets a new one (the old
+    one stays open, for the same reason)."""
+    inode = os.stat(shm_path).st_ino
+    fd = _WAL_INDEX_FDS.get(shm_path)
+    if fd is None or os.fstat(fd).st_ino != inode:
+        fd = os.open(shm_path, os.O_RDONLY | os.O_CLOEXEC)
+        _WAL_INDEX_FDS[shm_path] = fd
+    return fd
+
+
 def wal_backlog_bytes(database_path: Path) -> int | None:
     """Bytes in the WAL since it last started over, while some are not yet copied back (0 once
     all are: the next commit starts the WAL over unless a reader still holds its frames). Read
@@ -85,8 +121,11 @@ def wal_backlog_bytes(database_path: Path) -> int | None:
     WAL or its header is being written. The WAL file's size says nothing of this: the file
     keeps its length when the WAL starts over."""
     try:
-        with open(f"{database_path}-shm", "rb") as shm:
-            index = shm.read(2 * WAL_INDEX_HEADER_BYTES + WAL_INDEX_BACKFILL.size)
+        index = os.pread(
+            _wal_index_fd(f"{database_path}-shm"),
+            2 * WAL_INDEX_HEADER_BYTES + WAL_INDEX_BACKFILL.size,
+            0,
+        )
     except FileNotFoundError:
         return None
     if len(index) < 2 * WAL_INDEX_HEADER_BYTES + WAL_INDEX_BACKFILL.size:

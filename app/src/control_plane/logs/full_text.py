@@ -4,10 +4,12 @@ Indexing runs as one INSERT ... SELECT per step, inside SQLite with the GIL rele
 overlaps with the tailer parsing its next batch instead of slowing it down.
 
 Every indexing transaction adds a segment to the index; this thread also merges them (FTS5's
-automerge is off, migration 0013), in steps of MERGE_PAGES leaf pages, each its own short
-transaction with the lock left free between steps, until no level holds usermerge segments. So no
-writer (the tailer, retention, a browser's batch) ever merges, and no transaction merges a level
-whole.
+automerge is off, migration 0013), in steps of at most MERGE_PAGES leaf pages, each its own short
+transaction, until no level holds usermerge segments. So no writer (the tailer, retention, a
+browser's batch) ever merges, and no transaction merges a level whole. A step's size follows the
+write lock it held (checkpoints.paced_size), and the lock is left free before every step, also
+right after this thread's indexing: a tailer that waited behind a checkpoint's restart gets in
+before a merge step, not after it (docs/benchmarks.md, "Retention during ingestion").
 """
 
 from __future__ import annotations
@@ -18,18 +20,27 @@ import time
 from pathlib import Path
 
 from control_plane.background_service import BackgroundService
-from control_plane.logs.checkpoints import lock_free_pause
+from control_plane.logs.checkpoints import (
+    LAST_RESTART_AT_BYTES,
+    lock_free_pause,
+    paced_size,
+    wal_backlog_bytes,
+)
 from control_plane.logs.tail_store import TailStore
 
 logger = logging.getLogger("control_plane.logs.full_text")
 
 ROWS_PER_TRANSACTION = 20_000
 MIN_STEP_SECONDS = 0.2
-# Leaf pages (4 KB) written by one merge step: its transaction's share of the write lock.
+# Leaf pages (4 KB) one merge step writes at most and at least: its transaction's share of the
+# write lock. 256 pages held it 100-290 ms under a load of 9.
 MERGE_PAGES = 256
+MIN_MERGE_PAGES = 16
 # Steps between two indexing transactions: 2,048 pages, about four times what a batch of
 # ROWS_PER_TRANSACTION rows adds, so merging keeps up with a backlog several levels deep.
 MERGE_STEPS_PER_CYCLE = 8
+MERGE_WAL_ROOM_BYTES = LAST_RESTART_AT_BYTES
+MAX_MERGE_WAL_WAIT_SECONDS = 5.0
 
 
 class FullTextIndexService(BackgroundService):
@@ -52,6 +63,8 @@ class FullTextIndexService(BackgroundService):
         self.merge_steps = 0
         self._merged_at_version: int | None = None
         self._merge_pending = False
+        self._merge_pages = MERGE_PAGES
+        self._wal_full_since: float | None = None
 
     def notify(self) -> None:
         """Rows were committed; index them soon."""
@@ -90,28 +103,48 @@ class FullTextIndexService(BackgroundService):
         if indexed == 0:
             with self._progress:
                 self._completed = max(self._completed, generation)
-                if not merged:
+                if not merged and not self._merge_pending:
                     self._settled = max(self._settled, generation)
                 self._progress.notify_all()
         return indexed >= ROWS_PER_TRANSACTION or self._merge_pending
 
     def _merge(self, store: TailStore) -> tuple[bool, bool]:
-        """Up to MERGE_STEPS_PER_CYCLE merge steps, the lock left free after each, fewer when rows
-        arrive; returns whether any merged and whether more may be waiting."""
+        """Up to MERGE_STEPS_PER_CYCLE merge steps, the lock left free before each, fewer when
+        rows arrive; returns whether any merged and whether more may be waiting."""
         merged = False
-        for _ in range(MERGE_STEPS_PER_CYCLE):
-            started = time.monotonic()
-            if not store.merge_full_text(MERGE_PAGES):
+        for step in range(MERGE_STEPS_PER_CYCLE):
+            # Before the first step the last hold was this thread's indexing (or nothing): only
+            # the shortest pause, so a writer that waited behind it or a restart gets in.
+            held = store.last_hold_seconds if step else 0.0
+            if self._stop_event.wait(lock_free_pause(held)):
+                return merged, True
+            if step and self._wake.is_set():
+                # Rows were committed meanwhile: they are indexed before the merge goes on, so
+                # a merge backlog (after a bulk load, many steps) never holds search back.
+                return merged, True
+            if not self._wal_has_room():
+                return merged, True
+            pages = min(self._merge_pages, MERGE_PAGES)
+            if not store.merge_full_text(pages):
                 return merged, False
             merged = True
             self.merge_steps += 1
-            if self._stop_event.wait(lock_free_pause(time.monotonic() - started)):
-                break
-            if self._wake.is_set():
-                # Rows were committed meanwhile: they are indexed before the merge goes on, so
-                # a merge backlog (after a bulk load, many steps) never holds search back.
-                break
+            self._merge_pages = paced_size(
+                pages, store.last_hold_seconds, smallest=MIN_MERGE_PAGES, largest=MERGE_PAGES
+            )
         return merged, True
+
+    def _wal_has_room(self) -> bool:
+        """Merging is deferrable: it waits while the WAL's backlog is past the point where the
+        checkpointer's restarts wait longest (a step writes about three times its pages), at
+        most MAX_MERGE_WAL_WAIT_SECONDS at a time, so segments never pile up to a crisis merge."""
+        if (wal_backlog_bytes(self.database_path) or 0) <= MERGE_WAL_ROOM_BYTES:
+            self._wal_full_since = None
+            return True
+        now = time.monotonic()
+        if self._wal_full_since is None:
+            self._wal_full_since = now
+        return now - self._wal_full_since >= MAX_MERGE_WAL_WAIT_SECONDS
 
     def idle(self) -> None:
         # Rows that arrive meanwhile go in one transaction: every transaction adds an FTS5

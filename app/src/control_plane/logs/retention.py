@@ -33,12 +33,18 @@ from control_plane.logs.archive import (
     ExpiredDay,
     expire_days,
 )
-from control_plane.logs.checkpoints import WalCheckpointer, lock_free_pause, wal_backlog_bytes
+from control_plane.logs.checkpoints import (
+    TARGET_HOLD_SECONDS,
+    WalCheckpointer,
+    lock_free_pause,
+    paced_size,
+    wal_backlog_bytes,
+)
 from control_plane.times import MICROS_PER_DAY
 
 logger = logging.getLogger("control_plane.logs.retention")
 
-TARGET_TRANSACTION_SECONDS = 0.05
+TARGET_TRANSACTION_SECONDS = TARGET_HOLD_SECONDS
 MIN_BATCH_ROWS = 50
 # About 50 ms of deletes (full-text tombstones included) on an idle 2-vCPU VM; 2,000-row
 # batches held the lock 240-310 ms under a load of 11 (docs/benchmarks.md).
@@ -106,11 +112,7 @@ def retention_cutoff_us(now_us: int, retention_days: int) -> int:
 
 def next_batch_size(current: int, elapsed_seconds: float) -> int:
     """Keep each delete transaction near the target so writers never wait long."""
-    if elapsed_seconds > TARGET_TRANSACTION_SECONDS:
-        return max(MIN_BATCH_ROWS, current // 2)
-    if elapsed_seconds < TARGET_TRANSACTION_SECONDS / 3:
-        return min(MAX_BATCH_ROWS, current * 2)
-    return current
+    return paced_size(current, elapsed_seconds, smallest=MIN_BATCH_ROWS, largest=MAX_BATCH_ROWS)
 
 
 MESSAGE = COLUMNS.index("message")
@@ -279,11 +281,7 @@ def wal_has_room(database_path: Path) -> bool:
 
 
 def adjust_vacuum_pages(current: int, elapsed_seconds: float) -> int:
-    if elapsed_seconds > TARGET_TRANSACTION_SECONDS:
-        return max(MIN_VACUUM_PAGES, current // 2)
-    if elapsed_seconds < TARGET_TRANSACTION_SECONDS / 3:
-        return min(MAX_VACUUM_PAGES, current * 2)
-    return current
+    return paced_size(current, elapsed_seconds, smallest=MIN_VACUUM_PAGES, largest=MAX_VACUUM_PAGES)
 
 
 class BackendLogRetentionService(BackgroundService):

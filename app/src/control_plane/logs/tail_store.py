@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -214,6 +215,8 @@ class TailStore:
         )
         self._stop_event = stop_event or threading.Event()
         self.lock_retries = 0
+        # The write lock held by the last transaction (from BEGIN to the end of COMMIT).
+        self.last_hold_seconds = 0.0
 
     def close(self) -> None:
         self._conn.close()
@@ -301,6 +304,7 @@ class TailStore:
                 # Polled: a row waiting behind retention's delete is queryable milliseconds
                 # after the delete commits, not after SQLite's next busy-handler sleep.
                 begin_immediate_polled(self._conn)
+                began = time.perf_counter()
                 try:
                     write(self._conn)
                     self._conn.execute("COMMIT")
@@ -308,6 +312,7 @@ class TailStore:
                     if self._conn.in_transaction:
                         self._conn.execute("ROLLBACK")
                     raise
+                self.last_hold_seconds = time.perf_counter() - began
                 return
             except sqlite3.OperationalError as exc:
                 if not is_lock_error(exc):
