@@ -111,6 +111,19 @@ def test_the_images_kept_are_every_release_image_once_sorted():
     assert releases.release_images({}) == []
 
 
+def test_an_archive_of_another_releases_images_is_not_loaded():
+    tags = {A: {"backend": C, "frontend": D}, B: {"backend": C, "frontend": B}}
+    archives = [
+        {"image": "delta-strangle/python:3.13-slim-trixie", "archive": "python.tar"},
+        {"image": f"delta-strangle-backend:{C}", "archive": "release.tar"},
+        {"image": f"delta-strangle-backend:{D}", "archive": "other.tar"},
+        {"image": f"delta-strangle-edge:{D}", "archive": "edge.tar"},
+    ]
+    # A base image, and an image name no release here runs, are not release images: loaded as before.
+    assert releases.other_release_archives(archives, tags) == [f"delta-strangle-backend:{D}"]
+    assert releases.other_release_archives(archives, {}) == []
+
+
 def test_only_locally_built_base_images_have_archives():
     base_images = {
         "PYTHON_BASE_IMAGE": "delta-strangle/python:3.13-slim-trixie",

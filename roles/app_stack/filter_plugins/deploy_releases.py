@@ -80,6 +80,19 @@ def release_images(release_tags):
     return sorted({f"{IMAGE_PREFIX}{image}:{tag}" for tags in release_tags.values() for image, tag in tags.items()})
 
 
+def other_release_archives(archives, release_tags):
+    """The images of `archives` ({image, archive} each) that are release images (an image the
+    releases of {sha: {image: tag}} run, under another tag) of none of these releases: loading one
+    only for the prune to remove it again is wasted (the sandbox's release.tar of another commit)."""
+    wanted = set(release_images(release_tags))
+    names = {f"{IMAGE_PREFIX}{image}" for tags in release_tags.values() for image in tags}
+    return [
+        archive["image"]
+        for archive in archives
+        if archive["image"].rpartition(":")[0] in names and archive["image"] not in wanted
+    ]
+
+
 def base_image_archives(base_images, archive_dir):
     """The image archives (scripts/save-base-images.sh: <dir>/<python|node|nginx>.tar) of the base
     images built locally by the base image kit (named delta-strangle/...), which no host can pull."""
@@ -100,4 +113,5 @@ class FilterModule:
             "releases_image_tags": releases_image_tags,
             "release_images": release_images,
             "base_image_archives": base_image_archives,
+            "other_release_archives": other_release_archives,
         }
