@@ -16,7 +16,7 @@ from control_plane.logs.text_search import TRIGRAM, search_words, trigram_match
 # Letters of both cases, digits, non-ASCII letters (some with an upper case SQLite's lower()
 # leaves alone, one whose Python lower case is two characters), a combining mark, CJK, an emoji;
 # between words ASCII punctuation, space, underscore, a non-ASCII space and dash.
-LETTERS = "aAbBcCzZ09éÉßİıΣσ中文\u0301😀"
+LETTERS = "aAbBcCzZ09éÉßİ\u0131\u03a3\u03c3中文\u0301😀"
 SEPARATORS = " _-./:\"'()*{}=,\u00a0—"
 
 
@@ -106,9 +106,7 @@ def test_it_keeps_non_ascii_characters_as_they_are_and_counts_characters_not_byt
 @pytest.mark.parametrize("seed", range(4))
 def test_every_search_finds_the_same_rows_as_fts5s_trigram_and_as_a_scan(seed: int) -> None:
     generator = random.Random(seed)
-    rows = [
-        (random_text(generator, 8), random_text(generator, 4) or None) for _ in range(300)
-    ]
+    rows = [(random_text(generator, 8), random_text(generator, 4) or None) for _ in range(300)]
     ours, fts5s = index(TOKENIZER), index("trigram")
     load(ours, rows)
     load(fts5s, rows)

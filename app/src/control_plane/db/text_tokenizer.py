@@ -11,12 +11,11 @@ Python whose `sqlite3` uses a shared libsqlite3 (pyenv's, Debian's, the official
 
 from __future__ import annotations
 
+import _sqlite3
 import ctypes
 import sqlite3
 from functools import cache
 from pathlib import Path
-
-import _sqlite3
 
 TOKENIZER = "word_trigram"
 LIBRARY = Path(__file__).with_name("word_trigram.so")
