@@ -7,6 +7,9 @@ ROOT=$(repo_root)
 # shellcheck source=scripts/env.sh
 source "$ROOT/scripts/env.sh"
 
+# The package's build compiles the full-text tokenizer (app/native) against SQLite's headers.
+command -v "${CC:-cc}" >/dev/null && [ -r /usr/include/sqlite3ext.h ] ||
+  die "the backend needs a C compiler and SQLite's headers: apt-get install gcc libsqlite3-dev"
 # uv must never download an interpreter: the machine's python3 (3.11 or newer) is used.
 UV_PYTHON_DOWNLOADS=never uv sync --quiet --locked --project "$ROOT/app" --python "${APP_PYTHON:-python3}"
 log "app environment: $("$ROOT/app/.venv/bin/python" --version) in app/.venv"
