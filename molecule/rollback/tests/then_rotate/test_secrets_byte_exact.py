@@ -158,15 +158,24 @@ def test_the_play_prints_no_secret(hostile):
 
 def test_the_deploy_is_in_the_audit_log_posted_with_the_hostile_ingest_key(host, hostile):
     sha = host.check_output(f"git -C {APP_ROOT} rev-parse HEAD")
-    # Every deployment record of this release, the hostile deploy's included, was audited.
+    # Every deployment record of this release, the hostile deploy's included, was audited: a
+    # deploy's as a deploy, a requested rollback's (playbooks/rollback.yml went to this release
+    # earlier on this host, in the rollback scenario) as a rollback.
     recorded = [r for r in deployments(host) if r["result"] == "deployed" and r["to_sha"] == sha]
-    assert recorded
+    requested = [r for r in recorded if r["detail"] == "rollback requested by the operator"]
+    assert len(recorded) > len(requested)
     audited = [
         event
-        for event in audit_events(host, "deploy", at_least=len(recorded))
+        for event in audit_events(host, "deploy", at_least=len(recorded) - len(requested))
         if event["target"] == f"release:{sha}"
     ]
-    assert len(audited) == len(recorded)
+    assert len(audited) == len(recorded) - len(requested)
+    rolled_to = [
+        event
+        for event in audit_events(host, "rollback", at_least=len(requested))
+        if event["target"] == f"release:{sha}" and event["details"]["result"] == "deployed"
+    ]
+    assert len(rolled_to) == len(requested)
     seen = {(e["actor_role"], e["outcome"], e["source"]) for e in audited}
     assert seen == {("operator", "success", "ansible")}
     assert "WARNING: the audit record" not in " ".join(hostile["output"].split())
