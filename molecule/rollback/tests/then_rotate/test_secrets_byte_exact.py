@@ -12,7 +12,7 @@ import shlex
 import subprocess
 
 import pytest
-from host_checks import APP_ROOT, audit_events, container_id, deployments, http, process_uids, sqlite
+from host_checks import APP_ROOT, audit_events, container_id, deployments, http, poll, process_uids, sqlite
 from operator_tools import (
     VAULT,
     post_log_batch,
@@ -164,17 +164,20 @@ def test_the_deploy_is_in_the_audit_log_posted_with_the_hostile_ingest_key(host,
     recorded = [r for r in deployments(host) if r["result"] == "deployed" and r["to_sha"] == sha]
     requested = [r for r in recorded if r["detail"] == "rollback requested by the operator"]
     assert len(recorded) > len(requested)
-    audited = [
-        event
-        for event in audit_events(host, "deploy", at_least=len(recorded) - len(requested))
-        if event["target"] == f"release:{sha}"
-    ]
-    assert len(audited) == len(recorded) - len(requested)
-    rolled_to = [
-        event
-        for event in audit_events(host, "rollback", at_least=len(requested))
-        if event["target"] == f"release:{sha}" and event["details"]["result"] == "deployed"
-    ]
+
+    # Polled on this release's rows: the host holds audit rows of other releases too, so a count
+    # of all rows of the action would not wait for the log tailer to commit the newest.
+    def of_release(action, result=None):
+        return [
+            event
+            for event in audit_events(host, action, at_least=0)
+            if event["target"] == f"release:{sha}" and result in (None, event["details"]["result"])
+        ]
+
+    deploys = len(recorded) - len(requested)
+    audited = poll(lambda: of_release("deploy"), lambda rows: len(rows) >= deploys)
+    assert len(audited) == deploys
+    rolled_to = poll(lambda: of_release("rollback", "deployed"), lambda rows: len(rows) >= len(requested))
     assert len(rolled_to) == len(requested)
     seen = {(e["actor_role"], e["outcome"], e["source"]) for e in audited}
     assert seen == {("operator", "success", "ansible")}
