@@ -41,7 +41,7 @@ test-ops: setup ## The ops tool tests (collections, base image kit)
 	@$(RUN) pytest -p no:cacheprovider -q tests/ops
 
 test-molecule: setup ## The molecule scenarios on the Debian 13 systemd host
-	@$(RUN) bash scripts/molecule.sh $(or $(SCENARIOS),default redeploy rollback fleet backup_restore rotate)
+	@$(RUN) bash scripts/molecule.sh $(or $(SCENARIOS),default redeploy rollback fleet backup_restore)
 
 sandbox: setup ## Deploy to a throwaway local host container
 	@bash scripts/sandbox.sh up

@@ -1,5 +1,6 @@
-"""What the rotate scenario's tests do as an operator would: HTTP through nginx on the host, a
-writable copy of the sandbox inventory, ansible-vault and ansible-playbook as subprocesses."""
+"""What the rotation checks (the rollback scenario's tests/then_rotate) do as an operator would:
+HTTP through the edge on the host, a writable copy of the scenario's inventory, ansible-vault and
+ansible-playbook as subprocesses."""
 
 import contextlib
 import json
@@ -101,13 +102,13 @@ def request_loop(inventory, label, max_failed=0):
     statuses) in the dict yielded, filled in once the block ends; more than max_failed fails."""
     figures = {}
     returncode, output = run_playbook(
-        inventory, "molecule/rotate/request-loop.yml", "-e", "request_loop_step=start"
+        inventory, "molecule/shared/request-loop.yml", "-e", "request_loop_step=start"
     )
     assert returncode == 0, output
     yield figures
     returncode, output = run_playbook(
         inventory,
-        "molecule/rotate/request-loop.yml",
+        "molecule/shared/request-loop.yml",
         "-e",
         "request_loop_step=stop",
         "-e",

@@ -1,5 +1,5 @@
 """The edge in TLS mode provided, and a configuration-only change applied by a graceful reload
-(runs first in the rotate scenario: pytest takes the files in name order).
+(after the rollback's own tests and the deploy lock's: the verifier takes the files in path order).
 
 The certificate served is the vault's, its files are 0600 and the play prints neither; then
 deploy.yml with another HSTS max-age runs as an operator would, while a request loop through the

@@ -12,7 +12,7 @@ import shlex
 import subprocess
 
 import pytest
-from host_checks import APP_ROOT, audit_events, container_id, deployments, http, process_uids, sqlite
+from host_checks import APP_ROOT, audit_events, container_id, deployments, http, poll, process_uids, sqlite
 from operator_tools import (
     VAULT,
     post_log_batch,
@@ -158,15 +158,27 @@ def test_the_play_prints_no_secret(hostile):
 
 def test_the_deploy_is_in_the_audit_log_posted_with_the_hostile_ingest_key(host, hostile):
     sha = host.check_output(f"git -C {APP_ROOT} rev-parse HEAD")
-    # Every deployment record of this release, the hostile deploy's included, was audited.
+    # Every deployment record of this release, the hostile deploy's included, was audited: a
+    # deploy's as a deploy, a requested rollback's (playbooks/rollback.yml went to this release
+    # earlier on this host, in the rollback scenario) as a rollback.
     recorded = [r for r in deployments(host) if r["result"] == "deployed" and r["to_sha"] == sha]
-    assert recorded
-    audited = [
-        event
-        for event in audit_events(host, "deploy", at_least=len(recorded))
-        if event["target"] == f"release:{sha}"
-    ]
-    assert len(audited) == len(recorded)
+    requested = [r for r in recorded if r["detail"] == "rollback requested by the operator"]
+    assert len(recorded) > len(requested)
+
+    # Polled on this release's rows: the host holds audit rows of other releases too, so a count
+    # of all rows of the action would not wait for the log tailer to commit the newest.
+    def of_release(action, result=None):
+        return [
+            event
+            for event in audit_events(host, action, at_least=0)
+            if event["target"] == f"release:{sha}" and result in (None, event["details"]["result"])
+        ]
+
+    deploys = len(recorded) - len(requested)
+    audited = poll(lambda: of_release("deploy"), lambda rows: len(rows) >= deploys)
+    assert len(audited) == deploys
+    rolled_to = poll(lambda: of_release("rollback", "deployed"), lambda rows: len(rows) >= len(requested))
+    assert len(rolled_to) == len(requested)
     seen = {(e["actor_role"], e["outcome"], e["source"]) for e in audited}
     assert seen == {("operator", "success", "ansible")}
     assert "WARNING: the audit record" not in " ".join(hostile["output"].split())
