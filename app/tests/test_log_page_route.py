@@ -14,6 +14,8 @@ from fastapi.testclient import TestClient
 from starlette.datastructures import QueryParams
 
 from control_plane import security
+from control_plane.api.deps import bearer_scheme, get_settings, get_signed_in_reader
+from control_plane.api.log_filter_query import log_filter_query
 from control_plane.api.log_page_route import LogPageQuery, LogPageRoute, read_page_query
 from control_plane.api.logs import router
 from control_plane.security import issue_token, read_token_claims
@@ -167,3 +169,23 @@ def test_a_token_verified_before_is_refused_once_it_expires(
     assert read_token_claims(issued.token, SECRET) is None
     monkeypatch.undo()
     assert read_token_claims(issued.token, SECRET) == first
+
+
+def dependency_calls(dependant: Dependant) -> Iterator[Any]:
+    for sub in dependant.dependencies:
+        yield sub.call
+        yield from dependency_calls(sub)
+
+
+def test_the_one_validation_runs_every_dependency_the_route_declares() -> None:
+    """LogPageRoute calls these itself: a dependency added to the route (or to its router) that
+    it did not call would be skipped for every valid query string."""
+    route = page_route()
+    assert route.dependencies == []
+    assert router.dependencies == []
+    assert set(dependency_calls(route.dependant)) == {
+        get_signed_in_reader,
+        bearer_scheme,
+        get_settings,
+        log_filter_query,
+    }
