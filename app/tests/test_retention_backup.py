@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from control_plane.logs.checkpoints import TARGET_HOLD_SECONDS
 from control_plane.logs.one_shot import ingest_once
 from control_plane.logs.retention import (
     MAX_BATCH_ROWS,
     MICROS_PER_DAY,
     MIN_BATCH_ROWS,
-    TARGET_TRANSACTION_SECONDS,
     BackendLogRetentionService,
     LogPruner,
     next_batch_size,
@@ -110,9 +110,9 @@ def test_retention_service_prunes_at_start_while_ingestion_goes_on(settings: Set
 
 
 def test_delete_batches_follow_the_time_the_lock_was_held_within_their_bounds() -> None:
-    quick, slow = TARGET_TRANSACTION_SECONDS / 4, TARGET_TRANSACTION_SECONDS * 3
+    quick, slow = TARGET_HOLD_SECONDS / 4, TARGET_HOLD_SECONDS * 3
     assert next_batch_size(400, quick) == 800
-    assert next_batch_size(400, TARGET_TRANSACTION_SECONDS * 0.9) == 400
+    assert next_batch_size(400, TARGET_HOLD_SECONDS * 0.9) == 400
     assert next_batch_size(400, slow) == 200
     size = 500
     for _ in range(20):

@@ -34,7 +34,6 @@ from control_plane.logs.archive import (
     expire_days,
 )
 from control_plane.logs.checkpoints import (
-    TARGET_HOLD_SECONDS,
     WalCheckpointer,
     lock_free_pause,
     paced_size,
@@ -44,7 +43,6 @@ from control_plane.times import MICROS_PER_DAY
 
 logger = logging.getLogger("control_plane.logs.retention")
 
-TARGET_TRANSACTION_SECONDS = TARGET_HOLD_SECONDS
 MIN_BATCH_ROWS = 50
 # About 50 ms of deletes (full-text tombstones included) on an idle 2-vCPU VM; 2,000-row
 # batches held the lock 240-310 ms under a load of 11 (docs/benchmarks.md).
