@@ -7,9 +7,9 @@ without changes here. Bounded and derandomised so CI is stable.
 
 from __future__ import annotations
 
+import atexit
 import shutil
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -39,6 +39,8 @@ CHECKS = [
 
 # Loaded at import: schemathesis's lazy fixture loader does not work with this pytest.
 DATA_DIR = Path(tempfile.mkdtemp(prefix="api-schema-"))
+# Every pytest-xdist worker imports this module, and only the one that runs its tests uses it.
+atexit.register(shutil.rmtree, DATA_DIR, ignore_errors=True)
 APP_SETTINGS = make_settings(DATA_DIR)
 upgrade_to_head(APP_SETTINGS)
 APP = create_app(APP_SETTINGS)
@@ -46,9 +48,8 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 
 
 @pytest.fixture(scope="module")
-def data_dir() -> Iterator[Path]:
-    yield DATA_DIR
-    shutil.rmtree(DATA_DIR, ignore_errors=True)
+def data_dir() -> Path:
+    return DATA_DIR
 
 
 @pytest.fixture
