@@ -20,6 +20,12 @@ cd "$ROOT" || exit 1
 
 JOBS=${TEST_JOBS:-3}
 [[ "$JOBS" =~ ^[1-9][0-9]*$ ]] || die "TEST_JOBS must be a positive integer, not '$JOBS'"
+# tests/ops and the app's tests wait on ansible-playbook, docker, subprocesses and their sleeps
+# far more than they compute (the app's: 131 CPU-s in 690 s): pytest-xdist runs each suite on
+# this many processes.
+PYTEST_WORKERS=${TEST_PYTEST_WORKERS:-4}
+[[ "$PYTEST_WORKERS" =~ ^[1-9][0-9]*$ ]] ||
+  die "TEST_PYTEST_WORKERS must be a positive integer, not '$PYTEST_WORKERS'"
 started=$(date +%s)
 outcome() { if [ "$1" -eq 0 ]; then echo passed; else echo FAILED; fi; }
 # Every step's time (and each molecule action's, written by scripts/molecule.sh), printed at the end.
@@ -40,7 +46,7 @@ step() {
 
 # pytest exits 5 when it collects nothing; a suite that exists must run tests, so that is a failure.
 run_pytest() { pytest -p no:cacheprovider -q "$@"; }
-app_tests() { (cd app && uv run --quiet --locked pytest -p no:cacheprovider -q); }
+app_tests() { (cd app && uv run --quiet --locked pytest -p no:cacheprovider -q -n "$PYTEST_WORKERS"); }
 
 # The checks that need no host, in two lanes of steps run one after another; every step runs
 # even when one before it failed. The lanes are about as long as each other (CI run of
@@ -50,7 +56,7 @@ ops_and_units() {
   local status=0
   # While default runs: the scenarios after it start from this image (scripts/molecule.sh).
   step prepared-host-image bash scripts/prepared-host-image.sh || status=1
-  step ops-tests run_pytest tests/ops || status=1
+  step ops-tests run_pytest -n "$PYTEST_WORKERS" tests/ops || status=1
   step app-tests app_tests || status=1
   return "$status"
 }
