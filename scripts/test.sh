@@ -49,9 +49,10 @@ run_pytest() { pytest -p no:cacheprovider -q "$@"; }
 app_tests() { (cd app && uv run --quiet --locked pytest -p no:cacheprovider -q -n "$PYTEST_WORKERS"); }
 
 # The checks that need no host, in two lanes of steps run one after another; every step runs
-# even when one before it failed. The lanes are about as long as each other (CI run of
-# 2026-12-04: ops-tests 482 s, app-tests 381; stack-tests 538, lint 110, the frontend's 61 and
-# less), so both slots are free for the scenarios at about the same time.
+# even when one before it failed. CI run of 2026-12-05, one process per suite: ops-tests 501 s,
+# app-tests 389; stack-tests 440, lint 97, the frontend's 65 and less. On 4 workers the ops and
+# app tests took 0.53 and 0.61 of their one-process time (at a higher load): about 500 s for
+# this lane, 616 for the other; the slot this one frees first takes rollback, the other fleet.
 ops_and_units() {
   local status=0
   # While default runs: the scenarios after it start from this image (scripts/molecule.sh).
@@ -74,11 +75,10 @@ static_and_stack() {
 scenario() { step "molecule $1" bash scripts/molecule.sh "$1"; }
 
 # Queue order: what must come first, then the scenarios. Three at a time on a 2-core CI machine
-# (CI run of 2026-12-04, 3 jobs at once): default 386 s, then fleet 917, rollback 697 (with the
-# rotation checks, once the rotate scenario's, about 980), redeploy 715, backup_restore 659; the
-# lanes about 800 each. The slot default frees first (the lanes still run) takes the two shortest
-# scenarios one after the other, and the two longest start when the lanes end: all end about when
-# the second short one does (a longest-first queue left backup_restore alone at the end).
+# (CI run of 2026-12-05 10:21, 3 jobs at once): default 338 s, then backup_restore 610, rollback
+# (with the rotation checks) 752, fleet 766, redeploy 573. The slot default frees first (the
+# lanes still run) takes the two shortest scenarios one after the other (about 1,520 s in all,
+# now the longest chain), and the two longest start when the lanes end (about 1,260 and 1,380).
 LANES=(ops_and_units static_and_stack)
 QUEUE=(default "${LANES[@]}" backup_restore rollback fleet redeploy)
 is_lane() { [[ " ${LANES[*]} " == *" $1 "* ]]; }
