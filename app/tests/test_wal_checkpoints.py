@@ -4,6 +4,7 @@ WAL's backlog read from the wal-index, and the log writers' polled write lock.""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -25,8 +26,10 @@ from control_plane.logs.checkpoints import (
     restart_busy_ms,
     should_restart,
     wal_backlog_bytes,
+    wal_has_room,
 )
-from control_plane.logs.retention import WAL_ROOM_BYTES, wal_has_room
+from control_plane.logs.full_text import MERGE_WAL_ROOM_BYTES
+from control_plane.logs.retention import WAL_ROOM_BYTES
 from control_plane.logs.tail_store import TailStore
 from control_plane.settings import Settings
 from tests.polling import poll
@@ -189,7 +192,28 @@ def test_reading_the_wal_index_keeps_the_write_lock_this_process_holds(
 
 def test_no_wal_index_no_backlog(tmp_path: Path) -> None:
     assert wal_backlog_bytes(tmp_path / "none.db") is None
-    assert wal_has_room(tmp_path / "none.db")
+    assert wal_has_room(tmp_path / "none.db", WAL_ROOM_BYTES)
+
+
+@pytest.mark.parametrize("room", [WAL_ROOM_BYTES, MERGE_WAL_ROOM_BYTES])
+@pytest.mark.parametrize("shm", ["absent", "header being written"])
+def test_an_unreadable_wal_index_leaves_the_wal_file_size_to_decide(
+    tmp_path: Path, room: int, shm: str
+) -> None:
+    """Retention and the full-text merge ask the same question the same way: when the
+    wal-index cannot be read, a WAL file past the room is no room (the file is never smaller
+    than the backlog), one within it is room."""
+    database = tmp_path / "logs.db"
+    if shm == "header being written":
+        # The two copies of the wal-index header differ while a writer updates them.
+        Path(f"{database}-shm").write_bytes(bytes(48) + b"\x01" + bytes(47 + 4))
+    assert wal_backlog_bytes(database) is None
+    wal = Path(f"{database}-wal")
+    wal.write_bytes(b"")
+    os.truncate(wal, room + 1)
+    assert not wal_has_room(database, room)
+    os.truncate(wal, room)
+    assert wal_has_room(database, room)
 
 
 def test_retention_has_no_room_while_a_reader_holds_back_half_the_soft_limit(
@@ -207,11 +231,11 @@ def test_retention_has_no_room_while_a_reader_holds_back_half_the_soft_limit(
             rows += 256
             assert rows < 20_000, "the WAL backlog never grew"
             if (wal_backlog_bytes(settings.database_path) or 0) <= WAL_ROOM_BYTES:
-                assert wal_has_room(settings.database_path)
-        assert not wal_has_room(settings.database_path)
+                assert wal_has_room(settings.database_path, WAL_ROOM_BYTES)
+        assert not wal_has_room(settings.database_path, WAL_ROOM_BYTES)
         reader.execute("COMMIT")
         wal_frames(writer)
-        assert wal_has_room(settings.database_path)
+        assert wal_has_room(settings.database_path, WAL_ROOM_BYTES)
     finally:
         reader.close()
         writer.close()

@@ -143,6 +143,20 @@ def wal_backlog_bytes(database_path: Path) -> int | None:
     return backlog
 
 
+def wal_has_room(database_path: Path, room_bytes: int) -> bool:
+    """Room for a deferrable writer's next transaction (a retention batch, a full-text merge
+    step): the WAL's backlog at most `room_bytes`. When the wal-index cannot be read (no -shm
+    file, its header being written) the WAL file's size stands in, never less than the backlog,
+    so the writer errs on waiting; with no WAL file there is room."""
+    backlog = wal_backlog_bytes(database_path)
+    if backlog is None:
+        try:
+            backlog = os.stat(f"{database_path}-wal").st_size
+        except FileNotFoundError:
+            return True
+    return backlog <= room_bytes
+
+
 def checkpoint(conn: sqlite3.Connection, mode: str) -> tuple[bool, int, int]:
     """(busy, frames in the WAL, frames copied back); frames are -1 when busy."""
     busy, frames, copied = conn.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()

@@ -24,7 +24,7 @@ from control_plane.logs.checkpoints import (
     LAST_RESTART_AT_BYTES,
     lock_free_pause,
     paced_size,
-    wal_backlog_bytes,
+    wal_has_room,
 )
 from control_plane.logs.tail_store import TailStore
 
@@ -138,7 +138,7 @@ class FullTextIndexService(BackgroundService):
         """Merging is deferrable: it waits while the WAL's backlog is past the point where the
         checkpointer's restarts wait longest (a step writes about three times its pages), at
         most MAX_MERGE_WAL_WAIT_SECONDS at a time, so segments never pile up to a crisis merge."""
-        if (wal_backlog_bytes(self.database_path) or 0) <= MERGE_WAL_ROOM_BYTES:
+        if wal_has_room(self.database_path, MERGE_WAL_ROOM_BYTES):
             self._wal_full_since = None
             return True
         now = time.monotonic()

@@ -37,7 +37,7 @@ from control_plane.logs.checkpoints import (
     WalCheckpointer,
     lock_free_pause,
     paced_size,
-    wal_backlog_bytes,
+    wal_has_room,
 )
 from control_plane.times import MICROS_PER_DAY
 
@@ -241,7 +241,9 @@ class LogPruner:
 
     def _wait_for_wal_room(self) -> None:
         started = time.monotonic()
-        while not self._stop_event.is_set() and not wal_has_room(self.database_path):
+        while not self._stop_event.is_set() and not wal_has_room(
+            self.database_path, WAL_ROOM_BYTES
+        ):
             if time.monotonic() - started >= MAX_WAL_WAIT_SECONDS:
                 break
             self._stop_event.wait(WAL_WAIT_STEP_SECONDS)
@@ -264,18 +266,6 @@ class LogPruner:
             self._stop_event.wait(lock_free_pause(elapsed))
             self._wait_for_wal_room()
         return freed
-
-
-def wal_has_room(database_path: Path) -> bool:
-    """Room for one more batch: the WAL not yet copied back under WAL_ROOM_BYTES (its file's
-    size, when the wal-index cannot be read)."""
-    backlog = wal_backlog_bytes(database_path)
-    if backlog is None:
-        try:
-            backlog = Path(f"{database_path}-wal").stat().st_size
-        except FileNotFoundError:
-            return True
-    return backlog <= WAL_ROOM_BYTES
 
 
 def adjust_vacuum_pages(current: int, elapsed_seconds: float) -> int:
