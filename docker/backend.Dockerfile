@@ -12,17 +12,22 @@ ARG UV_VERSION=0.13.9
 ENV UV_PYTHON_DOWNLOADS=never UV_PYTHON=python3 UV_LINK_MODE=copy UV_COMPILE_BYTECODE=1 \
     UV_PROJECT_ENVIRONMENT=/app/.venv PIP_DISABLE_PIP_VERSION_CHECK=1
 # The optional extra CA bundle (an intercepting proxy) is a BuildKit secret: used here, never stored.
+# A C compiler and SQLite's headers build the full-text tokenizer (app/native, app/hatch_build.py);
+# only the compiled extension reaches the runtime, inside the virtualenv.
 RUN --mount=type=secret,id=ca,required=false \
     if [ -s /run/secrets/ca ]; then export PIP_CERT=/run/secrets/ca APT_CA="-o Acquire::https::CAInfo=/run/secrets/ca"; fi; \
-    if ! python3 -c 'import ensurepip' 2>/dev/null; then \
-      apt-get update ${APT_CA:-} && apt-get install -y ${APT_CA:-} python3-venv && rm -rf /var/lib/apt/lists/*; \
-    fi \
+    venv=; python3 -c 'import ensurepip' 2>/dev/null || venv=python3-venv; \
+    apt-get update ${APT_CA:-} \
+    && apt-get install -y --no-install-recommends ${APT_CA:-} gcc libc6-dev libsqlite3-dev $venv \
+    && rm -rf /var/lib/apt/lists/* \
     && python3 -m venv /opt/uv && /opt/uv/bin/pip install --no-cache-dir "uv==${UV_VERSION}"
 WORKDIR /src
 COPY pyproject.toml uv.lock ./
 RUN --mount=type=secret,id=ca,required=false --mount=type=cache,target=/root/.cache/uv \
     if [ -s /run/secrets/ca ]; then export SSL_CERT_FILE=/run/secrets/ca; fi; \
     /opt/uv/bin/uv sync --locked --no-dev --no-install-project
+COPY hatch_build.py ./
+COPY native ./native
 COPY src ./src
 RUN --mount=type=secret,id=ca,required=false --mount=type=cache,target=/root/.cache/uv \
     if [ -s /run/secrets/ca ]; then export SSL_CERT_FILE=/run/secrets/ca; fi; \
