@@ -35,6 +35,9 @@ RUN --mount=type=secret,id=ca,required=false --mount=type=cache,target=/root/.ca
 
 FROM ${PYTHON_BASE_IMAGE} AS runtime-files
 COPY --from=builder /app/.venv /app/.venv
+# The full-text tokenizer again, at the path the hosts keep it at (app_backup_sqlite_extension):
+# each deploy copies it out of the release's image for the host's own sqlite3.
+COPY --from=builder --chmod=0644 /src/src/control_plane/db/word_trigram.so /rootfs/usr/local/lib/delta-strangle/word_trigram.so
 # Any uid may run the image: the writable places are world-writable here and are replaced by
 # the host's data/ and logs/ (owned by APP_UID:APP_GID) in the Compose stack.
 RUN set -eu; mkdir -p /rootfs/tmp /rootfs/app/data /rootfs/app/logs; \

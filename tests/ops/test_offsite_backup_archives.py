@@ -61,6 +61,7 @@ def site(tmp_path):
         f"OFFSITE_APP_ROOT={app}\nOFFSITE_SECRETS_DIR={secrets}\nOFFSITE_STAGING_DIR={staging}\n"
         f"OFFSITE_STATUS_FILE={app}/data/backups/offsite-backup.json\nOFFSITE_HOST={HOST}\n"
         f"OFFSITE_APP_UID={os.getuid()}\nOFFSITE_APP_GID={os.getgid()}\nOFFSITE_KEEP=''\n"
+        "OFFSITE_SQLITE3=sqlite3\n"
     )
     return {"app": app, "tmp": tmp_path, "config": config, "staging": staging}
 
