@@ -10,8 +10,12 @@
 ** finds it. FTS5's own trigram tokenizer also indexes the windows across spaces and
 ** punctuation, which no search asks for: about 2.4 times the tokens on our log lines.
 **
-** Loaded as an SQLite extension (sqlite3 shell: `.load word_trigram`) or, by the app, as an
-** automatic extension of every connection (control_plane.db.text_tokenizer).
+** Loaded as an SQLite extension (sqlite3 shell: `.load word_trigram`; on a host,
+** delta-sqlite3) or, by the app, as an automatic extension of every connection
+** (control_plane.db.text_tokenizer). It calls nothing from the C library, so the backend image's
+** build loads in any host's sqlite3. A database records only the tokenizer's name: the tokens of
+** a name never change (tokenizing otherwise is a new name, in a new migration), so the build of
+** any release opens the databases and backups of every other.
 */
 #include <sqlite3ext.h>
 SQLITE_EXTENSION_INIT1

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import random
 import sqlite3
+import subprocess
 from collections.abc import Iterator
 
 import pytest
 
-from control_plane.db.text_tokenizer import TOKENIZER
+from control_plane.db.text_tokenizer import LIBRARY, TOKENIZER
 from control_plane.logs.text_search import TRIGRAM, search_words, trigram_match
 
 # Letters of both cases, digits, non-ASCII letters (some with an upper case SQLite's lower()
@@ -131,3 +132,17 @@ def test_a_search_for_a_word_does_not_match_it_across_words() -> None:
     match = "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rowid"
     assert conn.execute(match, (trigram_match("abcd"),)).fetchall() == [(2,), (4,)]
     assert conn.execute(match, ('"b c"',)).fetchall() == []
+
+
+def test_the_extension_needs_nothing_from_the_c_library_so_any_hosts_sqlite3_loads_it():
+    """The deploy copies the backend image's build to the hosts for their own sqlite3
+    (roles/app_backup/tasks/sqlite-extension.yml): needing no library, and no symbol version of
+    glibc, it loads on a host whose glibc is older than the image's."""
+    dynamic = subprocess.run(
+        ["readelf", "--dynamic", "--version-info", str(LIBRARY)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "(NEEDED)" not in dynamic
+    assert "GLIBC_" not in dynamic
