@@ -35,11 +35,10 @@ RUN --mount=type=secret,id=ca,required=false --mount=type=cache,target=/root/.ca
 
 FROM ${PYTHON_BASE_IMAGE} AS runtime-files
 COPY --from=builder /app/.venv /app/.venv
-# The full-text tokenizer again, at the path the hosts keep it at (app_backup_sqlite_extension):
-# each deploy copies it out of the release's image for the host's own sqlite3.
-COPY --from=builder --chmod=0644 /src/src/control_plane/db/word_trigram.so /rootfs/usr/local/lib/delta-strangle/word_trigram.so
 # Any uid may run the image: the writable places are world-writable here and are replaced by
-# the host's data/ and logs/ (owned by APP_UID:APP_GID) in the Compose stack.
+# the host's data/ and logs/ (owned by APP_UID:APP_GID) in the Compose stack. The installed
+# full-text tokenizer is copied once more to the path the hosts keep it at
+# (app_backup_sqlite_extension): each deploy copies it out of the image for the host's sqlite3.
 RUN set -eu; mkdir -p /rootfs/tmp /rootfs/app/data /rootfs/app/logs; \
     chmod 1777 /rootfs/tmp /rootfs/app/data /rootfs/app/logs; \
     python=$(readlink -f /app/.venv/bin/python); shell=$(readlink -f /bin/sh); \
@@ -50,6 +49,8 @@ RUN set -eu; mkdir -p /rootfs/tmp /rootfs/app/data /rootfs/app/logs; \
     cp -a --parents "$shell" "$stdlib" /app/.venv \
       /etc/passwd /etc/group /etc/ssl/certs/ca-certificates.crt /etc/ssl/openssl.cnf /usr/lib/ssl /rootfs; \
     ln -s "$(basename "$shell")" "/rootfs$(dirname "$shell")/sh"; \
+    install -D -m 0644 /app/.venv/lib/python3*/site-packages/control_plane/db/word_trigram.so \
+      /rootfs/usr/local/lib/delta-strangle/word_trigram.so; \
     rm -rf "/rootfs$stdlib/test" "/rootfs$stdlib/idlelib" "/rootfs$stdlib/tkinter" "/rootfs$stdlib/turtledemo" \
       "/rootfs$stdlib/ensurepip" "/rootfs$stdlib/pydoc_data" "/rootfs$stdlib/lib2to3" /rootfs/usr/lib/ssl/private; \
     { echo "$python"; echo "$shell"; find "$stdlib/lib-dynload" /app/.venv -name '*.so*' -type f; } | \
