@@ -12,17 +12,22 @@ ARG UV_VERSION=0.13.9
 ENV UV_PYTHON_DOWNLOADS=never UV_PYTHON=python3 UV_LINK_MODE=copy UV_COMPILE_BYTECODE=1 \
     UV_PROJECT_ENVIRONMENT=/app/.venv PIP_DISABLE_PIP_VERSION_CHECK=1
 # The optional extra CA bundle (an intercepting proxy) is a BuildKit secret: used here, never stored.
+# A C compiler and SQLite's headers build the full-text tokenizer (app/native, app/hatch_build.py);
+# only the compiled extension reaches the runtime, inside the virtualenv.
 RUN --mount=type=secret,id=ca,required=false \
     if [ -s /run/secrets/ca ]; then export PIP_CERT=/run/secrets/ca APT_CA="-o Acquire::https::CAInfo=/run/secrets/ca"; fi; \
-    if ! python3 -c 'import ensurepip' 2>/dev/null; then \
-      apt-get update ${APT_CA:-} && apt-get install -y ${APT_CA:-} python3-venv && rm -rf /var/lib/apt/lists/*; \
-    fi \
+    venv=; python3 -c 'import ensurepip' 2>/dev/null || venv=python3-venv; \
+    apt-get update ${APT_CA:-} \
+    && apt-get install -y --no-install-recommends ${APT_CA:-} gcc libc6-dev libsqlite3-dev $venv \
+    && rm -rf /var/lib/apt/lists/* \
     && python3 -m venv /opt/uv && /opt/uv/bin/pip install --no-cache-dir "uv==${UV_VERSION}"
 WORKDIR /src
 COPY pyproject.toml uv.lock ./
 RUN --mount=type=secret,id=ca,required=false --mount=type=cache,target=/root/.cache/uv \
     if [ -s /run/secrets/ca ]; then export SSL_CERT_FILE=/run/secrets/ca; fi; \
     /opt/uv/bin/uv sync --locked --no-dev --no-install-project
+COPY hatch_build.py ./
+COPY native ./native
 COPY src ./src
 RUN --mount=type=secret,id=ca,required=false --mount=type=cache,target=/root/.cache/uv \
     if [ -s /run/secrets/ca ]; then export SSL_CERT_FILE=/run/secrets/ca; fi; \
@@ -31,7 +36,9 @@ RUN --mount=type=secret,id=ca,required=false --mount=type=cache,target=/root/.ca
 FROM ${PYTHON_BASE_IMAGE} AS runtime-files
 COPY --from=builder /app/.venv /app/.venv
 # Any uid may run the image: the writable places are world-writable here and are replaced by
-# the host's data/ and logs/ (owned by APP_UID:APP_GID) in the Compose stack.
+# the host's data/ and logs/ (owned by APP_UID:APP_GID) in the Compose stack. The installed
+# full-text tokenizer is copied once more to the path the hosts keep it at
+# (app_backup_sqlite_extension): each deploy copies it out of the image for the host's sqlite3.
 RUN set -eu; mkdir -p /rootfs/tmp /rootfs/app/data /rootfs/app/logs; \
     chmod 1777 /rootfs/tmp /rootfs/app/data /rootfs/app/logs; \
     python=$(readlink -f /app/.venv/bin/python); shell=$(readlink -f /bin/sh); \
@@ -42,6 +49,8 @@ RUN set -eu; mkdir -p /rootfs/tmp /rootfs/app/data /rootfs/app/logs; \
     cp -a --parents "$shell" "$stdlib" /app/.venv \
       /etc/passwd /etc/group /etc/ssl/certs/ca-certificates.crt /etc/ssl/openssl.cnf /usr/lib/ssl /rootfs; \
     ln -s "$(basename "$shell")" "/rootfs$(dirname "$shell")/sh"; \
+    install -D -m 0644 /app/.venv/lib/python3*/site-packages/control_plane/db/word_trigram.so \
+      /rootfs/usr/local/lib/delta-strangle/word_trigram.so; \
     rm -rf "/rootfs$stdlib/test" "/rootfs$stdlib/idlelib" "/rootfs$stdlib/tkinter" "/rootfs$stdlib/turtledemo" \
       "/rootfs$stdlib/ensurepip" "/rootfs$stdlib/pydoc_data" "/rootfs$stdlib/lib2to3" /rootfs/usr/lib/ssl/private; \
     { echo "$python"; echo "$shell"; find "$stdlib/lib-dynload" /app/.venv -name '*.so*' -type f; } | \

@@ -7,6 +7,13 @@ ROOT=$(repo_root)
 # shellcheck source=scripts/env.sh
 source "$ROOT/scripts/env.sh"
 
+# The package's build compiles the full-text tokenizer (app/native) against SQLite's headers:
+# Debian's compiler and headers are installed where they are missing (a fresh machine).
+if ! command -v "${CC:-cc}" >/dev/null || [ ! -r /usr/include/sqlite3ext.h ]; then
+  log "installing a C compiler and SQLite's headers for the full-text tokenizer"
+  apt_install gcc libc6-dev libsqlite3-dev ||
+    die "the backend needs a C compiler and SQLite's headers: apt-get install gcc libc6-dev libsqlite3-dev"
+fi
 # uv must never download an interpreter: the machine's python3 (3.11 or newer) is used.
 UV_PYTHON_DOWNLOADS=never uv sync --quiet --locked --project "$ROOT/app" --python "${APP_PYTHON:-python3}"
 log "app environment: $("$ROOT/app/.venv/bin/python" --version) in app/.venv"

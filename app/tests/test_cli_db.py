@@ -39,7 +39,7 @@ def test_db_upgrade_creates_schema_with_wal_and_incremental_vacuum(tmp_path: Pat
     } <= tables
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA auto_vacuum").fetchone()[0] == 2
-    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0013"
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0014"
 
 
 def test_production_without_secret_exits_with_one_line_naming_it(tmp_path: Path) -> None:

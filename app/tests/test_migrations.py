@@ -28,7 +28,7 @@ def test_existing_0001_database_upgrades_to_0002_and_back(tmp_path: Path) -> Non
     settings, conn = database_with_a_user(tmp_path, "0001")
 
     upgrade_to_head(settings)
-    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0013"
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0014"
     assert conn.execute("SELECT count(*) FROM users").fetchone()[0] == 1
     insert = (
         "INSERT INTO strategies (name, underlying, expiry_rule, strike_selection, quantity,"
@@ -398,4 +398,48 @@ def test_0013_turns_automerge_off_for_the_indexers_merge_steps_and_downgrades(
         ("usermerge", 4),
     ]
     assert conn.execute(search, (trigram_match("filled"),)).fetchall() == [(2,)]
+    conn.close()
+
+
+def test_0014_indexes_only_in_word_trigrams_keeps_the_merge_policy_and_downgrades(
+    tmp_path: Path,
+) -> None:
+    settings, conn = database_with_a_user(tmp_path, "0013")
+    conn.executemany(
+        "INSERT INTO backend_logs (ts, level, message, payload, ingested_at)"
+        " VALUES (1, 'INFO', ?, ?, 1)",
+        [
+            ("order placed", '{"order_id": "ORD-778812"}'),
+            ("order filled", None),
+            ("not indexed yet", '{"order_id": "ORD-778899"}'),
+        ],
+    )
+    conn.execute(
+        "INSERT INTO backend_logs_fts (rowid, message, payload) SELECT id, message, payload"
+        " FROM backend_logs WHERE id <= 2"
+    )
+    conn.execute("UPDATE backend_logs_fts_state SET indexed_through = 2")
+    conn.commit()
+    config = "SELECT k, v FROM backend_logs_fts_config WHERE k != 'version' ORDER BY k"
+    merge_policy = conn.execute(config).fetchall()
+    search = "SELECT rowid FROM backend_logs_fts WHERE backend_logs_fts MATCH ? ORDER BY rowid"
+    across_words = '"r p"'  # "order placed": the end of one word and the start of the next
+
+    upgrade_to_head(settings)
+    schema = "SELECT sql FROM sqlite_master WHERE name = 'backend_logs_fts'"
+    assert "tokenize='word_trigram'" in conn.execute(schema).fetchone()[0]
+    assert conn.execute(config).fetchall() == merge_policy
+    assert conn.execute(search, (trigram_match("7788"),)).fetchall() == [(1,)]
+    assert conn.execute(search, (trigram_match("ORDER"),)).fetchall() == [(1,), (2,)]
+    assert conn.execute(search, (trigram_match("yet"),)).fetchall() == []
+    assert conn.execute(search, (across_words,)).fetchall() == []
+    conn.execute("INSERT INTO backend_logs_fts (backend_logs_fts) VALUES ('integrity-check')")
+    conn.commit()
+
+    command.downgrade(alembic_config(settings), "0013")
+    assert "tokenize='trigram'" in conn.execute(schema).fetchone()[0]
+    assert conn.execute(config).fetchall() == merge_policy
+    assert conn.execute(search, (across_words,)).fetchall() == [(1,)]
+    assert conn.execute(search, (trigram_match("filled"),)).fetchall() == [(2,)]
+    assert conn.execute(search, (trigram_match("yet"),)).fetchall() == []
     conn.close()

@@ -1,5 +1,5 @@
 """What several scenarios' testinfra tests read on the host: the app's HTTP answers through
-the edge over HTTPS (certificate verified), the database with sqlite3, the deployment record,
+the edge over HTTPS (certificate verified), the database with the host's sqlite3, the deployment record,
 the audit trail."""
 
 import json
@@ -10,6 +10,10 @@ from datetime import datetime
 
 APP_ROOT = "/opt/delta-strangle"
 DB = f"{APP_ROOT}/data/delta_trader.db"
+# The host's sqlite3 with the app's SQLite extension (app_backup_sqlite3), which the deploy copies
+# out of the release's backend image (app_backup_sqlite_extension): the full-text index needs it.
+SQLITE3 = "/usr/local/bin/delta-sqlite3"
+SQLITE_EXTENSION = "/usr/local/lib/delta-strangle/word_trigram.so"
 # The root of the edge's internal CA (TLS mode internal, the sandbox inventory's default).
 EDGE_ROOT_CA = f"{APP_ROOT}/edge/data/caddy/pki/authorities/local/root.crt"
 # Whom http() trusts by default: a scenario in another TLS mode names its CA file on the host.
@@ -76,7 +80,7 @@ def poll(probe, done, timeout=30, interval=0.5):
 
 
 def sqlite(host, sql, db=DB):
-    return host.check_output(f"sqlite3 {shlex.quote(db)} {shlex.quote(sql)}")
+    return host.check_output(f"{SQLITE3} {shlex.quote(db)} {shlex.quote(sql)}")
 
 
 def deployments(host):

@@ -61,6 +61,7 @@ def site(tmp_path):
         f"OFFSITE_APP_ROOT={app}\nOFFSITE_SECRETS_DIR={secrets}\nOFFSITE_STAGING_DIR={staging}\n"
         f"OFFSITE_STATUS_FILE={app}/data/backups/offsite-backup.json\nOFFSITE_HOST={HOST}\n"
         f"OFFSITE_APP_UID={os.getuid()}\nOFFSITE_APP_GID={os.getgid()}\nOFFSITE_KEEP=''\n"
+        "OFFSITE_SQLITE3=sqlite3\n"
     )
     return {"app": app, "tmp": tmp_path, "config": config, "staging": staging}
 
@@ -215,7 +216,9 @@ def test_backup_retention_deletes_a_fetched_database_with_its_log_archives(tmp_p
         ["ansible-playbook", "-i", str(tmp_path / "hosts.yml"), str(tmp_path / "play.yml"),
          "-e", f"delta_app_root={app}", "-e", "app_backup_keep=1",
          "-e", "app_backup_release_sha=0123456789abcdef",
-         "-e", f"delta_app_uid={os.getuid()}", "-e", f"delta_app_gid={os.getgid()}"],
+         "-e", f"delta_app_uid={os.getuid()}", "-e", f"delta_app_gid={os.getgid()}",
+         # This machine's own sqlite3: delta-sqlite3 is a deploy's (test_host_sqlite3.py).
+         "-e", "app_backup_sqlite3=sqlite3"],
         env=ansible_env(), capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout

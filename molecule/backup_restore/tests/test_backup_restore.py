@@ -12,7 +12,17 @@ from pathlib import Path
 
 import pytest
 import yaml
-from host_checks import APP_ROOT, DB, audit_events, http, ready, scenario_facts, sqlite
+from host_checks import (
+    APP_ROOT,
+    DB,
+    SQLITE3,
+    SQLITE_EXTENSION,
+    audit_events,
+    http,
+    ready,
+    scenario_facts,
+    sqlite,
+)
 from vault_tools import vault_view
 
 # The first host's story; the fresh host's restore from the off-host repository is test_offsite_backup.py's.
@@ -23,7 +33,7 @@ COUNTS = "SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM st
 
 def test_row_counts_equal_those_at_backup_time(host):
     at_backup = scenario_facts(host, "backup-restore")["at_backup"]
-    assert json.loads(host.check_output(f"sqlite3 -json {DB} '{COUNTS}'"))[0] == at_backup
+    assert json.loads(host.check_output(f"{SQLITE3} -json {DB} '{COUNTS}'"))[0] == at_backup
     names = sqlite(host, "SELECT name FROM strategies ORDER BY name").splitlines()
     assert names == ["Before backup 1", "Before backup 2"]
 
@@ -37,6 +47,24 @@ def test_the_replaced_database_is_kept_and_every_backup_is_intact(host):
     assert sqlite(host, "SELECT count(*) FROM strategies", f"{APP_ROOT}/data/backups/{replaced[0]}") == "5"
     for name in backups:
         assert sqlite(host, "PRAGMA integrity_check", f"{APP_ROOT}/data/backups/{name}") == "ok"
+
+
+def test_the_hosts_sqlite3_checks_the_full_text_index_only_with_the_apps_extension(host):
+    """The deploy copied the release's SQLite extension out of its backend image: root's, and
+    read-only to the app user; with it the host's sqlite3 checks the live database and the
+    backup (the full-text index included), without it the same check fails."""
+    extension = host.file(SQLITE_EXTENSION)
+    assert (extension.user, extension.group, extension.mode) == ("root", "root", 0o644)
+    assert host.run(f"runuser -u delta -- test -w {SQLITE_EXTENSION}").rc != 0
+    backups = [name for name in host.file(f"{APP_ROOT}/data/backups").listdir() if name.endswith(".db")]
+    newest = f"{APP_ROOT}/data/backups/{sorted(backups)[-1]}"
+    for database in (DB, newest):
+        assert sqlite(host, "PRAGMA integrity_check", database) == "ok"
+        without = host.run(f"sqlite3 {database} 'PRAGMA integrity_check'")
+        assert "no such tokenizer: word_trigram" in without.stdout + without.stderr
+    # A text search from the shell, as the runbook's, reads the index (it fails without the tokenizer).
+    match = "SELECT count(*) FROM backend_logs_fts WHERE backend_logs_fts MATCH '\"ser\"'"
+    assert sqlite(host, match).isdigit()
 
 
 def test_the_restored_database_belongs_to_the_app_user_and_the_stack_is_healthy(host):

@@ -14,7 +14,17 @@ from pathlib import Path
 import pytest
 import testinfra
 import yaml
-from host_checks import APP_ROOT, DB, audit_events, http, notifications, ready, scenario_facts, sqlite
+from host_checks import (
+    APP_ROOT,
+    DB,
+    SQLITE3,
+    audit_events,
+    http,
+    notifications,
+    ready,
+    scenario_facts,
+    sqlite,
+)
 from vault_tools import vault_view
 
 FIRST = "delta-molecule-backup_restore"
@@ -97,7 +107,7 @@ def test_the_repository_holds_only_encrypted_data(host):
 
 def test_the_fresh_host_holds_the_rows_of_the_backup(host, fresh):
     at_backup = scenario_facts(host, "backup-restore")["at_backup"]
-    assert json.loads(fresh.check_output(f"sqlite3 -json {DB} '{COUNTS}'"))[0] == at_backup
+    assert json.loads(fresh.check_output(f"{SQLITE3} -json {DB} '{COUNTS}'"))[0] == at_backup
     assert sqlite(fresh, "SELECT name FROM strategies ORDER BY name").splitlines() == [
         "Before backup 1",
         "Before backup 2",

@@ -3,7 +3,7 @@
 import json
 import uuid
 
-from host_checks import APP_ROOT, container_id, http, poll, process_uids
+from host_checks import APP_ROOT, container_id, http, poll, process_uids, sqlite
 
 APP_UID = APP_GID = 10001
 REQUIRED_ENV_KEYS = {
@@ -175,9 +175,7 @@ def test_a_request_is_found_by_its_correlation_id(host):
 
 
 def test_backend_logs_rows_are_readable_with_sqlite3_on_the_host(host):
-    database = f"{APP_ROOT}/data/delta_trader.db"
-    count = host.check_output("sqlite3 %s %s", database, "SELECT count(*) FROM backend_logs")
-    assert int(count) > 0
+    assert int(sqlite(host, "SELECT count(*) FROM backend_logs")) > 0
 
 
 def test_the_deployment_is_recorded(host):
@@ -209,5 +207,5 @@ def test_the_backup_playbook_left_a_verified_backup_of_the_deployed_release(host
     assert names
     newest = f"{APP_ROOT}/data/backups/{names[-1]}"
     assert names[-1].endswith(f"-{deployed_sha(host)[:12]}.db")
-    assert host.check_output("sqlite3 %s %s", newest, "PRAGMA integrity_check") == "ok"
-    assert int(host.check_output("sqlite3 %s %s", newest, "SELECT count(*) FROM backend_logs")) > 0
+    assert sqlite(host, "PRAGMA integrity_check", newest) == "ok"
+    assert int(sqlite(host, "SELECT count(*) FROM backend_logs", newest)) > 0

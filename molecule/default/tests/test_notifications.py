@@ -6,7 +6,7 @@ import json
 import shlex
 from datetime import UTC, datetime, timedelta
 
-from host_checks import APP_ROOT, DB, container_id, http, notifications, poll, ready
+from host_checks import APP_ROOT, DB, SQLITE3, container_id, http, notifications, poll, ready
 from test_deploy import deployed_sha, sign_in
 
 EVENT_LINK = "log viewer: https://{host}/logs?event={event}&start="
@@ -113,7 +113,7 @@ def test_a_killed_backend_is_brought_back_and_its_damaged_session_notified(host)
     try:
         host.run_expect([0], f"docker kill {before}")
         damage = f"UPDATE trading_sessions SET engine_state = '{{\"version\": 99}}' WHERE id = {session_id}"
-        host.run_expect([0], f"runuser -u delta -- sqlite3 {DB} {shlex.quote(damage)}")
+        host.run_expect([0], f"runuser -u delta -- {SQLITE3} {DB} {shlex.quote(damage)}")
         # Docker does not bring a killed container back by itself.
         assert host.check_output(f"docker inspect -f '{{{{.State.Status}}}}' {before}") == "exited"
     finally:

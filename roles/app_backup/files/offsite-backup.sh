@@ -21,7 +21,7 @@ set -euo pipefail
 . "${OFFSITE_CONFIG:-/etc/delta-strangle/offsite-backup.conf}"
 
 : "${OFFSITE_APP_ROOT:?}" "${OFFSITE_SECRETS_DIR:?}" "${OFFSITE_STAGING_DIR:?}" "${OFFSITE_HOST:?}"
-: "${OFFSITE_STATUS_FILE:?}" "${OFFSITE_APP_UID:?}" "${OFFSITE_APP_GID:?}"
+: "${OFFSITE_STATUS_FILE:?}" "${OFFSITE_APP_UID:?}" "${OFFSITE_APP_GID:?}" "${OFFSITE_SQLITE3:?}"
 # The database's path inside every snapshot: a restore on any host reads it from there.
 SNAPSHOT_FILE=$OFFSITE_STAGING_DIR/delta_trader.db
 # The log archives (control_plane.logs.archive), read in place: appended to, never rewritten.
@@ -47,7 +47,8 @@ load_secrets() {
   [ -n "${RESTIC_REPOSITORY:-}" ] || fail "no RESTIC_REPOSITORY in $OFFSITE_SECRETS_DIR"
 }
 
-integrity() { sqlite3 "$1" 'PRAGMA integrity_check'; }
+# The host's sqlite3 with the app's extension: the full-text index's check needs its tokenizer.
+integrity() { "$OFFSITE_SQLITE3" "$1" 'PRAGMA integrity_check'; }
 
 # restic 0.17+ exits 10 when the repository does not exist: only then is it created.
 ensure_repository() {
@@ -92,7 +93,7 @@ backup() {
   trap "rm -f $(printf '%q ' "$partial" "$SNAPSHOT_FILE")" EXIT
   rm -f "$partial"
   # SQLite's online backup API: consistent while the backend keeps writing.
-  sqlite3 "$database" ".backup '$partial'"
+  "$OFFSITE_SQLITE3" "$database" ".backup '$partial'"
   verdict=$(integrity "$partial")
   [ "$verdict" = ok ] || fail "the backup is damaged (integrity_check: $verdict); nothing was sent"
   mv "$partial" "$SNAPSHOT_FILE"

@@ -1,10 +1,12 @@
 """Text search over a log row's message and payload: every word the user typed must appear in
 either, without case, as a whole word or any part of one (an order id's tail, a path's middle).
 
-The full-text index (migration 0010) holds trigrams without positions, so a word is looked up as
-the set of its trigrams, which finds a superset; every candidate is then checked for the word
-itself. Words under three letters have no trigram: they are only checked, so a search made of
-them alone scans (newest first, so a page of frequent matches still comes back fast).
+The full-text index holds trigrams without positions, only those inside words (migration 0014,
+the `word_trigram` tokenizer: runs of ASCII letters and digits and of any non-ASCII character,
+ASCII lower-cased), so a word is looked up as the set of its trigrams, which finds a superset;
+every candidate is then checked for the word itself. Words under three letters have no
+trigram: they are only checked, so a search made of them alone scans (newest first, so a page
+of frequent matches still comes back fast).
 """
 
 from __future__ import annotations

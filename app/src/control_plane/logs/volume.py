@@ -14,6 +14,7 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, func, literal_column, select, update
@@ -108,6 +109,10 @@ _ID, _TS, _LEVEL, _SOURCE, _EVENT = (
 )
 
 
+# A row's ts, level and event (tail_store.ROW_COLUMNS order): no list per row, as `*_` makes.
+_ROW_TS_LEVEL_EVENT = itemgetter(0, 1, 3)
+
+
 def minute_of(ts_us: int, span_minutes: int = 1) -> int:
     """The first minute of the span a row is counted in, as SQLite's integer division gives it."""
     width = span_minutes * MINUTE_US
@@ -141,7 +146,7 @@ def count_inserted(conn: sqlite3.Connection, rows: Sequence[Sequence[Any]], sour
         return
     minutes = Counter(
         (ts // MINUTE_US if ts >= 0 else minute_of(ts), level, event)
-        for ts, level, _, event, *_ in rows
+        for ts, level, event in map(_ROW_TS_LEVEL_EVENT, rows)
     )
     hours: Counter[tuple[int, str, str | None]] = Counter()
     for (minute, level, event), n in minutes.items():
