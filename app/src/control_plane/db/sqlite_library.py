@@ -57,7 +57,7 @@ def configure() -> bool:
         return False
     if library.sqlite3_shutdown() != sqlite3.SQLITE_OK:
         return False
-    configured = library.sqlite3_config(SQLITE_CONFIG_MEMSTATUS, ctypes.c_int(0))
+    configured: int = library.sqlite3_config(SQLITE_CONFIG_MEMSTATUS, ctypes.c_int(0))
     if library.sqlite3_initialize() != sqlite3.SQLITE_OK:
         raise RuntimeError("SQLite did not start again after its memory statistics were set")
     return configured == sqlite3.SQLITE_OK
