@@ -72,6 +72,14 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--baseline-ref", default=BASELINE_REF)
     parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument(
+        "--tree",
+        action="append",
+        default=[],
+        metavar="LABEL=SRC",
+        help="another tree's app/src measured beside them (a copy with its tokenizer built:"
+        " `git archive` leaves the compiled word_trigram.so out)",
+    )
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -83,9 +91,13 @@ def main() -> None:
         write_corpus(corpus, args.lines)
         baseline = {"PYTHONPATH": str(baseline_source(root, args.baseline_ref))}
         print(f"load before: {os.getloadavg()[0]:.2f}", flush=True)
+        trees = [("ours", {}), (f"today's ({args.baseline_ref})", baseline)]
+        for tree in args.tree:
+            label, _, source = tree.partition("=")
+            trees.append((label, {"PYTHONPATH": str(Path(source).resolve())}))
         for trial in range(args.repeats):
-            for label, env in (("ours", {}), (f"today's ({args.baseline_ref})", baseline)):
-                split = measure(root, f"{trial}-{len(label)}", corpus, **env)
+            for index, (label, env) in enumerate(trees):
+                split = measure(root, f"{trial}-{index}", corpus, **env)
                 indexer = split.get("indexer", 0.0)
                 checkpointer = split.get("checkpointer", 0.0)
                 print(

@@ -23,7 +23,7 @@ from control_plane.logs.file_identity import FilePosition
 from control_plane.logs.histogram import scanned_counts
 from control_plane.logs.query import LogFilter, fetch_facets
 from control_plane.logs.retention import LogPruner
-from control_plane.logs.tail_store import TailStore, insert_row_statement, insert_rows
+from control_plane.logs.tail_store import TailStore, insert_rows
 from control_plane.logs.volume_query import (
     VolumeFilter,
     counted_rows,
@@ -111,7 +111,7 @@ def raw_insert(db: Path, rows: list[tuple[Any, ...]]) -> None:
     """Rows written by SQL beside the tailer (as `control-plane demo logs` does)."""
     conn = sqlite3.connect(db)
     with conn:
-        insert_rows(conn, insert_row_statement("backend"), rows)
+        insert_rows(conn, "backend", rows)
     conn.close()
 
 

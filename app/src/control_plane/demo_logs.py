@@ -16,7 +16,7 @@ from typing import Any
 
 from control_plane.db.sqlite import write_transaction
 from control_plane.logs import volume
-from control_plane.logs.tail_store import index_past_watermark, insert_row_statement, insert_rows
+from control_plane.logs.tail_store import index_past_watermark, insert_rows
 from control_plane.times import MICROS_PER_DAY
 
 CHUNK_ROWS = 100_000
@@ -73,11 +73,10 @@ def seed_demo_logs(
     running backend writes stay the newest), counted and indexed, CHUNK_ROWS a transaction."""
     started = time.perf_counter()
     first_us, last_us = now_us - days * MICROS_PER_DAY, now_us - 3600 * 1_000_000
-    insert = insert_row_statement("backend")
     rows = demo_rows(count, first_us=first_us, last_us=last_us, seed=seed)
     while chunk := list(islice(rows, CHUNK_ROWS)):
         with write_transaction(conn):
-            insert_rows(conn, insert, chunk)
+            insert_rows(conn, "backend", chunk)
             volume.count_inserted(conn, chunk, "backend")
             index_past_watermark(conn, len(chunk) * 2)
     # Gigabytes of WAL left behind would be copied back by the backend's checkpointer while it

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -40,9 +41,16 @@ ROW_COLUMNS = (
 )
 
 
+# Rows go into backend_logs this many to a statement (one VALUES list of them): a statement per
+# row opened and closed a cursor on the table, each of its indexes and log_correlations' for
+# every row (docs/benchmarks.md, "Lines per CPU-second against today's code").
+ROWS_PER_INSERT = 64
+
+
 @cache
-def insert_row_statement(source: LogSource) -> str:
-    """Every row of a tailed file carries the file's source."""
+def insert_row_statement(source: LogSource, rows: int = 1) -> str:
+    """Every row of a tailed file carries the file's source; `rows` rows' parameters in a row,
+    each in ROW_COLUMNS order."""
     if source not in LOG_SOURCES:
         raise ValueError(f"unknown log source {source!r}")
     values: dict[str, Any] = {
@@ -51,8 +59,8 @@ def insert_row_statement(source: LogSource) -> str:
     values["correlation"] = correlations.interned(bindparam("correlation_id"))
     values["source"] = literal_column(f"'{source}'")
     return sqlite3_text(
-        insert(backend_logs).values(values),
-        positional=ROW_COLUMNS,
+        insert(backend_logs).values([values] * rows),
+        positional=ROW_COLUMNS * rows,
     )
 
 
@@ -60,12 +68,23 @@ INTERN_CORRELATIONS = sqlite3_text(correlations.INTERN, positional=("correlation
 CORRELATION_AT = ROW_COLUMNS.index("correlation_id")
 
 
-def insert_rows(conn: sqlite3.Connection, insert_row: str, rows: Sequence[Row]) -> None:
-    """Rows in ROW_COLUMNS order, their correlation ids interned first (same transaction)."""
+def insert_rows(conn: sqlite3.Connection, source: LogSource, rows: Sequence[Row]) -> None:
+    """Rows in ROW_COLUMNS order, all of `source`, their correlation ids interned first (same
+    transaction); ids follow the rows' order."""
     ids = {row[CORRELATION_AT] for row in rows}
     ids.discard(None)
     conn.executemany(INTERN_CORRELATIONS, [(value,) for value in ids])
-    conn.executemany(insert_row, rows)
+    whole = len(rows) - len(rows) % ROWS_PER_INSERT
+    if whole:
+        conn.executemany(
+            insert_row_statement(source, ROWS_PER_INSERT),
+            (
+                tuple(chain.from_iterable(rows[start : start + ROWS_PER_INSERT]))
+                for start in range(0, whole, ROWS_PER_INSERT)
+            ),
+        )
+    if whole < len(rows):
+        conn.executemany(insert_row_statement(source), rows[whole:])
 
 
 POSITIONS = log_tail_positions.c
@@ -203,7 +222,6 @@ class TailStore:
         stop_event: threading.Event | None = None,
     ) -> None:
         self.stream = stream
-        self._insert_row = insert_row_statement(source)
         self._source = source
         # Index pages touched by random keys (correlation ids) stay cached between batches; the
         # WAL is checkpointed off the commit, by logs.checkpoints.WalCheckpointer.
@@ -249,7 +267,7 @@ class TailStore:
 
         def write(conn: sqlite3.Connection) -> None:
             if rows:
-                insert_rows(conn, self._insert_row, rows)
+                insert_rows(conn, self._source, rows)
                 volume.count_inserted(conn, rows, self._source)
             conn.execute(UPSERT_POSITION, params)
 
