@@ -46,7 +46,10 @@ step() {
 
 # pytest exits 5 when it collects nothing; a suite that exists must run tests, so that is a failure.
 run_pytest() { pytest -p no:cacheprovider -q "$@"; }
-app_tests() { (cd app && uv run --quiet --locked pytest -p no:cacheprovider -q -n "$PYTEST_WORKERS"); }
+# The app's tests in one process: on 4 workers beside three scenarios, the tailer's copytruncate
+# fault test (a truncated file refilled past the tailer's offset before it looked) and the session
+# engine's step log failed on timing (CI run of 2026-12-05 13:23); one process passed every run.
+app_tests() { (cd app && uv run --quiet --locked pytest -p no:cacheprovider -q); }
 
 # The checks that need no host, in two lanes of steps run one after another; every step runs
 # even when one before it failed. CI run of 2026-12-05, one process per suite: ops-tests 501 s,
