@@ -9,14 +9,18 @@ import sqlite3
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from control_plane.logs.line_parser import MAX_LINE_BYTES
 from control_plane.logs.one_shot import ingest_once
+from control_plane.logs.tail_store import TailStore
 from control_plane.logs.tail_service import LogTailService
 from control_plane.logs.tailed_logs import backend_log
+from control_plane.logs.tailer import LogTailer
 from control_plane.settings import Settings
 from tests.logtools import (
     BackgroundWriter,
@@ -155,6 +159,61 @@ def test_copytruncate_while_stopped_reads_unread_tail_from_copy(
     assert ingested_messages(settings.database_path) == expected
 
 
+@contextmanager
+def running_tailer(settings: Settings, log_path: Path) -> Iterator[LogTailer]:
+    """One tailer kept across polls (a service's), polled by the test itself."""
+    store = TailStore(settings.database_path, str(log_path))
+    tailer = LogTailer(log_path, store, batch_size=50, rotation_grace_seconds=0)
+    try:
+        yield tailer
+    finally:
+        tailer.close()
+        store.close()
+
+
+def messages(prefix: str, count: int) -> list[str]:
+    return [f"{prefix}{i}" for i in range(count)]
+
+
+def test_copytruncate_twice_between_polls_reads_every_generation(
+    settings: Settings, log_path: Path
+) -> None:
+    """The generation written between two truncations lives only in the newer copy."""
+    with running_tailer(settings, log_path) as tailer:
+        append(log_path, [json_line(m) for m in messages("a", 30)])
+        assert tailer.ingest_available() == 30
+        append(log_path, [json_line(m) for m in messages("b", 20)])
+        copytruncate(log_path, threading.Lock())
+        append(log_path, [json_line(m) for m in messages("c", 25)])
+        log_path.with_name(f"{log_path.name}.1").rename(log_path.with_name(f"{log_path.name}.2"))
+        copytruncate(log_path, threading.Lock())
+        append(log_path, [json_line(m) for m in messages("d", 5)])
+        assert tailer.ingest_available() == 20 + 25 + 5
+    expected = Counter(messages("a", 30) + messages("b", 20) + messages("c", 25) + messages("d", 5))
+    assert ingested_messages(settings.database_path) == expected
+
+
+def test_copy_taken_but_not_yet_truncated_is_read_once(
+    settings: Settings, log_path: Path
+) -> None:
+    """A poll between copytruncate's copy and its truncation: the path still holds what the
+    newest copy holds, so it goes on from the copy's end, not from its start."""
+    rotated = log_path.with_name(f"{log_path.name}.1")
+    with running_tailer(settings, log_path) as tailer:
+        append(log_path, [json_line(m) for m in messages("a", 30)])
+        assert tailer.ingest_available() == 30
+        copytruncate(log_path, threading.Lock())
+        append(log_path, [json_line(m) for m in messages("c", 25)])
+        rotated.rename(log_path.with_name(f"{log_path.name}.2"))
+        shutil.copyfile(log_path, rotated)
+        assert tailer.ingest_available() == 25
+        os.truncate(log_path, 0)
+        append(log_path, [json_line(m) for m in messages("d", 5)])
+        assert tailer.ingest_available() == 5
+    expected = Counter(messages("a", 30) + messages("c", 25) + messages("d", 5))
+    assert ingested_messages(settings.database_path) == expected
+
+
 def test_truncation_while_stopped_then_growth_past_old_offset(
     settings: Settings, log_path: Path
 ) -> None:
@@ -226,9 +285,6 @@ def test_malformed_binary_and_huge_lines_are_kept_and_flagged(
 
 
 def test_huge_line_split_across_small_chunks(settings: Settings, log_path: Path) -> None:
-    from control_plane.logs.tail_store import TailStore
-    from control_plane.logs.tailer import LogTailer
-
     lines = [json_line("y" * 200_000), json_line("short"), "z" * 70_000]
     append(log_path, lines)
     store = TailStore(settings.database_path, str(log_path))

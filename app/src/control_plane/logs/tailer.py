@@ -45,6 +45,8 @@ class OpenLogFile:
     offset: int
     rotated_since: float | None = None
     size_when_rotation_seen: int = -1
+    # copytruncate's copy: complete when it is found, so no grace period for late writers.
+    is_copy: bool = False
 
     def position(self) -> FilePosition:
         return FilePosition(self.dev, self.ino, self.fingerprint, self.fingerprint_len, self.offset)
@@ -167,7 +169,7 @@ class LogTailer:
 
     def _rotation_settled(self, current: OpenLogFile, finish_rotated: bool) -> bool:
         """A file rotated away is finished once it stopped growing for the grace period."""
-        if finish_rotated:
+        if finish_rotated or current.is_copy:
             return True
         size = current.size()
         now = time.monotonic()
@@ -199,6 +201,7 @@ class LogTailer:
                 info.st_mtime_ns > finished_mtime
             ):
                 newer.append((info.st_mtime_ns, sibling))
+        finished_position = finished.position()
         finished.close()
         self._current = None
         for _, sibling in sorted(newer):
@@ -209,11 +212,24 @@ class LogTailer:
                 self._current = opened
                 break
         if self._current is None:
-            self._current = open_log_file(self.path, 0)
+            self._current = self._open_path_after(finished_position)
         if self._current is not None:
             self.store.commit(
                 [], self._current.position(), lag_bytes=self.lag_bytes(), parse_errors=0
             )
+
+    def _open_path_after(self, finished: FilePosition) -> OpenLogFile | None:
+        """The path from its start, or from where `finished` ended when the path still holds the
+        same bytes: `finished` was copytruncate's copy, taken before its truncation."""
+        opened = open_log_file(self.path, 0)
+        if (
+            opened is not None
+            and finished.fingerprint_len > 0
+            and opened.size() >= finished.offset
+            and prefix_matches(opened.fd, finished.fingerprint, finished.fingerprint_len)
+        ):
+            opened.offset = finished.offset
+        return opened
 
     def _resume(self) -> OpenLogFile | None:
         """Find the file the committed position names, or start the current file at 0."""
@@ -246,8 +262,7 @@ class LogTailer:
             chosen, *others = copies
             for other in others:
                 other.close()
-            chosen.rotated_since = time.monotonic()
-            chosen.size_when_rotation_seen = chosen.size()
+            chosen.is_copy = True
             return chosen
         opened = open_log_file(self.path, 0)
         if opened is not None:
@@ -295,11 +310,14 @@ class LogTailer:
             extra={"event": "log_tail_truncation"},
         )
         copy = self._find_copy(current)
-        restarted = open_log_file(current.path, 0)
         current.close()
         if copy is not None:
-            self._drain(copy, final=True, max_batches=None)
-            copy.close()
+            # Read to its end, then (_move_past) the copies taken after it, which hold whole
+            # generations never seen at the path when it was truncated more than once between
+            # two polls, then the path.
+            copy.is_copy = True
+            return copy
+        restarted = open_log_file(current.path, 0)
         self._current = restarted
         if restarted is not None:
             self.store.commit([], restarted.position(), lag_bytes=self.lag_bytes(), parse_errors=0)
