@@ -17,8 +17,8 @@ import pytest
 
 from control_plane.logs.line_parser import MAX_LINE_BYTES
 from control_plane.logs.one_shot import ingest_once
-from control_plane.logs.tail_store import TailStore
 from control_plane.logs.tail_service import LogTailService
+from control_plane.logs.tail_store import TailStore
 from control_plane.logs.tailed_logs import backend_log
 from control_plane.logs.tailer import LogTailer
 from control_plane.settings import Settings
@@ -193,9 +193,7 @@ def test_copytruncate_twice_between_polls_reads_every_generation(
     assert ingested_messages(settings.database_path) == expected
 
 
-def test_copy_taken_but_not_yet_truncated_is_read_once(
-    settings: Settings, log_path: Path
-) -> None:
+def test_copy_taken_but_not_yet_truncated_is_read_once(settings: Settings, log_path: Path) -> None:
     """A poll between copytruncate's copy and its truncation: the path still holds what the
     newest copy holds, so it goes on from the copy's end, not from its start."""
     rotated = log_path.with_name(f"{log_path.name}.1")
