@@ -46,16 +46,16 @@ step() {
 
 # pytest exits 5 when it collects nothing; a suite that exists must run tests, so that is a failure.
 run_pytest() { pytest -p no:cacheprovider -q "$@"; }
-# The app's tests in one process: on 4 workers beside three scenarios, the tailer's copytruncate
-# fault test (a truncated file refilled past the tailer's offset before it looked) and the session
-# engine's step log failed on timing (CI run of 2026-12-05 13:23); one process passed every run.
+# The app's tests in one process: on 4 workers beside three scenarios the session engine's step
+# log test failed on timing (CI run of 2026-12-05 13:23; the copytruncate fault test that failed
+# with it found a tailer bug, since mended); one process passed every run.
 app_tests() { (cd app && uv run --quiet --locked pytest -p no:cacheprovider -q); }
 
 # The checks that need no host, in two lanes of steps run one after another; every step runs
-# even when one before it failed. CI run of 2026-12-05, one process per suite: ops-tests 501 s,
-# app-tests 389; stack-tests 440, lint 97, the frontend's 65 and less. On 4 workers the ops and
-# app tests took 0.53 and 0.61 of their one-process time (at a higher load): about 500 s for
-# this lane, 616 for the other; the slot this one frees first takes rollback, the other fleet.
+# even when one before it failed. CI run of 2026-12-05 21:35 on a fresh machine (cold build
+# caches): prepared-host-image 61 s, ops-tests 357 (4 workers), app-tests 454 (one process): this
+# lane 872 s; lint 157, the frontend's 124, stack-tests 660 (its cold image build): 941 s. The
+# slot the first lane to end frees takes rollback, the other fleet.
 ops_and_units() {
   local status=0
   # While default runs: the scenarios after it start from this image (scripts/molecule.sh).
