@@ -1,6 +1,7 @@
 """How tests/ops run this repository's roles on this machine: its ansible.cfg and roles, the
 sandbox's TEST-ONLY vault password, and a local connection with the test's own interpreter."""
 
+import getpass
 import json
 import os
 import subprocess
@@ -9,9 +10,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SANDBOX_PASSWORD = ROOT / "inventory/sandbox/TEST-ONLY-vault-password.txt"
-# An inventory of this machine alone, run with the interpreter that runs the tests.
+# An inventory of this machine alone, run with the interpreter that runs the tests, as the user
+# who runs them (as inventory/local says).
 LOCALHOST_INVENTORY = (
     "all:\n  hosts:\n    localhost:\n      ansible_connection: local\n"
+    f"      ansible_user: {getpass.getuser()}\n"
     f"      ansible_python_interpreter: {sys.executable}\n"
 )
 

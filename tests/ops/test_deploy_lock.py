@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from ansible.errors import AnsibleFilterError
 from repo_ansible import LOCALHOST_INVENTORY, ROOT, ansible_env
 
 PLAY = """
@@ -280,3 +281,23 @@ def test_a_renewer_call_that_blocks_is_cut_short():
         os.close(writer)
     assert time.monotonic() - started < 5
     assert signal.getsignal(signal.SIGALRM) is signal.SIG_DFL
+
+
+def test_the_lock_is_taken_on_the_stock_connection_plugin():
+    """The renewer forks the worker that took the lock; Mitogen's connections do not survive a
+    fork, so the take runs on the stock plugin of the host's connection."""
+    spec = importlib.util.spec_from_file_location(
+        "stock_connection_filter", ROOT / "roles/deploy_lock/filter_plugins/stock_connection.py"
+    )
+    plugin = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(plugin)
+    stock = plugin.FilterModule().filters()["stock_connection"]
+    assert stock("docker") == "community.docker.docker"
+    assert stock("ssh") == "ansible.builtin.ssh"
+    assert stock("local") == "ansible.builtin.local"
+    assert stock("community.docker.docker") == "community.docker.docker"
+    assert stock("winrm") == "winrm"
+    with pytest.raises(AnsibleFilterError, match="connection 'setns' has no stock plugin"):
+        stock("setns")
+    with pytest.raises(AnsibleFilterError, match="takes a connection plugin's name"):
+        stock("")
