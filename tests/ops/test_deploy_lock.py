@@ -287,7 +287,7 @@ def test_the_lock_is_taken_on_the_stock_connection_plugin():
     """The renewer forks the worker that took the lock; Mitogen's connections do not survive a
     fork, so the take runs on the stock plugin of the host's connection."""
     spec = importlib.util.spec_from_file_location(
-        "stock_connection_filter", ROOT / "roles/deploy_lock/filter_plugins/stock_connection.py"
+        "stock_connection_filter", ROOT / "plugins/filter/stock_connection.py"
     )
     plugin = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(plugin)

@@ -1,10 +1,13 @@
 """The full name of a connection plugin given by its short name, so one task runs on Ansible's
 stock connection while the Mitogen strategy (ansible.cfg) runs the others: Mitogen takes over
-only the short names (docker, ssh, local, ...).
-
-The deploy lock needs it: its renewer is a fork of the worker that took the lock and keeps
-calling the host after that task ended, and a Mitogen connection does not survive a fork (its
-broker is a thread of the worker). Unit-tested in tests/ops/test_deploy_lock.py."""
+only the short names (docker, ssh, local, ...). Shared by the roles (ansible.cfg's
+filter_plugins), for the two things a task run through Mitogen cannot do:
+- the deploy lock's renewer is a fork of the worker that took the lock and keeps calling the
+  host after that task ended, and a Mitogen connection does not survive a fork (its broker is a
+  thread of the worker);
+- the apt module, on a host without python3-apt, installs it and starts itself again in a new
+  interpreter, and a module run through Mitogen runs in the host's one interpreter of the run.
+Unit-tested in tests/ops/test_deploy_lock.py."""
 
 from ansible.errors import AnsibleFilterError
 
