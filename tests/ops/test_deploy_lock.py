@@ -156,7 +156,9 @@ def test_a_second_run_is_refused_naming_the_holder(lock):
 
 
 def test_lock_wait_waits_for_the_holder_then_runs(lock):
-    holder = lock.start("-e", "hold=6")
+    # Held long enough for the second run to reach its lock on a loaded CI machine (at 6 s it once
+    # found the lock already free).
+    holder = lock.start("-e", "hold=20")
     lock.wait_until(lambda: lock.holder() is not None, "the first run took the lock")
     returncode, output = lock.run("-e", "lock_wait=120")
     first_output, _ = holder.communicate(timeout=60)
