@@ -32,8 +32,8 @@ def stock_connection(name):
         raise AnsibleFilterError(f"stock_connection takes a connection plugin's name, not {name!r}")
     if name in ("setns", "machinectl"):
         raise AnsibleFilterError(
-            f"connection {name!r} has no stock plugin that the deploy lock's renewer could use: "
-            "run under ANSIBLE_STRATEGY=linear"
+            f"connection {name!r} has no stock plugin for the tasks Mitogen cannot run (the deploy "
+            "lock, apt on a host without python3-apt): run under ANSIBLE_STRATEGY=linear"
         )
     return STOCK_CONNECTIONS.get(name, name)
 
