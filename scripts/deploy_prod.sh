@@ -60,7 +60,7 @@ main() {
 
   local vault_id="$vault_label@${password_file:-prompt}"
   local command=(ansible-playbook deploy.yml -i inventory/local -i "$inventory" --limit localhost
-    --connection local --vault-id "$vault_id" -e "delta_app_root=$app_root")
+    --connection local --user "$(id -un)" --vault-id "$vault_id" -e "delta_app_root=$app_root")
   [ -z "$branch" ] || command+=(-e "app_source_branch=$branch")
   command+=("${extra_vars[@]}")
 

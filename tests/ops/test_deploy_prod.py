@@ -1,5 +1,6 @@
 """scripts/deploy_prod.sh seen from the command line: help, argument errors, and the play it runs."""
 
+import getpass
 import json
 import os
 import subprocess
@@ -69,7 +70,8 @@ def test_bad_arguments_stop_with_a_clear_message(args, message):
 def test_dry_run_plays_deploy_yml_locally_with_a_prompted_vault_password():
     command = planned_command(deploy_prod("--dry-run"))
     assert command.startswith("ansible-playbook deploy.yml -i inventory/local -i inventory/production")
-    assert "--limit localhost --connection local --vault-id prod@prompt" in command
+    user = getpass.getuser()
+    assert f"--limit localhost --connection local --user {user} --vault-id prod@prompt" in command
     assert f"-e delta_app_root={ROOT}" in command
     assert "app_source_branch" not in command
 
