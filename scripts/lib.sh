@@ -23,10 +23,12 @@ apt_install() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
-# One line per finished step (job, step, passed/FAILED, seconds) in the file STEP_TIMES names,
-# for the table scripts/test.sh prints at the end; nothing when STEP_TIMES is unset.
+# One line per finished step (job, step, passed/FAILED, seconds, CPU-seconds when known) in the
+# file STEP_TIMES names, for the table scripts/test.sh prints at the end; nothing when STEP_TIMES
+# is unset.
 record_step_time() {
-  [ -z "${STEP_TIMES:-}" ] || printf '%s\t%s\t%s\t%s\n' "${STEP_JOB:-}" "$1" "$2" "$3" >>"$STEP_TIMES"
+  [ -z "${STEP_TIMES:-}" ] ||
+    printf '%s\t%s\t%s\t%s\t%s\n' "${STEP_JOB:-}" "$1" "$2" "$3" "${4:-}" >>"$STEP_TIMES"
 }
 
 repo_root() { cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd; }

@@ -32,15 +32,28 @@ outcome() { if [ "$1" -eq 0 ]; then echo passed; else echo FAILED; fi; }
 export STEP_TIMES=$ROOT/.cache/test-steps.tsv
 rm -f "$STEP_TIMES"
 
+# The CPU time of this shell's finished children, in clock ticks (cutime + cstime of
+# /proc/<pid>/stat): what a step's processes used on this machine, not in the containers they
+# started (those run under the Docker daemon).
+# Sets children_cpu (not printed: a command substitution would read its own subshell's).
+CLOCK_TICKS=$(getconf CLK_TCK)
+read_children_cpu() {
+  local fields
+  read -r -a fields <"/proc/$BASHPID/stat"
+  children_cpu=$(( fields[15] + fields[16] ))
+}
+
 step() {
-  local name=$1 t status=0
+  local name=$1 t cpu children_cpu status=0
   shift
-  t=$(date +%s)
+  read_children_cpu
+  t=$(date +%s) cpu=$children_cpu
   log "[$name] starting"
   "$@" || status=$?
-  t=$(( $(date +%s) - t ))
-  log "[$name] $(outcome "$status") in $t s"
-  record_step_time "$name" "$(outcome "$status")" "$t"
+  read_children_cpu
+  t=$(( $(date +%s) - t )) cpu=$(( (children_cpu - cpu) / CLOCK_TICKS ))
+  log "[$name] $(outcome "$status") in $t s ($cpu CPU-s here)"
+  record_step_time "$name" "$(outcome "$status")" "$t" "$cpu"
   return "$status"
 }
 
@@ -141,10 +154,10 @@ failure_lines() {
 }
 
 elapsed=$(( $(date +%s) - started ))
-log "---- time per step (job, step, outcome, seconds) ----"
+log "---- time per step (job, step, outcome, seconds, CPU-seconds on this machine) ----"
 [ ! -s "$STEP_TIMES" ] || sort -s -t $'\t' -k1,1 "$STEP_TIMES" |
-  while IFS=$'\t' read -r job name result seconds; do
-    printf '%-18s %-34s %-7s %6s s\n' "$job" "$name" "$result" "$seconds" >&2
+  while IFS=$'\t' read -r job name result seconds cpu; do
+    printf '%-18s %-34s %-7s %6s s %7s\n' "$job" "$name" "$result" "$seconds" "${cpu:+$cpu CPU-s}" >&2
   done
 for job in "${failed[@]}"; do
   log "---- why $job failed (the last failure lines of .cache/test-$job.log) ----"
