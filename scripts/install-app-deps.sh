@@ -15,5 +15,7 @@ if ! command -v "${CC:-cc}" >/dev/null || [ ! -r /usr/include/sqlite3ext.h ]; th
     die "the backend needs a C compiler and SQLite's headers: apt-get install gcc libc6-dev libsqlite3-dev"
 fi
 # uv must never download an interpreter: the machine's python3 (3.11 or newer) is used.
-UV_PYTHON_DOWNLOADS=never uv sync --quiet --locked --project "$ROOT/app" --python "${APP_PYTHON:-python3}"
+# Bytecode compiled here, as for the ops tools (scripts/install-ops-tools.sh says why).
+UV_PYTHON_DOWNLOADS=never uv sync --quiet --locked --compile-bytecode --project "$ROOT/app" \
+  --python "${APP_PYTHON:-python3}"
 log "app environment: $("$ROOT/app/.venv/bin/python" --version) in app/.venv"
