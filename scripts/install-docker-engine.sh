@@ -1,22 +1,40 @@
 #!/usr/bin/env bash
 # Make a Docker engine answer on this machine, with Compose v2 and buildx as CLI plugins.
-# Uses the engine that already answers; otherwise installs Debian's docker.io and starts it
-# (under systemd when systemd is PID 1, as a background dockerd otherwise).
+# Uses the engine that already answers (25 or newer); otherwise installs Debian's docker.io and
+# starts it (under systemd when systemd is PID 1, as a background dockerd otherwise).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 DOCKERD_LOG=${DOCKERD_LOG:-/var/log/dockerd.log}
-# Compose v2 and buildx are not in Debian 12; trixie's builds need only a newer libc6.
+# Compose v2 and buildx are not in Debian 12, nor an engine of 25 or newer; trixie's builds need
+# only a newer libc6 (docker.io 26 installs on Debian 12 with its own docker-cli alone).
 NEWER_SUITE=${NEWER_SUITE:-trixie}
 DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+# The stack's health checks probe every second while a container starts (start_interval), which
+# the engine accepts from 25 on; the hosts run Debian 13's 26.
+MIN_ENGINE_MAJOR=25
 
 engine_answers() { timeout 10 docker info >/dev/null 2>&1; }
+# The major version of the engine that answers, and of the installed dockerd ("Docker version 26.1.5+dfsg1, ...").
+engine_major() { docker version --format '{{.Server.Version}}' 2>/dev/null | sed -E 's/[^0-9].*//'; }
+dockerd_major() { dockerd --version 2>/dev/null | sed -E 's/^Docker version ([0-9]+).*/\1/; t; s/.*//'; }
 
 install_engine_packages() {
-  if ! command -v dockerd >/dev/null 2>&1; then
-    log "installing Debian's docker.io"
-    apt_install docker.io
+  local installed
+  installed=$(command -v dockerd >/dev/null 2>&1 && dockerd_major || true)
+  if [ "${installed:-0}" -lt "$MIN_ENGINE_MAJOR" ]; then
+    . /etc/os-release
+    if [ "$(candidate_major docker.io)" -ge "$MIN_ENGINE_MAJOR" ] 2>/dev/null; then
+      log "installing Debian's docker.io"
+      apt_install docker.io
+    elif [ "${ID:-}" = debian ]; then
+      enable_newer_suite
+      log "installing docker.io from Debian ${NEWER_SUITE} (this release's is older than $MIN_ENGINE_MAJOR)"
+      apt_install "docker.io/${NEWER_SUITE}" "docker-cli/${NEWER_SUITE}"
+    else
+      die "this system's docker.io is older than $MIN_ENGINE_MAJOR: install Docker Engine $MIN_ENGINE_MAJOR or newer (docs.docker.com/engine/install)"
+    fi
   fi
   command -v docker >/dev/null 2>&1 || apt_install docker-cli || true
 }
@@ -87,6 +105,10 @@ main() {
     install_engine_packages
     start_engine
   fi
+  local major
+  major=$(engine_major)
+  [ "${major:-0}" -ge "$MIN_ENGINE_MAJOR" ] ||
+    die "the Docker engine that answers is $(docker version --format '{{.Server.Version}}'); the stack needs $MIN_ENGINE_MAJOR or newer (health checks with start_interval): stop it, then run this script again to install Debian ${NEWER_SUITE}'s"
   install_compose_plugin
   install_buildx_plugin
   log "Docker engine $(docker version --format '{{.Server.Version}}'), $(docker compose version --short | sed 's/^/compose /'), buildx $(docker buildx version | awk '{print $2}')"
