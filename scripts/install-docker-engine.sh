@@ -8,7 +8,8 @@ source "$(dirname "$0")/lib.sh"
 
 DOCKERD_LOG=${DOCKERD_LOG:-/var/log/dockerd.log}
 # Compose v2 and buildx are not in Debian 12, nor an engine of 25 or newer; trixie's builds need
-# only a newer libc6 (docker.io 26 installs on Debian 12 with its own docker-cli alone).
+# only a newer libc6 (docker.io 26 installs on Debian 12 with trixie's docker-cli, and its
+# containerd where none is installed; runc, tini and iptables come from Debian 12).
 NEWER_SUITE=${NEWER_SUITE:-trixie}
 DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 # The stack's health checks probe every second while a container starts (start_interval), which
