@@ -13,10 +13,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from control_plane.db.migrate import upgrade_to_head
+from control_plane.db.sqlite import open_connection
 from control_plane.main import create_app
 from control_plane.security import hash_password, password_hasher
+from control_plane.sessions import store
+from control_plane.sessions.kill_switch import kill_switch_view
 from control_plane.sessions.runner import SessionRunner
 from control_plane.settings import Settings
+from control_plane.times import to_us
 from tests.conftest import login, make_settings
 from tests.sessiontools import create_strategy, db, session_json, wait_for, wait_for_position
 
@@ -200,6 +204,50 @@ def test_kill_switch_trips_on_the_daily_loss_and_refuses_sessions_until_rearmed(
         manual = client.post("/api/kill-switch/trip", json={"reason": "drill"}, headers=admin)
         assert manual.json()["tripped"] is True and manual.json()["reason"] == "drill (by admin)"
         assert session_json(client, admin, second.json()["id"])["status"] == "panic_closed"
+
+
+def test_the_kill_switch_reads_the_day_pnl_from_one_snapshot(
+    fast_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A close committed between the view's reads of the realised and the open PnL must not
+    leave its loss out of both (seen in CI: a switch tripped at -0.34 USD showing 0.0)."""
+    with TestClient(create_app(fast_settings)) as client:
+        admin = login(client, fast_settings.ADMIN_USERNAME, fast_settings.ADMIN_PASSWORD)
+        session_id = start(client, admin, create_strategy(client, admin), enter_now=True).json()[
+            "id"
+        ]
+        wait_for_position(client, admin, session_id)
+    now = datetime.now(UTC)
+    with db(fast_settings) as writer:
+        store.update_session(writer, session_id, {"unrealised_pnl": -0.5})
+    read_realised = store.realised_pnl_since
+
+    def close_between_the_reads(conn: sqlite3.Connection, since_us: int) -> float:
+        realised = read_realised(conn, since_us)
+        # What the engine's close commits: the loss realised, the session no longer open.
+        with db(fast_settings) as writer:
+            store.insert_event(
+                writer,
+                time_us=to_us(now),
+                event="position_closed",
+                message="closed",
+                session_id=session_id,
+                pnl=-0.5,
+            )
+            store.update_session(
+                writer, session_id, {"status": "panic_closed", "unrealised_pnl": 0.0}
+            )
+        return realised
+
+    monkeypatch.setattr(store, "realised_pnl_since", close_between_the_reads)
+    conn = open_connection(fast_settings.database_path)
+    try:
+        assert kill_switch_view(conn, now, 100.0)["day_pnl"] == pytest.approx(-0.5)
+        monkeypatch.undo()
+        # Read again, after the close: the loss is realised now.
+        assert kill_switch_view(conn, now, 100.0)["day_pnl"] == pytest.approx(-0.5)
+    finally:
+        conn.close()
 
 
 def test_restart_resumes_what_it_can_and_marks_the_rest_interrupted(

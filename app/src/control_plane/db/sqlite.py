@@ -149,7 +149,11 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 @contextmanager
 def read_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One snapshot for several reads (a deferred BEGIN takes no lock until the first read)."""
+    """One snapshot for several reads (a deferred BEGIN takes no lock until the first read);
+    inside an open transaction, part of that one."""
+    if conn.in_transaction:
+        yield conn
+        return
     conn.execute("BEGIN")
     try:
         yield conn

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, time
 from typing import Any
 
 from control_plane.audit import record_system_audit
-from control_plane.db.sqlite import write_transaction
+from control_plane.db.sqlite import read_transaction, write_transaction
 from control_plane.sessions import store
 from control_plane.sessions.control import SessionControl
 from control_plane.sessions.ledger import record_event
@@ -28,13 +28,17 @@ def day_pnl(conn: sqlite3.Connection, now: datetime) -> float:
 
 
 def kill_switch_view(conn: sqlite3.Connection, now: datetime, limit: float) -> dict[str, Any]:
-    switch = store.kill_switch_state(conn)
+    # One snapshot: a close committed between two of these reads would leave its loss out of
+    # both the realised and the open PnL (a tripped switch showing a day PnL of 0).
+    with read_transaction(conn):
+        switch = store.kill_switch_state(conn)
+        pnl = day_pnl(conn, now)
     return {
         "tripped": switch.tripped,
         "tripped_at": iso_from_us(switch.tripped_at),
         "reason": switch.reason,
         "daily_loss_limit": limit,
-        "day_pnl": day_pnl(conn, now),
+        "day_pnl": pnl,
     }
 
 
@@ -64,13 +68,14 @@ def check_daily_loss(control: SessionControl, now: datetime, limit: float) -> bo
     """Trip when the day's PnL (since the last re-arm, if that was today) reaches -`limit`;
     True when it tripped now."""
     conn = control.conn
-    switch = store.kill_switch_state(conn)
-    if switch.tripped:
-        return False
-    # After a re-arm only what is lost from then on counts, or the switch would trip again
-    # at once on the losses that tripped it.
-    since = max(to_us(day_start(now)), switch.updated_at)
-    pnl = store.realised_pnl_since(conn, since) + store.active_unrealised_pnl(conn)
+    with read_transaction(conn):
+        switch = store.kill_switch_state(conn)
+        if switch.tripped:
+            return False
+        # After a re-arm only what is lost from then on counts, or the switch would trip again
+        # at once on the losses that tripped it.
+        since = max(to_us(day_start(now)), switch.updated_at)
+        pnl = store.realised_pnl_since(conn, since) + store.active_unrealised_pnl(conn)
     if pnl > -limit:
         return False
     reason = f"day PnL {pnl:.2f} USD passed the daily loss limit of {limit:.2f} USD"
