@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from repo_ansible import ROOT
+from repo_ansible import LOCALHOST_INVENTORY, ROOT, ansible_env
 
 # Run where ansible-playbook runs: its collection loader installed from the repository's
 # ansible.cfg (a global import hook, kept out of the test process).
@@ -51,3 +51,88 @@ def test_a_collection_in_an_earlier_path_wins_as_it_does_for_ansible_core(tmp_pa
     assert sorted(ours) == sorted(theirs)
     assert str(shadow) in ours
     assert [path for path in ours if path.endswith("/community/docker")] == [str(shadow)]
+
+
+SKIPS = """
+- name: Tasks skipped, and not, every way a condition can say
+  hosts: all
+  gather_facts: false
+  vars:
+    flag: false
+  tasks:
+    - name: Skipped by a false condition
+      ansible.builtin.command: echo not run
+      when: flag
+      register: by_flag
+    - name: Run on a variable the play context adds (the inventory has no ansible_host)
+      ansible.builtin.command: echo ran on {{ ansible_host }}
+      when: ansible_host is defined
+      register: by_context
+    - name: A block's condition
+      when: flag
+      block:
+        - name: In the block
+          ansible.builtin.command: echo not run
+          register: in_block
+    - name: Each item's own condition
+      ansible.builtin.command: echo {{ item }}
+      loop: [1, 2]
+      when: item == 2
+      register: per_item
+    - name: Every item skipped by a condition on no item
+      ansible.builtin.command: echo {{ item }}
+      loop: [1, 2]
+      when: flag
+      register: all_items
+    - name: Keep what was registered
+      ansible.builtin.copy:
+        dest: "{{ playbook_dir }}/results.json"
+        content: >-
+          {{ {'by_flag': by_flag, 'by_context': by_context.stdout, 'in_block': in_block,
+              'per_item': per_item.results | map(attribute='skipped', default=false) | list,
+              'all_items': all_items} | to_json }}
+        mode: "0644"
+    - name: A condition on a variable nobody set
+      ansible.builtin.command: echo not run
+      when: nobody_set_this
+"""
+
+
+def run_local_play_with(work, play, env):
+    (work / "hosts.yml").write_text(LOCALHOST_INVENTORY)
+    (work / "play.yml").write_text(play)
+    return subprocess.run(
+        ["ansible-playbook", "-i", "hosts.yml", "play.yml"],
+        cwd=work, env=ansible_env(**env), capture_output=True, text=True, check=False,
+    )  # fmt: skip
+
+
+def run_skips(tmp_path, strategy):
+    work = tmp_path / strategy
+    work.mkdir()
+    env = {"ANSIBLE_STRATEGY": strategy} if strategy == "linear" else {}
+    done = run_local_play_with(work, SKIPS, env)
+    return done, json.loads((work / "results.json").read_text())
+
+
+def test_a_task_skipped_without_a_worker_has_the_result_a_worker_gives(tmp_path):
+    ours, ours_results = run_skips(tmp_path, "mitogen_linear")
+    stock, stock_results = run_skips(tmp_path, "linear")
+    assert ours_results == stock_results
+    assert ours_results["by_flag"] == {
+        "changed": False,
+        "skipped": True,
+        "skip_reason": "Conditional result was False",
+        "false_condition": "flag",
+    }
+    assert ours_results["by_context"] == "ran on localhost"
+    assert ours_results["per_item"] == [True, False]
+    assert [item["skipped"] for item in ours_results["all_items"]["results"]] == [True, True]
+    # The undefined variable fails the run as it does in a worker, naming the variable.
+    assert ours.returncode == stock.returncode == 2
+    assert "'nobody_set_this' is undefined" in ours.stdout
+    assert recap(ours.stdout) == recap(stock.stdout)
+
+
+def recap(output):
+    return [line.split(":", 1)[1].split() for line in output.splitlines() if line.startswith("localhost ")]
