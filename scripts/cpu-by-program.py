@@ -29,7 +29,10 @@ def comp_t(value: int) -> int:
 
 
 def records(path: str):
-    data = open(path, "rb").read()
+    try:
+        data = open(path, "rb").read()
+    except OSError as exc:
+        sys.exit(f"cannot read the accounting file: {exc}")
     for offset in range(0, len(data) - RECORD.size + 1, RECORD.size):
         fields = RECORD.unpack_from(data, offset)
         yield (

@@ -30,9 +30,11 @@ def ansible_env(**extra: str) -> dict[str, str]:
     }
 
 
-def run_local_play(tmp_path: Path, play: str, variables: dict, *args: str) -> subprocess.CompletedProcess:
+def run_local_play(
+    tmp_path: Path, play: str, variables: dict, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     """A play run against this machine (LOCALHOST_INVENTORY) with `variables` as extra vars, its
-    files written to tmp_path; the result, not checked."""
+    files written to tmp_path, `env` added to ansible_env(); the result, not checked."""
     inventory = tmp_path / "hosts.yml"
     inventory.write_text(LOCALHOST_INVENTORY)
     variables_file = tmp_path / "vars.json"
@@ -41,5 +43,5 @@ def run_local_play(tmp_path: Path, play: str, variables: dict, *args: str) -> su
     play_file.write_text(play)
     return subprocess.run(
         ["ansible-playbook", *args, "-i", str(inventory), "-e", f"@{variables_file}", str(play_file)],
-        cwd=tmp_path, env=ansible_env(), capture_output=True, text=True, check=False,
+        cwd=tmp_path, env=ansible_env(**(env or {})), capture_output=True, text=True, check=False,
     )  # fmt: skip

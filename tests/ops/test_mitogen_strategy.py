@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from repo_ansible import LOCALHOST_INVENTORY, ROOT, ansible_env
+from repo_ansible import ROOT, run_local_play
 
 # Run where ansible-playbook runs: its collection loader installed from the repository's
 # ansible.cfg (a global import hook, kept out of the test process).
@@ -98,20 +98,11 @@ SKIPS = """
 """
 
 
-def run_local_play_with(work, play, env):
-    (work / "hosts.yml").write_text(LOCALHOST_INVENTORY)
-    (work / "play.yml").write_text(play)
-    return subprocess.run(
-        ["ansible-playbook", "-i", "hosts.yml", "play.yml"],
-        cwd=work, env=ansible_env(**env), capture_output=True, text=True, check=False,
-    )  # fmt: skip
-
-
 def run_skips(tmp_path, strategy):
     work = tmp_path / strategy
     work.mkdir()
     env = {"ANSIBLE_STRATEGY": strategy} if strategy == "linear" else {}
-    done = run_local_play_with(work, SKIPS, env)
+    done = run_local_play(work, SKIPS, {}, env=env)
     return done, json.loads((work / "results.json").read_text())
 
 
