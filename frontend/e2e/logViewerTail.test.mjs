@@ -16,8 +16,8 @@ const PHONE = { width: 390, height: 844 };
 // One word, as the full-text index splits words, so a text search finds exactly these rows.
 const marker = uniqueId('e2etail').replace(/-/g, '');
 const FORMULA = `=HYPERLINK("http://evil.example") ${marker}`;
-// Lines stored for the permalink, and the linked one: 70 of them on each side of it at least,
-// so the two loads of 50 fill up from them whatever else the stack holds.
+// Lines stored for the permalink, and the linked one: 70 of them on each side of it at least, as
+// many as the viewer shows after two loads of 50 (rows the stack logged meanwhile come between).
 const CONTEXT_LINES = 200;
 const TARGET = 100;
 
@@ -52,6 +52,25 @@ async function apiLogs(query) {
     const response = await fetch(`/api/logs?${search}`, { headers: { Authorization: `Bearer ${token}` } });
     return response.json();
   }, new URLSearchParams(query).toString());
+}
+
+/**
+ * The server's own context of a row: `rows` neighbours on each side, oldest first.
+ * @param {number} id
+ * @param {number} rows
+ * @returns {Promise<{ before: { id: number }[], entry: { id: number }, after: { id: number }[] }>}
+ */
+async function apiContext(id, rows) {
+  return page.evaluate(
+    async ([entryId, count]) => {
+      const token = JSON.parse(window.sessionStorage.getItem('dscp.session') ?? '{}').token;
+      const response = await fetch(`/api/logs/${entryId}/context?before=${count}&after=${count}`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      return response.json();
+    },
+    [id, rows],
+  );
 }
 
 /** Row of the table whose message is exactly `text`. */
@@ -115,9 +134,12 @@ test.describe('Log Viewer: permalinks, pushed live tail, downloads', () => {
     await expect(items).toHaveCount(141);
     const ids = (await items.evaluateAll((nodes) => nodes.map((node) => Number(node.getAttribute('data-entry-id')))));
     assert.equal(new Set(ids).size, ids.length, 'no line twice');
-    // The markers around the target are all there, in order, with nothing of theirs skipped.
+    // Exactly the 70 neighbours on each side the server orders by time, whatever else the stack
+    // logged within the markers' 200 ms (its own requests do): nothing skipped at a page's edge.
+    const around = await apiContext(target.id, 70);
+    assert.deepEqual(ids, [...around.before, around.entry, ...around.after].map((entry) => entry.id));
     const markerIds = lines.map((line) => line.id).filter((id) => ids.includes(id));
-    assert.ok(markerIds.length >= 131, `only ${markerIds.length} of the nearest marker lines shown`);
+    for (const neighbour of [lines[TARGET - 1], lines[TARGET + 1]]) assert.ok(ids.includes(neighbour.id), 'a neighbour stored with it');
     assert.deepEqual(markerIds, [...markerIds].sort((a, b) => a - b));
     assert.equal(await list.locator('li[aria-current="true"]').count(), 1);
 

@@ -420,6 +420,21 @@ def seed_log_rows(stack: Stack, rows: int) -> None:
     assert answered, "the backend was not ready within 120 s of the seeding"
 
 
+def failed_browser_tests(report: dict) -> str:
+    """Each failed test of a Playwright JSON report with the start of its first error."""
+    failures = []
+    suites = list(report.get("suites", []))
+    while suites:
+        suite = suites.pop(0)
+        suites.extend(suite.get("suites", []))
+        for spec in suite.get("specs", []):
+            for result in (r for t in spec["tests"] for r in t["results"]):
+                if result["status"] in ("failed", "timedOut", "interrupted"):
+                    error = (result.get("errors") or [{}])[0].get("message", result["status"])
+                    failures.append(f"{spec['file']}:{spec['line']} {spec['title']}\n{error[:1500]}")
+    return "\n\n".join(failures + [""])
+
+
 def test_browser_suite_passes_against_the_stack(stack: Stack, tmp_path):
     """The frontend's browser tests (@playwright/test, Debian's Chromium) drive the SPA of this stack."""
     # What a deploy appends (roles/app_stack/tasks/record.yml), for the System screen to list.
@@ -463,8 +478,12 @@ def test_browser_suite_passes_against_the_stack(stack: Stack, tmp_path):
         check=False,
     )
     print(result.stdout[-3000:])
-    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    outcome = json.loads(report.read_text()) if report.exists() else {}
+    # The failed tests' own errors first: the list reporter's tail is mostly the tests that passed.
+    assert result.returncode == 0, (
+        failed_browser_tests(outcome) + result.stdout[-3000:] + result.stderr[-2000:]
+    )
     # The runner's own count: every test ran and passed, and there was at least one.
-    stats = json.loads(report.read_text())["stats"]
+    stats = outcome["stats"]
     assert stats["expected"] > 0, stats
     assert (stats["unexpected"], stats["flaky"], stats["skipped"]) == (0, 0, 0), stats
