@@ -16,7 +16,8 @@ export default defineConfig({
   reporter: [['list']],
   outputDir: 'test-results',
   // A retried check (`expect(fn).toPass()`) gets 15 s: the log tailer ingests within a second or two.
-  expect: { toPass: { timeout: 15_000, intervals: [500] } },
+  // Other expectations get 15 s too, not 5: in CI the stack shares 2 cores with six scenarios.
+  expect: { timeout: 15_000, toPass: { timeout: 15_000, intervals: [500] } },
   use: {
     launchOptions: {
       executablePath: process.env.E2E_CHROMIUM_PATH ?? '/usr/bin/chromium',
