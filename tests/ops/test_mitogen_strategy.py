@@ -1,6 +1,8 @@
-"""The Mitogen strategy's own list of installed collections (plugins/strategy/mitogen_linear.py)
-answers what ansible-core's import-based one does, with the collection paths ansible-playbook
-configures from ansible.cfg and the environment."""
+"""The controller's strategy (plugins/strategy/mitogen_linear.py) against the stock one: its own
+list of installed collections answers what ansible-core's import-based one does, with the
+collection paths ansible-playbook configures from ansible.cfg and the environment; a task it
+skips without a worker has the result a worker gives; a template text it compiles once renders
+as ansible-core renders it in each setting."""
 
 import json
 import os
@@ -127,3 +129,53 @@ def test_a_task_skipped_without_a_worker_has_the_result_a_worker_gives(tmp_path)
 
 def recap(output):
     return [line.split(":", 1)[1].split() for line in output.splitlines() if line.startswith("localhost ")]
+
+
+# One text compiled three ways: escaped as playbook text, unescaped as a template file, and with
+# a file's own #jinja2: delimiters. Each way gives a different answer, so code kept for one and
+# reused for another shows.
+TEXT = '{{ "a\\\\nb" | length }}'
+BRACKETED = '[[ "a\\\\nb" | length ]] {{ 1 }}'
+COMPILES = f"""
+- name: One text compiled in every setting
+  hosts: all
+  gather_facts: false
+  vars:
+    text: '{TEXT}'
+    bracketed: '{BRACKETED}'
+  tasks:
+    - name: Keep what each rendered
+      ansible.builtin.copy:
+        dest: "{{{{ playbook_dir }}}}/results.json"
+        content: >-
+          {{{{ {{'file': lookup('template', 'text.j2'), 'playbook': text,
+              'own_delimiters': lookup('template', 'delimiters.j2'), 'bracketed': bracketed,
+              'bracketed_file': lookup('template', 'bracketed.j2')}} | to_json }}}}
+        mode: "0644"
+"""
+
+
+def run_compiles(tmp_path, strategy):
+    work = tmp_path / strategy
+    work.mkdir()
+    (work / "text.j2").write_text(TEXT)
+    (work / "bracketed.j2").write_text(BRACKETED)
+    (work / "delimiters.j2").write_text(
+        '#jinja2: variable_start_string: "[[", variable_end_string: "]]"\n' + BRACKETED
+    )
+    env = {"ANSIBLE_STRATEGY": strategy} if strategy == "linear" else {}
+    done = run_local_play(work, COMPILES, {}, env=env)
+    assert done.returncode == 0, done.stdout[-3000:]
+    return json.loads((work / "results.json").read_text())
+
+
+def test_a_text_compiled_once_renders_as_ansible_core_renders_it_in_each_setting(tmp_path):
+    ours = run_compiles(tmp_path, "mitogen_linear")
+    assert ours == run_compiles(tmp_path, "linear")
+    assert ours == {
+        "file": 4,
+        "playbook": 5,
+        "own_delimiters": "4 {{ 1 }}",
+        "bracketed": BRACKETED.replace("{{ 1 }}", "1"),
+        "bracketed_file": BRACKETED.replace("{{ 1 }}", "1"),
+    }
