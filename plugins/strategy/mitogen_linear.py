@@ -13,7 +13,7 @@ of CPU; a deploy skips 80-110 tasks). A task that loops, is delegated, includes 
 still goes to a worker, which evaluates its conditions per item or for another host, and so does
 any task whose conditions cannot be evaluated here: the worker raises the error as before.
 
-ansible-core compiles a template's text to Python each time it renders it (about 1.6 ms of CPU,
+ansible-core compiles a template's text to Python each time it renders it (1-1.6 ms of CPU,
 1,250 times in a no-change deploy: vars_files names and conditions once per task, then a task's
 arguments in its worker). Here Jinja's compile keeps what it made for each text, in the main
 process and so in every worker forked after it: the code depends only on the text, the
@@ -87,7 +87,7 @@ def keep_compiled_code(environment_class):
     compile_text = environment_class.compile
     compile_expression = environment_class.compile_expression
 
-    def compile(self, source, name=None, filename=None, raw=False, defer_init=False):
+    def compile_kept(self, source, name=None, filename=None, raw=False, defer_init=False):
         key = compile_key(self, source, name, filename, raw, defer_init)
         if key is None:
             return compile_text(self, source, name, filename, raw, defer_init)
@@ -106,8 +106,8 @@ def keep_compiled_code(environment_class):
         finally:
             _expression_text.reset(token)
 
-    compile.keeps_code = True
-    environment_class.compile = compile
+    compile_kept.keeps_code = True
+    environment_class.compile = compile_kept
     environment_class.compile_expression = compile_expression_keyed
 
 
