@@ -70,7 +70,7 @@ EXPOSE 8001
 # No curl in the image: the interpreter that runs the app also probes it.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python3", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8001/api/health', timeout=4).status != 200)"]
-CMD ["sh", "-c", "control-plane db upgrade && exec control-plane serve --host 0.0.0.0 --port 8001"]
+CMD ["control-plane", "serve", "--upgrade-db", "--host", "0.0.0.0", "--port", "8001"]
 # Last, so a new commit does not invalidate the layers above.
 ARG GIT_SHA=unknown
 ARG BUILD_TIME=unknown

@@ -44,13 +44,13 @@ def environment(tmp_path: Path, **overrides: str) -> dict[str, str]:
 
 @contextmanager
 def server(
-    tmp_path: Path, **overrides: str
+    tmp_path: Path, *serve_args: str, **overrides: str
 ) -> Iterator[tuple[subprocess.Popen[bytes], httpx.Client]]:
-    """A backend process on a free port, its client signed in as the admin; terminated (SIGTERM)
-    on the way out if still running."""
+    """A backend process on a free port (`serve_args` added to its command line), its client
+    signed in as the admin; terminated (SIGTERM) on the way out if still running."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "control_plane.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "control_plane.cli", "serve", "--port", str(port), *serve_args],
         env=environment(tmp_path, **overrides),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -79,14 +79,8 @@ def server(
 
 @pytest.mark.slow
 def test_sigkill_then_restart_resumes_the_session(tmp_path: Path) -> None:
-    upgrade = subprocess.run(
-        [sys.executable, "-m", "control_plane.cli", "db", "upgrade"],
-        env=environment(tmp_path),
-        capture_output=True,
-        timeout=60,
-    )
-    assert upgrade.returncode == 0, upgrade.stderr
-    with server(tmp_path) as (process, client):
+    # The first start migrates the new database itself, as the container's does.
+    with server(tmp_path, "--upgrade-db") as (process, client):
         strategy = client.post("/api/strategies", json=strategy_body()).json()
         session_id = client.post(
             f"/api/strategies/{strategy['id']}/sessions", json={"enter_now": True}

@@ -21,6 +21,10 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from control_plane.main import create_app
     from control_plane.notifications.sender import install, uninstall
 
+    if args.upgrade_db:
+        # Before the logging is configured, as in its own `db upgrade` run: Alembic's lines stay
+        # out of the backend's log.
+        _db_upgrade(settings, args)
     configure_logging(settings.LOG_LEVEL, settings.BACKEND_LOG_PATH)
     notifications = install(settings)
     disk_watch = DiskWatch(settings.data_dir, settings.READY_MIN_FREE_BYTES)
@@ -300,6 +304,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the HTTP API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8001)
+    serve.add_argument(
+        "--upgrade-db",
+        action="store_true",
+        help="apply migrations to head first, as `db upgrade` does (the container's start: one "
+        "Python process instead of two)",
+    )
     serve.set_defaults(handler=_serve)
 
     db = commands.add_parser("db", help="database maintenance")
