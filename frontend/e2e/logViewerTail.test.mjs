@@ -45,14 +45,20 @@ async function store(entries) {
   assert.equal(stored.stored, entries.length);
 }
 
-/** @param {Record<string, string>} query */
-async function apiLogs(query) {
-  return page.evaluate(async (search) => {
+/**
+ * GET `path` of the API as the signed-in browser; the answer's JSON.
+ * @param {string} path
+ */
+async function apiGet(path) {
+  return page.evaluate(async (url) => {
     const token = JSON.parse(window.sessionStorage.getItem('dscp.session') ?? '{}').token;
-    const response = await fetch(`/api/logs?${search}`, { headers: { Authorization: `Bearer ${token}` } });
+    const response = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
     return response.json();
-  }, new URLSearchParams(query).toString());
+  }, path);
 }
+
+/** @param {Record<string, string>} query */
+const apiLogs = (query) => apiGet(`/api/logs?${new URLSearchParams(query)}`);
 
 /**
  * The server's own context of a row: `rows` neighbours on each side, oldest first.
@@ -60,18 +66,7 @@ async function apiLogs(query) {
  * @param {number} rows
  * @returns {Promise<{ before: { id: number }[], entry: { id: number }, after: { id: number }[] }>}
  */
-async function apiContext(id, rows) {
-  return page.evaluate(
-    async ([entryId, count]) => {
-      const token = JSON.parse(window.sessionStorage.getItem('dscp.session') ?? '{}').token;
-      const response = await fetch(`/api/logs/${entryId}/context?before=${count}&after=${count}`, {
-        headers: { Authorization: `Bearer ${token}` },
-      });
-      return response.json();
-    },
-    [id, rows],
-  );
-}
+const apiContext = (id, rows) => apiGet(`/api/logs/${id}/context?before=${rows}&after=${rows}`);
 
 /** Row of the table whose message is exactly `text`. */
 const rowWith = (/** @type {string} */ text) =>
