@@ -173,6 +173,7 @@ def test_health_detail_reports_process_container_disks_engine_tail_and_backups(
     assert body["backups"]["offsite_age_seconds"] is None
     assert set(body["log_tail"]) == {
         "owner",
+        "wakes_on_change",
         "lag_bytes",
         "lines_total",
         "parse_errors_total",

@@ -63,6 +63,9 @@ def test_health_detail_reports_the_backend_container_from_its_cgroup(stack: Stac
     }
     assert body["version"] == stack.git_sha
     assert body["status"] == "ready"
+    # The tailer wakes on the log's changes in the release image too (it lacks ldconfig, which
+    # ctypes.util.find_library runs), instead of polling.
+    assert body["log_tail"]["wakes_on_change"] is True, body["log_tail"]
 
 
 # A budget, not a target: the series one backend exposes after the browser-free tests above.

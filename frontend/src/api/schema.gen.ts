@@ -1346,6 +1346,8 @@ export interface components {
             parse_errors_total: number | null;
             /** Reported At */
             reported_at: string | null;
+            /** Wakes On Change */
+            wakes_on_change: boolean | null;
         };
         /** Me */
         Me: {

@@ -245,6 +245,9 @@ class ExchangeFigures(BaseModel):
 
 class LogTailFigures(BaseModel):
     owner: bool
+    # Whether this process's tailer wakes when the file changes (inotify) rather than at its
+    # poll interval; None where this process does not tail the file.
+    wakes_on_change: bool | None
     lag_bytes: int | None
     lines_total: int | None
     parse_errors_total: int | None
@@ -326,7 +329,15 @@ def exchange_figures(runner: SessionRunner, settings: Settings, now: float) -> E
     )
 
 
-def log_tail_figures(settings: Settings, log: TailedLog, owner: bool) -> LogTailFigures:
+def wakes_on_change(pipeline: LogPipeline, log: TailedLog) -> bool | None:
+    for tail in pipeline.tail_services:
+        if tail.log.source == log.source and tail.running:
+            return tail.stats().uses_inotify
+    return None
+
+
+def log_tail_figures(settings: Settings, log: TailedLog, pipeline: LogPipeline) -> LogTailFigures:
+    owner = pipeline.holds_lock
     try:
         figures = tail_figures(settings, log)
     except sqlite3.Error:
@@ -334,6 +345,7 @@ def log_tail_figures(settings: Settings, log: TailedLog, owner: bool) -> LogTail
     if figures is None:
         return LogTailFigures(
             owner=owner,
+            wakes_on_change=wakes_on_change(pipeline, log),
             lag_bytes=None,
             lines_total=None,
             parse_errors_total=None,
@@ -342,6 +354,7 @@ def log_tail_figures(settings: Settings, log: TailedLog, owner: bool) -> LogTail
         )
     return LogTailFigures(
         owner=owner,
+        wakes_on_change=wakes_on_change(pipeline, log),
         lag_bytes=figures.lag_in_file(log.path),
         lines_total=figures.lines_total,
         parse_errors_total=figures.parse_errors_total,
@@ -376,7 +389,7 @@ def health_detail(request: Request) -> HealthDetail:
     now = time.time()
     reasons, details = readiness(app)
     logs = {log.source: log for log in tailed_logs(settings)}
-    owner = app.state.log_pipeline.holds_lock
+    pipeline: LogPipeline = app.state.log_pipeline
     return HealthDetail(
         status="not ready" if reasons else "ready",
         reasons=reasons,
@@ -391,8 +404,10 @@ def health_detail(request: Request) -> HealthDetail:
         disks=[disk_usage(name, path) for name, path in volumes(settings)],
         engine=engine_figures(runner, settings, now),
         exchange=exchange_figures(runner, settings, now),
-        log_tail=log_tail_figures(settings, logs["backend"], owner),
-        edge_log_tail=log_tail_figures(settings, logs["edge"], owner) if "edge" in logs else None,
+        log_tail=log_tail_figures(settings, logs["backend"], pipeline),
+        edge_log_tail=(
+            log_tail_figures(settings, logs["edge"], pipeline) if "edge" in logs else None
+        ),
         backups=BackupFigures(
             local_age_seconds=newest_backup_age_seconds(settings.data_dir, now),
             offsite_age_seconds=details["offsite_backup_age_seconds"],

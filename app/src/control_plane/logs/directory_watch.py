@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import select
 from pathlib import Path
@@ -36,11 +35,11 @@ class DirectoryWatch:
 
     @classmethod
     def create(cls, directory: Path) -> DirectoryWatch | None:
-        library = ctypes.util.find_library("c")
-        if library is None:
-            return None
         try:
-            libc = ctypes.CDLL(library, use_errno=True)
+            # The interpreter's own symbols, libc's among them: ctypes.util.find_library("c")
+            # runs ldconfig, which the release image lacks (it found nothing there, and forked
+            # the whole backend to try, on every poll).
+            libc = ctypes.CDLL(None, use_errno=True)
             fd = libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
         except (OSError, AttributeError):
             return None

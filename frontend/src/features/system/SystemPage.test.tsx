@@ -58,6 +58,7 @@ function healthDetail(overrides: Partial<HealthDetail> = {}): HealthDetail {
     },
     log_tail: {
       owner: true,
+      wakes_on_change: true,
       lag_bytes: 0,
       lines_total: 1234,
       parse_errors_total: 1,
@@ -120,6 +121,7 @@ describe('System screen', () => {
   it('shows the edge access log tail beside the backend log tail where it is tailed', async () => {
     const edgeTail = {
       owner: true,
+      wakes_on_change: false,
       lag_bytes: 2048,
       lines_total: 987,
       parse_errors_total: 0,
@@ -132,7 +134,10 @@ describe('System screen', () => {
     const edge = await screen.findByRole('region', { name: 'Edge access log' });
     expect(within(edge).getByText('987')).toBeTruthy();
     expect(within(edge).getByText('2.0 KiB')).toBeTruthy();
-    expect(within(screen.getByRole('region', { name: 'Log pipeline' })).getByText('1,234')).toBeTruthy();
+    expect(within(edge).getByText('its poll interval')).toBeTruthy();
+    const backendTail = screen.getByRole('region', { name: 'Log pipeline' });
+    expect(within(backendTail).getByText('1,234')).toBeTruthy();
+    expect(within(backendTail).getByText('each write')).toBeTruthy();
   });
 
   it('names every reason the backend is not ready, and says what to do on a host never deployed to', async () => {

@@ -64,12 +64,19 @@ function Verdict({ detail }: { detail: HealthDetail }) {
   );
 }
 
+// A tailer that polls stores each line up to one poll interval late.
+function wakesOn(onChange: boolean | null): string {
+  if (onChange === null) return 'another process tails';
+  return onChange ? 'each write' : 'its poll interval';
+}
+
 function tailRows(tail: HealthDetail['log_tail']): [string, ReactNode][] {
   return [
     ['Waiting to be stored', formatBytes(tail.lag_bytes)],
     ['Lines stored', formatNumber(tail.lines_total, 0)],
     ['Not JSON', formatNumber(tail.parse_errors_total, 0)],
     ['Last stored', formatUtc(tail.last_ingest_at)],
+    ['Wakes on', wakesOn(tail.wakes_on_change)],
   ];
 }
 
