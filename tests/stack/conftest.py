@@ -81,6 +81,9 @@ def stack(tmp_path_factory) -> Stack:
             "EDGE_BIND_ADDRESS": "127.0.0.1",
             "EDGE_HTTP_PORT": str(port),
             "EDGE_HTTPS_PORT": str(https_port),
+            # As the sandbox and molecule hosts' inventory sets it (app_stack_healthcheck_interval,
+            # which says why): started services probed once a minute, starting ones every second.
+            "HEALTHCHECK_INTERVAL": "60s",
         },
     )
     env = {
