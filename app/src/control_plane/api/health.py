@@ -337,7 +337,7 @@ def wakes_on_change(pipeline: LogPipeline, log: TailedLog) -> bool | None:
 
 
 def log_tail_figures(settings: Settings, log: TailedLog, pipeline: LogPipeline) -> LogTailFigures:
-    owner = pipeline.holds_lock
+    owner, wakes = pipeline.holds_lock, wakes_on_change(pipeline, log)
     try:
         figures = tail_figures(settings, log)
     except sqlite3.Error:
@@ -345,7 +345,7 @@ def log_tail_figures(settings: Settings, log: TailedLog, pipeline: LogPipeline) 
     if figures is None:
         return LogTailFigures(
             owner=owner,
-            wakes_on_change=wakes_on_change(pipeline, log),
+            wakes_on_change=wakes,
             lag_bytes=None,
             lines_total=None,
             parse_errors_total=None,
@@ -354,7 +354,7 @@ def log_tail_figures(settings: Settings, log: TailedLog, pipeline: LogPipeline) 
         )
     return LogTailFigures(
         owner=owner,
-        wakes_on_change=wakes_on_change(pipeline, log),
+        wakes_on_change=wakes,
         lag_bytes=figures.lag_in_file(log.path),
         lines_total=figures.lines_total,
         parse_errors_total=figures.parse_errors_total,
