@@ -23,7 +23,17 @@ def docker(*args: str, check: bool = True) -> subprocess.CompletedProcess:
 
 
 def run_in(image: str, script: str, *options: str) -> str:
-    return docker("run", "--rm", *options, image, "sh", "-c", script).stdout
+    """The script's standard output, read from the container's log once it exited: an attached
+    `docker run --rm` returned no output at all once in a loaded run (2026-12-06, exit 0)."""
+    container = docker("create", *options, image, "sh", "-c", script).stdout.strip()
+    try:
+        docker("start", container)
+        status = docker("wait", container).stdout.strip()
+        logs = docker("logs", container)
+        assert status == "0", f"exit {status}: {logs.stderr[-2000:]}"
+        return logs.stdout
+    finally:
+        docker("rm", "-f", container, check=False)
 
 
 def test_every_base_image_is_recorded_and_present():
