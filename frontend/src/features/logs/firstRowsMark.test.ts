@@ -1,9 +1,10 @@
 import { renderHook } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { FIRST_ROWS_MARK, useFirstRowsMark } from './firstRowsMark';
 
 describe('useFirstRowsMark', () => {
-  afterEach(() => performance.clearMarks());
+  // A fresh page load: files before this one in the same worker may have shown rows.
+  beforeEach(() => performance.clearMarks());
 
   it('marks once, when rows are first shown', () => {
     const { rerender } = renderHook(({ shown }) => useFirstRowsMark(shown), { initialProps: { shown: false } });
