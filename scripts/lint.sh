@@ -20,8 +20,11 @@ check() {
     ansible-lint) ansible-lint --profile production --offline ;;
     ruff) ruff check tests molecule && ruff format --check tests molecule ;;
     ruff-app) app_uv ruff check app && app_uv ruff format --check app ;;
-    # mypy reads its configuration from the directory it runs in.
-    mypy) (cd app && uv run --quiet --locked mypy) ;;
+    # mypy reads its configuration from the directory it runs in. Its cache is kept beside uv's,
+    # for every checkout of this machine (a fresh clone: 18 CPU-s cold, 1.4 with it; mypy checks
+    # each cached module against the file's hash).
+    mypy) (cd app && MYPY_CACHE_DIR=${MYPY_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/delta-strangle/mypy} \
+      uv run --quiet --locked mypy) ;;
     eslint) npm --prefix frontend run --silent lint ;;
     tsc) npm --prefix frontend run --silent typecheck ;;
     shellcheck)
