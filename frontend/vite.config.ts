@@ -23,7 +23,7 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['src/test/setup.ts'],
     restoreMocks: true,
-    // The files of a worker share one jsdom and one module graph: 25-28 CPU-s for the suite
+    // The files of a worker share one jsdom and one module graph: 23-25 CPU-s for the suite
     // instead of 80 (jsdom set up and the modules imported again for each of 40 files).
     // A test that needs a fresh page's state (sessionStorage, performance marks) sets it itself.
     isolate: false,
